@@ -1,0 +1,43 @@
+# `make guide` builds every guide under data/; `make test` runs the tests.
+# Both create .venv and install guide into it on first use: a machine needs only python3 and make.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+GUIDES := $(patsubst data/%/guide.yaml,%,$(wildcard data/*/guide.yaml))
+CODE := $(shell find guide styles -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+.PHONY: guide check test lint bench fuzz clean venv
+.DEFAULT_GOAL := guide
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+# Each guide is rebuilt only when its data, the styles or the code changed: an
+# unchanged tree makes no work.
+guide: $(GUIDES:%=output/%/manifest.json)
+
+.SECONDEXPANSION:
+output/%/manifest.json: $(STAMP) $(CODE) $$(shell find data/$$* -type f)
+	$(BIN)/guide build data/$*
+
+check: $(STAMP)
+	$(BIN)/guide check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check guide tests benchmarks
+	$(BIN)/ruff format --check guide tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf output .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,80 @@
+"""Problems found in user input, each with the place it was found, and the error that carries them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Location:
+    """A place in a file: 1-based line and column, like compilers and editors count."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (or worth a warning) in the input, with where it is."""
+
+    location: Location
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        rank = 0 if self.severity == "error" else 1
+        loc = self.location
+        return (loc.file, loc.line, loc.column, rank, self.message)
+
+
+class GuideError(Exception):
+    """A failure the user caused and can fix: carries every problem found, sorted by place."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sorted(problems, key=Problem.sort_key))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+class Problems:
+    """A collector: stages add problems as they go and raise once at the end."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def error(self, location: Location, message: str) -> None:
+        self.items.append(Problem(location, message, "error"))
+
+    def warning(self, location: Location, message: str) -> None:
+        self.items.append(Problem(location, message, "warning"))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.items)
+
+    def raise_if_errors(self) -> None:
+        if self.has_errors:
+            raise GuideError(self.items)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(sorted((p for p in self.items if p.severity == "warning"), key=Problem.sort_key))
