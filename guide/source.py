@@ -8,7 +8,10 @@ with duplicate keys reported, nesting and alias expansion bounded.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,17 +31,18 @@ ALIAS_BUDGET = 100_000  # nodes an alias may add beyond the file's own
 Kind = Literal["str", "bool", "int", "float", "null", "timestamp", "seq", "map", "other"]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CORE = "tag:yaml.org,2002:"
 _TAGS: dict[str, Kind] = {
-    "tag:yaml.org,2002:str": "str",
-    "tag:yaml.org,2002:bool": "bool",
-    "tag:yaml.org,2002:int": "int",
-    "tag:yaml.org,2002:float": "float",
-    "tag:yaml.org,2002:null": "null",
-    "tag:yaml.org,2002:timestamp": "timestamp",
-    "tag:yaml.org,2002:seq": "seq",
-    "tag:yaml.org,2002:map": "map",
+    _CORE + "str": "str",
+    _CORE + "bool": "bool",
+    _CORE + "int": "int",
+    _CORE + "float": "float",
+    _CORE + "null": "null",
+    _CORE + "timestamp": "timestamp",
+    _CORE + "seq": "seq",
+    _CORE + "map": "map",
 }
-_SHORT_TAGS = {"!!" + k.rsplit(":", 1)[1]: v for k, v in _TAGS.items()}
+_NO_KEY = object()  # a mapping key that was refused (a list or mapping used as a key)
 
 
 @dataclass(slots=True)
@@ -50,7 +54,7 @@ class Node:
     text: str = ""  # a scalar's text as written (after YAML unescaping)
     items: list[Node] = field(default_factory=list)  # a sequence's items
     entries: dict[str, tuple[Location, Node]] = field(default_factory=dict)  # key → (where, value)
-    quoted: bool = False
+    quoted: bool = False  # written in '…' or "…" (a block scalar, | or >, is not quoted)
 
     def describe(self) -> str:
         """Name the value's type the way an error message should."""
@@ -74,52 +78,89 @@ def _resolve_plain(value: str) -> Kind:
     candidates = resolvers.get(value[0] if value else "", [])
     for tag, regexp in (*candidates, *resolvers.get(None, [])):
         if regexp.match(value):
-            return _TAGS.get(tag, "other")
+            # '=' (value) and '<<' (merge) are text to us; a merge key is refused where keys are read.
+            return _TAGS.get(tag, "str")
     return "str"
+
+
+def _size(n: int, other: int) -> str:
+    """A byte count for a message, in a unit that tells `n` apart from `other`."""
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if min(n, other) >= scale // 10 and f"{n / scale:.1f}" != f"{other / scale:.1f}":
+            return f"{n / scale:.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def _char_name(char: str) -> str:
+    if "\ud800" <= char <= "\udfff":
+        return "a lone surrogate, half of a UTF-16 pair and not a character"
+    name = unicodedata.name(char, "")
+    return name.lower() if name else "a control character"
 
 
 def read_text(path: Path, display: str, problems: Problems, max_bytes: int) -> str | None:
     """Read a UTF-8 text file, or record why it cannot be read and return None."""
     where = Location(display)
     try:
-        if path.is_dir():
-            problems.error(where, "expected a file, found a folder")
-            return None
-        size = path.stat().st_size
-    except FileNotFoundError:
-        problems.error(where, "file not found")
-        return None
+        info = path.stat()
     except OSError as exc:
-        problems.error(where, f"cannot read the file: {exc.strerror or exc}")
+        problems.error(where, _os_problem(path, exc))
         return None
+    if stat.S_ISDIR(info.st_mode):
+        problems.error(where, "expected a YAML file, found a folder; rename the folder or move it away")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        problems.error(where, "expected a YAML file, found a special file (a pipe or device); replace it")
+        return None
+    size = info.st_size
     if size > max_bytes:
         problems.error(
             where,
-            f"file is {size / 1048576:.1f} MiB, over the limit of {max_bytes / 1048576:.1f} MiB;"
-            " split the questions across files in questions/, or raise the limit with"
-            " --max-file-size",
+            f"the file is {_size(size, max_bytes)}, over the limit of {_size(max_bytes, size)};"
+            " split its questions across files in questions/, or raise the limit with --max-file-size",
         )
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(where, f"cannot read the file: {exc.strerror or exc}")
+        problems.error(where, _os_problem(path, exc))
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(Location(display, 1, 1), "the file is UTF-16, expected UTF-8; save it as UTF-8")
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         problems.error(
             Location(display, line, column),
-            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+            f"the file is not UTF-8: expected UTF-8 text, found the byte 0x{data[exc.start]:02x}"
+            " (perhaps Latin-1 or Windows-1252); save the file as UTF-8",
         )
         return None
     return text.removeprefix("\ufeff")
 
 
+def _os_problem(path: Path, exc: OSError) -> str:
+    """Say why a file cannot be read, and what to do about it."""
+    if exc.errno == errno.ELOOP:
+        return "the file is a symbolic link that leads back to itself; point it at a real file or delete it"
+    if exc.errno == errno.ENOENT:
+        if path.is_symlink():
+            target = os.readlink(path)
+            return f"the file is a symbolic link to '{target}', which does not exist; fix or delete it"
+        return "file not found"
+    if exc.errno == errno.EISDIR:
+        return "expected a YAML file, found a folder; rename the folder or move it away"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot read the file: permission denied; make it readable (chmod a+r)"
+    return f"cannot read the file: {exc.strerror or exc}"
+
+
 def load_yaml(path: Path, display: str, problems: Problems, *, max_bytes: int | None = None) -> Node | None:
-    """Read and parse one YAML file into a Node tree; problems go to `problems`."""
+    """Read and parse one YAML file into a Node tree (empty: a null Node); problems go to `problems`."""
     limit = max_bytes if max_bytes is not None else max_file_bytes()
     text = read_text(path, display, problems, limit)
     if text is None:
@@ -137,20 +178,145 @@ def max_file_bytes() -> int:
 
 
 def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
-    """Parse YAML text into a Node tree, or record the syntax error and return None."""
+    """Parse YAML text into a Node tree, or record why it cannot be read and return None.
+
+    An empty document (nothing, or only comments) gives a null Node at line 1, column 1.
+    """
+    text = text.removeprefix("\ufeff")
+    bad = next((i for i, c in enumerate(text) if "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:  # only possible for text that did not come from a file; libyaml refuses it
+        problems.error(_offset_location(text, display, bad), f"the text contains {_char_name(text[bad])}")
+        return None
     builder = _Builder(display, problems)
     try:
-        return builder.build(yaml.parse(text, Loader=_Loader))
+        root = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        what = exc.problem or exc.context or "invalid YAML"
-        problems.error(where, f"YAML syntax: {what}")
+        where, message = _syntax_problem(exc, text, display)
+        problems.error(where, f"invalid YAML: {message}")
+        return None
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts the position in UTF-8 bytes.
+        offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+        char = text[offset] if offset < len(text) else ""
+        name = f"U+{ord(char):04X} ({_char_name(char)})" if char else "a character"
+        problems.error(
+            _offset_location(text, display, offset),
+            f"the file contains {name}, which YAML does not allow and cannot be printed; delete it",
+        )
+        return None
     except yaml.YAMLError as exc:
-        problems.error(Location(display), f"YAML syntax: {exc}")
+        problems.error(Location(display), f"invalid YAML: {exc}")
+        return None
     except _Refused:
-        pass
-    return None
+        return None
+    return root if root is not None else Node("null", Location(display, 1, 1))
+
+
+def _offset_location(text: str, display: str, offset: int) -> Location:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Location(display, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> tuple[Location, str]:
+    """Turn libyaml's description of a syntax error into a place and a message that says the fix."""
+    problem = exc.problem or exc.context or "the file cannot be read as YAML"
+    context = exc.context or ""
+    pm = exc.problem_mark or exc.context_mark
+    cm = exc.context_mark
+    lines = text.splitlines()
+
+    def char_at(mark: Any) -> str:
+        if mark is None or mark.line >= len(lines):
+            return ""
+        line = lines[mark.line]
+        return line[mark.column] if mark.column < len(line) else ""
+
+    def loc(mark: Any) -> Location:
+        return Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+
+    def at(mark: Any) -> str:
+        return f"line {mark.line + 1}, column {mark.column + 1}"
+
+    char = char_at(pm)
+    tab = "a tab in the indentation; YAML indents with spaces only: replace the tab with spaces"
+    if problem == "found a tab character that violates indentation":
+        return loc(pm), tab
+    if problem == "found character that cannot start any token":
+        if char == "\t":
+            return loc(pm), tab
+        return loc(pm), f"a value cannot start with '{char}'; put the whole value in quotes"
+    if problem == "mapping values are not allowed in this context":
+        return loc(pm), (
+            "found ': ' inside a value that is not in quotes, or a key indented under a value;"
+            " put the whole value in quotes, or fix the indentation"
+        )
+    for opening, closing, what in (("[", "]", "list"), ("{", "}", "mapping")):
+        if problem == f"did not find expected ',' or '{closing}'" and cm is not None:
+            return loc(cm), (
+                f"the {what} opened with '{opening}' here is not closed: expected ',' or '{closing}'"
+                f" at {at(pm)}; close it with '{closing}', or put text holding"
+                f" '{opening}', '{closing}' or ',' in quotes"
+            )
+    if problem == "did not find expected key":
+        if char == "-":
+            return loc(pm), (
+                "expected a key, found a list item ('- '); indent the list under the key it belongs to"
+            )
+        if char in ("]", "}"):
+            return loc(pm), f"found '{char}' with no opening bracket; remove it, or put the value in quotes"
+        start = f" (the mapping starts at {at(cm)})" if cm is not None else ""
+        return loc(pm), (
+            f"bad indentation: expected a key in line with the keys above{start};"
+            " indent this line like the others at its level"
+        )
+    if problem == "did not find expected '-' indicator":
+        start = f" (the list starts at {at(cm)})" if cm is not None else ""
+        return loc(pm), (
+            f"bad indentation: expected a '- ' item in line with the items above{start};"
+            " line it up with the other items, or indent it under its item"
+        )
+    if problem == "found unexpected end of stream" and "quoted scalar" in context and cm is not None:
+        quote = char_at(cm) or "quote"
+        return loc(cm), f"the value opened with {quote} here is never closed; add the closing {quote}"
+    if problem == "found unknown escape character" and pm is not None:
+        escape = lines[pm.line][pm.column : pm.column + 2]
+        return loc(pm), (
+            f"unknown escape '{escape}' in a double-quoted value; write '\\\\' for a backslash,"
+            " or use single quotes, which keep backslashes as they are"
+        )
+    if problem == "found invalid Unicode character escape code" and pm is not None:
+        source = lines[pm.line]
+        begin = source.rfind("\\", 0, pm.column + 1)
+        end = begin + 2
+        while end < len(source) and source[end] in "0123456789abcdefABCDEF":
+            end += 1
+        escape = source[begin:end] if begin >= 0 else "the escape"
+        return Location(display, pm.line + 1, begin + 1 if begin >= 0 else pm.column + 1), (
+            f"'{escape}' is not a character (a lone surrogate, or past U+10FFFF);"
+            " write the character itself, or the escape of a whole character"
+        )
+    if problem == "found undefined tag handle":
+        return loc(pm), "unknown YAML tag; guide files need no tags: remove it"
+    if problem == "could not find expected ':'" and cm is not None:
+        return loc(cm), (
+            "expected ':' after a key; a value that goes on over several lines must be indented"
+            " more than its key, or put in quotes"
+        )
+    if problem == "did not find expected <document start>":
+        return loc(pm), "text after the end of the document ('...'); remove the '...' line"
+    if problem == "did not find expected comment or line break" and "block scalar" in context:
+        return loc(pm), "after '|' or '>' the text must start on the next line; move it down and indent it"
+    if problem == "did not find expected alphabetic or numeric character" and context in (
+        "while scanning an alias",
+        "while scanning an anchor",
+    ):
+        sign = "*" if "alias" in context else "&"
+        return loc(cm or pm), (
+            f"'{sign}' starts an {'alias' if sign == '*' else 'anchor'} and must be followed by a name;"
+            " to write the character itself, put the value in quotes"
+        )
+    where = f" ({context} at {at(cm)})" if context and cm is not None and cm is not pm else ""
+    return loc(pm), f"{problem}{where}; check the quotes and the indentation here"
 
 
 class _Refused(Exception):
@@ -172,6 +338,13 @@ class _Builder:
             return Location(self.display)
         return Location(self.display, mark.line + 1, mark.column + 1)
 
+    def tag_problem(self, event: events.NodeEvent, tag: str) -> None:
+        shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+        self.problems.error(
+            self.where(event),
+            f"unsupported YAML tag '{shown}': guide files hold only text, lists and mappings; remove the tag",
+        )
+
     def build(self, stream: Iterator[events.Event]) -> Node | None:
         # Stack frames: [node, pending key (for maps), key location, anchor, size]
         stack: list[list[Any]] = []
@@ -183,7 +356,8 @@ class _Builder:
                 if documents > 1:
                     self.problems.error(
                         self.where(event),
-                        "more than one YAML document; a file holds one (remove '---')",
+                        "a second YAML document starts here, but a file holds one;"
+                        " remove the '---' line and what follows, or move it to its own file",
                     )
                     raise _Refused
                 continue
@@ -192,25 +366,39 @@ class _Builder:
             if isinstance(event, events.ScalarEvent):
                 node = self.scalar(event)
             elif isinstance(event, events.AliasEvent):
-                anchored = self.anchors.get(event.anchor or "")
+                name = event.anchor or ""
+                anchored = self.anchors.get(name)
                 if anchored is None:
-                    self.problems.error(self.where(event), f"unknown alias '*{event.anchor}'")
+                    if any(frame[3] == name for frame in stack):
+                        message = (
+                            f"the alias '*{name}' is inside the value it refers to, which would never end"
+                        )
+                    else:
+                        message = (
+                            f"unknown alias '*{name}': no anchor '&{name}' comes before it;"
+                            f" define '&{name}' earlier, or write the value out"
+                        )
+                    self.problems.error(self.where(event), message)
                     raise _Refused
                 node, size = anchored
                 self.alias_nodes += size
                 if self.alias_nodes > ALIAS_BUDGET:
                     self.problems.error(
                         self.where(event),
-                        f"aliases expand to more than {ALIAS_BUDGET:,} values; write the values out",
+                        f"aliases here expand to more than {ALIAS_BUDGET:,} values, which looks like an"
+                        " alias bomb; write the values out instead of aliases of aliases",
                     )
                     raise _Refused
             elif isinstance(event, events.SequenceStartEvent | events.MappingStartEvent):
                 kind: Kind = "seq" if isinstance(event, events.SequenceStartEvent) else "map"
-                if event.tag not in (None, "!", f"tag:yaml.org,2002:{kind}"):
-                    self.problems.error(self.where(event), f"YAML tags like '{event.tag}' are not supported")
-                    raise _Refused
+                if event.tag not in (None, "!", _CORE + kind):
+                    self.tag_problem(event, event.tag)
                 if len(stack) >= MAX_DEPTH:
-                    self.problems.error(self.where(event), f"values nested more than {MAX_DEPTH} levels deep")
+                    self.problems.error(
+                        self.where(event),
+                        f"values nested more than {MAX_DEPTH} levels deep; a guide needs only a few"
+                        " levels: flatten the structure",
+                    )
                     raise _Refused
                 stack.append([Node(kind, self.where(event)), None, None, event.anchor, 1])
                 continue
@@ -224,10 +412,10 @@ class _Builder:
             if not stack:
                 root = node
                 continue
-            self.attach(stack[-1], node, event, size)
+            self.attach(stack[-1], node, size, plain_key=isinstance(event, events.ScalarEvent))
         return root
 
-    def attach(self, frame: list[Any], node: Node, event: events.Event, size: int) -> None:
+    def attach(self, frame: list[Any], node: Node, size: int, *, plain_key: bool) -> None:
         parent: Node = frame[0]
         frame[4] += size
         if parent.kind == "seq":
@@ -235,19 +423,28 @@ class _Builder:
             return
         if frame[1] is None:  # this node is a key
             if node.kind in ("seq", "map"):
-                self.problems.error(node.location, "a key must be plain text, not a list or mapping")
-                frame[1] = ""
+                self.problems.error(
+                    node.location, f"a key must be plain text, found {node.describe()}; write the key as text"
+                )
+                frame[1] = _NO_KEY
+            elif node.text == "<<" and plain_key and not node.quoted:
+                self.problems.error(
+                    node.location, "merge keys ('<<') are not supported; write the fields out in full"
+                )
+                frame[1] = _NO_KEY
             else:
                 frame[1] = node.text
             frame[2] = node.location
             return
         key, key_location = frame[1], frame[2]
         frame[1] = None
+        if key is _NO_KEY:
+            return
         if key in parent.entries:
             first = parent.entries[key][0]
             self.problems.error(
                 key_location,
-                f"duplicate key '{key}' (first at line {first.line}); YAML keeps only the last,"
+                f"duplicate key '{key}' (first at line {first.line}); YAML would keep only the last,"
                 " so remove or rename one",
             )
             return
@@ -256,15 +453,17 @@ class _Builder:
     def scalar(self, event: events.ScalarEvent) -> Node:
         where = self.where(event)
         tag = event.tag
-        quoted = event.style is not None and event.style in "'\""
-        if tag in (None, "!"):
-            plain_implicit = event.implicit[0] if event.implicit else True
-            kind: Kind = _resolve_plain(event.value) if plain_implicit and not event.style else "str"
+        plain = not event.style  # libyaml gives '' for plain scalars, the pure-Python parser None
+        quoted = event.style in ("'", '"')
+        if tag is None:
+            kind: Kind = _resolve_plain(event.value) if plain else "str"
+        elif tag == "!":  # the non-specific tag: '! 12' is the text "12"
+            kind = "str"
         else:
-            resolved = _TAGS.get(tag) or _SHORT_TAGS.get(tag)
-            if resolved is None:
-                self.problems.error(where, f"YAML tags like '{tag}' are not supported")
-                resolved = "other"
+            resolved = _TAGS.get(tag)
+            if resolved is None or resolved in ("seq", "map"):
+                self.tag_problem(event, tag)
+                resolved = "str"
             kind = resolved
         node = Node(kind, where, text=event.value, quoted=quoted)
         if event.anchor:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import errno
+import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from guide.errors import GuideError, Location, Problem, Problems
@@ -15,9 +18,11 @@ from guide.source import Node, load_yaml
 
 GUIDE_FILE = "guide.yaml"
 QUESTIONS_DIR = "questions"
+QUESTION_SUFFIXES = (".yaml", ".yml")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 FOLDER_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 LANGUAGE_PATTERN = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
+DATE_PATTERN = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:[Tt ].*)?\Z")
 MAX_ID_LENGTH = 64
 
 GUIDE_KEYS = (
@@ -30,6 +35,23 @@ QUESTION_KEYS = (
 )  # fmt: skip
 REQUIRED_QUESTION_KEYS = ("id", "topic", "question", "answer")
 
+# What each field holds, for messages that say what to write.
+_WANTS = {
+    "title": "the guide's title",
+    "subtitle": "a subtitle",
+    "edition": 'the edition, for example "2025.1"',
+    "authors": "the authors",
+    "language": "a language tag such as en or en-GB",
+    "description": "a description",
+    "topic": "the title of its topic",
+    "question": "the question to ask",
+    "answer": "a model answer",
+    "guidance": "what the interviewer listens for",
+    "key_points": "the checklist a reviewer ticks",
+    "follow_ups": "the follow-up questions",
+    "tags": "its tags",
+}
+
 # Characters that never belong in text: C0/C1 controls (tab and newline are fine), and
 # bidirectional embeddings/overrides/isolates, which can make text read differently from
 # what it says. Left-to-right and right-to-left marks stay allowed.
@@ -38,10 +60,13 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\
 
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    absolute = Path(os.path.abspath(path))  # no symlinks followed: a loop must not raise
+    for cwd in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
+        try:
+            return str(absolute.relative_to(cwd))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def load_guide(folder: Path, *, max_file_bytes: int | None = None) -> tuple[Guide, tuple[Problem, ...]]:
@@ -49,19 +74,58 @@ def load_guide(folder: Path, *, max_file_bytes: int | None = None) -> tuple[Guid
     problems = Problems()
     guide = _GuideReader(folder, problems, max_file_bytes).read()
     problems.raise_if_errors()
-    assert guide is not None
+    assert guide is not None  # read() gives None only after recording an error
     return guide, problems.warnings
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def _show(text: str, limit: int = 60) -> str:
+    """User text as a message quotes it: shortened, with invisible characters spelled out."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def _type_hint(node: Node) -> str:
-    if node.kind in ("bool", "int", "float", "null", "timestamp") and not node.quoted:
-        return f"; YAML reads `{node.text}` as {node.describe()}: put it in quotes"
-    return ""
+def _closest(word: str, choices: Sequence[str]) -> str | None:
+    by_case = {c.casefold(): c for c in choices}
+    if word.casefold() in by_case:
+        return by_case[word.casefold()]
+    close = difflib.get_close_matches(word.casefold(), list(by_case), n=1, cutoff=0.6)
+    return by_case[close[0]] if close else None
+
+
+def _yaml_quote(text: str) -> str:
+    if '"' in text or "\\" in text:
+        return "'" + text.replace("'", "''") + "'"
+    return f'"{text}"'
+
+
+def _found(node: Node) -> str:
+    """What a value is, for 'found …': its type, with the text when that helps."""
+    if node.kind == "str":
+        return f"the text '{_show(node.text)}'"
+    if node.kind in ("bool", "int", "float", "timestamp"):
+        return f"{node.describe()} ({_show(node.text)})"
+    return node.describe()
+
+
+def _wrong_type(what: str, expected: str, node: Node) -> str:
+    """'<what> must be <expected>, found <type>', with why YAML read it so and the fix."""
+    message = f"{what} must be {expected}, found {node.describe()}"
+    if node.kind in ("bool", "int", "float", "timestamp") and not node.quoted:
+        base60 = ", in base 60" if ":" in node.text and node.kind in ("int", "float") else ""
+        return (
+            f"{message}: YAML reads a plain {_show(node.text)} as {node.describe()}{base60};"
+            f" write it in quotes: {_yaml_quote(_show(node.text))}"
+        )
+    if expected == "text" and node.kind == "seq":
+        return f"{message}; write the text itself (for several lines, write '|' and indent the lines below)"
+    if expected == "text" and node.kind == "map":
+        return (
+            f"{message}: a ': ' in text makes it a mapping; put the text in quotes,"
+            " or write '|' and indent the lines below"
+        )
+    if node.kind in ("int", "float", "bool", "timestamp"):
+        return f"{message} ({_show(node.text)})"
+    return message
 
 
 class _GuideReader:
@@ -71,127 +135,195 @@ class _GuideReader:
         self.folder = folder
         self.problems = problems
         self.max_file_bytes = max_file_bytes
+        self.ids: list[tuple[str, Location]] = []  # every valid id, in reading order
+        self.topic_refs: list[tuple[str, Location]] = []  # every valid topic a question names
+
+    def error(self, where: Location, message: str) -> None:
+        self.problems.error(where, message)
 
     # ---- whole guide -------------------------------------------------------------------------
 
     def read(self) -> Guide | None:
         folder = self.folder
         display = display_path(folder)
-        if not folder.exists():
-            self.problems.error(Location(display), "guide folder not found")
+        try:
+            exists, is_dir = folder.exists(), folder.is_dir()
+        except OSError as exc:
+            self.error(Location(display), f"cannot open the guide folder: {exc.strerror or exc}")
             return None
-        if not folder.is_dir():
-            self.problems.error(Location(display), "expected a guide folder, found a file")
-            return None
-        guide_id = folder.resolve().name
-        guide_file = folder / GUIDE_FILE
-        root = load_yaml(guide_file, display_path(guide_file), self.problems, max_bytes=self.max_file_bytes)
-        if root is None:
-            return None
-        if root.kind != "map":
-            self.problems.error(root.location, f"expected a mapping of guide fields, found {root.describe()}")
-            return None
-        if not FOLDER_PATTERN.match(guide_id):
-            self.problems.error(
+        if not exists:
+            self.error(
                 Location(display),
-                f"guide folder name '{guide_id}' is used in file names: use letters, digits, '.', '-', '_'",
+                "guide folder not found; check the path (a guide is a folder holding guide.yaml)",
             )
-        self.unknown_keys(root, GUIDE_KEYS, "guide")
-        title = self.text(root, "title", required=True)
-        edition = self.edition(root)
-        subtitle = self.text(root, "subtitle")
-        description = self.text(root, "description")
-        language = self.language(root)
-        date = self.date(root)
-        authors = self.text_list(root, "authors", allow_single=True)
-        declared = self.topics(root)
+            return None
+        if not is_dir:
+            if folder.name == GUIDE_FILE:
+                self.error(
+                    Location(display),
+                    f"expected a guide folder, found its {GUIDE_FILE}; pass the folder that holds it:"
+                    f" {display_path(folder.parent)}",
+                )
+            else:
+                self.error(Location(display), f"expected a guide folder holding {GUIDE_FILE}, found a file")
+            return None
+        guide_id = os.path.basename(os.path.abspath(folder))
+        if not FOLDER_PATTERN.match(guide_id):
+            self.error(
+                Location(display),
+                f"the guide folder's name '{_show(guide_id)}' is used in file names: expected letters,"
+                " digits, '.', '-' and '_', starting with a letter or digit; rename the folder",
+            )
+        guide_file = folder / GUIDE_FILE
+        root: Node | None = None
+        if not guide_file.exists() and not guide_file.is_symlink():
+            self.error(
+                Location(display_path(guide_file)),
+                f"the guide folder has no {GUIDE_FILE}; create it with at least title, edition and questions",
+            )
+        else:
+            root = load_yaml(
+                guide_file, display_path(guide_file), self.problems, max_bytes=self.max_file_bytes
+            )
+        if root is not None and root.kind != "map":
+            if root.kind == "null":
+                self.error(
+                    root.location, "the file is empty; expected the guide's fields: title, edition, questions"
+                )
+            else:
+                self.error(
+                    root.location,
+                    f"expected the guide's fields (title: …, edition: …), found {root.describe()};"
+                    " write one 'key: value' per line",
+                )
+            root = None
+        fields = _GuideFields(self, root) if root is not None else None
 
+        # Questions are checked even when guide.yaml is unusable: every problem at once.
+        before = len(self.problems.items)
         raw_questions: list[Node] = []
-        inline = root.entries.get("questions")
-        if inline is not None:
+        inline = root.entries.get("questions") if root is not None else None
+        if inline is not None and inline[1].kind != "null":
             raw_questions.extend(self.question_list(inline[1]))
         raw_questions.extend(self.question_files())
-        if not raw_questions and not self.problems.has_errors:
-            self.problems.error(
+        sources_failed = any(p.severity == "error" for p in self.problems.items[before:])
+        if root is not None and not raw_questions and not sources_failed:
+            self.error(
                 root.location,
-                f"the guide has no questions: add a 'questions:' list or YAML files in {QUESTIONS_DIR}/",
+                f"the guide has no questions; add a 'questions:' list, or YAML files in"
+                f" {display_path(folder / QUESTIONS_DIR)}/",
             )
         questions = [q for q in (self.question(n) for n in raw_questions) if q is not None]
-        self.check_ids(questions)
-        topics = self.group(questions, declared)
+        self.check_ids()
+        if fields is None:
+            return None
+        self.check_topics(fields.topics)
         if self.problems.has_errors:
             return None
         return Guide(
             id=guide_id,
-            title=title,
-            edition=edition,
-            topics=topics,
-            subtitle=subtitle,
-            date=date,
-            authors=tuple(authors),
-            language=language,
-            description=description,
+            title=fields.title,
+            edition=fields.edition,
+            topics=self.group(questions, fields.topics),
+            subtitle=fields.subtitle,
+            date=fields.date,
+            authors=tuple(fields.authors),
+            language=fields.language,
+            description=fields.description,
             root=folder,
-            location=root.location,
+            location=fields.location,
         )
 
     def question_files(self) -> list[Node]:
         qdir = self.folder / QUESTIONS_DIR
+        where = Location(display_path(qdir))
         if not qdir.exists():
             return []
         if not qdir.is_dir():
-            self.problems.error(
-                Location(display_path(qdir)), "expected a folder of question files, found a file"
-            )
+            self.error(where, "expected a folder of question files, found a file; rename it or move it away")
+            return []
+        try:
+            names = sorted(os.listdir(qdir))
+        except OSError as exc:
+            reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror
+            self.error(where, f"cannot list the folder: {reason or exc}; make it readable (chmod a+rx)")
             return []
         nodes: list[Node] = []
-        files = sorted(p for p in qdir.iterdir() if p.suffix in (".yaml", ".yml"))
-        for path in files:
+        for name in names:
+            # Hidden files (editor backups and locks) are not questions, as a shell's * skips them.
+            if name.startswith(".") or not name.endswith(QUESTION_SUFFIXES):
+                continue
+            path = qdir / name
             node = load_yaml(path, display_path(path), self.problems, max_bytes=self.max_file_bytes)
             if node is None:
                 continue
             if node.kind == "null":
-                self.problems.warning(node.location, "the file is empty")
+                self.problems.warning(
+                    node.location,
+                    "the file is empty; add a list of questions, each starting with '- ', or delete it",
+                )
                 continue
             nodes.extend(self.question_list(node))
         return nodes
 
     def question_list(self, node: Node) -> list[Node]:
         if node.kind != "seq":
-            self.problems.error(node.location, f"expected a list of questions, found {node.describe()}")
+            if node.kind == "map" and ("id" in node.entries or "question" in node.entries):
+                self.error(
+                    node.location,
+                    "expected a list of questions, found a single question (a mapping);"
+                    " put '- ' before its first key to make it a list",
+                )
+            else:
+                self.error(
+                    node.location,
+                    f"expected a list of questions, found {_found(node)}; start each question with '- '",
+                )
             return []
         good = []
         for item in node.items:
-            if item.kind != "map":
-                self.problems.error(
-                    item.location, f"expected a question (a mapping), found {item.describe()}"
-                )
-            else:
+            if item.kind == "map":
                 good.append(item)
+            elif item.kind == "null":
+                self.error(item.location, "expected a question, found an empty item; remove the lone '-'")
+            else:
+                self.error(
+                    item.location,
+                    f"expected a question (id: …, topic: …, question: …, answer: …), found {_found(item)}",
+                )
         return good
 
     # ---- one question ------------------------------------------------------------------------
 
     def question(self, node: Node) -> Question | None:
         before = len(self.problems.items)
-        self.unknown_keys(node, QUESTION_KEYS, "question")
+        unknown_keys(self, node, QUESTION_KEYS, "a question's")
         qid = self.identifier(node)
-        label = f"question '{qid}'" if qid else "question"
-        for key in REQUIRED_QUESTION_KEYS:
-            if key not in node.entries and key != "id":
-                self.problems.error(node.location, f"{label} has no {key}")
-        topic = self.text(node, "topic", single_line=True)
-        question = self.text(node, "question")
-        answer = self.text(node, "answer")
-        guidance = self.text(node, "guidance")
-        key_points = self.text_list(node, "key_points")
-        follow_ups = self.text_list(node, "follow_ups")
-        tags = self.text_list(node, "tags", single_line=True)
+        label = f"question '{qid}'" if qid else "this question"
+        for key in REQUIRED_QUESTION_KEYS[1:]:
+            if key not in node.entries:
+                what = "question text" if key == "question" else key
+                self.error(node.location, f"{label} has no {what}; add '{key}:' with {_WANTS[key]}")
+        topic = text(self, node, "topic", single_line=True, required=True)
+        if topic:
+            self.topic_refs.append((topic, node.entries["topic"][1].location))
+        question = text(self, node, "question", required=True)
+        answer = text(self, node, "answer", required=True)
+        guidance = text(self, node, "guidance")
+        key_points = text_list(self, node, "key_points")
+        follow_ups = text_list(self, node, "follow_ups")
+        tags = text_list(self, node, "tags", single_line=True)
         difficulty = self.difficulty(node)
         if "guidance" not in node.entries:
-            self.problems.warning(node.location, f"{label} has no guidance")
-        if "key_points" not in node.entries:
-            self.problems.warning(node.location, f"{label} has no key points")
+            self.problems.warning(
+                node.location, f"{label} has no guidance; add 'guidance:' with {_WANTS['guidance']}"
+            )
+        if "key_points" not in node.entries or (
+            node.entries["key_points"][1].kind == "seq" and not key_points
+        ):
+            self.problems.warning(
+                node.location, f"{label} has no key points; add 'key_points:' with {_WANTS['key_points']}"
+            )
         if any(p.severity == "error" for p in self.problems.items[before:]):
             return None
         return Question(
@@ -212,24 +344,41 @@ class _GuideReader:
     def identifier(self, node: Node) -> str:
         entry = node.entries.get("id")
         if entry is None:
-            self.problems.error(node.location, "question has no id")
+            self.error(
+                node.location,
+                "this question has no id; add 'id:' with a short name unique in the guide, such as"
+                " 'bias-variance' (lowercase letters, digits and '-')",
+            )
             return ""
         value = entry[1]
-        if value.kind not in ("str", "int") or (value.kind == "int" and not ID_PATTERN.match(value.text)):
-            self.problems.error(
-                value.location, f"id must be text, found {value.describe()}{_type_hint(value)}"
+        if value.kind == "null" or (value.kind == "str" and not value.text.strip()):
+            self.error(
+                value.location, "id is empty; write a short name unique in the guide, such as 'bias-variance'"
             )
             return ""
+        if value.kind in ("seq", "map"):
+            self.error(value.location, f"id must be text such as 'bias-variance', found {value.describe()}")
+            return ""
+        # Ids are always text: a plain 2024 or 1-2 means what it says, whatever YAML 1.1 reads.
         qid = value.text
-        if not ID_PATTERN.match(qid) or len(qid) > MAX_ID_LENGTH:
-            suggestion = re.sub(r"[^a-z0-9]+", "-", qid.lower()).strip("-")[:MAX_ID_LENGTH]
-            hint = f"; for example '{suggestion}'" if suggestion else ""
-            self.problems.error(
+        suggestion = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", qid).lower()).strip("-")
+        suggestion = suggestion[:MAX_ID_LENGTH].rstrip("-")
+        example = f"for example '{suggestion}'" if suggestion else "for example 'bias-variance'"
+        if not ID_PATTERN.match(qid):
+            self.error(
                 value.location,
-                f"id '{qid}' is not valid: use lowercase letters, digits and '-', starting with a"
-                f" letter or digit, at most {MAX_ID_LENGTH} characters{hint}",
+                f"id '{_show(qid)}' is not valid: expected lowercase letters, digits and '-', starting"
+                f" with a letter or digit; {example}",
             )
             return ""
+        if len(qid) > MAX_ID_LENGTH:
+            self.error(
+                value.location,
+                f"id '{_show(qid, 30)}' is {len(qid)} characters long, over the limit of {MAX_ID_LENGTH};"
+                f" shorten it, {example}",
+            )
+            return ""
+        self.ids.append((qid, value.location))
         return qid
 
     def difficulty(self, node: Node) -> Difficulty | None:
@@ -237,51 +386,64 @@ class _GuideReader:
         if entry is None:
             return None
         value = entry[1]
+        choices = f"{', '.join(DIFFICULTIES[:-1])} or {DIFFICULTIES[-1]}"
+        if value.kind == "null":
+            self.error(value.location, f"difficulty is empty; write {choices}, or remove the line")
+            return None
         if value.kind == "str":
             for choice in DIFFICULTIES:
                 if value.text == choice:
                     return choice
-        self.problems.error(
-            value.location,
-            f"difficulty must be one of {', '.join(DIFFICULTIES)}, found '{value.text}'"
-            f"{_did_you_mean(value.text.lower(), list(DIFFICULTIES))}",
-        )
+            close = _closest(value.text.strip(), DIFFICULTIES)
+            fix = f"did you mean '{close}'?" if close else "use one of those, or remove the line"
+            self.error(value.location, f"difficulty must be {choices}, found '{_show(value.text)}'; {fix}")
+            return None
+        self.error(value.location, f"difficulty must be {choices}, found {_found(value)}")
         return None
 
-    def check_ids(self, questions: list[Question]) -> None:
-        seen: dict[str, Question] = {}
-        for q in questions:
-            first = seen.get(q.id)
+    def check_ids(self) -> None:
+        seen: dict[str, Location] = {}
+        for qid, where in self.ids:
+            first = seen.get(qid)
             if first is None:
-                seen[q.id] = q
+                seen[qid] = where
+            else:
+                self.error(
+                    where,
+                    f"duplicate id '{qid}' (first used at {first}); ids must be unique in the guide:"
+                    " rename one of them",
+                )
+
+    def check_topics(self, declared: list[tuple[str, Location]]) -> None:
+        if not declared:
+            return
+        titles = [title for title, _ in declared]
+        used = set()
+        for topic, where in self.topic_refs:
+            used.add(topic)
+            if topic in titles:
                 continue
-            where = first.where("id")
-            self.problems.error(
-                q.where("id"),
-                f"duplicate id '{q.id}' (first used at {where}); ids must be unique in the guide",
+            close = _closest(topic, titles)
+            fix = (
+                f"did you mean '{close}'?"
+                if close
+                else "add it to 'topics:' in guide.yaml, or use one listed there"
             )
+            self.error(where, f"topic '{_show(topic)}' is not among the topics listed in guide.yaml; {fix}")
+        for title, where in declared:
+            if title not in used:
+                self.problems.warning(
+                    where,
+                    f"topic '{_show(title)}' has no questions; give a question 'topic: {_show(title)}',"
+                    " or remove it from topics",
+                )
 
     def group(self, questions: list[Question], declared: list[tuple[str, Location]]) -> tuple[Topic, ...]:
-        order = [title for title, _ in declared]
-        known = set(order)
-        for q in questions:
-            if q.topic in known:
-                continue
-            if declared:
-                self.problems.error(
-                    q.where("topic"),
-                    f"topic '{q.topic}' is not among the guide's topics{_did_you_mean(q.topic, order)}",
-                )
-            else:
-                order.append(q.topic)
-                known.add(q.topic)
+        """Questions by topic: declared topics in their order, else in order of first appearance."""
+        order = [title for title, _ in declared] or list(dict.fromkeys(q.topic for q in questions))
         by_topic: dict[str, list[Question]] = {t: [] for t in order}
         for q in questions:
-            if q.topic in by_topic:
-                by_topic[q.topic].append(q)
-        for title, where in declared:
-            if not by_topic[title]:
-                self.problems.warning(where, f"topic '{title}' has no questions")
+            by_topic[q.topic].append(q)
         topics = []
         number = 0
         slugs: set[str] = set()
@@ -289,152 +451,204 @@ class _GuideReader:
             numbered = []
             for q in by_topic[title]:
                 number += 1
-                numbered.append(_renumber(q, number))
+                numbered.append(dataclasses.replace(q, number=number))
             if numbered:
                 topics.append(Topic(title=title, slug=_unique_slug(title, slugs), questions=tuple(numbered)))
         return tuple(topics)
 
-    # ---- fields ----------------------------------------------------------------------------
 
-    def unknown_keys(self, node: Node, allowed: tuple[str, ...], what: str) -> None:
-        for key, (where, _) in node.entries.items():
-            if key not in allowed:
-                self.problems.error(where, f"unknown {what} key '{key}'{_did_you_mean(key, allowed)}")
+class _GuideFields:
+    """The guide's own fields from guide.yaml, each checked."""
 
-    def text(self, node: Node, key: str, *, required: bool = False, single_line: bool = False) -> str:
-        entry = node.entries.get(key)
-        if entry is None:
-            if required:
-                self.problems.error(node.location, f"missing required field '{key}'")
-            return ""
-        return self.check_text(entry[1], key, single_line=single_line)
+    def __init__(self, reader: _GuideReader, root: Node) -> None:
+        self.location = root.location
+        unknown_keys(reader, root, GUIDE_KEYS, "a guide's")
+        for key in ("title", "edition"):
+            if key not in root.entries:
+                reader.error(root.location, f"the guide has no {key}; add '{key}:' with {_WANTS[key]}")
+        self.title = text(reader, root, "title", required=True)
+        self.edition = edition(reader, root)
+        self.subtitle = text(reader, root, "subtitle")
+        self.description = text(reader, root, "description")
+        self.language = language(reader, root)
+        self.date = date(reader, root)
+        self.authors = text_list(reader, root, "authors", allow_single=True)
+        self.topics = topics(reader, root)
 
-    def check_text(self, value: Node, what: str, *, single_line: bool = False) -> str:
-        if value.kind != "str":
-            self.problems.error(
-                value.location, f"{what} must be text, found {value.describe()}{_type_hint(value)}"
-            )
-            return ""
-        text = unicodedata.normalize("NFC", value.text.replace("\r\n", "\n").replace("\r", "\n"))
-        if not text.strip():
-            self.problems.error(value.location, f"{what} is empty")
-            return ""
-        bad = _FORBIDDEN.search(text)
-        if bad:
-            char = bad.group()
-            line_offset = text.count("\n", 0, bad.start())
-            where = Location(value.location.file, value.location.line + line_offset, value.location.column)
-            name = unicodedata.name(char, "a control character")
-            self.problems.error(
-                where,
-                f"{what} contains U+{ord(char):04X} ({name.lower()}), which cannot be printed; delete it",
-            )
-            return ""
-        if single_line:
-            text = " ".join(text.split())
-        return text
 
-    def text_list(
-        self, node: Node, key: str, *, allow_single: bool = False, single_line: bool = False
-    ) -> list[str]:
-        entry = node.entries.get(key)
-        if entry is None:
-            return []
-        value = entry[1]
-        if allow_single and value.kind == "str":
-            return [self.check_text(value, key)]
-        if value.kind != "seq":
-            self.problems.error(value.location, f"{key} must be a list, found {value.describe()}")
-            return []
-        label = key.replace("_", " ")
-        items = [
-            self.check_text(item, f"an item of {label}", single_line=single_line) for item in value.items
-        ]
-        return [i for i in items if i]
+# ---- fields ------------------------------------------------------------------------------------
 
-    def edition(self, root: Node) -> str:
-        entry = root.entries.get("edition")
-        if entry is None:
-            self.problems.error(
-                root.location, "missing required field 'edition' (for example edition: \"2025.1\")"
-            )
-            return ""
-        value = entry[1]
-        # A plain 2025.1 is a float to YAML 1.1; its source text is exactly what the user meant.
-        if value.kind in ("int", "float") and not value.quoted:
-            text = value.text
+
+def unknown_keys(reader: _GuideReader, node: Node, allowed: tuple[str, ...], whose: str) -> None:
+    for key, (where, _) in node.entries.items():
+        if key in allowed:
+            continue
+        close = _closest(key, allowed)
+        fix = f"did you mean '{close}'?" if close else f"{whose} keys are {', '.join(allowed)}"
+        reader.error(where, f"unknown key '{_show(key)}'; {fix}")
+
+
+def text(
+    reader: _GuideReader, node: Node, key: str, *, required: bool = False, single_line: bool = False
+) -> str:
+    entry = node.entries.get(key)
+    if entry is None:
+        return ""  # a missing required field is reported once, by the caller
+    return check_text(reader, entry[1], key, single_line=single_line, required=required)
+
+
+def check_text(
+    reader: _GuideReader, value: Node, what: str, *, single_line: bool = False, required: bool = False
+) -> str:
+    if value.kind == "null" or (value.kind == "str" and not value.text.strip()):
+        if what.startswith("an item of"):
+            reader.error(value.location, f"{what} is empty; write it, or remove the item")
+        elif required:
+            reader.error(value.location, f"{what} is empty; write {_WANTS.get(what, 'it')}")
         else:
-            text = self.check_text(value, "edition", single_line=True)
-        if text and not FOLDER_PATTERN.match(text):
-            self.problems.error(
-                value.location,
-                f"edition '{text}' is used in file names: use letters, digits, '.', '-', '_'",
+            reader.error(
+                value.location, f"{what} is empty; write {_WANTS.get(what, 'it')}, or remove the line"
             )
-        return text
+        return ""
+    if value.kind != "str":
+        reader.error(value.location, _wrong_type(what, "text", value))
+        return ""
+    result = unicodedata.normalize("NFC", value.text.replace("\r\n", "\n").replace("\r", "\n"))
+    bad = _FORBIDDEN.search(result)
+    if bad:
+        char = bad.group()
+        if "\ud800" <= char <= "\udfff":
+            name = "a lone surrogate, half of a UTF-16 pair and not a character"
+        else:
+            name = unicodedata.name(char, "").lower() or "a control character"
+        reader.error(
+            value.location,
+            f"{what} contains U+{ord(char):04X} ({name}), which cannot be printed; delete it",
+        )
+        return ""
+    if single_line:
+        result = " ".join(result.split())
+    return result
 
-    def language(self, root: Node) -> str:
-        entry = root.entries.get("language")
-        if entry is None:
-            return "en"
-        text = self.check_text(entry[1], "language", single_line=True)
-        if text and not LANGUAGE_PATTERN.match(text):
-            self.problems.error(
-                entry[1].location, f"language '{text}' is not a language tag such as en or en-GB"
-            )
-        return text
 
-    def date(self, root: Node) -> dt.date | None:
-        entry = root.entries.get("date")
-        if entry is None:
-            self.problems.warning(root.location, "no 'date': the edition's date is not printed")
-            return None
-        value = entry[1]
-        text = value.text.strip()
-        try:
-            if value.kind in ("timestamp", "str"):
-                return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-        self.problems.error(value.location, f"date must be a date like 2025-01-15, found '{value.text}'")
+def text_list(
+    reader: _GuideReader, node: Node, key: str, *, allow_single: bool = False, single_line: bool = False
+) -> list[str]:
+    entry = node.entries.get(key)
+    if entry is None:
+        return []
+    value = entry[1]
+    if allow_single and value.kind == "str":
+        item = check_text(reader, value, key, single_line=single_line)
+        return [item] if item else []
+    if value.kind == "null":
+        reader.error(
+            value.location,
+            f"{key} is empty; write {_WANTS.get(key, 'its items')}, each on a line starting with '- ',"
+            " or remove the line",
+        )
+        return []
+    if value.kind != "seq":
+        reader.error(
+            value.location,
+            f"{key} must be a list, found {_found(value)}; write each item on its own line starting"
+            " with '- ', or as [a, b]",
+        )
+        return []
+    items = [check_text(reader, item, f"an item of {key}", single_line=single_line) for item in value.items]
+    return [i for i in items if i]
+
+
+def edition(reader: _GuideReader, root: Node) -> str:
+    entry = root.entries.get("edition")
+    if entry is None:
+        return ""
+    value = entry[1]
+    # A plain 2025.1 is a float to YAML 1.1, 1.10 would become 1.1: the source text is what the user meant.
+    if value.kind in ("int", "float", "timestamp") and not value.quoted:
+        result = value.text
+    else:
+        result = check_text(reader, value, "edition", single_line=True, required=True)
+    if result and not FOLDER_PATTERN.match(result):
+        suggestion = re.sub(r"[^A-Za-z0-9._-]+", "-", result).strip("-._") or "2025.1"
+        reader.error(
+            value.location,
+            f"edition '{_show(result)}' is used in file names: expected letters, digits, '.', '-' and '_',"
+            f" starting with a letter or digit; for example '{suggestion}'",
+        )
+    return result
+
+
+def language(reader: _GuideReader, root: Node) -> str:
+    entry = root.entries.get("language")
+    if entry is None:
+        return "en"
+    result = check_text(reader, entry[1], "language", single_line=True)
+    if result and not LANGUAGE_PATTERN.match(result):
+        reader.error(
+            entry[1].location,
+            f"language '{_show(result)}' is not a language tag: expected one such as en or en-GB",
+        )
+    return result
+
+
+def date(reader: _GuideReader, root: Node) -> dt.date | None:
+    entry = root.entries.get("date")
+    if entry is None:
+        reader.problems.warning(
+            root.location,
+            "the guide has no date, so none is printed; add 'date:' with the edition's date, like 2025-01-15",
+        )
+        return None
+    value = entry[1]
+    if value.kind == "null":
+        reader.error(
+            value.location, "date is empty; write the edition's date like 2025-01-15, or remove the line"
+        )
+        return None
+    match = DATE_PATTERN.match(value.text.strip()) if value.kind in ("timestamp", "str") else None
+    if match is None:
+        reader.error(
+            value.location, f"date must be a date like 2025-01-15 (year-month-day), found {_found(value)}"
+        )
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        reader.error(
+            value.location,
+            f"date {_show(value.text)} is not a day of the calendar; write year-month-day, like 2025-01-15",
+        )
         return None
 
-    def topics(self, root: Node) -> list[tuple[str, Location]]:
-        entry = root.entries.get("topics")
-        if entry is None:
-            return []
-        value = entry[1]
-        if value.kind != "seq":
-            self.problems.error(value.location, f"topics must be a list of titles, found {value.describe()}")
-            return []
-        result: list[tuple[str, Location]] = []
-        seen: set[str] = set()
-        for item in value.items:
-            title = self.check_text(item, "a topic", single_line=True)
-            if not title:
-                continue
-            if title in seen:
-                self.problems.error(item.location, f"topic '{title}' is listed twice")
-                continue
-            seen.add(title)
-            result.append((title, item.location))
-        return result
 
-
-def _renumber(q: Question, number: int) -> Question:
-    return Question(
-        id=q.id,
-        number=number,
-        topic=q.topic,
-        question=q.question,
-        answer=q.answer,
-        guidance=q.guidance,
-        key_points=q.key_points,
-        follow_ups=q.follow_ups,
-        difficulty=q.difficulty,
-        tags=q.tags,
-        location=q.location,
-        field_locations=q.field_locations,
-    )
+def topics(reader: _GuideReader, root: Node) -> list[tuple[str, Location]]:
+    entry = root.entries.get("topics")
+    if entry is None:
+        return []
+    value = entry[1]
+    if value.kind != "seq":
+        reader.error(
+            value.location,
+            f"topics must be a list of topic titles, found {_found(value)}; write each title on its own"
+            " line starting with '- '",
+        )
+        return []
+    result: list[tuple[str, Location]] = []
+    seen: dict[str, Location] = {}
+    for item in value.items:
+        title = check_text(reader, item, "an item of topics", single_line=True)
+        if not title:
+            continue
+        if title in seen:
+            reader.error(
+                item.location,
+                f"topic '{_show(title)}' is listed twice (first at line {seen[title].line}); remove one",
+            )
+            continue
+        seen[title] = item.location
+        result.append((title, item.location))
+    return result
 
 
 def _unique_slug(title: str, taken: set[str]) -> str:

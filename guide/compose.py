@@ -1,0 +1,215 @@
+"""Turn a Guide into the stories of its two parts: what appears, in which order, as plain data.
+
+Nothing here knows about ReportLab: a story is a tuple of frozen dataclasses, so tests
+compare stories with ==, and the renderer is the only place that turns them into pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from guide import text
+from guide.model import Guide, Question
+
+Part = Literal["study", "key"]
+
+
+def question_anchor(qid: str) -> str:
+    """Where a question starts in the study guide."""
+    return f"q-{qid}"
+
+
+def answer_anchor(qid: str) -> str:
+    """Where a question's answer starts in the answer key."""
+    return f"a-{qid}"
+
+
+@dataclass(frozen=True)
+class Cover:
+    part: Part
+    title: str
+    subtitle: str
+    part_label: str
+    edition: str
+    date: str  # as printed, "" if the guide has none
+    authors: str
+    questions: int
+    topics: int
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """The "how to use" page: the guide's description, then fixed advice for the part."""
+
+    heading: str
+    description: tuple[text.Block, ...]
+    advice: tuple[text.Block, ...]
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    number: int
+    title: str  # plain text of the question
+    anchor: str
+
+
+@dataclass(frozen=True)
+class ContentsTopic:
+    title: str
+    anchor: str
+    entries: tuple[ContentsEntry, ...]
+
+
+@dataclass(frozen=True)
+class Contents:
+    heading: str
+    topics: tuple[ContentsTopic, ...]
+
+
+@dataclass(frozen=True)
+class TopicStart:
+    title: str
+    anchor: str
+    index: int  # 1-based
+    questions: int
+
+
+@dataclass(frozen=True)
+class StudyQuestion:
+    """A question as the candidate sees it: no answer, no key points."""
+
+    id: str
+    number: int
+    topic: str
+    anchor: str
+    question: tuple[text.Inline, ...]
+    title: str  # plain text, for the outline
+    difficulty: str
+    tags: tuple[str, ...]
+    guidance: tuple[text.Block, ...]
+    note_lines: int
+    answer_anchor: str
+
+
+@dataclass(frozen=True)
+class KeyAnswer:
+    """A question restated with its model answer, key points and follow-ups."""
+
+    id: str
+    number: int
+    topic: str
+    anchor: str
+    question: tuple[text.Inline, ...]
+    title: str
+    difficulty: str
+    answer: tuple[text.Block, ...]
+    key_points: tuple[tuple[text.Inline, ...], ...]
+    follow_ups: tuple[tuple[text.Inline, ...], ...]
+    question_anchor: str
+
+
+Item = Cover | Introduction | Contents | TopicStart | StudyQuestion | KeyAnswer
+Story = tuple[Item, ...]
+
+STUDY_ADVICE = """\
+Each question comes with what the interviewer listens for: the ground a strong answer covers.
+Answer aloud or on paper first, in the space under the question, and only then turn to the
+answer key (the page is given under each question).
+
+Come back to the questions you found hard a few days later. Explaining an idea simply, with an
+example and its limits, is what interviewers remember."""
+
+KEY_ADVICE = """\
+Each answer restates its question, gives a model answer, then the key points a reviewer ticks
+off and the follow-up questions an interviewer is likely to ask next.
+
+A model answer is one good answer, not the only one: credit any answer that covers the key
+points accurately. The page of each question in the study guide is given beside it."""
+
+
+def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int) -> Story:
+    """The story of one part of the guide: cover, introduction, contents, then topics and questions."""
+    is_study = part == "study"
+    topic_prefix = "t-" if is_study else "kt-"
+    items: list[Item] = [
+        Cover(
+            part=part,
+            title=guide.title,
+            subtitle=guide.subtitle,
+            part_label=labels["study_guide" if is_study else "answer_key"],
+            edition=guide.edition,
+            date=_date_text(guide),
+            authors=", ".join(guide.authors),
+            questions=len(guide.questions),
+            topics=len(guide.topics),
+        ),
+        Introduction(
+            heading=labels["how_to_use"],
+            description=text.parse(guide.description) if guide.description else (),
+            advice=text.parse(STUDY_ADVICE if is_study else KEY_ADVICE),
+        ),
+        Contents(
+            heading=labels["contents"],
+            topics=tuple(
+                ContentsTopic(
+                    title=topic.title,
+                    anchor=topic_prefix + topic.slug,
+                    entries=tuple(
+                        ContentsEntry(
+                            q.number,
+                            text.plain_text(text.parse_inline(q.question)),
+                            question_anchor(q.id) if is_study else answer_anchor(q.id),
+                        )
+                        for q in topic.questions
+                    ),
+                )
+                for topic in guide.topics
+            ),
+        ),
+    ]
+    for index, topic in enumerate(guide.topics, 1):
+        items.append(TopicStart(topic.title, topic_prefix + topic.slug, index, len(topic.questions)))
+        for q in topic.questions:
+            items.append(_study(q, note_lines) if is_study else _key(q))
+    return tuple(items)
+
+
+def _date_text(guide: Guide) -> str:
+    if guide.date is None:
+        return ""
+    return f"{guide.date.day} {guide.date:%B %Y}"
+
+
+def _study(q: Question, note_lines: int) -> StudyQuestion:
+    inline = text.parse_inline(q.question)
+    return StudyQuestion(
+        id=q.id,
+        number=q.number,
+        topic=q.topic,
+        anchor=question_anchor(q.id),
+        question=inline,
+        title=text.plain_text(inline),
+        difficulty=q.difficulty or "",
+        tags=q.tags,
+        guidance=text.parse(q.guidance) if q.guidance else (),
+        note_lines=note_lines,
+        answer_anchor=answer_anchor(q.id),
+    )
+
+
+def _key(q: Question) -> KeyAnswer:
+    inline = text.parse_inline(q.question)
+    return KeyAnswer(
+        id=q.id,
+        number=q.number,
+        topic=q.topic,
+        anchor=answer_anchor(q.id),
+        question=inline,
+        title=text.plain_text(inline),
+        difficulty=q.difficulty or "",
+        answer=text.parse(q.answer),
+        key_points=tuple(text.parse_inline(p) for p in q.key_points),
+        follow_ups=tuple(text.parse_inline(f) for f in q.follow_ups),
+        question_anchor=question_anchor(q.id),
+    )

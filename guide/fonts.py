@@ -1,0 +1,207 @@
+"""Turn a Theme's font files into registered ReportLab font families, and check text against their glyphs.
+
+Registration lives here rather than in render.py because validation needs the fonts'
+character maps too: a character no font has is an error before layout, never a black box.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from guide.errors import GuideError, Location, Problem
+from guide.model import Guide
+from guide.styles import FontFamily, Theme
+
+TEXT_FIELDS = ("question", "guidance", "answer")
+LIST_FIELDS = ("key_points", "follow_ups", "tags")
+
+# Right-to-left scripts need bidirectional reordering and shaping, which the layout
+# does not do yet: refusing them beats printing letters in the wrong order.
+_RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
+
+
+def is_invisible(char: str) -> bool:
+    """Format characters (zero-width space, soft hyphen, joiners, marks) and variation selectors.
+
+    They draw nothing, and most fonts have no glyph for them, so the layout drops them
+    rather than letting ReportLab draw an empty box.
+    """
+    return (
+        unicodedata.category(char) == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF
+    )
+
+
+def is_rtl(char: str) -> bool:
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _RTL_RANGES)
+
+
+@dataclass(frozen=True)
+class RegisteredFamily:
+    """ReportLab names of one family's faces, and the characters the family covers."""
+
+    name: str
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    coverage: frozenset[int] = field(repr=False)
+
+    def face(self, bold: bool, italic: bool) -> str:
+        if bold and italic:
+            return self.bold_italic
+        if bold:
+            return self.bold
+        return self.italic if italic else self.regular
+
+
+@cache
+def _register_face(path: Path) -> tuple[str, frozenset[int]]:
+    """Register one TTF file once per process; its ReportLab name is derived from its bytes."""
+    data = path.read_bytes()
+    name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
+    try:
+        font = TTFont(name, str(path))
+    except (TTFError, OSError, ValueError) as exc:
+        raise GuideError([Problem(Location(str(path)), f"cannot use this font: {exc}")]) from None
+    pdfmetrics.registerFont(font)
+    return name, frozenset(font.face.charToGlyph)
+
+
+@cache
+def register_family(family: FontFamily) -> RegisteredFamily:
+    """Register the four faces and the family, so that bold and italic really are."""
+    names = [_register_face(p) for p in (family.regular, family.bold, family.italic, family.bold_italic)]
+    regular, bold, italic, bold_italic = (n for n, _ in names)
+    pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold, italic=italic, boldItalic=bold_italic)
+    coverage = names[0][1]
+    for _, other in names[1:]:
+        coverage &= other
+    return RegisteredFamily(family.name, regular, bold, italic, bold_italic, coverage)
+
+
+def register_theme(theme: Theme) -> dict[str, RegisteredFamily]:
+    """Register every family of the theme; returns them by the theme's family names."""
+    return {name: register_family(family) for name, family in theme.families.items()}
+
+
+def chain(theme: Theme, families: dict[str, RegisteredFamily], primary: str) -> tuple[RegisteredFamily, ...]:
+    """The families tried, in order, for a character in text whose style uses `primary`."""
+    names = [primary, *(f for f in theme.fallback if f != primary)]
+    return tuple(families[n] for n in names if n in families)
+
+
+def _question_texts(guide: Guide) -> Iterator[tuple[str, str, Location, str]]:
+    """(question id, field, location, text) for every text the layout will draw."""
+    yield "", "title", guide.location, guide.title
+    yield "", "subtitle", guide.location, guide.subtitle
+    yield "", "description", guide.location, guide.description
+    yield "", "authors", guide.location, " ".join(guide.authors)
+    for topic in guide.topics:
+        yield "", "topic", topic.questions[0].where("topic"), topic.title
+        for q in topic.questions:
+            for name in TEXT_FIELDS:
+                yield q.id, name, q.where(name), getattr(q, name)
+            for name in LIST_FIELDS:
+                yield q.id, name, q.where(name), " ".join(getattr(q, name))
+
+
+def check_coverage(guide: Guide, theme: Theme) -> None:
+    """Raise GuideError naming every character that no font of the theme can draw, with its place."""
+    families = register_theme(theme)
+    usable: set[int] = set()
+    for family in families.values():
+        usable |= family.coverage
+    texts = list(_question_texts(guide))
+    every_char = set().union(*(set(t[3]) for t in texts))
+    bad = {
+        c
+        for c in every_char
+        if c not in "\n\t" and not is_invisible(c) and (ord(c) not in usable or is_rtl(c))
+    }
+    if not bad:
+        return
+    problems: list[Problem] = []
+    reported: set[tuple[str, str]] = set()
+    for qid, name, where, text in texts:
+        for char in sorted(bad.intersection(text)):
+            if (qid, char) in reported:
+                continue
+            reported.add((qid, char))
+            problems.append(Problem(where, _glyph_message(qid, name, char, theme)))
+    raise GuideError(problems)
+
+
+def _glyph_message(qid: str, field_name: str, char: str, theme: Theme) -> str:
+    owner = f"question '{qid}', {field_name}" if qid else field_name
+    code = f"U+{ord(char):04X}"
+    uname = unicodedata.name(char, "unnamed character").lower()
+    if is_rtl(char):
+        return (
+            f"{owner}: '{char}' ({code}, {uname}) is right-to-left text, which guide cannot lay out yet;"
+            " remove it or transliterate it"
+        )
+    fonts = ", ".join(theme.families) or "none"
+    return (
+        f"{owner}: no font has '{char}' ({code}, {uname}); add a font that has it under 'fonts:' in the"
+        f" style and list it in 'fallback:' (style '{theme.name}' has: {fonts})"
+    )
+
+
+def split_runs(text: str, fonts: Iterable[RegisteredFamily]) -> list[tuple[RegisteredFamily, str]]:
+    """Cut text into runs, each drawn by the first family in `fonts` that has all its characters."""
+    order = tuple(fonts)
+    runs: list[tuple[RegisteredFamily, str]] = []
+    primary = order[0]
+    current: RegisteredFamily | None = None
+    start = 0
+    for i, char in enumerate(text):
+        code = ord(char)
+        if code in primary.coverage or char in "\n\t":
+            family = primary
+        else:
+            family = next((f for f in order if code in f.coverage), primary)
+        if family is not current:
+            if current is not None and i > start:
+                runs.append((current, text[start:i]))
+            current, start = family, i
+    if current is not None and start < len(text):
+        runs.append((current, text[start:]))
+    return runs
+
+
+def _fix_astral_tounicode() -> None:
+    """Make copy and paste give back characters above U+FFFF (emoji, math letters).
+
+    ReportLab 5.1 writes their ToUnicode entries as `<01> <1F600>`, which is not UTF-16:
+    readers then extract the wrong character. Rewrite those entries as surrogate pairs.
+    """
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "_guide_fixed", False):
+        return
+
+    def fixed(fontname: str, subset: list[int]) -> str:
+        cmap: str = original(fontname, subset)
+        if all(v <= 0xFFFF for v in subset):
+            return cmap
+        lines = cmap.split("\n")
+        for i, v in enumerate(subset):
+            if v > 0xFFFF:
+                old = f"<{i:02X}> <{v:04X}>"
+                if old in lines:
+                    lines[lines.index(old)] = f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>"
+        return "\n".join(lines)
+
+    fixed._guide_fixed = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = fixed
+
+
+_fix_astral_tounicode()

@@ -1,0 +1,273 @@
+"""Turn a Guide and a Theme into the PDF bytes of its two parts, with where every question and answer landed.
+
+The only package that uses ReportLab. Both parts are laid out once, each in its own
+PartDocument; the numbers that cross parts (the page of an answer printed under its
+question, and back) are filled in afterwards, before either is saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus.doctemplate import LayoutError
+
+from guide import compose
+from guide.errors import GuideError, Location, Problem
+from guide.model import Guide
+from guide.render import markup
+from guide.render.document import Anchor, PartDocument, PartInfo
+from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines
+from guide.render.styles import Kit, make_kit
+from guide.styles import Theme
+
+LINK_SCHEME = "guide-ref:"  # placeholder links between the parts; assemble.py resolves them
+
+
+@dataclass(frozen=True)
+class PartPdf:
+    """One laid-out part: its bytes, page count, where its front matter ends, and its anchors."""
+
+    part: str
+    data: bytes
+    pages: int
+    body_start: int  # index of the first body page (after cover, introduction and contents)
+    folio_prefix: str
+    anchors: dict[str, Anchor]
+
+
+@dataclass(frozen=True)
+class Parts:
+    study: PartPdf
+    key: PartPdf
+
+
+def render_parts(guide: Guide, theme: Theme) -> Parts:
+    """Lay out the study guide and the answer key of a guide."""
+    kit = make_kit(theme)
+    locations = {q.id: q.location for q in guide.questions}
+    docs: dict[str, PartDocument] = {}
+    for part in ("study", "key"):
+        story = compose.compose(guide, part, labels=theme.labels, note_lines=theme.note_lines)
+        doc = PartDocument(kit, _info(guide, theme, part))
+        _build(doc, _flowables(story, kit), locations, guide)
+        docs[part] = doc
+    study, key = docs["study"], docs["key"]
+    labels = theme.labels
+    values: dict[str, dict[str, str]] = {"study": {}, "key": {}}
+    for part, doc in docs.items():
+        for anchor, (page, _, _) in doc.anchors.items():
+            values[part][f"toc-{anchor}"] = doc.body_folio(page)
+    for q in guide.questions:
+        q_anchor, a_anchor = compose.question_anchor(q.id), compose.answer_anchor(q.id)
+        values["study"][f"ref-{a_anchor}"] = labels["answer_ref"].format(
+            page=key.body_folio(key.anchors[a_anchor][0])
+        )
+        values["key"][f"ref-{q_anchor}"] = labels["question_ref"].format(
+            page=study.body_folio(study.anchors[q_anchor][0])
+        )
+    result = {}
+    for part, doc in docs.items():
+        data = doc.finish(values[part])
+        result[part] = PartPdf(
+            part, data, doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors
+        )
+    return Parts(study=result["study"], key=result["key"])
+
+
+def _info(guide: Guide, theme: Theme, part: str) -> PartInfo:
+    tags = sorted({t for q in guide.questions for t in q.tags})
+    return PartInfo(
+        part=part,
+        title=guide.title,
+        edition=guide.edition,
+        folio_prefix="" if part == "study" else "A-",
+        part_label=theme.labels["study_guide" if part == "study" else "answer_key"],
+        author=", ".join(guide.authors),
+        subject=guide.subtitle or guide.title,
+        keywords=", ".join([*(t.title for t in guide.topics), *tags, f"edition {guide.edition}"]),
+        language=guide.language,
+    )
+
+
+def _build(
+    doc: PartDocument, flowables: list[Flowable], locations: dict[str, Location], guide: Guide
+) -> None:
+    try:
+        doc.build(flowables)
+    except (LayoutError, ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
+        where = locations.get(doc.current_id, guide.location)
+        what = f"question '{doc.current_id}'" if doc.current_id else "the guide"
+        detail = str(exc).split("\n", 1)[0][:200]
+        raise GuideError([Problem(where, f"cannot lay out {what}: {detail}")]) from exc
+
+
+def _tag(flowables: list[Flowable], qid: str) -> list[Flowable]:
+    for f in flowables:
+        f._guide_qid = qid
+    return flowables
+
+
+def _flowables(story: compose.Story, kit: Kit) -> list[Flowable]:
+    out: list[Flowable] = []
+    first_topic = True
+    for item in story:
+        if isinstance(item, compose.Cover):
+            out += _cover(item, kit)
+        elif isinstance(item, compose.Introduction):
+            out += _introduction(item, kit)
+        elif isinstance(item, compose.Contents):
+            out += _contents(item, kit)
+            out += [NextPageTemplate("body"), PageBreak(), Mark("body")]
+        elif isinstance(item, compose.TopicStart):
+            if not first_topic:
+                out.append(PageBreak())
+            first_topic = False
+            out += _topic(item, kit)
+        elif isinstance(item, compose.StudyQuestion):
+            out += _tag(_study_question(item, kit), item.id)
+        elif isinstance(item, compose.KeyAnswer):
+            out += _tag(_key_answer(item, kit), item.id)
+    return out
+
+
+def _p(value: str, kit: Kit, style: str) -> Paragraph:
+    return Paragraph(markup.text_markup(value, kit.fonts_for(style)), kit.styles[style])
+
+
+def _cover(item: compose.Cover, kit: Kit) -> list[Flowable]:
+    out: list[Flowable] = [
+        Spacer(1, kit.theme.paper[1] * 0.18),
+        _p(item.part_label.upper(), kit, "label"),
+        Spacer(1, 6),
+        _p(item.title, kit, "cover_title"),
+    ]
+    if item.subtitle:
+        out.append(_p(item.subtitle, kit, "cover_subtitle"))
+    out.append(markup.block(compose.text.Rule(), kit, "body", 0)[0])
+    meta = [f"Edition {item.edition}" + (f" · {item.date}" if item.date else "")]
+    topics = "topic" if item.topics == 1 else "topics"
+    meta.append(f"{item.questions} {kit.theme.labels['questions']} in {item.topics} {topics}")
+    if item.authors:
+        meta.append(item.authors)
+    out += [_p(line, kit, "cover_meta") for line in meta]
+    out += [NextPageTemplate("front"), PageBreak()]
+    return out
+
+
+def _introduction(item: compose.Introduction, kit: Kit) -> list[Flowable]:
+    out: list[Flowable] = [_p(item.heading, kit, "heading")]
+    out += markup.blocks(item.description, kit)
+    out += markup.blocks(item.advice, kit)
+    return out
+
+
+def _contents(item: compose.Contents, kit: Kit) -> list[Flowable]:
+    out: list[Flowable] = [
+        CondPageBreak(kit.theme.paper[1] * 0.3),
+        Spacer(1, 10),
+        _p(item.heading, kit, "heading"),
+    ]
+    leader = kit.colour("rule")
+    for topic in item.topics:
+        out.append(CondPageBreak(60))
+        out.append(
+            ContentsLine(_p(topic.title, kit, "toc_topic"), topic.anchor, f"toc-{topic.anchor}", 0, leader)
+        )
+        for entry in topic.entries:
+            style = kit.derive("toc_entry", "hang", leftIndent=18, firstLineIndent=-18)
+            text = f"{entry.number}.\u2002" + markup.text_markup(entry.title, kit.fonts_for("toc_entry"))
+            para = Paragraph(text, style)
+            out.append(ContentsLine(para, entry.anchor, f"toc-{entry.anchor}", 14, leader))
+    return out
+
+
+def _topic(item: compose.TopicStart, kit: Kit) -> list[Flowable]:
+    label = _p(f"{item.index}", kit, "label")
+    heading = _p(item.title, kit, "heading")
+    return [
+        Mark("topic", item.title),
+        label,
+        HeadLine(heading, anchor=item.anchor, outline=(item.title, 0)),
+        Spacer(1, kit.styles["heading"].spaceAfter),
+    ]
+
+
+def _meta_label(number: int, difficulty: str, tags: tuple[str, ...], kit: Kit, extra: str = "") -> Paragraph:
+    word = kit.theme.labels["question"].upper()
+    parts = [f"<b>{word} {number}</b>"]
+    if extra:
+        parts.append(markup.text_markup(extra, kit.fonts_for("meta")))
+    if difficulty:
+        parts.append(difficulty.upper())
+    if tags:
+        parts.append(markup.text_markup(", ".join(tags), kit.fonts_for("meta")))
+    return Paragraph(" · ".join(parts), kit.styles["meta"])
+
+
+def _study_question(item: compose.StudyQuestion, kit: Kit) -> list[Flowable]:
+    label = kit.theme.labels
+    head = HeadLine(
+        _meta_label(item.number, item.difficulty, item.tags, kit),
+        anchor=item.anchor,
+        outline=(f"{item.number}. {item.title}", 1),
+        ref_form=f"ref-{item.answer_anchor}",
+        ref_link=LINK_SCHEME + item.answer_anchor,
+        question=f"{label['question']} {item.number}",
+        topic=item.topic,
+    )
+    keep: list[Flowable] = [head, markup.paragraph(item.question, kit, "question")]
+    if item.guidance:
+        inner = [_p(label["guidance"].upper(), kit, "label"), *markup.blocks(item.guidance, kit, "guidance")]
+        keep.append(markup._boxed(inner, kit, 0, rule="accent", background="tint"))
+    out: list[Flowable] = [KeepTogether(keep)]
+    if item.note_lines:
+        notes_label = Paragraph(
+            markup.text_markup(label["notes"].upper(), kit.fonts_for("label")),
+            kit.derive("label", "keep", keepWithNext=1, spaceBefore=4),
+        )
+        out += [notes_label, NoteLines(item.note_lines, kit.theme.note_spacing, kit.colour("note_line"))]
+    out += [Mark("end"), Spacer(1, 20)]
+    return out
+
+
+def _key_answer(item: compose.KeyAnswer, kit: Kit) -> list[Flowable]:
+    label = kit.theme.labels
+    head = HeadLine(
+        _meta_label(item.number, item.difficulty, (), kit, extra=item.topic),
+        anchor=item.anchor,
+        outline=(f"{item.number}. {item.title}", 1),
+        ref_form=f"ref-{item.question_anchor}",
+        ref_link=LINK_SCHEME + item.question_anchor,
+        question=f"{label['question']} {item.number}",
+        topic=item.topic,
+    )
+    answer = markup.blocks(item.answer, kit, "body")
+    keep: list[Flowable] = [
+        head,
+        markup.paragraph(item.question, kit, "question"),
+        _p(label["answer"].upper(), kit, "label"),
+        *answer[:1],
+    ]
+    out: list[Flowable] = [KeepTogether(keep), *answer[1:]]
+    bullet_style = kit.derive("body", "check", leftIndent=16, bulletIndent=0, spaceAfter=3)
+    if item.key_points:
+        out.append(Paragraph(markup.text_markup(label["key_points"].upper(), kit.fonts_for("label")),
+                             kit.derive("label", "keep-space", keepWithNext=1, spaceBefore=6)))  # fmt: skip
+        for point in item.key_points:
+            out.append(markup.paragraph(point, kit, bullet_style, bulletText="☐"))
+    if item.follow_ups:
+        out.append(Paragraph(markup.text_markup(label["follow_ups"].upper(), kit.fonts_for("label")),
+                             kit.derive("label", "keep-space", keepWithNext=1, spaceBefore=6)))  # fmt: skip
+        for follow in item.follow_ups:
+            out.append(markup.paragraph(follow, kit, bullet_style, bulletText="→"))
+    out += [Mark("end"), Spacer(1, 8), markup.block(compose.text.Rule(), kit, "body", 0)[0], Spacer(1, 6)]
+    return out

@@ -1,0 +1,245 @@
+"""The page side of a part: page templates, running heads and folios, anchors, and deferred numbers.
+
+A part is laid out once. Numbers that are only known once everything is laid out (the
+page count, contents page numbers, the page of an answer in the other part) are drawn as
+named PDF forms, referenced while laying out and defined in `finish`, just before saving.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from guide.render.styles import Kit
+
+Anchor = tuple[int, float, float]  # page index, x, y (top of the target, in points)
+
+# Set explicitly: RL_* environment variables and reportlab_settings files would otherwise
+# change them, and with them the bytes of the output.
+rl_config.invariant = 1
+rl_config.useA85 = 0
+rl_config.pageCompression = 1
+rl_config.ttfAsciiReadable = 1
+rl_config.allowTableBoundsErrors = 1
+
+
+@dataclass
+class PartInfo:
+    """What the page furniture of one part prints."""
+
+    part: str  # "study" or "key"
+    title: str
+    edition: str
+    folio_prefix: str  # "" for the study guide, "A-" for the answer key
+    part_label: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+
+
+class PartDocument(BaseDocTemplate):  # type: ignore[misc]
+    """One part (study guide or answer key) of a guide, laid out in a single pass."""
+
+    def __init__(self, kit: Kit, info: PartInfo) -> None:
+        self.buffer = io.BytesIO()
+        theme = kit.theme
+        margins = theme.margins
+        super().__init__(
+            self.buffer,
+            pagesize=theme.paper,
+            leftMargin=margins["inner"],
+            rightMargin=margins["outer"],
+            topMargin=margins["top"],
+            bottomMargin=margins["bottom"],
+            title=f"{info.title}: {info.part_label}",
+            author=info.author,
+            subject=info.subject,
+            keywords=info.keywords,
+            creator="guide",
+            lang=info.language,
+            invariant=1,
+            initialFontName=kit.face("body"),
+            displayDocTitle=1,
+        )
+        self.kit = kit
+        self.info = info
+        self.anchors: dict[str, Anchor] = {}
+        self.forms: set[str] = set()
+        self.body_start = 0  # page number (1-based) of the first body page
+        self.topic = ""
+        self.question: tuple[str, str] | None = None  # (label, topic) while a question is being set
+        self.page_started_in: tuple[str, str] | None = None
+        self.current_id = ""  # the question being laid out, for error messages
+        self._doSave = 0  # finish() saves, once the deferred numbers are known
+        frame = Frame(
+            self.leftMargin, self.bottomMargin, self.width, self.height, id="main",
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+        )  # fmt: skip
+        self.addPageTemplates(
+            [
+                PageTemplate("cover", [frame], onPage=self._page_start),
+                PageTemplate("front", [frame], onPage=self._page_start, onPageEnd=self._front_furniture),
+                PageTemplate("body", [frame], onPage=self._page_start, onPageEnd=self._body_furniture),
+            ]
+        )
+
+    # --- called by flowables while drawing -------------------------------------------------------
+
+    def on_mark(self, kind: str, value: Any) -> None:
+        if kind == "body":
+            self.body_start = self.canv.getPageNumber()
+        elif kind == "topic":
+            self.topic = value
+        elif kind == "question":
+            self.question = value
+        elif kind == "end":
+            self.question = None
+
+    def record_anchor(
+        self, anchor: str, position: tuple[float, float], outline: tuple[str, int] | None
+    ) -> None:
+        canv = self.canv
+        x, y = round(position[0], 2), round(position[1], 2)
+        self.anchors.setdefault(anchor, (canv.getPageNumber() - 1, x, y))
+        canv.bookmarkPage(anchor, fit="XYZ", left=x, top=y)
+        if outline is not None:
+            title, level = outline
+            canv.addOutlineEntry(title, anchor, level=level, closed=level == 0)
+
+    def use_form(self, name: str) -> None:
+        self.forms.add(name)
+
+    # --- page furniture ---------------------------------------------------------------------------
+
+    def _page_start(self, canv: Canvas, doc: Any) -> None:
+        self.page_started_in = self.question
+
+    def _text(self, canv: Canvas, style: str, x: float, y: float, value: str, align: str = "left") -> None:
+        face = self.kit.face(style)
+        size = self.kit.theme.styles[style].size
+        canv.setFont(face, size)
+        canv.setFillColor(self.kit.colour("muted"))
+        draw: Callable[[float, float, str], None] = {
+            "left": canv.drawString, "right": canv.drawRightString, "center": canv.drawCentredString,
+        }[align]  # fmt: skip
+        draw(x, y, value)
+
+    def _front_furniture(self, canv: Canvas, doc: Any) -> None:
+        page = canv.getPageNumber()
+        if page == 1:
+            return
+        canv.saveState()
+        folio = self.info.folio_prefix + _roman(page)
+        self._text(
+            canv, "header", self._outer_x(page), self.bottomMargin - 24, folio, self._outer_align(page)
+        )
+        canv.restoreState()
+
+    def _body_furniture(self, canv: Canvas, doc: Any) -> None:
+        page = canv.getPageNumber()
+        folio = page - self.body_start + 1
+        kit = self.kit
+        canv.saveState()
+        top = self.bottomMargin + self.height + 14
+        left, right = self.leftMargin, self.leftMargin + self.width
+        self._text(canv, "header", left, top, f"{self.info.title} · {self.info.edition}")
+        running = self.topic
+        if self.page_started_in is not None:
+            label, topic = self.page_started_in
+            running = f"{label} ({kit.theme.labels['continued']}) · {topic}"
+        self._text(canv, "header", right, top, _fit(running, 60), "right")
+        canv.setStrokeColor(kit.colour("rule"))
+        canv.setLineWidth(0.4)
+        canv.line(left, top - 5, right, top - 5)
+        labels = kit.theme.labels
+        y = self.bottomMargin - 24
+        prefix = self.info.folio_prefix
+        folio_text = f"{labels['page']} {prefix}{folio} {labels['of']} {prefix}"
+        self._text(canv, "header", left, y, self.info.part_label)
+        face, size = kit.face("header"), kit.theme.styles["header"].size
+        canv.setFont(face, size)
+        # "of N" is a form filled in by finish(): the page count is not known yet.
+        width = canv.stringWidth(folio_text, face, size)
+        x = right - width - _TOTAL_WIDTH
+        canv.drawString(x, y, folio_text)
+        canv.translate(x + width, y)
+        canv.doForm("total")
+        canv.restoreState()
+
+    def _outer_x(self, page: int) -> float:
+        return self.leftMargin + self.width if self._outer_align(page) == "right" else self.leftMargin
+
+    def _outer_align(self, page: int) -> str:
+        if not self.kit.theme.duplex:
+            return "right"
+        return "right" if page % 2 else "left"
+
+    # --- finishing --------------------------------------------------------------------------------
+
+    @property
+    def page_count(self) -> int:
+        return int(self.canv.getPageNumber()) - 1
+
+    def body_folio(self, page_index: int) -> str:
+        """The printed folio of a page: roman in the front matter, arabic in the body."""
+        page = page_index + 1
+        if page < self.body_start:
+            return self.info.folio_prefix + _roman(page)
+        return f"{self.info.folio_prefix}{page - self.body_start + 1}"
+
+    def finish(self, values: dict[str, str]) -> bytes:
+        """Define every deferred number (form name → text), save, and return the PDF bytes."""
+        canv = self.canv
+        face, size = self.kit.face("header"), self.kit.theme.styles["header"].size
+        body_pages = self.page_count - self.body_start + 1
+        self._define(canv, "total", str(body_pages), face, size, "left")
+        ref_face = self.kit.face("meta")
+        ref_size = self.kit.theme.styles["meta"].size
+        toc_face = self.kit.face("toc_entry")
+        toc_size = self.kit.theme.styles["toc_entry"].size
+        for name in sorted(self.forms):
+            if name.startswith("toc-"):
+                self._define(canv, name, values[name], toc_face, toc_size, "right")
+            else:
+                self._define(canv, name, values[name], ref_face, ref_size, "right")
+        canv.save()
+        return self.buffer.getvalue()
+
+    def _define(self, canv: Canvas, name: str, value: str, face: str, size: float, align: str) -> None:
+        width = canv.stringWidth(value, face, size)
+        canv.beginForm(name, lowerx=-width - 2 if align == "right" else -2, lowery=-size * 0.4,
+                       upperx=2 if align == "right" else width + 2, uppery=size * 1.2)  # fmt: skip
+        canv.setFont(face, size)
+        canv.setFillColor(self.kit.colour("muted"))
+        if align == "right":
+            canv.drawRightString(0, 0, value)
+        else:
+            canv.drawString(0, 0, value)
+        canv.endForm()
+
+
+_TOTAL_WIDTH = 22.0  # room for "A-9999" at header size, right of "Page 3 of"
+
+
+def _fit(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def _roman(number: int) -> str:
+    numerals = (
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    )  # fmt: skip
+    out = []
+    for value, numeral in numerals:
+        while number >= value:
+            out.append(numeral)
+            number -= value
+    return "".join(out)

@@ -1,0 +1,170 @@
+"""Flowables of our own: question heads that record where they land, ruled note lines, contents lines.
+
+Numbers that depend on where other things land (the page of an answer, the page count)
+are drawn as PDF form XObjects that are only filled in after both parts are laid out,
+so one layout pass suffices; see document.PartDocument.finish.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import Flowable, Paragraph
+
+REF_WIDTH = 120.0  # room kept at the right of a head line for "Answer: page A-999"
+TOC_NUMBER_WIDTH = 44.0
+
+
+class Mark(Flowable):  # type: ignore[misc]
+    """Zero-size flowable that tells the document where something starts or ends."""
+
+    def __init__(self, kind: str, value: Any = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.value = value
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return (0, 0)
+
+    def draw(self) -> None:
+        self.canv._doctemplate.on_mark(self.kind, self.value)
+
+
+class HeadLine(Flowable):  # type: ignore[misc]
+    """A label on the left (wrapped if long) and a page reference form on the right.
+
+    When drawn it records its position as an anchor, adds a bookmark and an outline entry,
+    and puts a link over the reference.
+    """
+
+    def __init__(
+        self,
+        label: Paragraph,
+        *,
+        anchor: str = "",
+        outline: tuple[str, int] | None = None,
+        ref_form: str = "",
+        ref_link: str = "",
+        question: str = "",
+        topic: str = "",
+    ) -> None:
+        super().__init__()
+        self.label = label
+        self.anchor = anchor
+        self.outline = outline
+        self.ref_form = ref_form
+        self.ref_link = ref_link
+        self.question = question
+        self.topic = topic
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        reserve = REF_WIDTH if self.ref_form else 0
+        _, self.label_height = self.label.wrap(avail_width - reserve, avail_height)
+        self.height = self.label_height
+        return (self.width, self.height)
+
+    def draw(self) -> None:
+        canv = self.canv
+        doc = canv._doctemplate
+        self.label.drawOn(canv, 0, 0)
+        top = self.height
+        if self.anchor:
+            doc.record_anchor(self.anchor, canv.absolutePosition(0, top + 4), self.outline)
+        doc.on_mark("question", (self.question, self.topic))
+        if self.ref_form:
+            leading = self.label.style.leading
+            baseline = top - leading + (leading - self.label.style.fontSize) / 2 + 1
+            canv.saveState()
+            canv.translate(self.width, baseline)
+            canv.doForm(self.ref_form)
+            canv.restoreState()
+            doc.use_form(self.ref_form)
+            if self.ref_link:
+                canv.linkURL(
+                    self.ref_link, (self.width - REF_WIDTH, baseline - 3, self.width, baseline + leading - 2),
+                    relative=1, thickness=0,
+                )  # fmt: skip
+
+
+class NoteLines(Flowable):  # type: ignore[misc]
+    """Evenly spaced light rules for handwritten notes; splits between lines."""
+
+    def __init__(self, count: int, spacing: float, colour: Color) -> None:
+        super().__init__()
+        self.count = count
+        self.spacing = spacing
+        self.colour = colour
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = self.count * self.spacing
+        return (self.width, self.height)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        fit = int(avail_height // self.spacing)
+        if fit < 2 or fit >= self.count:
+            return []
+        return [
+            NoteLines(fit, self.spacing, self.colour),
+            NoteLines(self.count - fit, self.spacing, self.colour),
+        ]
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColor(self.colour)
+        canv.setLineWidth(0.4)
+        for i in range(self.count):
+            y = self.height - (i + 1) * self.spacing
+            canv.line(0, y, self.width, y)
+        canv.restoreState()
+
+
+class ContentsLine(Flowable):  # type: ignore[misc]
+    """One entry of the contents: its text, dotted leader, and page number; all of it a link."""
+
+    def __init__(self, entry: Paragraph, anchor: str, number_form: str, indent: float, leader: Color) -> None:
+        super().__init__()
+        self.entry = entry
+        self.anchor = anchor
+        self.number_form = number_form
+        self.indent = indent
+        self.leader = leader
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        _, self.height = self.entry.wrap(avail_width - self.indent - TOC_NUMBER_WIDTH - 8, avail_height)
+        self.height += self.entry.style.spaceAfter
+        return (self.width, self.height)
+
+    def draw(self) -> None:
+        canv = self.canv
+        space = self.entry.style.spaceAfter
+        self.entry.drawOn(canv, self.indent, space)
+        lines = getattr(self.entry, "blPara", None)
+        last_width = 0.0
+        if lines is not None and getattr(lines, "lines", None):
+            last = lines.lines[-1]
+            last_width = self.entry.width - (last.extraSpace if hasattr(last, "extraSpace") else last[0])
+        leading = self.entry.style.leading
+        baseline = space + (leading - self.entry.style.fontSize) / 2 + 1
+        start = self.indent + min(last_width + 6, self.entry.width)
+        end = self.width - TOC_NUMBER_WIDTH + 4
+        if end > start:
+            canv.saveState()
+            canv.setStrokeColor(self.leader)
+            canv.setLineWidth(0.6)
+            canv.setDash(0.6, 2.8)
+            canv.line(start, baseline, end, baseline)
+            canv.restoreState()
+        canv.saveState()
+        canv.translate(self.width, baseline)
+        canv.doForm(self.number_form)
+        canv.restoreState()
+        self.canv._doctemplate.use_form(self.number_form)
+        canv.linkRect(
+            "", self.anchor, (self.indent, space - 2, self.width, self.height), relative=1, thickness=0
+        )

@@ -1,0 +1,602 @@
+"""Turn Markdown text into a small tree of blocks and inline runs."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
+from markdown_it.parser_block import ParserBlock
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+
+__all__ = [
+    "Block",
+    "Cell",
+    "Code",
+    "CodeBlock",
+    "Emphasis",
+    "Heading",
+    "Inline",
+    "LineBreak",
+    "Link",
+    "ListBlock",
+    "Paragraph",
+    "Quote",
+    "Rule",
+    "Strike",
+    "Strong",
+    "Table",
+    "Text",
+    "parse",
+    "parse_inline",
+    "plain_text",
+    "walk_text",
+]
+
+
+# --- the tree ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Literal text, drawn as is (the renderer escapes it)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """An inline code span."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    """Emphasised runs (``*x*``)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Strongly emphasised runs (``**x**``)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strike:
+    """Struck-through runs (``~~x~~``)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link whose href is http, https or mailto; its children are the label."""
+
+    href: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break (two trailing spaces or a backslash before a newline)."""
+
+
+Inline: TypeAlias = Text | Code | Emphasis | Strong | Strike | Link | LineBreak
+Cell: TypeAlias = tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of inline runs."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading written inside a text field (``# x``), level 1 to 6."""
+
+    level: int
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A fenced or indented code block; text has no final newline, language may be ""."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A block quote."""
+
+    children: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    """A bulleted or numbered list; each item is a tuple of blocks; start is 1 for bullets."""
+
+    ordered: bool
+    start: int
+    items: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table; every row has as many cells as the header, align has one entry per column."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    align: tuple[str, ...]  # "left" | "center" | "right" | ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A thematic break (``---``)."""
+
+
+Block: TypeAlias = Paragraph | Heading | CodeBlock | Quote | ListBlock | Table | Rule
+Node: TypeAlias = Inline | Block
+
+_NODE_TYPES = (
+    Text,
+    Code,
+    Emphasis,
+    Strong,
+    Strike,
+    Link,
+    LineBreak,
+    Paragraph,
+    Heading,
+    CodeBlock,
+    Quote,
+    ListBlock,
+    Table,
+    Rule,
+)
+
+
+# --- the parser ---------------------------------------------------------------
+
+
+class _BlockParser(ParserBlock):
+    """markdown-it's block parser, except that content nested too deep is kept as text."""
+
+    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+        # Past maxNesting, markdown-it skips the rest of the container ("we should
+        # not care about content"), which would silently lose the user's text. Keep
+        # the nesting limit (it is what bounds recursion in markdown-it and in the
+        # tree) but turn what lies beyond it into one literal paragraph.
+        if state.level < state.md.options.maxNesting:
+            super().tokenize(state, startLine, endLine)
+            return
+        line = state.skipEmptyLines(startLine)
+        state.line = line
+        if line >= endLine or state.sCount[line] < state.blkIndent:
+            return
+        end = line
+        while end < endLine and (state.isEmpty(end) or state.sCount[end] >= state.blkIndent):
+            end += 1
+        content = state.getLines(line, end, state.blkIndent, False).strip()
+        state.line = end
+        if not content:
+            return
+        token = state.push("paragraph_open", "p", 1)
+        token.map = [line, end]
+        token = state.push("inline", "", 0)
+        token.content = content
+        token.map = [line, end]
+        token.children = []
+        state.push("paragraph_close", "p", -1)
+
+
+class _Markdown(MarkdownIt):
+    """CommonMark plus tables and strikethrough, with no raw HTML."""
+
+    def __init__(self) -> None:
+        super().__init__("commonmark", {"html": False, "linkify": False, "typographer": False})
+        block = _BlockParser()
+        block.ruler = self.block.ruler  # keep the rules the preset enabled
+        self.block = block
+        self.enable(["table", "strikethrough"])
+
+    def validateLink(self, url: str) -> bool:
+        # markdown-it turns a link it rejects (javascript:, file:, data:) back into
+        # its source, so `[a](javascript:x)` would print the URL and `![a](data:...)`
+        # the image source. Accept every link here; _safe_href decides what becomes a
+        # Link, and everything else keeps just its label.
+        return True
+
+
+# One instance for the whole run: building it costs far more than a short parse.
+_MD = _Markdown()
+
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# Whitespace and C0/C1 controls, which browsers and PDF viewers drop from a URL.
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+
+# The fast path: a single line with none of these characters anywhere, and none of
+# _LINE_START first, starts no Markdown construct, so it is one paragraph of text.
+# Inline syntax needs one of _ANYWHERE (emphasis, code, links, images, autolinks,
+# entities, escapes, strikethrough); block syntax needs a line start from
+# _LINE_START (headings, quotes, lists, rules, tables) or a second line (setext
+# headings, tables, breaks). "\0" is there because markdown-it replaces it.
+_ANYWHERE = re.compile(r"[*_`\[\]<&\\~\n\r\x00]")
+_LINE_START = frozenset("#>+-=|!.0123456789")
+
+
+def _safe_href(href: str) -> bool:
+    """Whether an href (as markdown-it normalised it) may become a Link."""
+    scheme, colon, _ = _URL_JUNK.sub("", href).partition(":")
+    return bool(colon) and scheme.lower() in _SAFE_SCHEMES
+
+
+def _merge(runs: Iterable[Inline]) -> tuple[Inline, ...]:
+    """Join adjacent Text runs and drop empty ones."""
+    out: list[Inline] = []
+    for run in runs:
+        if isinstance(run, Text):
+            if not run.text:
+                continue
+            if out and isinstance(last := out[-1], Text):
+                out[-1] = Text(last.text + run.text)
+                continue
+        out.append(run)
+    return tuple(out)
+
+
+def _image_text(image: Token) -> str:
+    """The alt text of an image token as `[image: alt]`; the source is never kept."""
+    parts: list[str] = []
+    # Iterative: markdown-it allows images inside image descriptions to any depth.
+    stack: list[Token | str] = [image]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+        elif item.type == "image":
+            children = item.children or []
+            stack.append("]")
+            stack.extend(reversed(children))
+            stack.append("[image: " if children else "[image")
+        elif item.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif item.nesting == 0:
+            parts.append(item.content)
+    return "".join(parts)
+
+
+# Inline containers deeper than this are dissolved into their parent (the text
+# stays, the formatting goes): markdown-it's emphasis rule has no depth limit, and
+# a bounded tree is what lets every consumer walk it recursively.
+_MAX_INLINE_DEPTH = 20
+
+
+@dataclass(slots=True, eq=False)
+class _InlineFrame:
+    token: Token | None
+    keep: bool  # False: dissolve into the parent on close
+    runs: list[Inline] = field(default_factory=list)
+
+
+def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
+    """Turn the children of an inline token into inline runs."""
+    stack = [_InlineFrame(None, keep=True)]
+    for token in tokens:
+        kind = token.type
+        runs = stack[-1].runs
+        if kind == "text":
+            runs.append(Text(token.content))
+        elif kind == "code_inline":
+            runs.append(Code(token.content))
+        elif kind == "softbreak":
+            runs.append(Text(" "))
+        elif kind == "hardbreak":
+            runs.append(LineBreak())
+        elif kind == "image":
+            runs.append(Text(_image_text(token)))
+        elif token.nesting == 1:
+            keep = len(stack) <= _MAX_INLINE_DEPTH and kind in _INLINE_CONTAINERS
+            if kind == "link_open":
+                keep = keep and _safe_href(str(token.attrs.get("href", "")))
+            stack.append(_InlineFrame(token, keep))
+        elif token.nesting == -1:
+            if len(stack) > 1:
+                _close_inline(stack.pop(), stack[-1].runs)
+        elif token.content:
+            # A token type this module does not know: keep its text.
+            runs.append(Text(token.content))
+    while len(stack) > 1:  # unbalanced stream: close what is open
+        _close_inline(stack.pop(), stack[-1].runs)
+    return _merge(stack[0].runs)
+
+
+_INLINE_CONTAINERS = frozenset({"em_open", "strong_open", "s_open", "link_open"})
+
+
+def _close_inline(frame: _InlineFrame, into: list[Inline]) -> None:
+    if not frame.keep or frame.token is None:
+        into.extend(frame.runs)
+        return
+    runs = _merge(frame.runs)
+    kind = frame.token.type
+    if kind == "em_open":
+        into.append(Emphasis(runs))
+    elif kind == "strong_open":
+        into.append(Strong(runs))
+    elif kind == "s_open":
+        into.append(Strike(runs))
+    else:
+        into.append(Link(str(frame.token.attrs.get("href", "")), runs))
+
+
+@dataclass(slots=True, eq=False)
+class _BlockFrame:
+    token: Token | None
+    blocks: list[Block] = field(default_factory=list)
+    runs: list[Inline] = field(default_factory=list)  # paragraph, heading, cell
+    items: list[tuple[Block, ...]] = field(default_factory=list)  # list
+    cells: list[Cell] = field(default_factory=list)  # table row
+    aligns: list[str] = field(default_factory=list)  # table row
+    rows: list[tuple[tuple[Cell, ...], tuple[str, ...]]] = field(default_factory=list)
+
+
+_HEADING_LEVELS = {f"h{level}": level for level in range(1, 7)}
+_RUN_HOLDERS = frozenset({"paragraph_open", "heading_open", "th_open", "td_open"})
+
+
+def _align(token: Token) -> str:
+    style = str(token.attrs.get("style", ""))
+    value = style.removeprefix("text-align:")
+    return value if value != style and value in ("left", "center", "right") else ""
+
+
+def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
+    """Turn markdown-it's flat block token stream into blocks, without recursion."""
+    stack = [_BlockFrame(None)]
+    for token in tokens:
+        kind = token.type
+        top = stack[-1]
+        if kind == "inline":
+            runs = _inlines(token.children or [])
+            if top.token is not None and top.token.type in _RUN_HOLDERS:
+                top.runs.extend(runs)
+            elif runs:
+                top.blocks.append(Paragraph(runs))
+        elif kind in ("fence", "code_block"):
+            info = unescapeAll(token.info).split(maxsplit=1)
+            language = info[0] if info else ""
+            top.blocks.append(CodeBlock(token.content.removesuffix("\n"), language))
+        elif kind == "hr":
+            top.blocks.append(Rule())
+        elif token.nesting == 1:
+            stack.append(_BlockFrame(token))
+        elif token.nesting == -1:
+            if len(stack) > 1:
+                _close_block(stack.pop(), stack[-1])
+        elif token.content.strip():
+            # html_block (impossible with html off) or a type this module does not
+            # know: keep its text as a literal paragraph.
+            top.blocks.append(Paragraph((Text(token.content.strip("\n")),)))
+    while len(stack) > 1:  # unbalanced stream: close what is open
+        _close_block(stack.pop(), stack[-1])
+    return tuple(stack[0].blocks)
+
+
+def _close_block(frame: _BlockFrame, parent: _BlockFrame) -> None:
+    assert frame.token is not None
+    kind = frame.token.type
+    runs = _merge(frame.runs)
+    if kind == "paragraph_open":
+        parent.blocks.append(Paragraph(runs))
+    elif kind == "heading_open":
+        parent.blocks.append(Heading(_HEADING_LEVELS.get(frame.token.tag, 1), runs))
+    elif kind == "blockquote_open":
+        parent.blocks.append(Quote(tuple(frame.blocks)))
+    elif kind in ("bullet_list_open", "ordered_list_open"):
+        ordered = kind == "ordered_list_open"
+        start = int(frame.token.attrs.get("start", 1)) if ordered else 1
+        items = (*frame.items, *((block,) for block in frame.blocks))
+        parent.blocks.append(ListBlock(ordered, start, items))
+    elif kind == "list_item_open" and _is(parent, "bullet_list_open", "ordered_list_open"):
+        parent.items.append(tuple(frame.blocks))
+    elif kind in ("th_open", "td_open") and _is(parent, "tr_open"):
+        parent.cells.append(runs)
+        parent.aligns.append(_align(frame.token))
+    elif kind == "tr_open" and _is(parent, "thead_open", "tbody_open", "table_open"):
+        parent.rows.append((tuple(frame.cells), tuple(frame.aligns)))
+    elif kind == "thead_open" and _is(parent, "table_open") and frame.rows:
+        header, aligns = frame.rows[0]
+        parent.cells, parent.aligns = list(header), list(aligns)
+        parent.rows.extend(frame.rows[1:])  # GFM has one header row; keep any others
+    elif kind == "tbody_open" and _is(parent, "table_open"):
+        parent.rows.extend(frame.rows)
+    elif kind == "table_open":
+        parent.blocks.append(_table(frame))
+    else:
+        # A container this module does not know (or one out of place): dissolve it
+        # into its parent so that its text survives.
+        parent.blocks.extend(frame.blocks)
+        parent.blocks.extend(block for item in frame.items for block in item)
+        if runs:
+            parent.blocks.append(Paragraph(runs))
+        loose = [*frame.cells, *(cell for row, _ in frame.rows for cell in row)]
+        parent.blocks.extend(Paragraph(cell) for cell in loose if cell)
+
+
+def _is(frame: _BlockFrame, *kinds: str) -> bool:
+    return frame.token is not None and frame.token.type in kinds
+
+
+def _table(frame: _BlockFrame) -> Table:
+    """Build a table, padding short rows (and the header, never cutting) to one width."""
+    header, rows = tuple(frame.cells), [row for row, _ in frame.rows]
+    width = max([len(header), *(len(row) for row in rows)])
+    empty: Cell = ()
+    return Table(
+        header=header + (empty,) * (width - len(header)),
+        rows=tuple(row + (empty,) * (width - len(row)) for row in rows),
+        align=tuple(frame.aligns) + ("",) * (width - len(frame.aligns)),
+    )
+
+
+def _parse_slow(markdown: str) -> tuple[Block, ...]:
+    """Parse with markdown-it (the path the fast path must agree with)."""
+    return _blocks(_MD.parse(markdown))
+
+
+def _normalise(markdown: str) -> str:
+    return markdown.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_plain(markdown: str) -> bool:
+    """Whether markdown is one line that provably parses to one paragraph of itself."""
+    return (
+        bool(markdown)
+        and markdown[0] not in _LINE_START
+        # markdown-it strips the paragraph (str.strip, so any Unicode space).
+        and not markdown[0].isspace()
+        and not markdown[-1].isspace()
+        and _ANYWHERE.search(markdown) is None
+    )
+
+
+def parse(markdown: str) -> tuple[Block, ...]:
+    """Turn Markdown text into a tuple of blocks."""
+    markdown = _normalise(markdown)
+    if _is_plain(markdown):
+        return (Paragraph((Text(markdown),)),)
+    return _parse_slow(markdown)
+
+
+def parse_inline(markdown: str) -> tuple[Inline, ...]:
+    """Turn a one-line Markdown field into inline runs, flattening any blocks into text."""
+    blocks = parse(markdown)
+    if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+        return blocks[0].children
+    groups: list[tuple[Inline, ...]] = []
+    prefix = ""  # a list number waiting for the item's first text
+    # Iterative, depth-first; a str on the stack is a list marker.
+    stack: list[Block | str] = list(reversed(blocks))
+    while stack:
+        block = stack.pop()
+        runs: tuple[Inline, ...] = ()
+        if isinstance(block, str):
+            prefix += block
+            continue
+        if isinstance(block, Paragraph | Heading):
+            runs = block.children
+        elif isinstance(block, CodeBlock):
+            runs = (Code(block.text),) if block.text else ()
+        elif isinstance(block, Quote):
+            stack.extend(reversed(block.children))
+        elif isinstance(block, ListBlock):
+            for number, item in reversed(list(enumerate(block.items, block.start))):
+                stack.extend(reversed(item))
+                # Numbers are often content ("2001. A Space Odyssey"); bullets are not.
+                if block.ordered:
+                    stack.append(f"{number}. ")
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                groups.extend(cell for cell in row if cell)
+        if runs:
+            groups.append(_merge((Text(prefix), *runs)))
+            prefix = ""
+    if prefix.strip():
+        groups.append((Text(prefix.strip()),))
+    out: list[Inline] = []
+    for group in groups:
+        if out:
+            out.append(Text(" "))
+        out.extend(group)
+    return _merge(out)
+
+
+# --- reading a tree back ------------------------------------------------------
+
+
+class _Mark(enum.Enum):
+    BLOCK = enum.auto()  # a block boundary: one "\n" between non-empty blocks
+    CELL = enum.auto()  # between table cells: "\t"
+    LINE = enum.auto()  # a hard break: "\n"
+
+
+def _events(nodes: Node | Iterable[Node]) -> Iterator[str | _Mark]:
+    """Every drawn string of a tree, in reading order, with the marks between them."""
+    start: list[Node | str | _Mark]
+    start = [nodes] if isinstance(nodes, _NODE_TYPES) else list(nodes)
+    stack = start[::-1]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str | _Mark):
+            yield item
+        elif isinstance(item, Text | Code | CodeBlock):
+            if isinstance(item, CodeBlock):
+                stack.append(_Mark.BLOCK)
+                stack.append(item.text)
+                yield _Mark.BLOCK
+            else:
+                yield item.text
+        elif isinstance(item, LineBreak):
+            yield _Mark.LINE
+        elif isinstance(item, Emphasis | Strong | Strike | Link):
+            stack.extend(reversed(item.children))
+        elif isinstance(item, Paragraph | Heading | Quote):
+            yield _Mark.BLOCK
+            stack.append(_Mark.BLOCK)
+            stack.extend(reversed(item.children))
+        elif isinstance(item, ListBlock):
+            yield _Mark.BLOCK
+            for blocks in reversed(item.items):
+                stack.append(_Mark.BLOCK)
+                stack.extend(reversed(blocks))
+                stack.append(_Mark.BLOCK)
+        elif isinstance(item, Table):
+            yield _Mark.BLOCK
+            for row in reversed((item.header, *item.rows)):
+                stack.append(_Mark.BLOCK)
+                for index in reversed(range(len(row))):
+                    stack.extend(reversed(row[index]))
+                    if index:
+                        stack.append(_Mark.CELL)
+                stack.append(_Mark.BLOCK)
+        else:  # Rule: draws nothing, separates like any block
+            yield _Mark.BLOCK
+
+
+def plain_text(nodes: Node | Iterable[Node]) -> str:
+    """Turn a node or a sequence of nodes into its visible text, blocks joined by newlines."""
+    parts: list[str] = []
+    pending = False  # a block ended: the next visible text starts a new line
+    for event in _events(nodes):
+        if event is _Mark.BLOCK:
+            pending = bool(parts)
+            continue
+        text = "\t" if event is _Mark.CELL else "\n" if event is _Mark.LINE else event
+        assert isinstance(text, str)
+        if not text:
+            continue
+        if pending:
+            parts.append("\n")
+            pending = False
+        parts.append(text)
+    return "".join(parts)
+
+
+def walk_text(nodes: Node | Iterable[Node]) -> Iterator[str]:
+    """Turn a node or a sequence of nodes into every non-empty string it draws, in order."""
+    for event in _events(nodes):
+        if isinstance(event, str) and event:
+            yield event

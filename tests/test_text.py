@@ -1,0 +1,589 @@
+"""Tests for guide.text: Markdown source to a typed tree of blocks and inline runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from markdown_it.token import Token
+
+from guide import text
+from guide.text import (
+    Code,
+    CodeBlock,
+    Emphasis,
+    Heading,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Strike,
+    Strong,
+    Table,
+    Text,
+    parse,
+    parse_inline,
+    plain_text,
+    walk_text,
+)
+
+
+def para(*children: text.Inline) -> Paragraph:
+    return Paragraph(children)
+
+
+def only(markdown: str) -> tuple[text.Inline, ...]:
+    """The runs of a text that must parse to exactly one paragraph."""
+    blocks = parse(markdown)
+    assert len(blocks) == 1
+    assert isinstance(blocks[0], Paragraph)
+    return blocks[0].children
+
+
+def depth(node: object) -> int:
+    """How deep a tree goes, counted without recursion."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, tuple):
+            stack.extend((child, level) for child in item)
+        elif dataclasses.is_dataclass(item):
+            for f in dataclasses.fields(item):
+                stack.append((getattr(item, f.name), level + 1))
+    return deepest
+
+
+# --- paragraphs and inline runs ---------------------------------------------
+
+
+def test_paragraphs_split_on_blank_lines_and_soft_breaks_become_spaces() -> None:
+    assert parse("one\ntwo\n\nthree") == (para(Text("one two")), para(Text("three")))
+
+
+def test_empty_and_blank_text_give_no_blocks() -> None:
+    assert parse("") == ()
+    assert parse("  \n\n\t\n") == ()
+    assert parse_inline("") == ()
+
+
+def test_emphasis_and_strong_nest() -> None:
+    assert only("**bold *both* bold** and _em_ ~~gone~~") == (
+        Strong((Text("bold "), Emphasis((Text("both"),)), Text(" bold"))),
+        Text(" and "),
+        Emphasis((Text("em"),)),
+        Text(" "),
+        Strike((Text("gone"),)),
+    )
+    assert only("***x***") in (
+        (Emphasis((Strong((Text("x"),)),)),),
+        (Strong((Emphasis((Text("x"),)),)),),
+    )
+
+
+def test_single_tilde_is_not_strikethrough() -> None:
+    assert only("~x~") == (Text("~x~"),)
+
+
+def test_inline_code_keeps_angle_brackets_and_ampersands() -> None:
+    assert only("run `a < b && c &amp; <b>`") == (Text("run "), Code("a < b && c &amp; <b>"))
+
+
+def test_one_line_triple_backtick_is_a_code_span() -> None:
+    assert only("```x``` y") == (Code("x"), Text(" y"))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "a < b && c",
+        "AT&T",
+        "<script>alert(1)</script>",
+        "say <b>hi</b> now",
+        '<img src="x" onerror="alert(1)">',
+        "${x} and $x^2$ and $$y$$",
+        "50% of C# & F# users",
+    ],
+)
+def test_html_math_and_ampersands_stay_literal(source: str) -> None:
+    assert only(source) == (Text(source),)
+
+
+def test_raw_html_block_is_literal_text() -> None:
+    assert parse("<div>\n<script>alert(1)</script>\n</div>\n\nafter") == (
+        para(Text("<div> <script>alert(1)</script> </div>")),
+        para(Text("after")),
+    )
+
+
+def test_entities_follow_commonmark() -> None:
+    # A user who writes &copy; in Markdown means ©; without the semicolon it is text.
+    assert only("&copy &copy; &#169; &amp;") == (Text("&copy © © &"),)
+
+
+def test_backslash_escapes_are_literal() -> None:
+    assert only(r"\*not em\* \`x\` 2\. \\") == (Text("*not em* `x` 2. \\"),)
+
+
+def test_hard_breaks_and_soft_breaks() -> None:
+    assert only("a  \nb\\\nc\nd") == (
+        Text("a"),
+        LineBreak(),
+        Text("b"),
+        LineBreak(),
+        Text("c d"),
+    )
+
+
+# --- links and images ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "href"),
+    [
+        ("[site](http://example.com)", "http://example.com"),
+        ("[site](https://example.com/a?b=1#c)", "https://example.com/a?b=1#c"),
+        ("[site](HTTPS://example.com)", "HTTPS://example.com"),
+        ("[site](mailto:a@example.com)", "mailto:a@example.com"),
+        ("[site](<https://example.com/a b>)", "https://example.com/a%20b"),
+    ],
+)
+def test_http_https_and_mailto_links_are_kept(source: str, href: str) -> None:
+    assert only(source) == (Link(href, (Text("site"),)),)
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,alert(1)",
+        "vbscript:x",
+        "/relative/path",
+        "relative.html",
+        "#anchor",
+        "//example.com/protocol-relative",
+        "ftp://example.com",
+    ],
+)
+def test_other_links_keep_only_their_label(href: str) -> None:
+    assert only(f"see [the *label*](<{href}>) now") == (
+        Text("see the "),
+        Emphasis((Text("label"),)),
+        Text(" now"),
+    )
+
+
+def test_scheme_check_ignores_case_whitespace_and_controls() -> None:
+    assert text._safe_href(" HTTPS://x")
+    assert text._safe_href("\tmailto:a@b.c")
+    assert not text._safe_href("\x01javascript:alert(1)")
+    assert not text._safe_href("java\nscript:alert(1)")
+    assert not text._safe_href("https")
+    assert not text._safe_href("")
+
+
+def test_autolinks() -> None:
+    assert only("<https://example.com> or <a@example.com>") == (
+        Link("https://example.com", (Text("https://example.com"),)),
+        Text(" or "),
+        Link("mailto:a@example.com", (Text("a@example.com"),)),
+    )
+    assert only("<javascript:alert(1)>") == (Text("javascript:alert(1)"),)
+
+
+def test_reference_links() -> None:
+    assert parse("[docs][d] and [bad][b]\n\n[d]: https://example.com\n[b]: javascript:x") == (
+        para(Link("https://example.com", (Text("docs"),)), Text(" and bad")),
+    )
+
+
+def test_images_become_their_alt_text_and_never_keep_the_source() -> None:
+    assert only('![a *diagram*](https://example.com/x.png "title") here') == (
+        Text("[image: a diagram] here"),
+    )
+    assert only("![](x.png)") == (Text("[image]"),)
+    tree = parse("![pic](data:text/html;base64,PHNjcmlwdD4=) ![pic](javascript:x)")
+    assert plain_text(tree) == "[image: pic] [image: pic]"
+    assert only("[![logo](logo.png)](https://example.com)") == (
+        Link("https://example.com", (Text("[image: logo]"),)),
+    )
+
+
+# --- blocks -------------------------------------------------------------------
+
+
+def test_ordered_list_keeps_its_start() -> None:
+    assert parse("3. three\n4. four") == (
+        ListBlock(True, 3, ((para(Text("three")),), (para(Text("four")),))),
+    )
+
+
+def test_loose_list_items_hold_several_blocks() -> None:
+    assert parse("1. x\n\n   y\n2. z") == (
+        ListBlock(True, 1, ((para(Text("x")), para(Text("y"))), (para(Text("z")),))),
+    )
+
+
+def test_nested_bullets() -> None:
+    assert parse("- a\n  - b\n    - c\n- d") == (
+        ListBlock(
+            False,
+            1,
+            (
+                (
+                    para(Text("a")),
+                    ListBlock(
+                        False,
+                        1,
+                        ((para(Text("b")), ListBlock(False, 1, ((para(Text("c")),),))),),
+                    ),
+                ),
+                (para(Text("d")),),
+            ),
+        ),
+    )
+
+
+def test_empty_list_item() -> None:
+    assert parse("- a\n-\n- c") == (
+        ListBlock(False, 1, ((para(Text("a")),), (), (para(Text("c")),))),
+    )
+
+
+def test_fenced_code_keeps_language_and_whitespace() -> None:
+    source = "```python {.numbered}\n  indented\n\ttabbed\tand\n\n    deep  \n```\nafter"
+    assert parse(source) == (
+        CodeBlock("  indented\n\ttabbed\tand\n\n    deep  ", "python"),
+        para(Text("after")),
+    )
+
+
+def test_fence_language_is_unescaped_and_tilde_fences_work() -> None:
+    assert parse("~~~c\\+\\+\nint x;\n~~~") == (CodeBlock("int x;", "c++"),)
+    assert parse("```\n```") == (CodeBlock("", ""),)
+
+
+def test_code_is_not_parsed_as_markdown() -> None:
+    assert parse("```\n*x* <b> &copy; [a](javascript:x)\n```") == (
+        CodeBlock("*x* <b> &copy; [a](javascript:x)", ""),
+    )
+
+
+def test_unclosed_fence_runs_to_the_end() -> None:
+    assert parse("before\n\n```sh\necho 1\n\necho 2\n") == (
+        para(Text("before")),
+        CodeBlock("echo 1\n\necho 2", "sh"),
+    )
+
+
+def test_indented_code() -> None:
+    assert parse("text\n\n    def f():\n    \treturn\t1\n\nmore") == (
+        para(Text("text")),
+        CodeBlock("def f():\n\treturn\t1", ""),
+        para(Text("more")),
+    )
+
+
+def test_block_quote_with_a_list_inside() -> None:
+    assert parse("> Note:\n>\n> - one\n> - two") == (
+        Quote(
+            (
+                para(Text("Note:")),
+                ListBlock(False, 1, ((para(Text("one")),), (para(Text("two")),))),
+            )
+        ),
+    )
+
+
+def test_table_with_alignment_and_ragged_rows() -> None:
+    source = (
+        "| Name | *Kind* | Cost | Note |\n"
+        "|:-----|:------:|-----:|------|\n"
+        "| a | `x\\|y` |\n"  # GFM: a pipe in a cell needs a backslash, even in code
+        "| b | c | 1 | n | extra |\n"
+    )
+    assert parse(source) == (
+        Table(
+            header=((Text("Name"),), (Emphasis((Text("Kind"),)),), (Text("Cost"),), (Text("Note"),)),
+            rows=(
+                ((Text("a"),), (Code("x|y"),), (), ()),
+                # GFM ignores cells past the header's width.
+                ((Text("b"),), (Text("c"),), (Text("1"),), (Text("n"),)),
+            ),
+            align=("left", "center", "right", ""),
+        ),
+    )
+
+
+def test_table_with_header_only() -> None:
+    assert parse("| a | b |\n|---|---|") == (
+        Table(header=((Text("a"),), (Text("b"),)), rows=(), align=("", "")),
+    )
+
+
+def test_table_padding_never_cuts_cells() -> None:
+    # markdown-it never sends a row wider than the header, but if a stream did,
+    # the table widens instead of dropping the cell.
+    frame = text._BlockFrame(None, cells=[(Text("h"),)], aligns=["left"])
+    frame.rows.append((((Text("a"),), (Text("b"),)), ("", "")))
+    assert text._table(frame) == Table(
+        header=((Text("h"),), ()),
+        rows=(((Text("a"),), (Text("b"),)),),
+        align=("left", ""),
+    )
+
+
+def test_heading_inside_text_and_rule() -> None:
+    assert parse("Intro\n# Big *one*\nbody\n\n---\n\nSetext\n===\n\n###### six") == (
+        para(Text("Intro")),
+        Heading(1, (Text("Big "), Emphasis((Text("one"),)))),
+        para(Text("body")),
+        Rule(),
+        Heading(1, (Text("Setext"),)),
+        Heading(6, (Text("six"),)),
+    )
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_crlf_and_cr_are_newlines(newline: str) -> None:
+    source = newline.join(["a", "b", "", "```py", "x = 1", "```", "- c"])
+    assert parse(source) == parse(source.replace(newline, "\n"))
+    assert parse(source) == (
+        para(Text("a b")),
+        CodeBlock("x = 1", "py"),
+        ListBlock(False, 1, ((para(Text("c")),),)),
+    )
+
+
+def test_nul_becomes_replacement_character() -> None:
+    assert only("a\x00b") == (Text("a\ufffdb"),)
+
+
+# --- depth ---------------------------------------------------------------------
+
+
+def test_deep_block_quotes_do_not_raise_and_keep_the_text() -> None:
+    tree = parse("> " * 1000 + "deep text")
+    assert plain_text(tree).endswith("deep text")
+    assert depth(tree) < 100
+
+
+def test_deep_quote_lines_keep_every_line() -> None:
+    tree = parse("\n".join(">" * level + f" q{level}" for level in range(1, 101)))
+    visible = plain_text(tree)
+    assert all(f"q{level}" in visible for level in range(1, 101))
+
+
+def test_deep_bullets_do_not_raise_and_keep_the_text() -> None:
+    tree = parse("\n".join("  " * level + f"- item{level}" for level in range(1000)))
+    visible = plain_text(tree)
+    assert all(f"item{level}" in visible for level in range(1000))
+    assert depth(tree) < 100
+    same_line = parse("- " * 1000 + "x")
+    assert plain_text(same_line).endswith("x")
+
+
+def test_text_after_a_too_deep_list_survives() -> None:
+    source = "\n".join("  " * level + f"- item{level}" for level in range(30)) + "\n- sibling"
+    assert plain_text(parse(source)).endswith("item29\nsibling")
+
+
+def test_deep_inline_nesting_is_bounded() -> None:
+    tree = parse("*a " * 1000 + "b" + " a*" * 1000)
+    assert plain_text(tree) == "a " * 1000 + "b" + " a" * 1000
+    assert depth(tree) < 100
+    assert tree == parse("*a " * 1000 + "b" + " a*" * 1000)
+    hash(tree)
+    repr(tree)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "> - " * 1000 + "x",
+        "![" * 1000 + "a" + "](x)" * 1000,
+        "[" * 1000 + "a" + "](http://x)" * 1000,
+        "\n".join("   " * level + "1. x" for level in range(1000)),
+    ],
+)
+def test_pathological_nesting_does_not_raise(source: str) -> None:
+    tree = parse(source)
+    assert plain_text(tree)
+    assert depth(tree) < 100
+
+
+# --- fallbacks --------------------------------------------------------------------
+
+
+def test_unknown_tokens_keep_their_text() -> None:
+    inline = Token("inline", "", 0, content="x")
+    inline.children = [
+        Token("text", "", 0, content="a "),
+        Token("html_inline", "", 0, content="<b>"),
+        Token("mark_open", "mark", 1),
+        Token("text", "", 0, content="marked"),
+        Token("mark_close", "mark", -1),
+        Token("strong_open", "strong", 1),  # never closed
+        Token("text", "", 0, content="!"),
+    ]
+    tokens = [
+        Token("html_block", "", 0, content="<div>\n"),
+        Token("container_open", "div", 1),
+        Token("paragraph_open", "p", 1),
+        inline,
+        Token("paragraph_close", "p", -1),
+        Token("container_close", "div", -1),
+        Token("math_block", "", 0, content="x^2\n"),
+        Token("stray_close", "", -1),
+    ]
+    assert text._blocks(tokens) == (
+        para(Text("<div>")),
+        para(Text("a <b>marked"), Strong((Text("!"),))),
+        para(Text("x^2")),
+    )
+
+
+# --- parse_inline ------------------------------------------------------------------
+
+
+def test_parse_inline_returns_the_runs_of_one_paragraph() -> None:
+    assert parse_inline("What is `git rebase`?") == (
+        Text("What is "),
+        Code("git rebase"),
+        Text("?"),
+    )
+
+
+def test_parse_inline_flattens_several_paragraphs() -> None:
+    assert parse_inline("First *part*.\n\nSecond part.") == (
+        Text("First "),
+        Emphasis((Text("part"),)),
+        Text(". Second part."),
+    )
+
+
+def test_parse_inline_flattens_other_blocks_without_losing_text() -> None:
+    assert parse_inline("# Title") == (Text("Title"),)
+    assert parse_inline("2001. A Space Odyssey") == (Text("2001. A Space Odyssey"),)
+    assert parse_inline("- one\n- two") == (Text("one two"),)
+    assert parse_inline("> quoted\n\n```\ncode\n```") == (Text("quoted "), Code("code"))
+    assert parse_inline("| a | b |\n|---|---|\n| c |") == (Text("a b c"),)
+    assert parse_inline("---") == ()
+
+
+# --- plain_text and walk_text --------------------------------------------------------
+
+
+def test_plain_text_of_a_tree() -> None:
+    tree = parse(
+        "# Title\n\nSome **bold** [link](https://x.org) `code`  \nnext\n\n"
+        "- one\n- two\n\n---\n\n> quoted\n\n```\nx = 1\n```\n\n| a | b |\n|---|---|\n| c | |"
+    )
+    assert plain_text(tree) == (
+        "Title\nSome bold link code\nnext\none\ntwo\nquoted\nx = 1\na\tb\nc\t"
+    )
+
+
+def test_plain_text_of_single_nodes_and_runs() -> None:
+    assert plain_text(Text("x")) == "x"
+    assert plain_text(Strong((Text("a"), LineBreak(), Code("b")))) == "a\nb"
+    assert plain_text((Text("a"), Emphasis((Text("b"),)))) == "ab"
+    assert plain_text(Rule()) == ""
+    assert plain_text(()) == ""
+    assert plain_text(CodeBlock("", "")) == ""
+
+
+def test_walk_text_yields_every_drawn_string() -> None:
+    tree = parse(
+        "Hi *there* [label](https://x.org)\n\n```py\ncode\n```\n\n| `h` |\n|---|\n| c |\n\n![alt](x)"
+    )
+    assert list(walk_text(tree)) == ["Hi ", "there", " ", "label", "code", "h", "c", "[image: alt]"]
+    assert list(walk_text(Code("x"))) == ["x"]
+
+
+# --- the tree -----------------------------------------------------------------------
+
+
+def test_trees_are_frozen_hashable_tuples() -> None:
+    tree = parse("- *a*\n\n| x |\n|---|\n| y |")
+    assert isinstance(tree, tuple)
+    assert hash(tree) == hash(parse("- *a*\n\n| x |\n|---|\n| y |"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tree[0].start = 2  # type: ignore[misc]
+
+
+def test_module_does_not_use_reportlab() -> None:
+    assert "reportlab" not in Path(text.__file__).read_text(encoding="utf-8")
+
+
+# --- the fast path -----------------------------------------------------------------------
+
+
+def test_fast_path_takes_ordinary_titles() -> None:
+    for title in [
+        "What is the difference between a process and a thread?",
+        "Explains trade-offs (CAP) in 2 sentences",
+        "C# vs F#: which is better!",
+        "Uses $x$ and 100% of {braces}",
+    ]:
+        assert text._is_plain(title), title
+        assert parse(title) == (para(Text(title)),)
+    for markdown in ["1. x", "# x", "- x", "> x", "a *b*", " x", "x ", "a\nb", "a&b", "|a|"]:
+        assert not text._is_plain(markdown), markdown
+
+
+def _interesting_characters() -> list[str]:
+    chars = [chr(code) for code in range(128)]
+    chars += [
+        chr(code)
+        for code in range(128, 0x3100)
+        if unicodedata.category(chr(code)) in {"Zs", "Zl", "Zp", "Cc", "Cf", "Pd", "Po"}
+    ]
+    return [*chars, "\ufeff", "\ufffd", "\U0001f600"]
+
+
+def test_fast_path_matches_markdown_it_for_every_character() -> None:
+    for char in _interesting_characters():
+        for form in ("{}", "a{}b", "{}a", "a{}", "a {} b", "{}. a", "{}) a", "{} a", "{0}{0}{0}"):
+            markdown = form.format(char)
+            if text._is_plain(markdown):
+                assert parse(markdown) == text._parse_slow(markdown), repr(markdown)
+
+
+_ALPHABET = st.sampled_from(
+    [*"abcXYZ019 .,;:?!#|>+-=$%@^{}()'\"/\t", "\u00a0", "\u2028", "\x0b", "\x1c", "é", "ß"]
+)
+# Pieces of Markdown syntax, so that generated texts hold whole constructs: the
+# fast path must turn down every text in which one of them does something.
+_FRAGMENTS = st.sampled_from(
+    [
+        *("word", " ", "  ", "\t", "\n", "\n\n", "1", "12", ".", ")", "x"),
+        *("1. ", "2) ", "# ", "## ", "> ", "- ", "+ ", "* ", "---", "***", "___", "===", "|"),
+        *("*", "**", "_", "__", "`", "```", "~~", "~~~", "\\", "&copy;", "&#169;", "&amp"),
+        *("<http://x.org>", "<a@b.c>", "<b>", "[a](http://x)", "![a](x)", "[a]", "[a]: /x"),
+        *("    ", "\u00a0", "\x00", "\r\n", "$x$", "{", "!", "a|b\n-|-"),
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.text(alphabet=_ALPHABET, min_size=1, max_size=30)
+    | st.lists(_FRAGMENTS, min_size=1, max_size=8).map("".join)
+    | st.text(min_size=1, max_size=30)
+)
+@example("Why? Because!")
+@example("a\u00a0")
+@example("x\u2028y")
+def test_fast_path_equals_slow_path(markdown: str) -> None:
+    markdown = text._normalise(markdown)
+    if text._is_plain(markdown):
+        assert parse(markdown) == text._parse_slow(markdown)
