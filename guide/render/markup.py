@@ -162,6 +162,9 @@ def _boxed(
     width = kit.frame_width - indent
     box = Table([[inner]], colWidths=[width], splitInRow=1, hAlign="RIGHT" if indent else "LEFT")
     commands: list[tuple[object, ...]] = [
+        # Tables set each cell's font even for Paragraph cells; the default would pull in
+        # an unembedded Helvetica.
+        ("FONT", (0, 0), (-1, -1), kit.face("body"), 9),
         ("LEFTPADDING", (0, 0), (-1, -1), 8),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -204,6 +207,7 @@ def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Flowable:
     grid.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), kit.face("table"), 9),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, kit.colour("text")),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.3, kit.colour("rule")),

@@ -1,0 +1,127 @@
+"""Turn a finished edition into files under output/<guide>/, atomically.
+
+The files of an edition go into a fresh hidden folder, which is then put in place by
+swapping a symbolic link: a reader of output/<guide>/ sees either the whole previous
+edition or the whole new one, never a mix, a truncated PDF, or a manifest that does not
+match its files, whenever the build is interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from guide import __version__
+from guide.assemble import Edition
+from guide.errors import GuideError, Location, Problem
+from guide.model import Guide
+
+STALE_SECONDS = 3600  # a temporary folder this old belongs to a build that died
+
+
+def question_hash(q: object) -> str:
+    """A stable digest of a question's content, so scripts can tell what changed between editions."""
+    fields = ("id", "topic", "question", "answer", "guidance", "key_points", "follow_ups", "difficulty", "tags")
+    data = {name: getattr(q, name) for name in fields}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def manifest(guide: Guide, edition: Edition) -> dict[str, object]:
+    """The manifest of an edition (a contract: users' scripts read it)."""
+    return {
+        "guide": guide.id,
+        "title": guide.title,
+        "edition": guide.edition,
+        "date": guide.date.isoformat() if guide.date else None,
+        "questions": len(guide.questions),
+        "generator": f"guide {__version__}",
+        "files": {
+            f.role: {"path": f.name, "pages": f.pages, "bytes": len(f.data), "sha256": hashlib.sha256(f.data).hexdigest()}
+            for f in edition.files
+        },
+        "question_hashes": {q.id: question_hash(q) for q in guide.questions},
+    }
+
+
+def publish(guide: Guide, edition: Edition, out_root: Path) -> Path:
+    """Write the edition's files and manifest to out_root/<guide id>/ and return that path."""
+    target = out_root / guide.id
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(_mkdtemp(out_root, f".{guide.id}-tmp-"))
+        staging.chmod(0o755)  # mkdtemp makes it private; an edition is for sharing
+        try:
+            for f in edition.files:
+                _write(staging / f.name, f.data)
+            body = json.dumps(manifest(guide, edition), indent=2, ensure_ascii=False) + "\n"
+            _write(staging / "manifest.json", body.encode())
+            digest = hashlib.sha256(body.encode()).hexdigest()[:12]
+            final = out_root / f".{guide.id}-{digest}"
+            with _lock(out_root / f".{guide.id}.lock"):
+                if final.exists():
+                    shutil.rmtree(staging)  # the same edition is already there, byte for byte
+                else:
+                    staging.rename(final)
+                _switch(target, final.name)
+                _clean(out_root, guide.id, keep=final.name)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise GuideError([Problem(Location(str(target)), f"cannot write the output: {reason}")]) from exc
+    return target
+
+
+def _mkdtemp(parent: Path, prefix: str) -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix=prefix, dir=parent)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _switch(target: Path, folder_name: str) -> None:
+    """Point target at folder_name with one rename: atomic for anyone reading target."""
+    if target.exists() and not target.is_symlink():
+        # An output folder from before editions were published this way: move it aside once.
+        target.rename(target.with_name(f".{target.name}-previous-{int(time.time())}"))
+    link = target.with_name(f".{target.name}-link-{os.getpid()}")
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    link.symlink_to(folder_name)
+    os.replace(link, target)
+
+
+def _clean(out_root: Path, guide_id: str, keep: str) -> None:
+    edition = re.compile(rf"\.{re.escape(guide_id)}-[0-9a-f]{{12}}\Z")
+    temporary = re.compile(rf"\.{re.escape(guide_id)}-tmp-")
+    now = time.time()
+    for entry in out_root.iterdir():
+        if entry.name == keep:
+            continue
+        if edition.match(entry.name) or (temporary.match(entry.name) and now - entry.stat().st_mtime > STALE_SECONDS):
+            shutil.rmtree(entry, ignore_errors=True)
