@@ -105,7 +105,7 @@ def _label_part(writer: PdfWriter, part: PartPdf, offset: int, end: int | None =
 def _resolve_links(
     writer: PdfWriter, offsets: dict[str, int], parts: dict[str, PartPdf], *, external: str | None
 ) -> None:
-    """Turn each placeholder link into a destination in this file, a link into the sibling file, or nothing."""
+    """Turn placeholder links into destinations here, links into the sibling file, or nothing."""
     where = {anchor: (name, spot) for name, part in parts.items() for anchor, spot in part.anchors.items()}
     for page in writer.pages:
         annots = page.get("/Annots")
@@ -133,7 +133,13 @@ def _resolve_links(
                         NameObject("/S"): NameObject("/GoToR"),
                         NameObject("/F"): TextStringObject(external),
                         NameObject("/D"): ArrayObject(
-                            [NumberObject(index), NameObject("/XYZ"), FloatObject(x), FloatObject(y), NullObject()]
+                            [
+                                NumberObject(index),
+                                NameObject("/XYZ"),
+                                FloatObject(x),
+                                FloatObject(y),
+                                NullObject(),
+                            ]
                         ),
                     }
                 )
@@ -201,7 +207,9 @@ def _retag_subset_fonts(writer: PdfWriter) -> None:
                 continue
             seen.add(id(font))
             descriptor = font["/FontDescriptor"].get_object()
-            program = (descriptor.get("/FontFile2") or descriptor.get("/FontFile3") or descriptor.get("/FontFile"))
+            program = (
+                descriptor.get("/FontFile2") or descriptor.get("/FontFile3") or descriptor.get("/FontFile")
+            )
             data = program.get_object().get_data() if program is not None else b""
             digest = hashlib.sha256(data + base.encode()).digest()
             tag = "".join(chr(65 + b % 26) for b in digest[:6])

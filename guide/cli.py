@@ -31,7 +31,8 @@ class _UsageError(Exception):
 def _parser() -> _Parser:
     parser = _Parser(
         prog="guide",
-        description="Turn a question bank kept as YAML into a study guide, an answer key and a complete edition.",
+        description="Turn a question bank kept as YAML into a study guide, an answer key and a complete"
+        " edition.",
     )
     parser.add_argument("--version", action="version", version=f"guide {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -43,9 +44,14 @@ def _parser() -> _Parser:
         "and manifest.json into OUT/<guide>/. Nothing is written unless every stage succeeds.",
     )
     _guide_args(build)
-    build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output)")
     build.add_argument(
-        "--style", default="base", metavar="NAME|PATH", help="style: a name in styles/ or a YAML file (default: base)"
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output)"
+    )
+    build.add_argument(
+        "--style",
+        default="base",
+        metavar="NAME|PATH",
+        help="style: a name in styles/ or a YAML file (default: base)",
     )
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
 
@@ -105,7 +111,9 @@ def _run(args: argparse.Namespace) -> int:
     if not guides:
         guides = build.find_guides(DEFAULT_DATA)
         if not guides:
-            print(f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", file=sys.stderr)
+            print(
+                f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", file=sys.stderr
+            )
             return EXIT_INVALID
     max_bytes = int(args.max_file_size * 1024 * 1024) if args.max_file_size else None
     options = build.Options(

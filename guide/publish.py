@@ -29,7 +29,17 @@ STALE_SECONDS = 3600  # a temporary folder this old belongs to a build that died
 
 def question_hash(q: object) -> str:
     """A stable digest of a question's content, so scripts can tell what changed between editions."""
-    fields = ("id", "topic", "question", "answer", "guidance", "key_points", "follow_ups", "difficulty", "tags")
+    fields = (
+        "id",
+        "topic",
+        "question",
+        "answer",
+        "guidance",
+        "key_points",
+        "follow_ups",
+        "difficulty",
+        "tags",
+    )
     data = {name: getattr(q, name) for name in fields}
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -44,7 +54,12 @@ def manifest(guide: Guide, edition: Edition) -> dict[str, object]:
         "questions": len(guide.questions),
         "generator": f"guide {__version__}",
         "files": {
-            f.role: {"path": f.name, "pages": f.pages, "bytes": len(f.data), "sha256": hashlib.sha256(f.data).hexdigest()}
+            f.role: {
+                "path": f.name,
+                "pages": f.pages,
+                "bytes": len(f.data),
+                "sha256": hashlib.sha256(f.data).hexdigest(),
+            }
             for f in edition.files
         },
         "question_hashes": {q.id: question_hash(q) for q in guide.questions},
@@ -123,5 +138,7 @@ def _clean(out_root: Path, guide_id: str, keep: str) -> None:
     for entry in out_root.iterdir():
         if entry.name == keep:
             continue
-        if edition.match(entry.name) or (temporary.match(entry.name) and now - entry.stat().st_mtime > STALE_SECONDS):
+        if edition.match(entry.name) or (
+            temporary.match(entry.name) and now - entry.stat().st_mtime > STALE_SECONDS
+        ):
             shutil.rmtree(entry, ignore_errors=True)

@@ -67,7 +67,7 @@ class Node:
             "timestamp": "a date",
             "seq": "a list",
             "map": "a mapping",
-            "other": "a tagged value",
+            "other": "a value with an unsupported tag",
         }
         return names[self.kind]
 
@@ -264,16 +264,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> tuple
             )
         if char in ("]", "}"):
             return loc(pm), f"found '{char}' with no opening bracket; remove it, or put the value in quotes"
-        start = f" (the mapping starts at {at(cm)})" if cm is not None else ""
+    if problem in ("did not find expected key", "did not find expected '-' indicator"):
+        what = "mapping" if "mapping" in context else "list"
+        start = f" (the {what} starts at {at(cm)})" if cm is not None else ""
         return loc(pm), (
-            f"bad indentation: expected a key in line with the keys above{start};"
-            " indent this line like the others at its level"
-        )
-    if problem == "did not find expected '-' indicator":
-        start = f" (the list starts at {at(cm)})" if cm is not None else ""
-        return loc(pm), (
-            f"bad indentation: expected a '- ' item in line with the items above{start};"
-            " line it up with the other items, or indent it under its item"
+            "bad indentation: expected this line to line up with the keys or '- ' items above it,"
+            f" found it indented differently{start}; indent it exactly like the lines it belongs with"
         )
     if problem == "found unexpected end of stream" and "quoted scalar" in context and cm is not None:
         quote = char_at(cm) or "quote"
@@ -295,8 +291,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> tuple
             f"'{escape}' is not a character (a lone surrogate, or past U+10FFFF);"
             " write the character itself, or the escape of a whole character"
         )
-    if problem == "found undefined tag handle":
-        return loc(pm), "unknown YAML tag; guide files need no tags: remove it"
+    if problem == "found undefined tag handle" and pm is not None:
+        tag = lines[pm.line][pm.column :].split(maxsplit=1)[0] if char else "!"
+        return loc(pm), f"unknown YAML tag '{tag}'; guide files need no tags: remove it"
     if problem == "could not find expected ':'" and cm is not None:
         return loc(cm), (
             "expected ':' after a key; a value that goes on over several lines must be indented"
@@ -346,7 +343,7 @@ class _Builder:
         )
 
     def build(self, stream: Iterator[events.Event]) -> Node | None:
-        # Stack frames: [node, pending key (for maps), key location, anchor, size]
+        # Stack frames: [node, pending key (for maps), key location, anchor, size, is a sequence]
         stack: list[list[Any]] = []
         root: Node | None = None
         documents = 0
@@ -371,7 +368,8 @@ class _Builder:
                 if anchored is None:
                     if any(frame[3] == name for frame in stack):
                         message = (
-                            f"the alias '*{name}' is inside the value it refers to, which would never end"
+                            f"the alias '*{name}' is inside the value it refers to, which would never end;"
+                            " write the value out"
                         )
                     else:
                         message = (
@@ -393,6 +391,7 @@ class _Builder:
                 kind: Kind = "seq" if isinstance(event, events.SequenceStartEvent) else "map"
                 if event.tag not in (None, "!", _CORE + kind):
                     self.tag_problem(event, event.tag)
+                    kind = "other"  # reported: whoever reads it skips it rather than report it again
                 if len(stack) >= MAX_DEPTH:
                     self.problems.error(
                         self.where(event),
@@ -400,10 +399,11 @@ class _Builder:
                         " levels: flatten the structure",
                     )
                     raise _Refused
-                stack.append([Node(kind, self.where(event)), None, None, event.anchor, 1])
+                is_seq = isinstance(event, events.SequenceStartEvent)
+                stack.append([Node(kind, self.where(event)), None, None, event.anchor, 1, is_seq])
                 continue
             elif isinstance(event, events.SequenceEndEvent | events.MappingEndEvent):
-                node, _, _, anchor, size = stack.pop()
+                node, _, _, anchor, size, _ = stack.pop()
                 if anchor:
                     self.anchors[anchor] = (node, size)
             else:
@@ -418,7 +418,7 @@ class _Builder:
     def attach(self, frame: list[Any], node: Node, size: int, *, plain_key: bool) -> None:
         parent: Node = frame[0]
         frame[4] += size
-        if parent.kind == "seq":
+        if parent.kind == "seq" or (parent.kind == "other" and frame[5]):
             parent.items.append(node)
             return
         if frame[1] is None:  # this node is a key
@@ -463,7 +463,7 @@ class _Builder:
             resolved = _TAGS.get(tag)
             if resolved is None or resolved in ("seq", "map"):
                 self.tag_problem(event, tag)
-                resolved = "str"
+                resolved = "other"
             kind = resolved
         node = Node(kind, where, text=event.value, quoted=quoted)
         if event.anchor:

@@ -19,8 +19,10 @@ ALIGNMENTS = ("left", "right", "center", "justify")
 _LENGTH = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*\Z")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
-TOP_KEYS = ("extends", "name", "paper", "margins", "duplex", "fonts", "fallback", "colours", "notes", "labels",
-            "styles")  # fmt: skip
+TOP_KEYS = (
+    "extends", "name", "paper", "margins", "duplex", "fonts", "fallback", "colours", "notes", "labels",
+    "styles",
+)  # fmt: skip
 MARGIN_KEYS = ("top", "bottom", "inner", "outer")
 STYLE_KEYS = ("parent", "font", "bold", "italic", "size", "leading", "colour", "space_before", "space_after",
               "left_indent", "alignment")  # fmt: skip
@@ -178,8 +180,10 @@ class _Reader:
         styles = self.text_styles(self.entry(root, "styles", "map"), families, colours)
         if self.problems.has_errors:
             return None
-        return Theme(name, paper, margins, duplex, families, fallback, colours, note_lines, note_spacing, labels,
-                     styles, tuple(self.files))  # fmt: skip
+        return Theme(
+            name, paper, margins, duplex, families, fallback, colours, note_lines, note_spacing, labels,
+            styles, tuple(self.files),
+        )  # fmt: skip
 
     # --- generic readers -----------------------------------------------------------------------
 
@@ -271,7 +275,7 @@ class _Reader:
         families: dict[str, FontFamily] = {}
         if node is None:
             return families
-        for name, (where, value) in node.entries.items():
+        for name, (_, value) in node.entries.items():
             if value.kind != "map":
                 self.problems.error(
                     value.location, f"font '{name}' must map faces to files, found {value.describe()}"

@@ -107,25 +107,21 @@ def _found(node: Node) -> str:
     return node.describe()
 
 
-def _wrong_type(what: str, expected: str, node: Node) -> str:
-    """'<what> must be <expected>, found <type>', with why YAML read it so and the fix."""
-    message = f"{what} must be {expected}, found {node.describe()}"
+def _not_text(what: str, node: Node, *, single_line: bool) -> str:
+    """'<what> must be text, found <type>', with why YAML read it so, and the fix."""
+    message = f"{what} must be text, found {node.describe()}"
     if node.kind in ("bool", "int", "float", "timestamp") and not node.quoted:
         base60 = ", in base 60" if ":" in node.text and node.kind in ("int", "float") else ""
         return (
             f"{message}: YAML reads a plain {_show(node.text)} as {node.describe()}{base60};"
             f" write it in quotes: {_yaml_quote(_show(node.text))}"
         )
-    if expected == "text" and node.kind == "seq":
-        return f"{message}; write the text itself (for several lines, write '|' and indent the lines below)"
-    if expected == "text" and node.kind == "map":
-        return (
-            f"{message}: a ': ' in text makes it a mapping; put the text in quotes,"
-            " or write '|' and indent the lines below"
-        )
-    if node.kind in ("int", "float", "bool", "timestamp"):
-        return f"{message} ({_show(node.text)})"
-    return message
+    lines = "" if single_line else " (for several lines, write '|' and indent the lines below it)"
+    if node.kind == "seq":
+        return f"{message}; write it as text, without '- ' or [ ]{lines}"
+    if node.kind == "map":
+        return f"{message}: a ': ' in text makes it a mapping; put the text in quotes{lines}"
+    return f"{message} ({_show(node.text)}); write it as text"
 
 
 class _GuideReader:
@@ -186,7 +182,9 @@ class _GuideReader:
                 guide_file, display_path(guide_file), self.problems, max_bytes=self.max_file_bytes
             )
         if root is not None and root.kind != "map":
-            if root.kind == "null":
+            if root.kind == "other":
+                pass
+            elif root.kind == "null":
                 self.error(
                     root.location, "the file is empty; expected the guide's fields: title, edition, questions"
                 )
@@ -267,6 +265,8 @@ class _GuideReader:
         return nodes
 
     def question_list(self, node: Node) -> list[Node]:
+        if node.kind == "other":
+            return []
         if node.kind != "seq":
             if node.kind == "map" and ("id" in node.entries or "question" in node.entries):
                 self.error(
@@ -284,6 +284,8 @@ class _GuideReader:
         for item in node.items:
             if item.kind == "map":
                 good.append(item)
+            elif item.kind == "other":
+                continue
             elif item.kind == "null":
                 self.error(item.location, "expected a question, found an empty item; remove the lone '-'")
             else:
@@ -297,11 +299,11 @@ class _GuideReader:
 
     def question(self, node: Node) -> Question | None:
         before = len(self.problems.items)
-        unknown_keys(self, node, QUESTION_KEYS, "a question's")
-        qid = self.identifier(node)
+        meant = unknown_keys(self, node, QUESTION_KEYS, "a question's")
+        qid = self.identifier(node, meant)
         label = f"question '{qid}'" if qid else "this question"
         for key in REQUIRED_QUESTION_KEYS[1:]:
-            if key not in node.entries:
+            if key not in node.entries and key not in meant:
                 what = "question text" if key == "question" else key
                 self.error(node.location, f"{label} has no {what}; add '{key}:' with {_WANTS[key]}")
         topic = text(self, node, "topic", single_line=True, required=True)
@@ -314,13 +316,13 @@ class _GuideReader:
         follow_ups = text_list(self, node, "follow_ups")
         tags = text_list(self, node, "tags", single_line=True)
         difficulty = self.difficulty(node)
-        if "guidance" not in node.entries:
+        if "guidance" not in node.entries and "guidance" not in meant:
             self.problems.warning(
                 node.location, f"{label} has no guidance; add 'guidance:' with {_WANTS['guidance']}"
             )
-        if "key_points" not in node.entries or (
-            node.entries["key_points"][1].kind == "seq" and not key_points
-        ):
+        points = node.entries.get("key_points")
+        no_points = points is None and "key_points" not in meant
+        if no_points or (points is not None and points[1].kind == "seq" and not points[1].items):
             self.problems.warning(
                 node.location, f"{label} has no key points; add 'key_points:' with {_WANTS['key_points']}"
             )
@@ -341,9 +343,11 @@ class _GuideReader:
             field_locations={k: v[1].location for k, v in node.entries.items()},
         )
 
-    def identifier(self, node: Node) -> str:
+    def identifier(self, node: Node, meant: set[str]) -> str:
         entry = node.entries.get("id")
         if entry is None:
+            if "id" in meant:
+                return ""
             self.error(
                 node.location,
                 "this question has no id; add 'id:' with a short name unique in the guide, such as"
@@ -351,6 +355,8 @@ class _GuideReader:
             )
             return ""
         value = entry[1]
+        if value.kind == "other":
+            return ""
         if value.kind == "null" or (value.kind == "str" and not value.text.strip()):
             self.error(
                 value.location, "id is empty; write a short name unique in the guide, such as 'bias-variance'"
@@ -387,6 +393,8 @@ class _GuideReader:
             return None
         value = entry[1]
         choices = f"{', '.join(DIFFICULTIES[:-1])} or {DIFFICULTIES[-1]}"
+        if value.kind == "other":
+            return None
         if value.kind == "null":
             self.error(value.location, f"difficulty is empty; write {choices}, or remove the line")
             return None
@@ -398,7 +406,9 @@ class _GuideReader:
             fix = f"did you mean '{close}'?" if close else "use one of those, or remove the line"
             self.error(value.location, f"difficulty must be {choices}, found '{_show(value.text)}'; {fix}")
             return None
-        self.error(value.location, f"difficulty must be {choices}, found {_found(value)}")
+        self.error(
+            value.location, f"difficulty must be {choices}, found {_found(value)}; write one of those words"
+        )
         return None
 
     def check_ids(self) -> None:
@@ -462,9 +472,9 @@ class _GuideFields:
 
     def __init__(self, reader: _GuideReader, root: Node) -> None:
         self.location = root.location
-        unknown_keys(reader, root, GUIDE_KEYS, "a guide's")
+        meant = unknown_keys(reader, root, GUIDE_KEYS, "a guide's")
         for key in ("title", "edition"):
-            if key not in root.entries:
+            if key not in root.entries and key not in meant:
                 reader.error(root.location, f"the guide has no {key}; add '{key}:' with {_WANTS[key]}")
         self.title = text(reader, root, "title", required=True)
         self.edition = edition(reader, root)
@@ -479,13 +489,18 @@ class _GuideFields:
 # ---- fields ------------------------------------------------------------------------------------
 
 
-def unknown_keys(reader: _GuideReader, node: Node, allowed: tuple[str, ...], whose: str) -> None:
+def unknown_keys(reader: _GuideReader, node: Node, allowed: tuple[str, ...], whose: str) -> set[str]:
+    """Report keys not in `allowed`; return the keys they look like misspellings of."""
+    meant = set()
     for key, (where, _) in node.entries.items():
         if key in allowed:
             continue
         close = _closest(key, allowed)
+        if close:
+            meant.add(close)
         fix = f"did you mean '{close}'?" if close else f"{whose} keys are {', '.join(allowed)}"
         reader.error(where, f"unknown key '{_show(key)}'; {fix}")
+    return meant
 
 
 def text(
@@ -500,6 +515,8 @@ def text(
 def check_text(
     reader: _GuideReader, value: Node, what: str, *, single_line: bool = False, required: bool = False
 ) -> str:
+    if value.kind == "other":  # an unsupported tag: reported where the file was read
+        return ""
     if value.kind == "null" or (value.kind == "str" and not value.text.strip()):
         if what.startswith("an item of"):
             reader.error(value.location, f"{what} is empty; write it, or remove the item")
@@ -511,7 +528,7 @@ def check_text(
             )
         return ""
     if value.kind != "str":
-        reader.error(value.location, _wrong_type(what, "text", value))
+        reader.error(value.location, _not_text(what, value, single_line=single_line))
         return ""
     result = unicodedata.normalize("NFC", value.text.replace("\r\n", "\n").replace("\r", "\n"))
     bad = _FORBIDDEN.search(result)
@@ -538,6 +555,8 @@ def text_list(
     if entry is None:
         return []
     value = entry[1]
+    if value.kind == "other":
+        return []
     if allow_single and value.kind == "str":
         item = check_text(reader, value, key, single_line=single_line)
         return [item] if item else []
@@ -601,6 +620,8 @@ def date(reader: _GuideReader, root: Node) -> dt.date | None:
         )
         return None
     value = entry[1]
+    if value.kind == "other":
+        return None
     if value.kind == "null":
         reader.error(
             value.location, "date is empty; write the edition's date like 2025-01-15, or remove the line"
@@ -627,6 +648,8 @@ def topics(reader: _GuideReader, root: Node) -> list[tuple[str, Location]]:
     if entry is None:
         return []
     value = entry[1]
+    if value.kind == "other":
+        return []
     if value.kind != "seq":
         reader.error(
             value.location,

@@ -20,7 +20,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from guide import compose
+from guide import compose, text
 from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
 from guide.render import markup
@@ -152,7 +152,7 @@ def _cover(item: compose.Cover, kit: Kit) -> list[Flowable]:
     ]
     if item.subtitle:
         out.append(_p(item.subtitle, kit, "cover_subtitle"))
-    out.append(markup.block(compose.text.Rule(), kit, "body", 0)[0])
+    out.append(markup.block(text.Rule(), kit, "body", 0)[0])
     meta = [f"Edition {item.edition}" + (f" · {item.date}" if item.date else "")]
     topics = "topic" if item.topics == 1 else "topics"
     meta.append(f"{item.questions} {kit.theme.labels['questions']} in {item.topics} {topics}")
@@ -269,5 +269,5 @@ def _key_answer(item: compose.KeyAnswer, kit: Kit) -> list[Flowable]:
                              kit.derive("label", "keep-space", keepWithNext=1, spaceBefore=6)))  # fmt: skip
         for follow in item.follow_ups:
             out.append(markup.paragraph(follow, kit, bullet_style, bulletText="→"))
-    out += [Mark("end"), Spacer(1, 8), markup.block(compose.text.Rule(), kit, "body", 0)[0], Spacer(1, 6)]
+    out += [Mark("end"), Spacer(1, 8), markup.block(text.Rule(), kit, "body", 0)[0], Spacer(1, 6)]
     return out

@@ -174,7 +174,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         canv.restoreState()
 
     def _outer_x(self, page: int) -> float:
-        return self.leftMargin + self.width if self._outer_align(page) == "right" else self.leftMargin
+        right: float = self.leftMargin + self.width
+        return right if self._outer_align(page) == "right" else float(self.leftMargin)
 
     def _outer_align(self, page: int) -> str:
         if not self.kit.theme.duplex:

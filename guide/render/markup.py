@@ -1,4 +1,4 @@
-"""Turn Markdown trees into ReportLab flowables; every text leaf is escaped, so user text never becomes markup."""
+"""Turn Markdown trees into ReportLab flowables; every text leaf is escaped, never read as markup."""
 
 from __future__ import annotations
 
