@@ -58,12 +58,13 @@ def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
 
 def build_guide(folder: Path, out_root: Path, options: Options) -> BuildResult:
     """Build one guide's PDFs and manifest into out_root/<guide id>/; nothing is written on failure."""
-    from guide import assemble, fonts, publish, render, styles
+    from guide import assemble, fonts, publish, render, styles, verify
 
     guide, warnings = _validated(folder, options)
     theme = styles.load_theme(options.style)
     fonts.check_coverage(guide, theme)
     parts = render.render_parts(guide, theme)
     edition = assemble.assemble(guide, theme, parts)
+    verify.verify(edition)
     written = publish.publish(guide, edition, out_root)
     return BuildResult(guide=guide, folder=written, files=edition.summary(), warnings=warnings)
