@@ -34,6 +34,7 @@ class Cover:
     edition: str
     date: str  # as printed, "" if the guide has none
     authors: str
+    selection: str
     questions: int
     topics: int
 
@@ -141,6 +142,7 @@ def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int
             edition=guide.edition,
             date=_date_text(guide),
             authors=", ".join(guide.authors),
+            selection=guide.selection,
             questions=len(guide.questions),
             topics=len(guide.topics),
         ),

@@ -60,6 +60,7 @@ class Guide:
     authors: tuple[str, ...] = ()
     language: str = "en"
     description: str = ""
+    selection: str = ""  # for a practice set: how its questions were chosen, printed on the cover
     root: Path = field(default=Path("."), compare=False)
     location: Location = field(default=Location("<memory>"), compare=False)
 

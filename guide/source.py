@@ -25,6 +25,7 @@ from guide.errors import Location, Problem, Problems
 
 # Limits: generous for real banks, tight enough that a hostile file is refused quickly.
 DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
+ENV_MAX_FILE_MB = "GUIDE_MAX_FILE_MB"
 MAX_DEPTH = 64
 ALIAS_BUDGET = 100_000  # nodes an alias may add beyond the file's own
 
@@ -91,11 +92,26 @@ def _size(n: int, other: int) -> str:
     return f"{n:,} bytes"
 
 
-def _char_name(char: str) -> str:
+_CONTROL_NAMES = {
+    0x00: "null",
+    0x07: "bell",
+    0x08: "backspace",
+    0x0B: "vertical tab",
+    0x0C: "form feed",
+    0x1B: "escape",
+    0x7F: "delete",
+}
+
+
+def describe_char(char: str) -> str:
+    """Name a character for a message, including those Unicode gives no name (controls, surrogates)."""
     if "\ud800" <= char <= "\udfff":
         return "a lone surrogate, half of a UTF-16 pair and not a character"
-    name = unicodedata.name(char, "")
-    return name.lower() if name else "a control character"
+    name = unicodedata.name(char, "").lower()
+    if name:
+        return name
+    control = _CONTROL_NAMES.get(ord(char))
+    return f"{control}, a control character" if control else "a control character"
 
 
 def read_text(path: Path, display: str, problems: Problems, max_bytes: int) -> str | None:
@@ -161,20 +177,33 @@ def _os_problem(path: Path, exc: OSError) -> str:
 
 def load_yaml(path: Path, display: str, problems: Problems, *, max_bytes: int | None = None) -> Node | None:
     """Read and parse one YAML file into a Node tree (empty: a null Node); problems go to `problems`."""
-    limit = max_bytes if max_bytes is not None else max_file_bytes()
-    text = read_text(path, display, problems, limit)
+    if max_bytes is None:
+        max_bytes = max_file_bytes()
+        if max_bytes is None:
+            max_bytes = DEFAULT_MAX_FILE_BYTES
+            bad = Problem(
+                Location(ENV_MAX_FILE_MB),
+                f"{ENV_MAX_FILE_MB} must be a number of MiB above 0, such as 16, found"
+                f" '{os.environ[ENV_MAX_FILE_MB]}'; fix it or unset it",
+            )
+            if bad not in problems.items:  # once, not once per file
+                problems.items.append(bad)
+    text = read_text(path, display, problems, max_bytes)
     if text is None:
         return None
     return parse_yaml(text, display, problems)
 
 
-def max_file_bytes() -> int:
-    """The per-file size limit: GUIDE_MAX_FILE_MB in the environment, else 16 MiB."""
-    raw = os.environ.get("GUIDE_MAX_FILE_MB", "")
-    try:
-        return int(float(raw) * 1024 * 1024) if raw else DEFAULT_MAX_FILE_BYTES
-    except ValueError:
+def max_file_bytes() -> int | None:
+    """The per-file size limit: GUIDE_MAX_FILE_MB, else 16 MiB; None when the variable is not a size."""
+    raw = os.environ.get(ENV_MAX_FILE_MB, "").strip()
+    if not raw:
         return DEFAULT_MAX_FILE_BYTES
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        return None
+    return int(megabytes * 1024 * 1024) if 0 < megabytes < float("inf") else None
 
 
 def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
@@ -185,7 +214,7 @@ def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
     text = text.removeprefix("\ufeff")
     bad = next((i for i, c in enumerate(text) if "\ud800" <= c <= "\udfff"), None)
     if bad is not None:  # only possible for text that did not come from a file; libyaml refuses it
-        problems.error(_offset_location(text, display, bad), f"the text contains {_char_name(text[bad])}")
+        problems.error(_offset_location(text, display, bad), f"the text contains {describe_char(text[bad])}")
         return None
     builder = _Builder(display, problems)
     try:
@@ -198,7 +227,7 @@ def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
         # libyaml counts the position in UTF-8 bytes.
         offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
         char = text[offset] if offset < len(text) else ""
-        name = f"U+{ord(char):04X} ({_char_name(char)})" if char else "a character"
+        name = f"U+{ord(char):04X} ({describe_char(char)})" if char else "a character"
         problems.error(
             _offset_location(text, display, offset),
             f"the file contains {name}, which YAML does not allow and cannot be printed; delete it",

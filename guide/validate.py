@@ -14,7 +14,7 @@ from pathlib import Path
 
 from guide.errors import GuideError, Location, Problem, Problems
 from guide.model import DIFFICULTIES, Difficulty, Guide, Question, Topic
-from guide.source import Node, load_yaml
+from guide.source import Node, describe_char, load_yaml
 
 GUIDE_FILE = "guide.yaml"
 QUESTIONS_DIR = "questions"
@@ -186,7 +186,9 @@ class _GuideReader:
                 pass
             elif root.kind == "null":
                 self.error(
-                    root.location, "the file is empty; expected the guide's fields: title, edition, questions"
+                    root.location,
+                    "the file is empty, expected the guide's fields;"
+                    " write at least title, edition and questions",
                 )
             else:
                 self.error(
@@ -236,6 +238,12 @@ class _GuideReader:
         qdir = self.folder / QUESTIONS_DIR
         where = Location(display_path(qdir))
         if not qdir.exists():
+            if qdir.is_symlink():
+                self.error(
+                    where,
+                    "questions is a symbolic link that leads nowhere (or back to itself);"
+                    " point it at a folder of question files, or delete it",
+                )
             return []
         if not qdir.is_dir():
             self.error(where, "expected a folder of question files, found a file; rename it or move it away")
@@ -534,10 +542,7 @@ def check_text(
     bad = _FORBIDDEN.search(result)
     if bad:
         char = bad.group()
-        if "\ud800" <= char <= "\udfff":
-            name = "a lone surrogate, half of a UTF-16 pair and not a character"
-        else:
-            name = unicodedata.name(char, "").lower() or "a control character"
+        name = describe_char(char)
         reader.error(
             value.location,
             f"{what} contains U+{ord(char):04X} ({name}), which cannot be printed; delete it",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from pypdf import PdfReader
 
@@ -32,7 +33,7 @@ def _check(data: bytes, pages: int, role: str, outline_items: int) -> list[str]:
     found: list[str] = []
     if len(reader.pages) != pages:
         found.append(f"{len(reader.pages)} pages instead of {pages}")
-    page_ids = {p.indirect_reference.idnum for p in reader.pages}
+    page_ids = {p.indirect_reference.idnum for p in reader.pages if p.indirect_reference is not None}
     for number, page in enumerate(reader.pages, 1):
         for ref in page.get("/Annots") or []:
             annot = ref.get_object()
@@ -53,9 +54,9 @@ def _check(data: bytes, pages: int, role: str, outline_items: int) -> list[str]:
     return found
 
 
-def _count(outline: list[object]) -> int:
+def _count(outline: Sequence[object]) -> int:
     total = 0
-    stack = list(outline)
+    stack: list[object] = list(outline)
     while stack:
         item = stack.pop()
         if isinstance(item, list):

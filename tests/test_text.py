@@ -253,9 +253,7 @@ def test_nested_bullets() -> None:
 
 
 def test_empty_list_item() -> None:
-    assert parse("- a\n-\n- c") == (
-        ListBlock(False, 1, ((para(Text("a")),), (), (para(Text("c")),))),
-    )
+    assert parse("- a\n-\n- c") == (ListBlock(False, 1, ((para(Text("a")),), (), (para(Text("c")),))),)
 
 
 def test_fenced_code_keeps_language_and_whitespace() -> None:
@@ -487,9 +485,7 @@ def test_plain_text_of_a_tree() -> None:
         "# Title\n\nSome **bold** [link](https://x.org) `code`  \nnext\n\n"
         "- one\n- two\n\n---\n\n> quoted\n\n```\nx = 1\n```\n\n| a | b |\n|---|---|\n| c | |"
     )
-    assert plain_text(tree) == (
-        "Title\nSome bold link code\nnext\none\ntwo\nquoted\nx = 1\na\tb\nc\t"
-    )
+    assert plain_text(tree) == ("Title\nSome bold link code\nnext\none\ntwo\nquoted\nx = 1\na\tb\nc\t")
 
 
 def test_plain_text_of_single_nodes_and_runs() -> None:
@@ -516,8 +512,10 @@ def test_trees_are_frozen_hashable_tuples() -> None:
     tree = parse("- *a*\n\n| x |\n|---|\n| y |")
     assert isinstance(tree, tuple)
     assert hash(tree) == hash(parse("- *a*\n\n| x |\n|---|\n| y |"))
+    first = tree[0]
+    assert isinstance(first, ListBlock)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        tree[0].start = 2  # type: ignore[misc]
+        first.start = 2  # type: ignore[misc]
 
 
 def test_module_does_not_use_reportlab() -> None:

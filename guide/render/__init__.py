@@ -25,7 +25,7 @@ from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
 from guide.render import markup
 from guide.render.document import Anchor, PartDocument, PartInfo
-from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines
+from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
 
@@ -126,7 +126,7 @@ def _flowables(story: compose.Story, kit: Kit) -> list[Flowable]:
             out += _introduction(item, kit)
         elif isinstance(item, compose.Contents):
             out += _contents(item, kit)
-            out += [NextPageTemplate("body"), PageBreak(), Mark("body")]
+            out += [NextPageTemplate("body"), RectoBreak(kit.theme.duplex), Mark("body")]
         elif isinstance(item, compose.TopicStart):
             if not first_topic:
                 out.append(PageBreak())
@@ -158,6 +158,8 @@ def _cover(item: compose.Cover, kit: Kit) -> list[Flowable]:
     meta.append(f"{item.questions} {kit.theme.labels['questions']} in {item.topics} {topics}")
     if item.authors:
         meta.append(item.authors)
+    if item.selection:
+        meta.append(item.selection)
     out += [_p(line, kit, "cover_meta") for line in meta]
     out += [NextPageTemplate("front"), PageBreak()]
     return out
@@ -228,14 +230,14 @@ def _study_question(item: compose.StudyQuestion, kit: Kit) -> list[Flowable]:
     if item.guidance:
         inner = [_p(label["guidance"].upper(), kit, "label"), *markup.blocks(item.guidance, kit, "guidance")]
         keep.append(markup._boxed(inner, kit, 0, rule="accent", background="tint"))
-    out: list[Flowable] = [KeepTogether(keep)]
     if item.note_lines:
+        # The notes belong to their question: they move with it rather than start a page alone.
         notes_label = Paragraph(
             markup.text_markup(label["notes"].upper(), kit.fonts_for("label")),
-            kit.derive("label", "keep", keepWithNext=1, spaceBefore=4),
+            kit.derive("label", "notes", spaceBefore=4),
         )
-        out += [notes_label, NoteLines(item.note_lines, kit.theme.note_spacing, kit.colour("note_line"))]
-    out += [Mark("end"), Spacer(1, 20)]
+        keep += [notes_label, NoteLines(item.note_lines, kit.theme.note_spacing, kit.colour("note_line"))]
+    out: list[Flowable] = [KeepTogether(keep), Mark("end"), Spacer(1, 20)]
     return out
 
 

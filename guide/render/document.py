@@ -42,6 +42,8 @@ class PartInfo:
     subject: str
     keywords: str
     language: str
+    stamp: str = ""  # a line in the footer of every page, e.g. the candidate a copy was made for
+    watermark: str = ""  # light diagonal text behind every page
 
 
 class PartDocument(BaseDocTemplate):  # type: ignore[misc]
@@ -120,6 +122,39 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def _page_start(self, canv: Canvas, doc: Any) -> None:
         self.page_started_in = self.question
+        page = canv.getPageNumber()
+        frame = self.pageTemplate.frames[0]
+        # Duplex printing: the wider (inner) margin is at the binding, left on right-hand pages.
+        frame._x1 = self._left(page)
+        frame._geom()
+        if self.info.watermark:
+            self._watermark(canv)
+        if self.info.stamp and page > 1:
+            canv.saveState()
+            self._text(canv, "header", self._left(page) + self.width / 2, self.bottomMargin - 36,
+                       _fit(self.info.stamp, 110), "center")  # fmt: skip
+            canv.restoreState()
+
+    def _watermark(self, canv: Canvas) -> None:
+        face = self.kit.face("cover_title")
+        width, height = self.pagesize
+        canv.saveState()
+        canv.setFillColor(self.kit.colour("rule"), alpha=0.18)
+        canv.translate(width / 2, height / 2)
+        canv.rotate(54)
+        size = 40.0
+        while size > 10 and canv.stringWidth(self.info.watermark, face, size) > height * 0.8:
+            size -= 2
+        canv.setFont(face, size)
+        canv.drawCentredString(0, -size / 3, self.info.watermark)
+        canv.restoreState()
+
+    def _left(self, page: int) -> float:
+        """The x of the text block's left edge on a page."""
+        margins = self.kit.theme.margins
+        if self.kit.theme.duplex and page % 2 == 0:
+            return float(margins["outer"])
+        return float(margins["inner"])
 
     def _text(self, canv: Canvas, style: str, x: float, y: float, value: str, align: str = "left") -> None:
         face = self.kit.face(style)
@@ -137,6 +172,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             return
         canv.saveState()
         folio = self.info.folio_prefix + _roman(page)
+        if self.body_start and page >= self.body_start:
+            return  # a blank page put in so that the body starts on a right-hand page
         self._text(
             canv, "header", self._outer_x(page), self.bottomMargin - 24, folio, self._outer_align(page)
         )
@@ -148,7 +185,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         kit = self.kit
         canv.saveState()
         top = self.bottomMargin + self.height + 14
-        left, right = self.leftMargin, self.leftMargin + self.width
+        left = self._left(page)
+        right = left + self.width
         self._text(canv, "header", left, top, f"{self.info.title} · {self.info.edition}")
         running = self.topic
         if self.page_started_in is not None:
@@ -162,20 +200,25 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         y = self.bottomMargin - 24
         prefix = self.info.folio_prefix
         folio_text = f"{labels['page']} {prefix}{folio} {labels['of']} {prefix}"
-        self._text(canv, "header", left, y, self.info.part_label)
         face, size = kit.face("header"), kit.theme.styles["header"].size
         canv.setFont(face, size)
         # "of N" is a form filled in by finish(): the page count is not known yet.
         width = canv.stringWidth(folio_text, face, size)
-        x = right - width - _TOTAL_WIDTH
+        if self._outer_align(page) == "right":
+            self._text(canv, "header", left, y, self.info.part_label)
+            x = right - width - _TOTAL_WIDTH
+        else:
+            self._text(canv, "header", right, y, self.info.part_label, "right")
+            x = left
+        canv.setFillColor(kit.colour("muted"))
         canv.drawString(x, y, folio_text)
         canv.translate(x + width, y)
         canv.doForm("total")
         canv.restoreState()
 
     def _outer_x(self, page: int) -> float:
-        right: float = self.leftMargin + self.width
-        return right if self._outer_align(page) == "right" else float(self.leftMargin)
+        left = self._left(page)
+        return left + self.width if self._outer_align(page) == "right" else left
 
     def _outer_align(self, page: int) -> str:
         if not self.kit.theme.duplex:

@@ -11,6 +11,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.doctemplate import ActionFlowable
 
 REF_WIDTH = 120.0  # room kept at the right of a head line for "Answer: page A-999"
 TOC_NUMBER_WIDTH = 44.0
@@ -30,6 +31,20 @@ class Mark(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         self.canv._doctemplate.on_mark(self.kind, self.value)
+
+
+class RectoBreak(ActionFlowable):  # type: ignore[misc]
+    """A page break that, when printing duplex, also skips a page so the next one is right-hand."""
+
+    def __init__(self, duplex: bool) -> None:
+        super().__init__(("pageBreak",))
+        self.duplex = duplex
+
+    def apply(self, doc: Any) -> None:
+        doc.handle_pageBreak()
+        if self.duplex and doc.page % 2 == 1:
+            doc.handle_pageBegin()
+            doc.handle_pageBreak()
 
 
 class HeadLine(Flowable):  # type: ignore[misc]

@@ -1,0 +1,174 @@
+"""Shared fixtures: each guide built once per session, and a small guide full of tricky text."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guide.build import Options, build_guide
+from guide.model import Guide
+from pdfcheck import Pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+ROLES = ("study_guide", "answer_key", "complete")
+
+# A guide whose text tries to become markup, to overflow the page, or to be missing:
+# every line of it must reach the page literally and inside the margins.
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3
+TRICKY_YAML = f"""\
+title: Tricky <b>text</b> & R&D guide
+subtitle: Where a < b and x <> y stay literal
+edition: "0.9"
+date: 2025-01-15
+authors: [Ada & Bob]
+language: en-GB
+description: |
+  Text that looks like markup, <i>this</i> and &lt; and R&D, stays as typed; 100 % of $HOME.
+topics:
+  - Edge cases
+  - Plain
+questions:
+  - id: markup-literal
+    topic: Edge cases
+    difficulty: hard
+    tags: [escaping, r-and-d]
+    question: Why does `a < b` print as typed, and what does <b>bold</b> & R&D become?
+    guidance: |
+      Listen for <script>alert(1)</script> kept as text, and for 5 > 3 && 2 < 4.
+    answer: |
+      ReportLab paragraphs are a small markup language, so every user character is escaped
+      before it reaches them: <b>bold</b> stays a tag you can read, R&D keeps its ampersand.
+
+      | Operator | Meaning when an operand is NULL |
+      |----------|---------------------------------|
+      | `<>`     | unknown, so WHERE drops the row |
+      | `a < b`  | unknown as well                 |
+    key_points:
+      - "Escaping happens after Markdown: <br/> is text"
+      - Tables keep `<>` literal too
+    follow_ups:
+      - "What would go wrong if `&` were not escaped?"
+  - id: long-lines
+    topic: Edge cases
+    question: What does {LONG_WORD} do to a line that cannot break?
+    guidance: |
+      The word {LONG_WORD} must be split, never drawn past the margin.
+    answer: |
+      It is split across lines: {LONG_WORD}.
+
+      ```
+      a_code_line_that_is_far_too_long_to_fit_on_one_line = compute(argument_one, argument_two, argument_three)
+      ```
+
+      | Column | {LONG_WORD} |
+      |--------|-------------|
+      | {LONG_WORD} | short |
+    key_points:
+      - Long words split instead of overflowing
+  - id: plain-question
+    topic: Plain
+    question: A question with no difficulty, tags, guidance or key points?
+    answer: An answer of one sentence, which says nothing else whatsoever.
+"""
+
+
+def write_tricky(folder: Path, yaml_text: str = TRICKY_YAML) -> Path:
+    """Write the tricky guide into folder (created) and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "guide.yaml").write_text(yaml_text, encoding="utf-8")
+    return folder
+
+
+@dataclass
+class Built:
+    """One guide built into a temporary output folder, with its manifest and its three PDFs."""
+
+    guide: Guide
+    folder: Path
+    manifest: dict[str, Any]
+    _pdfs: dict[str, Pdf] = field(default_factory=dict)
+
+    def path(self, role: str) -> Path:
+        return self.folder / self.manifest["files"][role]["path"]
+
+    def pdf(self, role: str) -> Pdf:
+        if role not in self._pdfs:
+            self._pdfs[role] = Pdf(self.path(role))
+        return self._pdfs[role]
+
+    @property
+    def study(self) -> Pdf:
+        return self.pdf("study_guide")
+
+    @property
+    def key(self) -> Pdf:
+        return self.pdf("answer_key")
+
+    @property
+    def complete(self) -> Pdf:
+        return self.pdf("complete")
+
+
+def build_into(source: Path, out_root: Path) -> Built:
+    """Build the guide at source into out_root/<id>/ with SOURCE_DATE_EPOCH unset."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        result = build_guide(source, out_root, Options())
+    manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    return Built(result.guide, result.folder, manifest)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
+    """built(guide_id): that guide under data/, built once per session (the id 'tricky' is the tricky guide)."""
+    cache: dict[str, Built] = {}
+
+    def get(guide_id: str) -> Built:
+        if guide_id not in cache:
+            out = tmp_path_factory.mktemp(f"out-{guide_id}")
+            if guide_id == "tricky":
+                source = write_tricky(tmp_path_factory.mktemp("src") / "tricky")
+            else:
+                source = DATA / guide_id
+            cache[guide_id] = build_into(source, out)
+        return cache[guide_id]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def ai(built: Callable[[str], Built]) -> Built:
+    return built("ai-engineer")
+
+
+@pytest.fixture
+def tricky_source(tmp_path: Path) -> Path:
+    """A fresh copy of the tricky guide's folder, to change or break."""
+    return write_tricky(tmp_path / "src" / "tricky")
+
+
+@pytest.fixture
+def no_epoch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    yield
+
+
+def tree(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under folder: file bytes, or 'link → target' for symbolic links (not followed)."""
+    out: dict[str, bytes | str] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            rel = str(path.relative_to(folder))
+            if path.is_symlink():
+                out[rel] = f"link → {os.readlink(path)}"
+            elif path.is_file():
+                out[rel] = path.read_bytes()
+    return out

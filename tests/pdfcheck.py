@@ -1,0 +1,349 @@
+"""Turn built PDF files back into plain data for tests: text, labels, outline, links, fonts, pictures.
+
+Two independent readers: pypdf (text, outline, annotations, object graph) and pypdfium2
+(text in a rectangle, links through PDFium's own resolver, rendering). Text is compared
+after collapsing whitespace: readers differ in where they put line breaks, and
+ReportLab's deferred numbers (page counts, page references) are forms drawn after the
+text around them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
+
+MM = 72 / 25.4
+BASE14 = {
+    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
+    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Symbol", "ZapfDingbats",
+}  # fmt: skip
+HEADING = re.compile(r"\bQUESTION (\d+)\b")
+FOOTER = re.compile(r"\bPage (\S+) of (\S+)")
+ROMAN = re.compile(r"[ivxlcdm]+\Z")
+
+Rect = tuple[float, float, float, float]  # left, bottom, right, top
+
+
+def norm(value: str) -> str:
+    """Text as compared: NFC, every run of whitespace one space, no space at either end."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def roman(number: int) -> str:
+    numerals = (
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    )  # fmt: skip
+    out = []
+    for value, numeral in numerals:
+        while number >= value:
+            out.append(numeral)
+            number -= value
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    level: int
+    title: str
+    page: int | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link annotation: where it sits, and where it goes (a page of this file, or of another file)."""
+
+    page: int
+    rect: Rect
+    target: int | None  # page index, in this file or (with file) in that file
+    file: str | None = None
+    uri: str | None = None
+    top: float | None = None  # the /XYZ top of the destination, when given
+
+    @property
+    def centre_y(self) -> float:
+        return (self.rect[1] + self.rect[3]) / 2
+
+
+class Pdf:
+    """One PDF file, parsed once; every view of it computed on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data = path.read_bytes()
+        self.reader = PdfReader(path)
+
+    def __len__(self) -> int:
+        return len(self.reader.pages)
+
+    # --- text ---------------------------------------------------------------------------------
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """Each page's text as pypdf extracts it, whitespace collapsed."""
+        return [norm(page.extract_text()) for page in self.reader.pages]
+
+    @cached_property
+    def text(self) -> str:
+        return " ".join(self.texts)
+
+    @cached_property
+    def pdfium_texts(self) -> list[str]:
+        """Each page's text as PDFium extracts it, whitespace collapsed."""
+        with _open(self.path) as pdf:
+            return [norm(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+
+    def text_in(self, rects: list[tuple[int, Rect]]) -> list[str]:
+        """The text PDFium finds inside each (page index, rectangle), whitespace collapsed."""
+        out = []
+        with _open(self.path) as pdf:
+            pages: dict[int, Any] = {}
+            for index, (left, bottom, right, top) in rects:
+                if index not in pages:
+                    pages[index] = pdf[index].get_textpage()
+                out.append(norm(pages[index].get_text_bounded(left, bottom, right, top)))
+        return out
+
+    @cached_property
+    def headings(self) -> dict[int, int]:
+        """Question number → index of the page that prints its heading 'QUESTION n' (exactly once)."""
+        found: dict[int, list[int]] = {}
+        for index, page_text in enumerate(self.texts):
+            for match in HEADING.finditer(page_text):
+                found.setdefault(int(match.group(1)), []).append(index)
+        dupes = {n: pages for n, pages in found.items() if len(pages) != 1}
+        assert not dupes, f"{self.path.name}: headings printed more than once: {dupes}"
+        return {n: pages[0] for n, pages in found.items()}
+
+    # --- structure ----------------------------------------------------------------------------
+
+    @cached_property
+    def labels(self) -> list[str]:
+        return list(self.reader.page_labels)
+
+    @cached_property
+    def page_of_object(self) -> dict[int, int]:
+        return {page.indirect_reference.idnum: i for i, page in enumerate(self.reader.pages)}
+
+    @cached_property
+    def outline(self) -> list[OutlineItem]:
+        """The outline, depth first, each item with its level and the page it opens."""
+        out: list[OutlineItem] = []
+
+        def walk(items: list[Any], level: int) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    out.append(OutlineItem(level, item.title, self.reader.get_destination_page_number(item)))
+
+        walk(self.reader.outline, 0)
+        return out
+
+    @cached_property
+    def pdfium_outline(self) -> list[OutlineItem]:
+        with _open(self.path) as pdf:
+            out = []
+            for mark in pdf.get_toc():
+                dest = mark.get_dest()
+                out.append(OutlineItem(mark.level, mark.get_title(), dest.get_index() if dest else None))
+            return out
+
+    @cached_property
+    def links(self) -> list[Link]:
+        """Every link annotation, its destination resolved by pypdf's object graph."""
+        out = []
+        for index, page in enumerate(self.reader.pages):
+            for ref in page.get("/Annots") or []:
+                annot = ref.get_object()
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                rect = tuple(float(v) for v in annot["/Rect"])
+                left, bottom, right, top = rect
+                box = (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+                out.append(self._link(index, box, annot))
+        return out
+
+    def _link(self, index: int, rect: Rect, annot: DictionaryObject) -> Link:
+        dest = annot.get("/Dest")
+        action = annot.get("/A")
+        action = action.get_object() if action is not None else None
+        if dest is None and action is not None:
+            kind = action.get("/S")
+            if kind == "/URI":
+                return Link(index, rect, None, uri=str(action["/URI"]))
+            if kind == "/GoToR":
+                remote = action["/D"]
+                assert isinstance(remote, ArrayObject), f"remote destination is not explicit: {remote!r}"
+                return Link(index, rect, int(remote[0]), file=str(action["/F"]), top=_top(remote))
+            assert kind == "/GoTo", f"unexpected link action {kind}"
+            dest = action["/D"]
+        dest = dest.get_object() if isinstance(dest, IndirectObject) else dest
+        if not isinstance(dest, ArrayObject):  # a named destination
+            named = self.reader.named_destinations[str(dest)]
+            return Link(index, rect, self.reader.get_destination_page_number(named))
+        page_ref = dest[0]
+        assert isinstance(page_ref, IndirectObject), f"local destination by index, not page: {dest!r}"
+        return Link(index, rect, self.page_of_object.get(page_ref.idnum), top=_top(dest))
+
+    @cached_property
+    def pdfium_links(self) -> list[Link]:
+        """Every link, resolved by PDFium's raw API: an independent reader of the same annotations."""
+        out = []
+        with _open(self.path) as pdf:
+            for index in range(len(pdf)):
+                page = pdf[index]
+                pos, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+                while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(pos), ctypes.byref(link)):
+                    r = pdfium_c.FS_RECTF()
+                    assert pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(r))
+                    rect = (r.left, r.bottom, r.right, r.top)
+                    dest = pdfium_c.FPDFLink_GetDest(pdf.raw, link)
+                    file = None
+                    if not dest:
+                        action = pdfium_c.FPDFLink_GetAction(link)
+                        kind = pdfium_c.FPDFAction_GetType(action)
+                        if kind == pdfium_c.PDFACTION_REMOTEGOTO:
+                            file = _pdfium_string(pdfium_c.FPDFAction_GetFilePath, action)
+                        elif kind == pdfium_c.PDFACTION_URI:
+                            uri = _pdfium_bytes(pdfium_c.FPDFAction_GetURIPath, pdf.raw, action)
+                            out.append(Link(index, rect, None, uri=uri.decode("latin-1")))
+                            continue
+                        dest = pdfium_c.FPDFAction_GetDest(pdf.raw, action)
+                    target = pdfium_c.FPDFDest_GetDestPageIndex(pdf.raw, dest) if dest else -1
+                    out.append(Link(index, rect, None if target < 0 else target, file=file))
+        return out
+
+    def fonts(self) -> Iterator[tuple[str, DictionaryObject]]:
+        """Every font in every resource dictionary, pages and the forms they draw, at any depth."""
+        seen: set[int] = set()
+        stack: list[Any] = [page.get("/Resources") for page in self.reader.pages]
+        while stack:
+            resources = stack.pop()
+            if resources is None:
+                continue
+            if isinstance(resources, IndirectObject):
+                if resources.idnum in seen:
+                    continue
+                seen.add(resources.idnum)
+            resources = resources.get_object()
+            for ref in (resources.get("/Font") or DictionaryObject()).get_object().values():
+                font = ref.get_object()
+                yield str(font.get("/BaseFont", "")), font
+                for descendant in font.get("/DescendantFonts") or []:
+                    sub = descendant.get_object()
+                    yield str(sub.get("/BaseFont", "")), sub
+            for ref in (resources.get("/XObject") or DictionaryObject()).get_object().values():
+                xobject = ref.get_object()
+                if xobject.get("/Subtype") == "/Form":
+                    inner = xobject.get("/Resources")
+                    if inner is not None:
+                        stack.append(inner)
+
+    def strings(self) -> Iterator[str]:
+        """Every string and name in the file's object graph, reached from the trailer."""
+        seen: set[int] = set()
+        stack: list[PdfObject] = [self.reader.trailer]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, IndirectObject):
+                if obj.idnum in seen:
+                    continue
+                seen.add(obj.idnum)
+                obj = obj.get_object()
+            if isinstance(obj, TextStringObject | ByteStringObject | NameObject):
+                yield obj.decode("latin-1") if isinstance(obj, bytes) else str(obj)
+            elif isinstance(obj, DictionaryObject | StreamObject):
+                for key, value in obj.items():
+                    yield str(key)
+                    stack.append(value)
+            elif isinstance(obj, ArrayObject):
+                stack.extend(obj)
+
+    def render(self, indices: list[int], scale: float) -> list[Image.Image]:
+        """Pictures of some pages, in grayscale, at scale × 72 dpi."""
+        with _open(self.path) as pdf:
+            return [pdf[i].render(scale=scale, grayscale=True).to_pil().convert("L") for i in indices]
+
+
+class _open:
+    """A PDFium document that is closed on leaving the block."""
+
+    def __init__(self, path: Path) -> None:
+        self.pdf = pdfium.PdfDocument(path)
+
+    def __enter__(self) -> pdfium.PdfDocument:
+        return self.pdf
+
+    def __exit__(self, *exc: object) -> None:
+        self.pdf.close()
+
+
+def _top(dest: ArrayObject) -> float | None:
+    if len(dest) >= 4 and dest[1] == "/XYZ" and dest[3] is not None and not _is_null(dest[3]):
+        return float(dest[3])
+    return None
+
+
+def _is_null(value: object) -> bool:
+    return type(value).__name__ == "NullObject"
+
+
+def _pdfium_string(getter: Any, handle: Any) -> str:
+    """A UTF-8 string from a PDFium getter of the (handle, buffer, length) kind."""
+    size = getter(handle, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    getter(handle, buffer, size)
+    return buffer.raw[: size - 1].decode("utf-8")
+
+
+def _pdfium_bytes(getter: Any, doc: Any, handle: Any) -> bytes:
+    size = getter(doc, handle, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    getter(doc, handle, buffer, size)
+    return buffer.raw[: size - 1]
+
+
+def ink_box(image: Image.Image, threshold: int = 200) -> tuple[int, int, int, int] | None:
+    """The bounding box (left, top, right, bottom in pixels) of everything darker than threshold."""
+    mask = image.point(lambda v: 255 if v < threshold else 0)
+    return mask.getbbox()
+
+
+def dark_pixels(image: Image.Image, threshold: int = 200) -> int:
+    return sum(image.point(lambda v: 1 if v < threshold else 0).histogram()[1:])
+
+
+def expected_labels(front: int, body: int, prefix: str = "") -> list[str]:
+    """Page labels of a part: roman for its front matter, then 1, 2 …, each with the part's prefix."""
+    return [prefix + roman(i) for i in range(1, front + 1)] + [f"{prefix}{i}" for i in range(1, body + 1)]
+
+
+def front_matter(pdf: Pdf) -> int:
+    """How many pages come before the first page with a running footer 'Page … of …'."""
+    for index, page_text in enumerate(pdf.texts):
+        if FOOTER.search(page_text):
+            return index
+    raise AssertionError(f"{pdf.path.name}: no page has a footer")

@@ -1,0 +1,423 @@
+"""The validator: a guide folder becomes a Guide, or every problem in it is reported at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from guide.errors import GuideError, Location
+from guide.model import Guide
+from guide.validate import display_path, find_guides, load_guide
+
+HEAD = 'title: Test guide\nedition: "1"\ndate: 2025-01-15\n'
+
+
+def question(qid: str, topic: str = "Basics", indent: str = "  ", **extra: str) -> str:
+    """One complete question as a YAML list item."""
+    fields = {
+        "id": qid,
+        "topic": topic,
+        "question": f"What is {qid}?",
+        "guidance": "Listen for a definition.",
+        "answer": f"It is {qid}.",
+        "key_points": "[A definition]",
+        **extra,
+    }
+    lines = [f"{k}: {v}" for k, v in fields.items()]
+    return f"{indent}- " + f"\n{indent}  ".join(lines) + "\n"
+
+
+def write(folder: Path, guide: str | None, files: dict[str, str] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    if guide is not None:
+        (folder / "guide.yaml").write_text(guide, encoding="utf-8")
+    for name, text in (files or {}).items():
+        path = folder / "questions" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def problems_of(folder: Path) -> list[str]:
+    with pytest.raises(GuideError) as caught:
+        load_guide(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in tmp_path, so that messages name files as `g/guide.yaml`."""
+    monkeypatch.chdir(tmp_path)
+
+
+# ---- a valid guide -----------------------------------------------------------------------------
+
+
+def test_a_valid_guide(tmp_path: Path) -> None:
+    guide, warnings = load_guide(write(tmp_path / "g", HEAD + "questions:\n" + question("bagging")))
+    assert warnings == ()
+    assert (guide.id, guide.title, guide.edition, guide.date, guide.language) == (
+        "g",
+        "Test guide",
+        "1",
+        dt.date(2025, 1, 15),
+        "en",
+    )
+    [q] = guide.questions
+    assert (q.id, q.number, q.topic, q.key_points) == ("bagging", 1, "Basics", ("A definition",))
+    assert guide.topics[0].slug == "basics"
+
+
+def test_locations_are_carried_into_the_model(tmp_path: Path) -> None:
+    """A problem found late can still name the question's file, line and column."""
+    guide, _ = load_guide(write(tmp_path / "g", HEAD + "questions:\n" + question("bagging")))
+    [q] = guide.questions
+    assert q.location == Location("g/guide.yaml", 5, 5)
+    assert q.where("answer") == Location("g/guide.yaml", 9, 13)
+    assert q.where("difficulty") == q.location
+    assert guide.location == Location("g/guide.yaml", 1, 1)
+
+
+def test_inline_and_folder_questions_give_the_same_guide(tmp_path: Path) -> None:
+    """questions: in guide.yaml and files in questions/ are two ways to write one guide."""
+    topics = "topics:\n  - Trees\n  - Ensembles\n"
+    q1 = question("bagging", "Ensembles", indent="")
+    q2 = question("cart", "Trees", indent="")
+    q3 = question("boosting", "Ensembles", indent="", difficulty="hard", tags="[ensembles]")
+    inline = write(
+        tmp_path / "inline" / "g",
+        HEAD
+        + topics
+        + "questions:\n"
+        + "".join("  " + line + "\n" for q in (q1, q2, q3) for line in q.splitlines()),
+    )
+    folder = write(tmp_path / "folder" / "g", HEAD + topics, {"01-a.yaml": q1 + q2, "02-b.yml": q3})
+    a, _ = load_guide(inline)
+    b, _ = load_guide(folder)
+    assert a == b
+    assert a.questions[0].location != b.questions[0].location  # locations are not part of ==
+    assert [q.id for q in a.questions] == ["cart", "bagging", "boosting"]
+
+
+def test_inline_and_folder_questions_together(tmp_path: Path) -> None:
+    """Inline questions come first, then the files, in name order."""
+    folder = write(
+        tmp_path / "g",
+        HEAD + "questions:\n" + question("inline"),
+        {"b.yaml": question("from-b", indent=""), "a.yaml": question("from-a", indent="")},
+    )
+    guide, _ = load_guide(folder)
+    assert [q.id for q in guide.questions] == ["inline", "from-a", "from-b"]
+
+
+def test_numbering_follows_topic_order_then_file_order(tmp_path: Path) -> None:
+    files = {
+        "01.yaml": question("a1", "A", indent="") + question("b1", "B", indent=""),
+        "02.yaml": question("b2", "B", indent="") + question("a2", "A", indent=""),
+    }
+    guide, _ = load_guide(write(tmp_path / "g", HEAD + "topics: [B, A]\n", files))
+    assert [(t.title, [(q.number, q.id) for q in t.questions]) for t in guide.topics] == [
+        ("B", [(1, "b1"), (2, "b2")]),
+        ("A", [(3, "a1"), (4, "a2")]),
+    ]
+
+
+def test_undeclared_topics_in_order_of_first_appearance(tmp_path: Path) -> None:
+    text = HEAD + "questions:\n" + question("z1", "Zeta") + question("a1", "Alpha") + question("z2", "Zeta")
+    guide, _ = load_guide(write(tmp_path / "g", text))
+    assert [t.title for t in guide.topics] == ["Zeta", "Alpha"]
+    assert [q.id for q in guide.questions] == ["z1", "z2", "a1"]
+    assert [q.number for q in guide.questions] == [1, 2, 3]
+
+
+def test_topic_slugs_are_unique(tmp_path: Path) -> None:
+    text = HEAD + "questions:\n" + question("a", "C++") + question("b", "C#") + question("c", "Café")
+    guide, _ = load_guide(write(tmp_path / "g", text))
+    assert [t.slug for t in guide.topics] == ["c", "c-2", "cafe"]
+
+
+def test_text_is_nfc_normalised(tmp_path: Path) -> None:
+    """An e and a combining accent become one é, so text compares and renders the same."""
+    text = (
+        HEAD
+        + "topics: [Caf\u0065\u0301]\nquestions:\n"
+        + question("cafe", "Caf\u00e9", answer="Caf\u0065\u0301")
+    )
+    guide, _ = load_guide(write(tmp_path / "g", text))
+    [q] = guide.questions
+    assert q.answer == "Caf\u00e9"
+    assert guide.topics[0].title == "Caf\u00e9"
+
+
+@pytest.mark.parametrize(
+    ("written", "edition"),
+    [("2025.1", "2025.1"), ("1.10", "1.10"), ("2025", "2025"), ('"2025.1"', "2025.1"), ("v2", "v2")],
+)
+def test_edition_keeps_the_text_as_written(tmp_path: Path, written: str, edition: str) -> None:
+    """YAML 1.1 reads 1.10 as the number 1.1; the edition is the text the user typed."""
+    text = f"title: T\nedition: {written}\ndate: 2025-01-15\nquestions:\n" + question("a")
+    assert load_guide(write(tmp_path / "g", text))[0].edition == edition
+
+
+@pytest.mark.parametrize(
+    ("written", "date"),
+    [
+        ("2025-01-15", dt.date(2025, 1, 15)),
+        ('"2025-01-15"', dt.date(2025, 1, 15)),
+        ("2025-01-15 10:30:00", dt.date(2025, 1, 15)),
+        ("2025-1-5", dt.date(2025, 1, 5)),
+    ],
+)
+def test_dates(tmp_path: Path, written: str, date: dt.date) -> None:
+    text = f'title: T\nedition: "1"\ndate: {written}\nquestions:\n' + question("a")
+    assert load_guide(write(tmp_path / "g", text))[0].date == date
+
+
+def test_plain_numbers_are_fine_as_ids(tmp_path: Path) -> None:
+    """An id is always text: a plain 2024 means the id '2024'."""
+    guide, _ = load_guide(write(tmp_path / "g", HEAD + "questions:\n" + question("2024")))
+    assert guide.questions[0].id == "2024"
+
+
+def test_authors_may_be_one_name(tmp_path: Path) -> None:
+    text = HEAD + "authors: Ada Lovelace\nquestions:\n" + question("a")
+    assert load_guide(write(tmp_path / "g", text))[0].authors == ("Ada Lovelace",)
+
+
+def test_topics_and_tags_are_single_lines(tmp_path: Path) -> None:
+    text = HEAD + "questions:\n" + question("a", '"Deep\\n  learning"', tags='["a  b"]')
+    guide, _ = load_guide(write(tmp_path / "g", text))
+    assert (guide.topics[0].title, guide.questions[0].tags) == ("Deep learning", ("a b",))
+
+
+def test_hidden_and_other_files_in_questions_are_skipped(tmp_path: Path) -> None:
+    files = {"a.yaml": question("a", indent=""), ".#a.yaml": "broken: [", "notes.txt": "not yaml: ["}
+    guide, _ = load_guide(write(tmp_path / "g", HEAD, files))
+    assert [q.id for q in guide.questions] == ["a"]
+
+
+# ---- warnings ----------------------------------------------------------------------------------
+
+
+def test_warnings(tmp_path: Path) -> None:
+    text = 'title: T\nedition: "1"\ntopics: [Basics, Spare]\nquestions:\n  - id: a\n    topic: Basics\n'
+    text += "    question: Q?\n    answer: A.\n    key_points: []\n"
+    _, warnings = load_guide(write(tmp_path / "g", text, {"empty.yaml": "# later\n"}))
+    assert [str(w) for w in warnings] == [
+        "g/guide.yaml:1:1: warning: the guide has no date, so none is printed; add 'date:' with the"
+        " edition's date, like 2025-01-15",
+        "g/guide.yaml:3:18: warning: topic 'Spare' has no questions; give a question 'topic: Spare',"
+        " or remove it from topics",
+        "g/guide.yaml:5:5: warning: question 'a' has no guidance; add 'guidance:' with what the"
+        " interviewer listens for",
+        "g/guide.yaml:5:5: warning: question 'a' has no key points; add 'key_points:' with the checklist"
+        " a reviewer ticks",
+        "g/questions/empty.yaml:1:1: warning: the file is empty; add a list of questions, each starting"
+        " with '- ', or delete it",
+    ]
+
+
+# ---- every problem at once ---------------------------------------------------------------------
+
+
+def test_five_different_errors_are_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        'title: T\nedition: "1"\ndate: 2025-01-15\ntopics: [Basics]\nquestions:\n'
+        "  - id: Bad Id\n    topic: Basics\n    question: Q?\n    guidance: G.\n    answer: A.\n"
+        "    key_points: [K]\n"
+        "  - id: two\n    topic: Basic\n    question: no\n    guidance: G.\n    anwser: A.\n"
+        "    key_points: [K]\n    difficulty: Hard\n"
+    )
+    assert problems_of(write(tmp_path / "g", text)) == [
+        "g/guide.yaml:6:9: error: id 'Bad Id' is not valid: expected lowercase letters, digits and '-',"
+        " starting with a letter or digit; for example 'bad-id'",
+        "g/guide.yaml:13:12: error: topic 'Basic' is not among the topics listed in guide.yaml;"
+        " did you mean 'Basics'?",
+        "g/guide.yaml:14:15: error: question must be text, found a boolean: YAML reads a plain no as a"
+        ' boolean; write it in quotes: "no"',
+        "g/guide.yaml:16:5: error: unknown key 'anwser'; did you mean 'answer'?",
+        "g/guide.yaml:18:17: error: difficulty must be easy, medium or hard, found 'Hard';"
+        " did you mean 'hard'?",
+    ]
+
+
+def test_problems_across_files_are_sorted_by_place(tmp_path: Path) -> None:
+    files = {"b.yaml": question("x", indent="") + "- oops\n", "a.yaml": question("x", indent="")}
+    problems = problems_of(write(tmp_path / "g", HEAD + "titel: again\n", files))
+    assert [p.split(": error")[0] for p in problems] == [
+        "g/guide.yaml:4:1",
+        "g/questions/b.yaml:1:7",
+        "g/questions/b.yaml:7:3",
+    ]
+
+
+def test_questions_are_checked_even_when_guide_yaml_is_broken(tmp_path: Path) -> None:
+    files = {"a.yaml": question("Bad", indent="")}
+    problems = problems_of(write(tmp_path / "g", "title: [\n", files))
+    assert [p.split(": error")[0] for p in problems] == ["g/guide.yaml:2:1", "g/questions/a.yaml:1:7"]
+
+
+def test_a_misspelt_key_is_not_also_reported_missing(tmp_path: Path) -> None:
+    text = 'titel: T\nedition: "1"\ndate: 2025-01-15\nquestions:\n  - id: a\n    topic: B\n'
+    text += "    qestion: Q?\n    guidance: G.\n    answer: A.\n    key_point: [K]\n"
+    assert problems_of(write(tmp_path / "g", text)) == [
+        "g/guide.yaml:1:1: error: unknown key 'titel'; did you mean 'title'?",
+        "g/guide.yaml:7:5: error: unknown key 'qestion'; did you mean 'question'?",
+        "g/guide.yaml:10:5: error: unknown key 'key_point'; did you mean 'key_points'?",
+    ]
+
+
+def test_invisible_characters_in_messages_are_spelled_out(tmp_path: Path) -> None:
+    """A key holding a control character is named with an escape, never printed raw."""
+    text = HEAD + '"bad\\x07key": 1\nquestions:\n' + question("a")
+    [problem] = problems_of(write(tmp_path / "g", text))
+    assert "unknown key 'bad\\x07key'" in problem
+
+
+def test_a_tagged_value_is_reported_once(tmp_path: Path) -> None:
+    text = HEAD + "questions:\n" + question("a", answer="!!python/object:os.system {}")
+    assert problems_of(write(tmp_path / "g", text)) == [
+        "g/guide.yaml:9:13: error: unsupported YAML tag '!!python/object:os.system': guide files hold"
+        " only text, lists and mappings; remove the tag"
+    ]
+
+
+# ---- folders and files -------------------------------------------------------------------------
+
+
+def test_folder_not_found(tmp_path: Path) -> None:
+    assert problems_of(tmp_path / "nope") == [
+        "nope: error: guide folder not found; check the path (a guide is a folder holding guide.yaml)"
+    ]
+
+
+def test_guide_yaml_given_instead_of_its_folder(tmp_path: Path) -> None:
+    write(tmp_path / "g", HEAD)
+    assert problems_of(tmp_path / "g" / "guide.yaml") == [
+        "g/guide.yaml: error: expected a guide folder, found its guide.yaml; pass the folder that holds it: g"
+    ]
+
+
+def test_folder_name_must_suit_file_names(tmp_path: Path) -> None:
+    folder = write(tmp_path / "my guide", HEAD + "questions:\n" + question("a"))
+    assert problems_of(folder) == [
+        "my guide: error: the guide folder's name 'my guide' is used in file names: expected letters,"
+        " digits, '.', '-' and '_', starting with a letter or digit; rename the folder"
+    ]
+
+
+def test_questions_is_a_file(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", HEAD)
+    (folder / "questions").write_text("- x\n")
+    assert problems_of(folder) == [
+        "g/questions: error: expected a folder of question files, found a file; rename it or move it away"
+    ]
+
+
+def test_folder_named_like_a_question_file(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", HEAD, {"a.yaml": question("a", indent="")})
+    (folder / "questions" / "x.yaml").mkdir()
+    assert problems_of(folder) == [
+        "g/questions/x.yaml: error: expected a YAML file, found a folder; rename the folder or move it away"
+    ]
+
+
+def test_symlink_loop_in_questions(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", HEAD, {"a.yaml": question("a", indent="")})
+    (folder / "questions" / "loop.yaml").symlink_to("loop.yaml")
+    assert problems_of(folder) == [
+        "g/questions/loop.yaml: error: the file is a symbolic link that leads back to itself;"
+        " point it at a real file or delete it"
+    ]
+
+
+def test_symlink_loop_as_guide_yaml_and_as_guide_folder(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", None)
+    (folder / "guide.yaml").symlink_to("guide.yaml")
+    assert problems_of(folder)[0].startswith(
+        "g/guide.yaml: error: the file is a symbolic link that leads back"
+    )
+    (tmp_path / "loop").symlink_to("loop")
+    assert problems_of(tmp_path / "loop") == [
+        "loop: error: guide folder not found; check the path (a guide is a folder holding guide.yaml)"
+    ]
+
+
+def test_questions_symlink_to_nowhere(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", HEAD + "questions:\n" + question("a"))
+    (folder / "questions").symlink_to("gone")
+    assert problems_of(folder) == [
+        "g/questions: error: questions is a symbolic link that leads nowhere (or back to itself);"
+        " point it at a folder of question files, or delete it"
+    ]
+
+
+def test_unreadable_question_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """chmod 000 does not stop root, so the refusal is simulated."""
+    folder = write(
+        tmp_path / "g", HEAD, {"a.yaml": question("a", indent=""), "b.yaml": question("b", indent="")}
+    )
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "b.yaml":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert problems_of(folder) == [
+        "g/questions/b.yaml: error: cannot read the file: permission denied; make it readable (chmod a+r)"
+    ]
+
+
+def test_unlistable_questions_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write(tmp_path / "g", HEAD, {"a.yaml": question("a", indent="")})
+    real = os.listdir
+
+    def listdir(path: str | os.PathLike[str]) -> list[str]:
+        if Path(path).name == "questions":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    assert problems_of(folder) == [
+        "g/questions: error: cannot list the folder: permission denied; make it readable (chmod a+rx)"
+    ]
+
+
+def test_duplicate_ids_across_files_name_the_first(tmp_path: Path) -> None:
+    files = {"a.yaml": question("same", indent=""), "b.yaml": question("same", indent="")}
+    assert problems_of(write(tmp_path / "g", HEAD, files)) == [
+        "g/questions/b.yaml:1:7: error: duplicate id 'same' (first used at g/questions/a.yaml:1:7);"
+        " ids must be unique in the guide: rename one of them"
+    ]
+
+
+# ---- paths -------------------------------------------------------------------------------------
+
+
+def test_display_path(tmp_path: Path) -> None:
+    assert display_path(tmp_path / "g" / "guide.yaml") == "g/guide.yaml"
+    assert display_path(Path("g/../g/guide.yaml")) == "g/guide.yaml"
+    outside = tmp_path.parent / "elsewhere.yaml"
+    assert display_path(outside) == str(outside)
+    (tmp_path / "loop").symlink_to("loop")
+    assert display_path(tmp_path / "loop") == "loop"  # no RuntimeError from a symlink loop
+
+
+def test_find_guides(tmp_path: Path) -> None:
+    write(tmp_path / "data" / "b", HEAD)
+    write(tmp_path / "data" / "a", HEAD)
+    (tmp_path / "data" / "not-a-guide").mkdir()
+    assert find_guides(tmp_path / "data") == [tmp_path / "data" / "a", tmp_path / "data" / "b"]
+    assert find_guides(tmp_path / "none") == []
+
+
+def test_guide_equality_ignores_root_and_location() -> None:
+    a = Guide(id="g", title="T", edition="1", topics=(), root=Path("a"), location=Location("a", 1, 1))
+    b = Guide(id="g", title="T", edition="1", topics=(), root=Path("b"))
+    assert a == b
