@@ -66,10 +66,12 @@ def assemble(guide: Guide, theme: Theme, parts: Parts) -> Edition:
     names = {role: file_name(guide, role) for role in ROLES}
     by_part = {"study": parts.study, "key": parts.key}
     sibling = {"study": names["answer_key"], "key": names["study_guide"]}
+    # One reader per part, shared by the writers: pypdf caches what it has parsed.
+    readers = {name: PdfReader(io.BytesIO(part.data)) for name, part in by_part.items()}
     files = []
     for role, part in (("study_guide", parts.study), ("answer_key", parts.key)):
         writer = PdfWriter()
-        writer.append(PdfReader(io.BytesIO(part.data)))
+        writer.append(readers[part.part])
         _label_part(writer, part, 0)
         _resolve_links(writer, {part.part: 0}, by_part, external=sibling[part.part])
         title = theme.labels["study_guide" if role == "study_guide" else "answer_key"]
@@ -77,13 +79,13 @@ def assemble(guide: Guide, theme: Theme, parts: Parts) -> Edition:
 
     writer = PdfWriter()
     offsets = {"study": 0}
-    writer.append(PdfReader(io.BytesIO(parts.study.data)), outline_item=theme.labels["study_guide"])
+    writer.append(readers["study"], outline_item=theme.labels["study_guide"])
     if len(writer.pages) % 2:
         # The answer key starts on a right-hand page, so duplex printing keeps it on its own sheet.
         first = writer.pages[0]
         writer.add_blank_page(float(first.mediabox.width), float(first.mediabox.height))
     offsets["key"] = len(writer.pages)
-    writer.append(PdfReader(io.BytesIO(parts.key.data)), outline_item=theme.labels["answer_key"])
+    writer.append(readers["key"], outline_item=theme.labels["answer_key"])
     _label_part(writer, parts.study, 0, end=offsets["key"] - 1)
     _label_part(writer, parts.key, offsets["key"])
     _resolve_links(writer, offsets, by_part, external=None)

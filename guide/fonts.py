@@ -39,6 +39,13 @@ def is_invisible(char: str) -> bool:
     )
 
 
+def visible(value: str) -> str:
+    """The text without its invisible characters (see is_invisible)."""
+    if value.isascii():
+        return value
+    return "".join(c for c in value if not is_invisible(c))
+
+
 def is_rtl(char: str) -> bool:
     code = ord(char)
     return any(lo <= code <= hi for lo, hi in _RTL_RANGES)
@@ -88,9 +95,30 @@ def register_family(family: FontFamily) -> RegisteredFamily:
     return RegisteredFamily(family.name, regular, bold, italic, bold_italic, coverage)
 
 
-def register_theme(theme: Theme) -> dict[str, RegisteredFamily]:
-    """Register every family of the theme; returns them by the theme's family names."""
-    return {name: register_family(family) for name, family in theme.families.items()}
+def register_theme(theme: Theme, chars: Iterable[str] = ()) -> dict[str, RegisteredFamily]:
+    """Register the theme's families that the text needs, by the theme's family names.
+
+    Families that styles use are always registered; a fallback-only family (a large CJK
+    font, say) only when `chars` holds a character the others lack, since loading one
+    costs more than laying out a small guide.
+    """
+    used = {style.font for style in theme.styles.values()}
+    families = {name: register_family(f) for name, f in theme.families.items() if name in used}
+    covered: set[int] = set()
+    for family in families.values():
+        covered |= family.coverage
+    missing = {ord(c) for c in chars} - covered
+    for name in theme.fallback:
+        if name not in families and missing:
+            family = register_family(theme.families[name])
+            families[name] = family
+            missing -= family.coverage
+    return families
+
+
+def guide_chars(guide: Guide) -> set[str]:
+    """Every character of every text the layout draws."""
+    return set().union(*(set(t[3]) for t in _question_texts(guide)))
 
 
 def chain(theme: Theme, families: dict[str, RegisteredFamily], primary: str) -> tuple[RegisteredFamily, ...]:
@@ -116,12 +144,12 @@ def _question_texts(guide: Guide) -> Iterator[tuple[str, str, Location, str]]:
 
 def check_coverage(guide: Guide, theme: Theme) -> None:
     """Raise GuideError naming every character that no font of the theme can draw, with its place."""
-    families = register_theme(theme)
+    texts = list(_question_texts(guide))
+    every_char = set().union(*(set(t[3]) for t in texts))
+    families = register_theme(theme, every_char)
     usable: set[int] = set()
     for family in families.values():
         usable |= family.coverage
-    texts = list(_question_texts(guide))
-    every_char = set().union(*(set(t[3]) for t in texts))
     bad = {
         c
         for c in every_char

@@ -22,6 +22,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from guide import compose, text
 from guide.errors import GuideError, Location, Problem
+from guide.fonts import guide_chars
 from guide.model import Guide
 from guide.render import markup
 from guide.render.document import Anchor, PartDocument, PartInfo
@@ -52,13 +53,13 @@ class Parts:
 
 def render_parts(guide: Guide, theme: Theme) -> Parts:
     """Lay out the study guide and the answer key of a guide."""
-    kit = make_kit(theme)
+    kit = make_kit(theme, guide_chars(guide))
     locations = {q.id: q.location for q in guide.questions}
     docs: dict[str, PartDocument] = {}
     for part in ("study", "key"):
         story = compose.compose(guide, part, labels=theme.labels, note_lines=theme.note_lines)
         doc = PartDocument(kit, _info(guide, theme, part))
-        _build(doc, _flowables(story, kit), locations, guide)
+        _build(doc, story, kit, locations, guide)
         docs[part] = doc
     study, key = docs["study"], docs["key"]
     labels = theme.labels
@@ -99,15 +100,27 @@ def _info(guide: Guide, theme: Theme, part: str) -> PartInfo:
 
 
 def _build(
-    doc: PartDocument, flowables: list[Flowable], locations: dict[str, Location], guide: Guide
+    doc: PartDocument, story: compose.Story, kit: Kit, locations: dict[str, Location], guide: Guide
 ) -> None:
+    # A failure inside ReportLab still names the question being laid out, and its line.
     try:
-        doc.build(flowables)
-    except (LayoutError, ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
+        doc.build(_flowables(story, kit, doc))
+    except LayoutError as exc:
         where = locations.get(doc.current_id, guide.location)
         what = f"question '{doc.current_id}'" if doc.current_id else "the guide"
-        detail = str(exc).split("\n", 1)[0][:200]
+        detail = str(exc).strip().split("\n", 1)[0][:200]
         raise GuideError([Problem(where, f"cannot lay out {what}: {detail}")]) from exc
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
+        where = locations.get(doc.current_id, guide.location)
+        what = f"question '{doc.current_id}'" if doc.current_id else "the guide"
+        detail = " ".join(str(exc).split())[:200]
+        raise GuideError(
+            [
+                Problem(
+                    where, f"cannot lay out {what}: an internal error in guide ({detail}); please report it"
+                )
+            ]
+        ) from exc
 
 
 def _tag(flowables: list[Flowable], qid: str) -> list[Flowable]:
@@ -116,10 +129,12 @@ def _tag(flowables: list[Flowable], qid: str) -> list[Flowable]:
     return flowables
 
 
-def _flowables(story: compose.Story, kit: Kit) -> list[Flowable]:
+def _flowables(story: compose.Story, kit: Kit, doc: PartDocument | None = None) -> list[Flowable]:
     out: list[Flowable] = []
     first_topic = True
     for item in story:
+        if doc is not None:
+            doc.current_id = getattr(item, "id", "")
         if isinstance(item, compose.Cover):
             out += _cover(item, kit)
         elif isinstance(item, compose.Introduction):
@@ -193,7 +208,10 @@ def _contents(item: compose.Contents, kit: Kit) -> list[Flowable]:
 
 
 def _topic(item: compose.TopicStart, kit: Kit) -> list[Flowable]:
-    label = _p(f"{item.index}", kit, "label")
+    count = f"{item.questions} {kit.theme.labels['questions']}" if item.questions != 1 else ""
+    label = _p(
+        " · ".join(x for x in (f"{kit.theme.labels['topic']} {item.index}", count) if x).upper(), kit, "label"
+    )
     heading = _p(item.title, kit, "heading")
     return [
         Mark("topic", item.title),

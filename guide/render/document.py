@@ -8,7 +8,6 @@ named PDF forms, referenced while laying out and defined in `finish`, just befor
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
+from guide.fonts import split_runs, visible
 from guide.render.styles import Kit
 
 Anchor = tuple[int, float, float]  # page index, x, y (top of the target, in points)
@@ -92,6 +92,12 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             ]
         )
 
+    def handle_flowable(self, flowables: list[Any]) -> None:
+        qid = getattr(flowables[0], "_guide_qid", None) if flowables else None
+        if qid is not None:
+            self.current_id = qid
+        super().handle_flowable(flowables)
+
     # --- called by flowables while drawing -------------------------------------------------------
 
     def on_mark(self, kind: str, value: Any) -> None:
@@ -156,15 +162,21 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             return float(margins["outer"])
         return float(margins["inner"])
 
-    def _text(self, canv: Canvas, style: str, x: float, y: float, value: str, align: str = "left") -> None:
-        face = self.kit.face(style)
-        size = self.kit.theme.styles[style].size
-        canv.setFont(face, size)
+    def _text(self, canv: Canvas, style: str, x: float, y: float, value: str, align: str = "left") -> float:
+        """Draw one line in a named style, each run in the first font that has it; return its width."""
+        spec = self.kit.theme.styles[style]
+        runs = [
+            (family.face(spec.bold, spec.italic), run)
+            for family, run in split_runs(visible(value), self.kit.fonts_for(style))
+        ]
+        width: float = sum(canv.stringWidth(run, face, spec.size) for face, run in runs)
+        x -= {"left": 0.0, "right": width, "center": width / 2}[align]
         canv.setFillColor(self.kit.colour("muted"))
-        draw: Callable[[float, float, str], None] = {
-            "left": canv.drawString, "right": canv.drawRightString, "center": canv.drawCentredString,
-        }[align]  # fmt: skip
-        draw(x, y, value)
+        for face, run in runs:
+            canv.setFont(face, spec.size)
+            canv.drawString(x, y, run)
+            x += canv.stringWidth(run, face, spec.size)
+        return width
 
     def _front_furniture(self, canv: Canvas, doc: Any) -> None:
         page = canv.getPageNumber()
@@ -200,18 +212,16 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         y = self.bottomMargin - 24
         prefix = self.info.folio_prefix
         folio_text = f"{labels['page']} {prefix}{folio} {labels['of']} {prefix}"
-        face, size = kit.face("header"), kit.theme.styles["header"].size
-        canv.setFont(face, size)
         # "of N" is a form filled in by finish(): the page count is not known yet.
-        width = canv.stringWidth(folio_text, face, size)
         if self._outer_align(page) == "right":
             self._text(canv, "header", left, y, self.info.part_label)
-            x = right - width - _TOTAL_WIDTH
+            x = right - _TOTAL_WIDTH
+            width = self._text(canv, "header", x, y, folio_text, "right")
+            x -= width
         else:
             self._text(canv, "header", right, y, self.info.part_label, "right")
             x = left
-        canv.setFillColor(kit.colour("muted"))
-        canv.drawString(x, y, folio_text)
+            width = self._text(canv, "header", x, y, folio_text)
         canv.translate(x + width, y)
         canv.doForm("total")
         canv.restoreState()
@@ -241,31 +251,21 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
     def finish(self, values: dict[str, str]) -> bytes:
         """Define every deferred number (form name → text), save, and return the PDF bytes."""
         canv = self.canv
-        face, size = self.kit.face("header"), self.kit.theme.styles["header"].size
         body_pages = self.page_count - self.body_start + 1
-        self._define(canv, "total", str(body_pages), face, size, "left")
-        ref_face = self.kit.face("meta")
-        ref_size = self.kit.theme.styles["meta"].size
-        toc_face = self.kit.face("toc_entry")
-        toc_size = self.kit.theme.styles["toc_entry"].size
+        self._define(canv, "total", str(body_pages), "header", "left")
         for name in sorted(self.forms):
-            if name.startswith("toc-"):
-                self._define(canv, name, values[name], toc_face, toc_size, "right")
-            else:
-                self._define(canv, name, values[name], ref_face, ref_size, "right")
+            self._define(
+                canv, name, values[name], "toc_entry" if name.startswith("toc-") else "meta", "right"
+            )
         canv.save()
         return self.buffer.getvalue()
 
-    def _define(self, canv: Canvas, name: str, value: str, face: str, size: float, align: str) -> None:
-        width = canv.stringWidth(value, face, size)
+    def _define(self, canv: Canvas, name: str, value: str, style: str, align: str) -> None:
+        size = self.kit.theme.styles[style].size
+        width = len(value) * size  # a generous box: the form's bounds only clip
         canv.beginForm(name, lowerx=-width - 2 if align == "right" else -2, lowery=-size * 0.4,
                        upperx=2 if align == "right" else width + 2, uppery=size * 1.2)  # fmt: skip
-        canv.setFont(face, size)
-        canv.setFillColor(self.kit.colour("muted"))
-        if align == "right":
-            canv.drawRightString(0, 0, value)
-        else:
-            canv.drawString(0, 0, value)
+        self._text(canv, style, 0, 0, value, align)
         canv.endForm()
 
 

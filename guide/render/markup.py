@@ -58,7 +58,7 @@ def inline_markup(nodes: Sequence[text.Inline], kit: Kit, style: str) -> str:
         elif isinstance(node, text.Text):
             out.append(text_markup(node.text, fonts))
         elif isinstance(node, text.Code):
-            code = text_markup(node.text, mono).replace(" ", "&nbsp;") if node.text else ""
+            code = text_markup(node.text.replace(" ", "\u00a0"), mono) if node.text else ""
             out.append(
                 f'<font name="{mono[0].regular}" size="{code_size}" backColor="{code_bg}">{code}</font>'
             )
@@ -151,7 +151,7 @@ def code_block(source: str, kit: Kit, indent: float = 0.0) -> Flowable:
         columns = max(int(width / (style.fontSize * 0.602)), 8)  # DejaVu Sans Mono advance: 0.602 em
         body: Flowable = Preformatted(source, style, maxLineLength=columns, newLineChars="")
     else:
-        lines = [text_markup(line, mono).replace(" ", "&nbsp;") or "&nbsp;" for line in source.split("\n")]
+        lines = [text_markup(line.replace(" ", "\u00a0"), mono) or "&nbsp;" for line in source.split("\n")]
         body = Paragraph("<br/>".join(lines), style)
     return _boxed([body], kit, indent, rule=None, background="code_background")
 

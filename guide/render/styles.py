@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color, HexColor
@@ -47,8 +48,9 @@ class Kit:
         return style
 
 
-def make_kit(theme: Theme) -> Kit:
-    families = register_theme(theme)
+def make_kit(theme: Theme, chars: Iterable[str] = ()) -> Kit:
+    """The kit for a theme, with the fallback fonts that `chars` needs."""
+    families = register_theme(theme, chars)
     styles = {name: _paragraph_style(spec, families) for name, spec in theme.styles.items()}
     width = theme.paper[0] - theme.margins["inner"] - theme.margins["outer"]
     return Kit(theme, families, styles, width)
