@@ -44,7 +44,8 @@ class GuideError(Exception):
     """A failure the user caused and can fix: carries every problem found, sorted by place."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(sorted(problems, key=Problem.sort_key))
+        # The same problem found twice (a style inherited by several others, say) is reported once.
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems), key=Problem.sort_key))
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @property

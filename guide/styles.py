@@ -162,6 +162,8 @@ class _Reader:
     def __init__(self, problems: Problems, files: list[Path]) -> None:
         self.problems = problems
         self.files = files
+        # Names defined but broken: their own error is enough, so uses of them are not reported too.
+        self.broken: set[str] = set()
 
     def theme(self, root: Node, name: str) -> Theme | None:
         self.keys(root, TOP_KEYS, "style")
@@ -280,6 +282,7 @@ class _Reader:
                 self.problems.error(
                     value.location, f"font '{name}' must map faces to files, found {value.describe()}"
                 )
+                self.broken.add(name)
                 continue
             self.keys(value, FACES, "font face")
             paths: dict[str, Path] = {}
@@ -291,6 +294,7 @@ class _Reader:
                 if path is not None:
                     paths[face] = path
             if "regular" not in paths:
+                self.broken.add(name)
                 if "regular" not in value.entries:
                     self.problems.error(value.location, f"font '{name}' has no regular face")
                 continue
@@ -340,6 +344,7 @@ class _Reader:
         for name, (_, value) in node.entries.items():
             if value.kind != "str" or not _COLOUR.match(value.text):
                 self.problems.error(value.location, f"colour '{name}' must be #rrggbb, found '{value.text}'")
+                self.broken.add(name)
                 continue
             colours[name] = value.text.lower()
         for name in REQUIRED_COLOURS:
@@ -420,13 +425,17 @@ class _Reader:
         font_name = font.text if font is not None else "serif"
         if font is None:
             self.problems.error(node.location, f"style '{name}' has no font")
-        elif font_name not in families:
+        elif font_name not in families and font_name not in self.broken:
             self.problems.error(
                 font.location, f"unknown font '{font_name}'{_suggest(font_name, list(families))}"
             )
         colour = values.get("colour")
         colour_name = colour.text if colour is not None else "text"
-        if colour is not None and colour_name not in colours and not _COLOUR.match(colour_name):
+        if (
+            colour is not None
+            and colour_name not in {*colours, *self.broken}
+            and not _COLOUR.match(colour_name)
+        ):
             self.problems.error(
                 colour.location, f"unknown colour '{colour_name}'{_suggest(colour_name, list(colours))}"
             )
