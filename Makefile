@@ -39,5 +39,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check guide tests benchmarks
 	$(BIN)/mypy
 
+# Speed and memory targets live here, never in timed tests: see benchmarks/README.md.
+# make bench BENCH_ARGS="--sizes 15,1000" for a quick run.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# The property-based tests with many more examples than `make test` runs.
+fuzz: $(STAMP)
+	GUIDE_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_properties.py
+
 clean:
 	rm -rf output .pytest_cache .mypy_cache .ruff_cache .hypothesis

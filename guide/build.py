@@ -4,12 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from guide.errors import GuideError, Problem
+from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
+from guide.select import Selection
 from guide.validate import find_guides, load_guide
 
-__all__ = ["BuildResult", "Options", "build_guide", "check_guide", "find_guides"]
+if TYPE_CHECKING:
+    from guide.assemble import Edition
+    from guide.handouts import Handout
+    from guide.styles import Theme
+
+__all__ = [
+    "BuildResult",
+    "CardsResult",
+    "HandoutsResult",
+    "Options",
+    "Selection",
+    "build_cards",
+    "build_guide",
+    "build_handouts",
+    "check_guide",
+    "find_guides",
+    "theme_for",
+]
+BOOKLET_ROLE = "booklet"
 
 
 @dataclass(frozen=True)
@@ -21,6 +41,12 @@ class Options:
     max_file_bytes: int | None = None
     quiet: bool = False
     progress: bool = False
+    paper: str | None = None  # "a4" or "letter": instead of the style's paper
+    booklet: bool = False  # also impose the study guide as a saddle-stitch booklet
+    # Set: the answer key and the complete edition are encrypted with it. Kept out of repr, so
+    # that no message or traceback ever shows it.
+    key_password: str | None = field(default=None, repr=False)
+    selection: Selection | None = None  # a practice set instead of the whole guide
 
 
 @dataclass(frozen=True)
@@ -31,12 +57,26 @@ class BuildResult:
     folder: Path
     files: dict[str, tuple[str, int]] = field(default_factory=dict)  # role → (file name, pages)
     warnings: tuple[Problem, ...] = ()
+    encrypted: tuple[str, ...] = ()  # roles of the files written encrypted
 
     def summary(self) -> list[str]:
         lines = []
         for role, (name, pages) in self.files.items():
-            lines.append(f"{self.folder / name}  ({pages} pages, {role.replace('_', ' ')})")
+            locked = ", encrypted" if role in self.encrypted else ""
+            lines.append(f"{self.folder / name}  ({pages} pages, {role.replace('_', ' ')}{locked})")
         return lines
+
+
+def theme_for(options: Options) -> Theme:
+    """The style the options name, on the paper they ask for."""
+    import dataclasses
+
+    from guide import styles
+
+    theme = styles.load_theme(options.style)
+    if options.paper:
+        theme = dataclasses.replace(theme, paper=styles.PAPERS[options.paper.upper()])
+    return theme
 
 
 def _validated(folder: Path, options: Options) -> tuple[Guide, tuple[Problem, ...]]:
@@ -48,23 +88,125 @@ def _validated(folder: Path, options: Options) -> tuple[Guide, tuple[Problem, ..
 
 def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
     """Validate one guide folder (data, style and glyph coverage) and write nothing; return warnings."""
-    from guide import fonts, styles
+    from guide import fonts
 
     guide, warnings = _validated(folder, options)
-    theme = styles.load_theme(options.style)
+    theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     return warnings
 
 
 def build_guide(folder: Path, out_root: Path, options: Options) -> BuildResult:
     """Build one guide's PDFs and manifest into out_root/<guide id>/; nothing is written on failure."""
-    from guide import assemble, fonts, publish, render, styles, verify
+    from guide import assemble, fonts, protect, publish, render, select, verify
 
     guide, warnings = _validated(folder, options)
-    theme = styles.load_theme(options.style)
+    if options.selection is not None:
+        # A practice set has its own id, so its folder and files sit beside the full edition's.
+        guide = select.select(guide, options.selection)
+    theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     parts = render.render_parts(guide, theme)
     edition = assemble.assemble(guide, theme, parts)
     verify.verify(edition)
-    written = publish.publish(guide, edition, out_root)
-    return BuildResult(guide=guide, folder=written, files=edition.summary(), warnings=warnings)
+    if options.booklet:
+        edition = _with_booklet(edition)
+    encrypted: tuple[str, ...] = ()
+    if options.key_password is not None:
+        # Last: encryption is random, and everything before it stays byte-reproducible.
+        edition = protect.protect(edition, options.key_password)
+        encrypted = protect.PROTECTED_ROLES
+    written = publish.publish(guide, edition, out_root, encrypted=encrypted)
+    return BuildResult(
+        guide=guide, folder=written, files=edition.summary(), warnings=warnings, encrypted=encrypted
+    )
+
+
+def _with_booklet(edition: Edition) -> Edition:
+    """The edition and, beside it, its study guide imposed as a booklet."""
+    from guide import assemble, impose
+
+    study = next(f for f in edition.files if f.role == "study_guide")
+    data, sides = impose.booklet(study.data)
+    name = study.name.removesuffix(".pdf") + "-booklet.pdf"
+    return assemble.Edition(
+        edition.guide, (*edition.files, assemble.OutputFile(BOOKLET_ROLE, name, data, sides))
+    )
+
+
+@dataclass(frozen=True)
+class CardsResult:
+    """The flash cards a build wrote."""
+
+    guide: Guide
+    path: Path
+    pages: int
+    grid: tuple[int, int]
+    warnings: tuple[Problem, ...] = ()
+
+    def summary(self) -> list[str]:
+        columns, rows = self.grid
+        return [f"{self.path}  ({self.pages} pages, flash cards, {columns} × {rows} a sheet)"]
+
+
+def build_cards(
+    folder: Path, out_root: Path, options: Options, grid: tuple[int, int] | None = None
+) -> CardsResult:
+    """Make one guide's flash cards, out_root/<id>-<edition>-cards.pdf; nothing is written on failure."""
+    import os
+    import tempfile
+
+    from guide import cards, fonts, publish
+
+    guide, warnings = _validated(folder, options)
+    theme = theme_for(options)
+    fonts.check_coverage(guide, theme)
+    data, pages, used = cards.cards_pdf(guide, theme, grid)
+    path = out_root / f"{guide.id}-{guide.edition}-cards.pdf"
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}+tmp-", dir=out_root)
+        os.close(handle)
+        try:
+            publish._write(Path(temporary), data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)  # a reader sees the old file or the new one, never half of one
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError as exc:
+        raise GuideError(
+            [Problem(Location(str(path)), f"cannot write the output: {exc.strerror or exc}")]
+        ) from exc
+    return CardsResult(guide, path, pages, used, warnings)
+
+
+@dataclass(frozen=True)
+class HandoutsResult:
+    """The candidates' copies a build wrote."""
+
+    guide: Guide
+    folder: Path
+    handouts: tuple[Handout, ...]
+    warnings: tuple[Problem, ...] = ()
+
+    def summary(self) -> list[str]:
+        from guide.handouts import DISTRIBUTION
+
+        lines = [f"{self.folder / h.name}  ({h.pages} pages, copy {h.code})" for h in self.handouts]
+        lines.append(f"{self.folder / DISTRIBUTION}  ({len(self.handouts)} copies listed)")
+        return lines
+
+
+def build_handouts(folder: Path, candidates_file: Path, out_root: Path, options: Options) -> HandoutsResult:
+    """Make a marked study guide per candidate in out_root/<id>-handouts/; nothing is written on failure."""
+    from guide import fonts, handouts
+
+    guide, warnings = _validated(folder, options)
+    candidates = handouts.read_candidates(candidates_file)
+    theme = theme_for(options)
+    fonts.check_coverage(guide, theme)
+    handouts.check_names(candidates, theme)
+    copies = handouts.make_handouts(guide, theme, candidates)
+    written = handouts.publish_handouts(guide, copies, out_root)
+    return HandoutsResult(guide, written, tuple(copies), warnings)

@@ -7,9 +7,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guide import __version__
 from guide.errors import GuideError, Problem
+
+if TYPE_CHECKING:
+    from guide.select import Selection
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_DATA = Path("data")
@@ -44,6 +48,7 @@ def _parser() -> _Parser:
         "and manifest.json into OUT/<guide>/. Nothing is written unless every stage succeeds.",
     )
     _guide_args(build)
+    build.set_defaults(command_parser=build)
     build.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output)"
     )
@@ -54,6 +59,82 @@ def _parser() -> _Parser:
         help="style: a name in styles/ or a YAML file (default: base)",
     )
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+    _paper_arg(build)
+    build.add_argument(
+        "--booklet",
+        action="store_true",
+        help="also write the study guide imposed for a folded, stapled booklet (two pages a sheet side;"
+        " print on both sides, flipping on the short edge): <guide>-<edition>-study-guide-booklet.pdf",
+    )
+    protect = build.add_argument_group(
+        "protecting the answers",
+        "Encrypt the answer key and the complete edition (AES-256): they open only with the password,"
+        " taken from --password-file or else the environment variable GUIDE_KEY_PASSWORD.",
+    )
+    protect.add_argument("--protect-key", action="store_true", help="encrypt the files that hold the answers")
+    protect.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="read the password from FILE (one trailing newline is dropped)",
+    )
+    practice = build.add_argument_group(
+        "practice sets",
+        "Build a selection of the questions, with its own answer key and complete edition, into"
+        " OUT/<guide>-practice-<seed>/ beside the full edition. Filters of one kind widen the set"
+        " (--tags a,b: either tag), filters of different kinds narrow it.",
+    )
+    practice.add_argument("--topics", type=_names, metavar="T1,T2", help="topic titles (or their slugs)")
+    practice.add_argument("--tags", type=_names, metavar="A,B", help="question tags")
+    practice.add_argument("--difficulty", type=_names, metavar="D1,D2", help="easy, medium or hard")
+    practice.add_argument(
+        "--count", type=_positive, metavar="N", help="draw N questions at random (default: every match)"
+    )
+    practice.add_argument(
+        "--seed", type=_natural, metavar="S", help="the draw: the same seed, the same set (default: 0)"
+    )
+    practice.add_argument(
+        "--shuffle", action="store_true", help="print the questions in drawn order, not the guide's"
+    )
+
+    cards = commands.add_parser(
+        "cards",
+        help="make flash cards to print and cut out",
+        description="Make OUT/<guide>-<edition>-cards.pdf for each guide folder: sheets of cards, the"
+        " questions on one page and their key points on the next, mirrored so that printing on both"
+        " sides (flipping on the long edge) puts each answer behind its question.",
+    )
+    _guide_args(cards)
+    cards.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output)"
+    )
+    cards.add_argument("--style", default="base", metavar="NAME|PATH", help="style (default: base)")
+    _paper_arg(cards)
+    cards.add_argument(
+        "--grid",
+        type=_grid,
+        metavar="CxR",
+        help="cards a sheet, columns x rows, such as 2x4 (default: the most on which every card fits)",
+    )
+    cards.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+
+    handouts = commands.add_parser(
+        "handouts",
+        help="make a marked copy of the study guide for each candidate",
+        description="Make one study guide per candidate listed in a CSV file (header row: name, and"
+        " optionally id and email), each page marked with the candidate's name and a copy code, and"
+        " distribution.csv listing who got which file, into OUT/<guide>-handouts/.",
+    )
+    _guide_args(handouts, many=False)
+    handouts.add_argument(
+        "--candidates", type=Path, required=True, metavar="FILE.csv", help="the candidates, one a row"
+    )
+    handouts.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output)"
+    )
+    handouts.add_argument("--style", default="base", metavar="NAME|PATH", help="style (default: base)")
+    _paper_arg(handouts)
+    handouts.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
 
     check = commands.add_parser(
         "check",
@@ -67,14 +148,17 @@ def _parser() -> _Parser:
     return parser
 
 
-def _guide_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "guides",
-        nargs="*",
-        type=Path,
-        metavar="GUIDE_DIR",
-        help="guide folders (default: every folder under data/ holding a guide.yaml)",
-    )
+def _guide_args(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
+    if many:
+        parser.add_argument(
+            "guides",
+            nargs="*",
+            type=Path,
+            metavar="GUIDE_DIR",
+            help="guide folders (default: every folder under data/ holding a guide.yaml)",
+        )
+    else:
+        parser.add_argument("guide", type=Path, metavar="GUIDE_DIR", help="the guide folder")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument(
         "--max-file-size",
@@ -84,11 +168,73 @@ def _guide_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _paper_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--paper",
+        type=str.lower,
+        choices=("a4", "letter"),
+        help="paper size, instead of the style's: a4 or letter",
+    )
+
+
+def _names(value: str) -> tuple[str, ...]:
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("give one or more values, separated by commas")
+    return names
+
+
+def _positive(value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of 1 or more")
+    return int(value)
+
+
+def _natural(value: str) -> int:
+    if not value.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of 0 or more")
+    return int(value)
+
+
+def _grid(value: str) -> tuple[int, int]:
+    columns, _, rows = value.lower().partition("x")
+    if not (columns.strip().isdigit() and rows.strip().isdigit()) or not (
+        1 <= int(columns) <= 6 and 1 <= int(rows) <= 8
+    ):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a grid such as 2x4 (columns x rows)")
+    return int(columns), int(rows)
+
+
+def _check_usage(parser: _Parser, args: argparse.Namespace) -> None:
+    """Combinations argparse cannot express; parser.error raises _UsageError."""
+    if getattr(args, "password_file", None) is not None and not args.protect_key:
+        args.command_parser.error("--password-file is the password of --protect-key: give both")
+
+
+def _selection(args: argparse.Namespace) -> Selection | None:
+    if (
+        not any(getattr(args, name, None) for name in ("topics", "tags", "difficulty", "count", "shuffle"))
+        and getattr(args, "seed", None) is None
+    ):
+        return None
+    from guide.select import Selection
+
+    return Selection(
+        topics=args.topics or (),
+        tags=args.tags or (),
+        difficulties=args.difficulty or (),
+        count=args.count,
+        seed=args.seed or 0,
+        shuffle=args.shuffle,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code: 0 done, 1 invalid input, 2 wrong usage."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        _check_usage(parser, args)
     except _UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
@@ -107,7 +253,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from guide import build  # deferred: `guide --help` stays fast
 
-    guides: list[Path] = list(args.guides)
+    password: str | None = None
+    if getattr(args, "protect_key", False):
+        from guide.protect import read_password
+
+        try:
+            password = read_password(args.password_file)
+        except GuideError as exc:
+            _print_problems(exc.problems)
+            print("guide: 1 error; nothing was written", file=sys.stderr)
+            return EXIT_INVALID
+    guides: list[Path] = [args.guide] if args.command == "handouts" else list(args.guides)
     if not guides:
         guides = build.find_guides(DEFAULT_DATA)
         if not guides:
@@ -122,18 +278,28 @@ def _run(args: argparse.Namespace) -> int:
         max_file_bytes=max_bytes,
         quiet=getattr(args, "quiet", False),
         progress=sys.stderr.isatty() and not getattr(args, "quiet", False) and "CI" not in os.environ,
+        paper=getattr(args, "paper", None),
+        booklet=getattr(args, "booklet", False),
+        key_password=password,
+        selection=_selection(args),
     )
     failed = 0
     errors = 0
     for folder in guides:
         try:
+            result: build.BuildResult | build.CardsResult | build.HandoutsResult
             if args.command == "check":
                 warnings = build.check_guide(folder, options)
             else:
-                result = build.build_guide(folder, args.out, options)
+                if args.command == "cards":
+                    result = build.build_cards(folder, args.out, options, args.grid)
+                elif args.command == "handouts":
+                    result = build.build_handouts(folder, args.candidates, args.out, options)
+                else:
+                    result = build.build_guide(folder, args.out, options)
                 warnings = result.warnings
             _print_problems(warnings)
-            if args.command == "build" and not options.quiet:
+            if args.command != "check" and not options.quiet:
                 for line in result.summary():
                     print(line)
             elif args.command == "check" and not options.quiet:
@@ -144,7 +310,7 @@ def _run(args: argparse.Namespace) -> int:
             errors += len(exc.errors)
     if failed:
         noun = "error" if errors == 1 else "errors"
-        tail = "; nothing was written" if args.command == "build" else ""
+        tail = "; nothing was written" if args.command != "check" else ""
         print(f"guide: {errors} {noun}{tail}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK

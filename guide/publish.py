@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from guide import __version__
@@ -25,6 +25,9 @@ from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
 
 STALE_SECONDS = 3600  # a temporary folder this old belongs to a build that died
+# Temporary names join the guide id with '+', which no guide id contains: with '-', guide 'ml'
+# took the editions of guide 'ml-tmp-notes' for its own stale temporary folders and deleted them.
+_TEMPORARY = "+tmp-"
 
 
 def question_hash(q: object) -> str:
@@ -44,8 +47,8 @@ def question_hash(q: object) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def manifest(guide: Guide, edition: Edition) -> dict[str, object]:
-    """The manifest of an edition (a contract: users' scripts read it)."""
+def manifest(guide: Guide, edition: Edition, *, encrypted: Collection[str] = ()) -> dict[str, object]:
+    """The manifest of an edition (a contract: users' scripts read it); `encrypted` names roles."""
     return {
         "guide": guide.id,
         "title": guide.title,
@@ -59,6 +62,7 @@ def manifest(guide: Guide, edition: Edition) -> dict[str, object]:
                 "pages": f.pages,
                 "bytes": len(f.data),
                 "sha256": hashlib.sha256(f.data).hexdigest(),
+                **({"encrypted": True} if f.role in encrypted else {}),
             }
             for f in edition.files
         },
@@ -66,17 +70,19 @@ def manifest(guide: Guide, edition: Edition) -> dict[str, object]:
     }
 
 
-def publish(guide: Guide, edition: Edition, out_root: Path) -> Path:
+def publish(guide: Guide, edition: Edition, out_root: Path, *, encrypted: Collection[str] = ()) -> Path:
     """Write the edition's files and manifest to out_root/<guide id>/ and return that path."""
     target = out_root / guide.id
     try:
         out_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(_mkdtemp(out_root, f".{guide.id}-tmp-"))
+        staging = Path(_mkdtemp(out_root, f".{guide.id}{_TEMPORARY}"))
         staging.chmod(0o755)  # mkdtemp makes it private; an edition is for sharing
         try:
             for f in edition.files:
                 _write(staging / f.name, f.data)
-            body = json.dumps(manifest(guide, edition), indent=2, ensure_ascii=False) + "\n"
+            body = (
+                json.dumps(manifest(guide, edition, encrypted=encrypted), indent=2, ensure_ascii=False) + "\n"
+            )
             _write(staging / "manifest.json", body.encode())
             digest = hashlib.sha256(body.encode()).hexdigest()[:12]
             final = out_root / f".{guide.id}-{digest}"
@@ -124,7 +130,7 @@ def _switch(target: Path, folder_name: str) -> None:
     if target.exists() and not target.is_symlink():
         # An output folder from before editions were published this way: move it aside once.
         target.rename(target.with_name(f".{target.name}-previous-{int(time.time())}"))
-    link = target.with_name(f".{target.name}-link-{os.getpid()}")
+    link = target.with_name(f".{target.name}+link-{os.getpid()}")
     with contextlib.suppress(FileNotFoundError):
         link.unlink()
     link.symlink_to(folder_name)
@@ -133,7 +139,7 @@ def _switch(target: Path, folder_name: str) -> None:
 
 def _clean(out_root: Path, guide_id: str, keep: str) -> None:
     edition = re.compile(rf"\.{re.escape(guide_id)}-[0-9a-f]{{12}}\Z")
-    temporary = re.compile(rf"\.{re.escape(guide_id)}-tmp-")
+    temporary = re.compile(rf"\.{re.escape(guide_id)}{re.escape(_TEMPORARY)}")
     now = time.time()
     for entry in out_root.iterdir():
         if entry.name == keep:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -12,6 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import unescapeAll
 from markdown_it.parser_block import ParserBlock
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 __all__ = [
@@ -211,6 +213,8 @@ class _Markdown(MarkdownIt):
         block.ruler = self.block.ruler  # keep the rules the preset enabled
         self.block = block
         self.enable(["table", "strikethrough"])
+        # Before text_join turns entities into plain text, while each still knows its source.
+        self.core.ruler.before("text_join", "guide_entities", _keep_refused_entities)
 
     def validateLink(self, url: str) -> bool:
         # markdown-it turns a link it rejects (javascript:, file:, data:) back into
@@ -218,6 +222,39 @@ class _Markdown(MarkdownIt):
         # the image source. Accept every link here; _safe_href decides what becomes a
         # Link, and everything else keeps just its label.
         return True
+
+
+# Right-to-left scripts, as guide.fonts refuses them (kept here: this module does not load ReportLab).
+_RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
+# Bidirectional embeddings, overrides and isolates, which the validator refuses when typed.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _refused(char: str) -> bool:
+    """Whether a character would be refused if typed as itself, so an entity may not make it."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Cc", "Cs", "Cn")  # controls, surrogates, unassigned, noncharacters
+        or char == "\ufffd"  # what markdown-it makes of &#0; and other invalid references
+        or char in _BIDI_CONTROLS
+        or any(lo <= code <= hi for lo, hi in _RTL_RANGES)
+    )
+
+
+def _keep_refused_entities(state: StateCore) -> None:
+    """Print `&#x5D0;`, `&#7;` and the like as typed rather than as the character they name.
+
+    The validator checks the characters a user typed; a character reference would
+    otherwise smuggle in one it refuses (a control, right-to-left text, a bidi override).
+    """
+    stack = [t for t in state.tokens if t.type == "inline"]
+    while stack:
+        token = stack.pop()
+        for child in token.children or ():
+            if child.type == "text_special" and child.info == "entity" and any(map(_refused, child.content)):
+                child.content = child.markup
+            elif child.children:  # an image's description
+                stack.append(child)
 
 
 # One instance for the whole run: building it costs far more than a short parse.
@@ -246,7 +283,7 @@ def _safe_href(href: str) -> bool:
 
 
 def _merge(runs: Iterable[Inline]) -> tuple[Inline, ...]:
-    """Join adjacent Text runs and drop empty ones."""
+    """Join adjacent Text runs, drop empty ones, and compose them (NFC)."""
     out: list[Inline] = []
     for run in runs:
         if isinstance(run, Text):
@@ -256,6 +293,11 @@ def _merge(runs: Iterable[Inline]) -> tuple[Inline, ...]:
                 out[-1] = Text(last.text + run.text)
                 continue
         out.append(run)
+    # An entity can put a combining mark after a letter (e&#x301;): compose it as the
+    # validator composes what was typed, so that é is one character on the page.
+    for i, run in enumerate(out):
+        if isinstance(run, Text) and not unicodedata.is_normalized("NFC", run.text):
+            out[i] = Text(unicodedata.normalize("NFC", run.text))
     return tuple(out)
 
 
@@ -460,7 +502,9 @@ def _parse_slow(markdown: str) -> tuple[Block, ...]:
 
 
 def _normalise(markdown: str) -> str:
-    return markdown.replace("\r\n", "\n").replace("\r", "\n")
+    """Newlines as \\n, characters composed (NFC), as the validator leaves every text field."""
+    markdown = markdown.replace("\r\n", "\n").replace("\r", "\n")
+    return markdown if unicodedata.is_normalized("NFC", markdown) else unicodedata.normalize("NFC", markdown)
 
 
 def _is_plain(markdown: str) -> bool:

@@ -1,19 +1,22 @@
-"""Shared fixtures: each guide built once per session, and a small guide full of tricky text."""
+"""Shared fixtures: each guide built once per session, and small synthetic guides, one full of tricky text."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pdfcheck import Pdf, Rect, norm
 
+from guide import compose
 from guide.build import Options, build_guide
 from guide.model import Guide
-from pdfcheck import Pdf
+from guide.styles import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -64,7 +67,7 @@ questions:
       It is split across lines: {LONG_WORD}.
 
       ```
-      a_code_line_that_is_far_too_long_to_fit_on_one_line = compute(argument_one, argument_two, argument_three)
+      a_code_line_far_too_long_to_fit_on_one_line = compute(argument_one, argument_two, argument_3)
       ```
 
       | Column | {LONG_WORD} |
@@ -76,11 +79,61 @@ questions:
     topic: Plain
     question: A question with no difficulty, tags, guidance or key points?
     answer: An answer of one sentence, which says nothing else whatsoever.
+    follow_ups:
+      - "Where is [the reference](https://example.org/search?q=a&lang=en) documented?"
 """
 
+# One short question: a study guide of front matter and one body page. With the tricky guide's
+# two topics (a page each) it makes one study guide of each page-count parity, so the complete
+# edition is tested both with and without the blank page before the answer key.
+MINIMAL_YAML = """\
+title: Minimal
+edition: "1"
+date: 2025-01-15
+language: en
+questions:
+  - id: only
+    topic: Only topic
+    difficulty: easy
+    question: Is one question enough for a guide?
+    guidance: Listen for yes.
+    answer: Yes; the guide still has a cover, contents, and both parts.
+    key_points: [Saying yes, with a reason]
+"""
+SYNTHETIC = {"tricky": TRICKY_YAML, "minimal": MINIMAL_YAML}
 
-def write_tricky(folder: Path, yaml_text: str = TRICKY_YAML) -> Path:
-    """Write the tricky guide into folder (created) and return it."""
+
+@cache
+def text_column(style: str = "base") -> Rect:
+    """The text column of a style's pages, 4 pt larger all round: running heads and footers lie outside."""
+    theme = load_theme(style)
+    (width, height), margins = theme.paper, theme.margins
+    return (
+        margins["inner"] - 4,
+        margins["bottom"] - 4,
+        width - margins["outer"] + 4,
+        height - margins["top"] + 4,
+    )
+
+
+@cache
+def stories(guide: Guide) -> tuple[compose.Story, compose.Story]:
+    """The composed stories of the study guide and the answer key: what the PDFs must show."""
+    theme = load_theme("base")
+    study = compose.compose(guide, "study", labels=theme.labels, note_lines=theme.note_lines)
+    key = compose.compose(guide, "key", labels=theme.labels, note_lines=theme.note_lines)
+    return study, key
+
+
+def titles(guide: Guide) -> dict[int, str]:
+    """Question number → its plain text, as contents and outline print it, whitespace collapsed."""
+    return {
+        item.number: norm(item.title) for item in stories(guide)[0] if isinstance(item, compose.StudyQuestion)
+    }
+
+
+def write_guide(folder: Path, yaml_text: str = TRICKY_YAML) -> Path:
+    """Write a guide.yaml (the tricky guide's unless told) into folder, created, and return the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "guide.yaml").write_text(yaml_text, encoding="utf-8")
     return folder
@@ -100,7 +153,7 @@ class Built:
 
     def pdf(self, role: str) -> Pdf:
         if role not in self._pdfs:
-            self._pdfs[role] = Pdf(self.path(role))
+            self._pdfs[role] = Pdf(self.path(role), text_column())
         return self._pdfs[role]
 
     @property
@@ -127,14 +180,14 @@ def build_into(source: Path, out_root: Path) -> Built:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
-    """built(guide_id): that guide under data/, built once per session (the id 'tricky' is the tricky guide)."""
+    """built(guide_id): a guide under data/, or 'tricky' or 'minimal', built once per session."""
     cache: dict[str, Built] = {}
 
     def get(guide_id: str) -> Built:
         if guide_id not in cache:
             out = tmp_path_factory.mktemp(f"out-{guide_id}")
-            if guide_id == "tricky":
-                source = write_tricky(tmp_path_factory.mktemp("src") / "tricky")
+            if guide_id in SYNTHETIC:
+                source = write_guide(tmp_path_factory.mktemp("src") / guide_id, SYNTHETIC[guide_id])
             else:
                 source = DATA / guide_id
             cache[guide_id] = build_into(source, out)
@@ -151,17 +204,17 @@ def ai(built: Callable[[str], Built]) -> Built:
 @pytest.fixture
 def tricky_source(tmp_path: Path) -> Path:
     """A fresh copy of the tricky guide's folder, to change or break."""
-    return write_tricky(tmp_path / "src" / "tricky")
+    return write_guide(tmp_path / "src" / "tricky")
 
 
 @pytest.fixture
-def no_epoch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in this test take their date from the guide, whatever the environment says."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    yield
 
 
 def tree(folder: Path) -> dict[str, bytes | str]:
-    """Every entry under folder: file bytes, or 'link → target' for symbolic links (not followed)."""
+    """Every entry under folder: file bytes, 'link → target' (not followed), or 'folder'."""
     out: dict[str, bytes | str] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         for name in sorted(dirnames + filenames):
@@ -169,6 +222,8 @@ def tree(folder: Path) -> dict[str, bytes | str]:
             rel = str(path.relative_to(folder))
             if path.is_symlink():
                 out[rel] = f"link → {os.readlink(path)}"
-            elif path.is_file():
+            elif path.is_dir():
+                out[rel] = "folder"
+            else:
                 out[rel] = path.read_bytes()
     return out

@@ -1,10 +1,10 @@
 """Turn built PDF files back into plain data for tests: text, labels, outline, links, fonts, pictures.
 
-Two independent readers: pypdf (text, outline, annotations, object graph) and pypdfium2
-(text in a rectangle, links through PDFium's own resolver, rendering). Text is compared
-after collapsing whitespace: readers differ in where they put line breaks, and
-ReportLab's deferred numbers (page counts, page references) are forms drawn after the
-text around them.
+Two independent readers: pypdf (outline, annotations, labels, fonts, the object graph) and
+pypdfium2 (text, text in a rectangle, links through PDFium's own resolver, pictures); where
+both can answer, tests ask both. Text is compared after collapsing whitespace: readers differ
+in where they break lines, and ReportLab's deferred numbers (page counts, page references)
+are forms, drawn after the text around them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NullObject,
     PdfObject,
     StreamObject,
     TextStringObject,
@@ -40,15 +41,16 @@ BASE14 = {
     "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Symbol", "ZapfDingbats",
 }  # fmt: skip
 HEADING = re.compile(r"\bQUESTION (\d+)\b")
-FOOTER = re.compile(r"\bPage (\S+) of (\S+)")
-ROMAN = re.compile(r"[ivxlcdm]+\Z")
+# "of N" is a separate form: readers may put a space after the part's prefix ("of A- 15").
+FOOTER = re.compile(r"\bPage ((?:[A-Z]-)?\w+) of ((?:[A-Z]- ?)?\w+)")
 
 Rect = tuple[float, float, float, float]  # left, bottom, right, top
 
 
 def norm(value: str) -> str:
     """Text as compared: NFC, every run of whitespace one space, no space at either end."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    # PDFium reports a hyphen that ends a line as U+FFFE.
+    return " ".join(unicodedata.normalize("NFC", value.replace("\ufffe", "-")).split())
 
 
 def roman(number: int) -> str:
@@ -83,15 +85,17 @@ class Link:
     top: float | None = None  # the /XYZ top of the destination, when given
 
     @property
-    def centre_y(self) -> float:
-        return (self.rect[1] + self.rect[3]) / 2
+    def key(self) -> tuple[object, ...]:
+        """What two readers must agree on: page, rectangle (to 0.1 pt), target file and page."""
+        return (self.page, self.file, self.target, *(round(v, 1) for v in self.rect))
 
 
 class Pdf:
     """One PDF file, parsed once; every view of it computed on first use."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, frame: Rect) -> None:
         self.path = path
+        self.frame = frame  # where the text column is: the running head and footer are outside it
         self.data = path.read_bytes()
         self.reader = PdfReader(path)
 
@@ -102,18 +106,28 @@ class Pdf:
 
     @cached_property
     def texts(self) -> list[str]:
-        """Each page's text as pypdf extracts it, whitespace collapsed."""
-        return [norm(page.extract_text()) for page in self.reader.pages]
+        """Each page's text as PDFium extracts it (in drawing order), whitespace collapsed."""
+        with _open(self.path) as pdf:
+            return [norm(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
 
     @cached_property
     def text(self) -> str:
         return " ".join(self.texts)
 
     @cached_property
-    def pdfium_texts(self) -> list[str]:
-        """Each page's text as PDFium extracts it, whitespace collapsed."""
-        with _open(self.path) as pdf:
-            return [norm(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+    def pypdf_texts(self) -> list[str]:
+        """Each page's text as pypdf extracts it (twenty times slower), whitespace collapsed."""
+        return [norm(page.extract_text()) for page in self.reader.pages]
+
+    @cached_property
+    def frame_texts(self) -> list[str]:
+        """Each page's text inside the text column (PDFium), without running head and footer."""
+        return self.text_in([(i, self.frame) for i in range(len(self))])
+
+    @cached_property
+    def frame_text(self) -> str:
+        """The text column of every page, in order: a paragraph split across pages reads as one."""
+        return " ".join(self.frame_texts)
 
     def text_in(self, rects: list[tuple[int, Rect]]) -> list[str]:
         """The text PDFium finds inside each (page index, rectangle), whitespace collapsed."""
@@ -126,12 +140,29 @@ class Pdf:
                 out.append(norm(pages[index].get_text_bounded(left, bottom, right, top)))
         return out
 
+    def glyphs(self, index: int, rect: Rect) -> list[tuple[str, float, float]]:
+        """Each visible character whose box centre lies in rect on a page: (character, left, right)."""
+        with _open(self.path) as pdf:
+            textpage = pdf[index].get_textpage()
+            out = []
+            for i in range(textpage.count_chars()):
+                char = textpage.get_text_range(i, 1)
+                left, bottom, right, top = textpage.get_charbox(i)
+                x, y = (left + right) / 2, (bottom + top) / 2
+                if char.strip() and rect[0] <= x <= rect[2] and rect[1] <= y <= rect[3]:
+                    out.append((char, left, right))
+            return out
+
     @cached_property
     def headings(self) -> dict[int, int]:
         """Question number → index of the page that prints its heading 'QUESTION n' (exactly once)."""
+        return self.headings_in(range(len(self)))
+
+    def headings_in(self, pages: range) -> dict[int, int]:
+        """Question number → index of the page among pages that prints its heading (exactly once there)."""
         found: dict[int, list[int]] = {}
-        for index, page_text in enumerate(self.texts):
-            for match in HEADING.finditer(page_text):
+        for index in pages:
+            for match in HEADING.finditer(self.texts[index]):
                 found.setdefault(int(match.group(1)), []).append(index)
         dupes = {n: pages for n, pages in found.items() if len(pages) != 1}
         assert not dupes, f"{self.path.name}: headings printed more than once: {dupes}"
@@ -220,10 +251,9 @@ class Pdf:
                     r = pdfium_c.FS_RECTF()
                     assert pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(r))
                     rect = (r.left, r.bottom, r.right, r.top)
-                    dest = pdfium_c.FPDFLink_GetDest(pdf.raw, link)
                     file = None
-                    if not dest:
-                        action = pdfium_c.FPDFLink_GetAction(link)
+                    action = pdfium_c.FPDFLink_GetAction(link)
+                    if action:
                         kind = pdfium_c.FPDFAction_GetType(action)
                         if kind == pdfium_c.PDFACTION_REMOTEGOTO:
                             file = _pdfium_string(pdfium_c.FPDFAction_GetFilePath, action)
@@ -232,6 +262,8 @@ class Pdf:
                             out.append(Link(index, rect, None, uri=uri.decode("latin-1")))
                             continue
                         dest = pdfium_c.FPDFAction_GetDest(pdf.raw, action)
+                    else:
+                        dest = pdfium_c.FPDFLink_GetDest(pdf.raw, link)
                     target = pdfium_c.FPDFDest_GetDestPageIndex(pdf.raw, dest) if dest else -1
                     out.append(Link(index, rect, None if target < 0 else target, file=file))
         return out
@@ -302,13 +334,10 @@ class _open:
 
 
 def _top(dest: ArrayObject) -> float | None:
-    if len(dest) >= 4 and dest[1] == "/XYZ" and dest[3] is not None and not _is_null(dest[3]):
+    """The top of an /XYZ destination, when it gives one."""
+    if len(dest) >= 4 and dest[1] == "/XYZ" and not isinstance(dest[3], NullObject):
         return float(dest[3])
     return None
-
-
-def _is_null(value: object) -> bool:
-    return type(value).__name__ == "NullObject"
 
 
 def _pdfium_string(getter: Any, handle: Any) -> str:
@@ -330,6 +359,17 @@ def ink_box(image: Image.Image, threshold: int = 200) -> tuple[int, int, int, in
     """The bounding box (left, top, right, bottom in pixels) of everything darker than threshold."""
     mask = image.point(lambda v: 255 if v < threshold else 0)
     return mask.getbbox()
+
+
+def overlaps(glyphs: list[tuple[str, float, float]], tolerance: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs of glyphs on one line that overlap by more than tolerance points: text drawn over text."""
+    ordered = sorted(glyphs, key=lambda g: g[1])
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(ordered)
+        for b in ordered[i + 1 :]
+        if min(a[2], b[2]) - max(a[1], b[1]) > tolerance
+    ]
 
 
 def dark_pixels(image: Image.Image, threshold: int = 200) -> int:

@@ -8,6 +8,7 @@ question, and back) are filled in afterwards, before either is saved.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from reportlab.platypus import (
     CondPageBreak,
@@ -25,7 +26,7 @@ from guide.errors import GuideError, Location, Problem
 from guide.fonts import guide_chars
 from guide.model import Guide
 from guide.render import markup
-from guide.render.document import Anchor, PartDocument, PartInfo
+from guide.render.document import Anchor, PartDocument, PartInfo, _roman
 from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
@@ -51,37 +52,57 @@ class Parts:
     key: PartPdf
 
 
-def render_parts(guide: Guide, theme: Theme) -> Parts:
-    """Lay out the study guide and the answer key of a guide."""
-    kit = make_kit(theme, guide_chars(guide))
+def render_parts(
+    guide: Guide, theme: Theme, *, stamp: str = "", watermark: str = "", key: PartPdf | None = None
+) -> Parts:
+    """Lay out the study guide and the answer key of a guide.
+
+    `stamp` and `watermark` go on every page of the study guide (a copy made for one reader).
+    Given `key`, the answer key already laid out for this guide and theme, only the study guide
+    is laid out, and its page references point into that key.
+    """
+    kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark))
     locations = {q.id: q.location for q in guide.questions}
     docs: dict[str, PartDocument] = {}
-    for part in ("study", "key"):
+    for part in ("study", "key") if key is None else ("study",):
         story = compose.compose(guide, part, labels=theme.labels, note_lines=theme.note_lines)
-        doc = PartDocument(kit, _info(guide, theme, part))
+        info = _info(guide, theme, part)
+        if part == "study":
+            info.stamp, info.watermark = stamp, watermark
+        doc = PartDocument(kit, info)
         _build(doc, story, kit, locations, guide)
         docs[part] = doc
-    study, key = docs["study"], docs["key"]
+    study = docs["study"]
+    key_folio = docs["key"].body_folio if key is None else partial(_folio, key)
+    key_anchors = docs["key"].anchors if key is None else key.anchors
     labels = theme.labels
-    values: dict[str, dict[str, str]] = {"study": {}, "key": {}}
+    values: dict[str, dict[str, str]] = {part: {} for part in docs}
     for part, doc in docs.items():
         for anchor, (page, _, _) in doc.anchors.items():
             values[part][f"toc-{anchor}"] = doc.body_folio(page)
     for q in guide.questions:
         q_anchor, a_anchor = compose.question_anchor(q.id), compose.answer_anchor(q.id)
         values["study"][f"ref-{a_anchor}"] = labels["answer_ref"].format(
-            page=key.body_folio(key.anchors[a_anchor][0])
+            page=key_folio(key_anchors[a_anchor][0])
         )
-        values["key"][f"ref-{q_anchor}"] = labels["question_ref"].format(
-            page=study.body_folio(study.anchors[q_anchor][0])
-        )
+        if "key" in values:
+            values["key"][f"ref-{q_anchor}"] = labels["question_ref"].format(
+                page=study.body_folio(study.anchors[q_anchor][0])
+            )
     result = {}
     for part, doc in docs.items():
         data = doc.finish(values[part])
         result[part] = PartPdf(
             part, data, doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors
         )
-    return Parts(study=result["study"], key=result["key"])
+    return Parts(study=result["study"], key=result["key"] if key is None else key)
+
+
+def _folio(part: PartPdf, page_index: int) -> str:
+    """The printed folio of a page of a part laid out earlier, as PartDocument.body_folio gives it."""
+    if page_index < part.body_start:
+        return part.folio_prefix + _roman(page_index + 1)
+    return f"{part.folio_prefix}{page_index - part.body_start + 1}"
 
 
 def _info(guide: Guide, theme: Theme, part: str) -> PartInfo:

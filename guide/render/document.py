@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -135,24 +136,32 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         frame._geom()
         if self.info.watermark:
             self._watermark(canv)
-        if self.info.stamp and page > 1:
+        if self.info.stamp:
             canv.saveState()
-            self._text(canv, "header", self._left(page) + self.width / 2, self.bottomMargin - 36,
+            below_folio = self.bottomMargin - 24 - max(12.0, self.kit.theme.styles["header"].leading)
+            self._text(canv, "header", self._left(page) + self.width / 2, below_folio,
                        _fit(self.info.stamp, 110), "center")  # fmt: skip
             canv.restoreState()
 
     def _watermark(self, canv: Canvas) -> None:
-        face = self.kit.face("cover_title")
+        spec = self.kit.theme.styles["cover_title"]
+        runs = [
+            (family.face(spec.bold, spec.italic), run)
+            for family, run in split_runs(visible(self.info.watermark), self.kit.fonts_for("cover_title"))
+        ]
         width, height = self.pagesize
         canv.saveState()
         canv.setFillColor(self.kit.colour("rule"), alpha=0.18)
         canv.translate(width / 2, height / 2)
         canv.rotate(54)
         size = 40.0
-        while size > 10 and canv.stringWidth(self.info.watermark, face, size) > height * 0.8:
+        while size > 10 and sum(canv.stringWidth(r, f, size) for f, r in runs) > height * 0.8:
             size -= 2
-        canv.setFont(face, size)
-        canv.drawCentredString(0, -size / 3, self.info.watermark)
+        x = -sum(canv.stringWidth(r, f, size) for f, r in runs) / 2
+        for face, run in runs:  # each run in a font that has it: a name in any script
+            canv.setFont(face, size)
+            canv.drawString(x, -size / 3, run)
+            x += canv.stringWidth(run, face, size)
         canv.restoreState()
 
     def _left(self, page: int) -> float:
@@ -178,6 +187,24 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             x += canv.stringWidth(run, face, spec.size)
         return width
 
+    def _width(self, style: str, value: str) -> float:
+        """The width of one line in a named style, as _text draws it."""
+        spec = self.kit.theme.styles[style]
+        width: float = sum(
+            stringWidth(run, family.face(spec.bold, spec.italic), spec.size)
+            for family, run in split_runs(visible(value), self.kit.fonts_for(style))
+        )
+        return width
+
+    def _fit_width(self, style: str, value: str, room: float) -> str:
+        """The value, cut short with an ellipsis until it is no wider than room ("" if nothing fits)."""
+        limit = len(value)
+        fitted = value
+        while fitted and self._width(style, fitted) > room:
+            limit -= max(1, limit // 20)
+            fitted = _fit(value, limit) if limit > 1 else ""
+        return fitted
+
     def _front_furniture(self, canv: Canvas, doc: Any) -> None:
         page = canv.getPageNumber()
         if page == 1:
@@ -199,12 +226,20 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         top = self.bottomMargin + self.height + 14
         left = self._left(page)
         right = left + self.width
-        self._text(canv, "header", left, top, f"{self.info.title} · {self.info.edition}")
         running = self.topic
         if self.page_started_in is not None:
             label, topic = self.page_started_in
             running = f"{label} ({kit.theme.labels['continued']}) · {topic}"
-        self._text(canv, "header", right, top, _fit(running, 60), "right")
+        # Title and topic share the line: a long title leaves the topic at least 40 % of it, and
+        # each is cut short (…) rather than printed over the other, at any size.
+        gap = 12.0
+        edition = f" · {self.info.edition}"
+        title_room = self.width - min(self._width("header", running), 0.4 * self.width) - gap
+        title = self._fit_width("header", self.info.title, title_room - self._width("header", edition))
+        used = self._text(canv, "header", left, top, title + edition)
+        running = self._fit_width("header", running, self.width - used - gap)
+        if running:
+            self._text(canv, "header", right, top, running, "right")
         canv.setStrokeColor(kit.colour("rule"))
         canv.setLineWidth(0.4)
         canv.line(left, top - 5, right, top - 5)

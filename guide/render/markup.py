@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Preformatted, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from guide import text
-from guide.fonts import RegisteredFamily, is_invisible, split_runs
+from guide.fonts import RegisteredFamily, is_invisible
 from guide.render.styles import Kit
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
 INDENT = 14.0
 TAB = "    "
+MIN_COLUMN = 42.0  # narrower columns wrap every word letter by letter: such a table is set as records
 _ATTR = {'"': "&quot;"}
+_PLAIN_ASCII = re.compile(r"[\t\n\x20-\x7e]*")  # what every text font has: no need to look each up
 
 
 def _visible(value: str) -> str:
@@ -29,10 +33,10 @@ def text_markup(value: str, fonts: Sequence[RegisteredFamily]) -> str:
     """Escape text and wrap runs that the style's font lacks in the first fallback font that has them."""
     value = _visible(value)
     primary = fonts[0]
-    if value.isascii() or all(ord(c) in primary.coverage for c in value):
+    if _PLAIN_ASCII.fullmatch(value) or all(ord(c) in primary.coverage for c in value):
         return escape(value)
     out = []
-    for family, run in split_runs(value, fonts):
+    for family, run in _font_runs(value, fonts):
         if family is primary:
             out.append(escape(run))
         else:
@@ -40,10 +44,43 @@ def text_markup(value: str, fonts: Sequence[RegisteredFamily]) -> str:
     return "".join(out)
 
 
+def _font_runs(value: str, fonts: Sequence[RegisteredFamily]) -> list[tuple[RegisteredFamily, str]]:
+    """Cut text into runs, each in the first family that has its characters.
+
+    Validation refuses a character that no font has; should one get here all the same,
+    it is drawn as U+FFFD, which reads as a replacement, never as an empty box that
+    copies as NUL.
+    """
+    primary = fonts[0]
+    runs: list[tuple[RegisteredFamily, list[str]]] = []
+    replacement = next((f for f in fonts if 0xFFFD in f.coverage), primary)
+    for char in value:
+        code = ord(char)
+        family, drawn = primary, char
+        if code not in primary.coverage and char not in "\n\t":
+            found = next((f for f in fonts if code in f.coverage), None)
+            family, drawn = (found, char) if found is not None else (replacement, "\ufffd")
+        if runs and runs[-1][0] is family:
+            runs[-1][1].append(drawn)
+        else:
+            runs.append((family, [drawn]))
+    return [(family, "".join(chars)) for family, chars in runs]
+
+
+def _fonts(kit: Kit, style: str) -> tuple[RegisteredFamily, ...]:
+    """The style's font and fallbacks, then every other font of the theme.
+
+    Validation accepts a character that any font of the theme has (a technical sign such as ⌒
+    only the monospace font has, say), so the layout must be able to reach all of them.
+    """
+    chain = kit.fonts_for(style)
+    return (*chain, *(f for f in kit.families.values() if all(f is not g for g in chain)))
+
+
 def inline_markup(nodes: Sequence[text.Inline], kit: Kit, style: str) -> str:
     """ReportLab paragraph markup for inline runs, in the given named style."""
-    fonts = kit.fonts_for(style)
-    mono = kit.fonts_for("code")
+    fonts = _fonts(kit, style)
+    mono = _fonts(kit, "code")
     size = kit.theme.styles[style].size
     code_size = round(size * 0.9, 2)
     link = kit.theme.colours["link"]
@@ -117,14 +154,20 @@ def block(node: text.Block, kit: Kit, style: str, depth: int) -> list[Flowable]:
         return [
             HRFlowable(width="100%", thickness=0.5, color=kit.colour("rule"), spaceBefore=4, spaceAfter=8)
         ]
-    return [Paragraph(text_markup(text.plain_text(node), kit.fonts_for(style)), pstyle)]
+    return [Paragraph(text_markup(text.plain_text(node), _fonts(kit, style)), pstyle)]
 
 
 def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int) -> list[Flowable]:
     out: list[Flowable] = []
     level = min(depth + 1, MAX_INDENT_DEPTH)
     indent = level * INDENT + (6 if node.ordered else 0)
-    item_style = kit.derive(style, f"item{indent}", leftIndent=indent, bulletIndent=indent - INDENT - 2,
+    bullet_at = indent - INDENT - 2
+    if node.ordered and node.items:
+        # A list may start at any number up to 999999999: make room for the widest one.
+        base = kit.styles[style]
+        widest = f"{node.start + len(node.items) - 1}."
+        indent = max(indent, bullet_at + stringWidth(widest, base.bulletFontName, base.bulletFontSize) + 4)
+    item_style = kit.derive(style, f"item{indent}-{bullet_at}", leftIndent=indent, bulletIndent=bullet_at,
                             spaceAfter=2)  # fmt: skip
     for number, item in enumerate(node.items, node.start):
         bullet = f"{number}." if node.ordered else ("•" if depth % 2 == 0 else "–")
@@ -144,23 +187,81 @@ def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int) -> list[F
 def code_block(source: str, kit: Kit, indent: float = 0.0) -> Flowable:
     """Code in the monospace font, whitespace kept, long lines wrapped rather than cut off."""
     source = _visible(source.expandtabs(4)) or " "
-    mono = kit.fonts_for("code")
+    mono = _fonts(kit, "code")
     style = kit.styles["code"]
+    body: Flowable
     if all(ord(c) in mono[0].coverage or c == "\n" for c in source):
-        width = kit.frame_width - indent - 12
-        columns = max(int(width / (style.fontSize * 0.602)), 8)  # DejaVu Sans Mono advance: 0.602 em
-        body: Flowable = Preformatted(source, style, maxLineLength=columns, newLineChars="")
+        advance = style.fontSize * 0.6021  # DejaVu Sans Mono: 1233/2048 em
+        body = _Fitted(
+            lambda width: Preformatted(
+                source, style, maxLineLength=max(int(width / advance), 8), newLineChars=""
+            )
+        )
     else:
         lines = [text_markup(line.replace(" ", "\u00a0"), mono) or "&nbsp;" for line in source.split("\n")]
         body = Paragraph("<br/>".join(lines), style)
     return _boxed([body], kit, indent, rule=None, background="code_background")
 
 
+class _Fitted(Flowable):  # type: ignore[misc]
+    """A flowable made for the width it lands in: code lines wrap at the edge of their box.
+
+    A code box may sit in a quote, a list or the guidance box, each narrower than the
+    page: wrapping at a width fixed in advance would draw past the box's edge.
+    """
+
+    def __init__(self, make: Callable[[float], Flowable]) -> None:
+        super().__init__()
+        self._make = make
+        self._made: tuple[float, Flowable] | None = None
+
+    def _inner(self, width: float) -> Flowable:
+        if self._made is None or self._made[0] != width:
+            self._made = (width, self._make(width))
+        return self._made[1]
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self._inner(avail_width).wrap(avail_width, avail_height)
+        return (self.width, self.height)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts: list[Flowable] = self._inner(avail_width).split(avail_width, avail_height)
+        return parts
+
+    def draw(self) -> None:
+        assert self._made is not None
+        self._made[1].drawOn(self.canv, 0, 0)
+
+
+def _indented(flowable: Flowable, kit: Kit, indent: float) -> Flowable:
+    """The flowable moved right by indent, as wide as what is left of its container."""
+    if not indent:
+        return flowable
+    # An empty first column of fixed width; "100%" shares out whatever width remains.
+    holder = Table([["", flowable]], colWidths=[indent, "100%"], splitInRow=1, hAlign="LEFT")
+    holder.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), kit.face("body"), 9),
+                *((side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING")),
+                *((side, (0, 0), (-1, -1), 0) for side in ("TOPPADDING", "BOTTOMPADDING")),
+            ]
+        )
+    )
+    return holder
+
+
+def _spaced(flowable: Flowable, before: float, after: float) -> Flowable:
+    flowable.spaceBefore = before
+    flowable.spaceAfter = after
+    return flowable
+
+
 def _boxed(
     inner: list[Flowable], kit: Kit, indent: float, *, rule: str | None, background: str | None
 ) -> Flowable:
-    width = kit.frame_width - indent
-    box = Table([[inner]], colWidths=[width], splitInRow=1, hAlign="RIGHT" if indent else "LEFT")
+    # "100%": as wide as the container, whether the page, a list item or another box.
+    box = Table([[inner]], colWidths=["100%"], splitInRow=1, hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
         # Tables set each cell's font even for Paragraph cells; the default would pull in
         # an unembedded Helvetica.
@@ -175,49 +276,75 @@ def _boxed(
     if rule:
         commands.append(("LINEBEFORE", (0, 0), (0, -1), 1.5, kit.colour(rule)))
     box.setStyle(TableStyle(commands))
-    box.spaceBefore = 2
-    box.spaceAfter = 6
-    return box
+    return _spaced(_indented(box, kit, indent), 2, 6)
 
 
 def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Flowable:
-    """A Markdown table: header row set bold and repeated on each page, rows split if they must."""
+    """A Markdown table: header row set bold and repeated on each page, rows split if they must.
+
+    A table with more columns than the text column has room for is set as records, one
+    header–value line per cell, rather than in columns too narrow for a word.
+    """
     columns = max(len(node.header), 1)
-    style = kit.styles["table"]
-    head_style = kit.derive("table", "head", fontName=kit.family_of("table").bold)
-    aligns = {"center": 1, "right": 2}
-
-    def cell(runs: text.Cell, column: int, header: bool) -> Paragraph:
-        align = aligns.get(node.align[column] if column < len(node.align) else "", 0)
-        base = head_style if header else style
-        pstyle = base if not align else kit.derive(base.name.split(":", 1)[-1] if header else "table",
-                                                   f"align{align}{header}", alignment=align)  # fmt: skip
-        return Paragraph(inline_markup(runs, kit, "table"), pstyle)
-
-    rows = [[cell(c, i, True) for i, c in enumerate(node.header)]]
-    rows += [[cell(c, i, False) for i, c in enumerate(row[:columns])] for row in node.rows]
-    width = kit.frame_width - indent
+    if columns * MIN_COLUMN > kit.frame_width - indent:
+        return _records(node, kit, indent)
+    rows = [[_cell(node, kit, c, i, header=True) for i, c in enumerate(node.header)]]
+    rows += [[_cell(node, kit, c, i, header=False) for i, c in enumerate(row[:columns])] for row in node.rows]
     weights = [1.0] * columns
     for row in (node.header, *node.rows):
         for i, c in enumerate(row[:columns]):
             weights[i] = max(weights[i], min(len(text.plain_text(c)), 40) + 4.0)
     total = sum(weights)
-    widths = [width * w / total for w in weights]
+    # Shares of whatever width the table gets: the page, a list item or a quote.
+    widths = [f"{100 * w / total:.4f}%" for w in weights]
     grid = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
-    grid.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), kit.face("table"), 9),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, kit.colour("text")),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, kit.colour("rule")),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    grid.spaceBefore = 3
-    grid.spaceAfter = 8
-    return grid
+    grid.setStyle(TableStyle([*_grid_style(kit), ("LINEBELOW", (0, 0), (-1, 0), 0.8, kit.colour("text"))]))
+    return _spaced(_indented(grid, kit, indent), 3, 8)
+
+
+_ALIGNS = {"center": 1, "right": 2}
+
+
+def _cell(node: text.Table, kit: Kit, runs: text.Cell, column: int, *, header: bool) -> Paragraph:
+    align = _ALIGNS.get(node.align[column] if column < len(node.align) else "", 0)
+    changes: dict[str, object] = {"fontName": kit.family_of("table").bold} if header else {}
+    if align:
+        changes["alignment"] = align
+    pstyle = kit.derive("table", f"{'head' if header else 'cell'}{align}", **changes) if changes else None
+    return Paragraph(inline_markup(runs, kit, "table"), pstyle or kit.styles["table"])
+
+
+def _records(node: text.Table, kit: Kit, indent: float) -> Flowable:
+    """A wide table as one record per row: each cell beside its column's header."""
+    head = kit.derive("table", "head0", fontName=kit.family_of("table").bold)
+    rows: list[list[Paragraph]] = []
+    ends: list[int] = []  # the last line of each record
+    for row in node.rows or ((),):
+        for i, title in enumerate(node.header):
+            value = row[i] if i < len(row) else ()
+            rows.append(
+                [
+                    Paragraph(inline_markup(title, kit, "table"), head),
+                    _cell(node, kit, value, i, header=False),
+                ]
+            )
+        ends.append(len(rows) - 1)
+    grid = Table(rows, colWidths=["30%", "70%"], splitInRow=1, hAlign="LEFT")
+    commands = _grid_style(kit)
+    commands += [("LINEBELOW", (0, end), (-1, end), 0.8, kit.colour("text")) for end in ends]
+    grid.setStyle(TableStyle(commands))
+    return _spaced(_indented(grid, kit, indent), 3, 8)
+
+
+def _grid_style(kit: Kit) -> list[tuple[object, ...]]:
+    return [
+        # Tables set each cell's font even for Paragraph cells; the default would pull in
+        # an unembedded Helvetica.
+        ("FONT", (0, 0), (-1, -1), kit.face("table"), 9),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, kit.colour("rule")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]

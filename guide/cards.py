@@ -1,0 +1,234 @@
+"""Turn a guide's questions into flash cards: sheets of cut-out cards, each answer behind its question.
+
+Each sheet is two pages: the fronts (number, topic and question), then the backs (the key
+points, or the first paragraph of the answer when there are none), mirrored left to right
+so that, printed on both sides flipping on the long edge, each back lands behind its front.
+Cut marks in the margins show where to cut. Text is set in the style's own sizes: a card
+whose text does not fit is an error naming its question, never a card set too small to read.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+from guide import __version__, text
+from guide.assemble import _pdf_date
+from guide.errors import GuideError, Problem
+from guide.fonts import guide_chars
+from guide.model import Guide, Question
+from guide.render import markup
+from guide.render.styles import Kit, make_kit
+from guide.styles import Theme
+
+SHEET_MARGIN = 12 * mm  # room for the cut marks; printers rarely reach closer to the edge
+CARD_PADDING = 5 * mm
+MARK_GAP, MARK_LENGTH = 1.5 * mm, 5 * mm
+
+
+@dataclass(frozen=True)
+class Grid:
+    """How cards sit on a sheet: columns × rows, and the size of one card in points."""
+
+    columns: int
+    rows: int
+    width: float
+    height: float
+
+    @property
+    def per_sheet(self) -> int:
+        return self.columns * self.rows
+
+
+GRIDS = ((2, 4), (2, 3), (2, 2), (1, 2), (1, 1))  # columns × rows tried, most cards a sheet first
+
+
+def make_grid(theme: Theme, columns: int, rows: int) -> Grid:
+    """The cards of a columns × rows grid on the style's paper."""
+    paper_width, paper_height = theme.paper
+    return Grid(
+        columns, rows, (paper_width - 2 * SHEET_MARGIN) / columns, (paper_height - 2 * SHEET_MARGIN) / rows
+    )
+
+
+@dataclass
+class _Card:
+    question: Question
+    front: list[Flowable]
+    back: list[Flowable]
+
+
+def cards_pdf(
+    guide: Guide, theme: Theme, grid: tuple[int, int] | None = None
+) -> tuple[bytes, int, tuple[int, int]]:
+    """The flash cards of a guide as PDF bytes, their page count, and the grid used (columns, rows).
+
+    Without `grid` (columns, rows), the grid with the most cards a sheet on which every card
+    fits; GuideError names each card that does not fit the grid given, or even a whole page.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    kit = make_kit(theme, guide_chars(guide))
+    cards = [_card(q, kit) for q in guide.questions]
+    problems: list[Problem] = []
+    for columns, rows in [grid] if grid is not None else GRIDS:
+        layout = make_grid(theme, columns, rows)
+        problems = _misfits(cards, layout, kit)
+        if not problems:
+            break
+    if problems:
+        raise GuideError(problems)
+
+    buffer = io.BytesIO()
+    canv = Canvas(buffer, pagesize=theme.paper, invariant=1, initialFontName=kit.face("body"),
+                  lang=guide.language, pageCompression=1)  # fmt: skip
+    sheets = [cards[i : i + layout.per_sheet] for i in range(0, len(cards), layout.per_sheet)]
+    for number, sheet in enumerate(sheets, 1):
+        for side in ("front", "back"):
+            _cut_marks(canv, layout, kit)
+            for index, card in enumerate(sheet):
+                row, column = divmod(index, layout.columns)
+                if side == "back":
+                    column = layout.columns - 1 - column  # long-edge duplex mirrors left and right
+                x = SHEET_MARGIN + column * layout.width
+                y = theme.paper[1] - SHEET_MARGIN - (row + 1) * layout.height
+                _draw_card(canv, kit, layout, x, y, card, side, guide)
+            _sheet_label(canv, kit, layout, number, len(sheets), side)
+            canv.showPage()
+    canv.save()
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
+    info = {"/Title": f"{guide.title}: flash cards", "/Author": ", ".join(guide.authors),
+            "/Subject": guide.subtitle or guide.title, "/Creator": f"guide {__version__}",
+            "/Producer": f"guide {__version__} (ReportLab, pypdf)"}  # fmt: skip
+    date = _pdf_date(guide)
+    if date:
+        info["/CreationDate"] = info["/ModDate"] = date
+    writer.add_metadata(info)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages), (layout.columns, layout.rows)
+
+
+def _card(q: Question, kit: Kit) -> _Card:
+    labels = kit.theme.labels
+    head = [f"{labels['question'].upper()} {q.number}", q.topic]
+    if q.difficulty:
+        head.append(q.difficulty.upper())
+    fonts = kit.fonts_for("label")
+    front: list[Flowable] = [
+        Paragraph(" · ".join(markup.text_markup(h, fonts) for h in head), kit.styles["label"]),
+        markup.paragraph(text.parse_inline(q.question), kit, "question"),
+    ]
+    back_head = f"{labels['question'].upper()} {q.number} · "
+    if q.key_points:
+        back: list[Flowable] = [Paragraph(markup.text_markup(back_head + labels["key_points"].upper(), fonts),
+                                          kit.styles["label"])]  # fmt: skip
+        bullet = kit.derive("body", "card-point", leftIndent=12, bulletIndent=0, spaceAfter=2)
+        back += [markup.paragraph(text.parse_inline(p), kit, bullet, bulletText="•") for p in q.key_points]
+    else:
+        back = [
+            Paragraph(markup.text_markup(back_head + labels["answer"].upper(), fonts), kit.styles["label"])
+        ]
+        back += markup.block(_first_paragraph(text.parse(q.answer)), kit, "body", 0)
+    return _Card(q, front, back)
+
+
+def _first_paragraph(blocks: Sequence[text.Block]) -> text.Block:
+    """The answer's first paragraph, or its first block when it opens with something else."""
+    for block in blocks:
+        if isinstance(block, text.Paragraph):
+            return block
+    return blocks[0] if blocks else text.Paragraph(())
+
+
+def _misfits(cards: Sequence[_Card], grid: Grid, kit: Kit) -> list[Problem]:
+    """A problem for each card side whose text is taller than a card of the grid leaves room for."""
+    width = grid.width - 2 * CARD_PADDING
+    room = grid.height - 2 * CARD_PADDING - _footer_height(kit)
+    problems = []
+    for card in cards:
+        for side, flowables, field_name in (
+            ("front", card.front, "question"),
+            ("back", card.back, "key_points" if card.question.key_points else "answer"),
+        ):
+            need = _height(flowables, width, room)
+            if need > room:
+                problems.append(_too_long(card.question, side, field_name, need, room, grid))
+    return problems
+
+
+def _height(flowables: Sequence[Flowable], width: float, height: float) -> float:
+    total = 0.0
+    for i, f in enumerate(flowables):
+        _, h = f.wrap(width, height)
+        total += (
+            h + (f.getSpaceBefore() if i else 0.0) + (f.getSpaceAfter() if i < len(flowables) - 1 else 0.0)
+        )
+    return total
+
+
+def _too_long(q: Question, side: str, field_name: str, need: float, room: float, grid: Grid) -> Problem:
+    what = {"question": "question", "key_points": "key points", "answer": "first paragraph of the answer"}
+    return Problem(
+        q.where(field_name),
+        f"question '{q.id}' does not fit on its flash card ({side}): its {what[field_name]} need"
+        f" {need / mm:.0f} mm of the {room / mm:.0f} mm a card has ({grid.columns} × {grid.rows} cards a"
+        " sheet); shorten it, or use a style with smaller text",
+    )
+
+
+def _footer_height(kit: Kit) -> float:
+    return float(kit.theme.styles["header"].leading) + 2
+
+
+def _draw_card(
+    canv: Canvas, kit: Kit, grid: Grid, x: float, y: float, card: _Card, side: str, guide: Guide
+) -> None:
+    flowables = card.front if side == "front" else card.back
+    width = grid.width - 2 * CARD_PADDING
+    top = y + grid.height - CARD_PADDING
+    for i, f in enumerate(flowables):
+        if i:
+            top -= f.getSpaceBefore()
+        _, h = f.wrap(width, grid.height)
+        f.drawOn(canv, x + CARD_PADDING, top - h)
+        top -= h + f.getSpaceAfter()
+    footer = Paragraph(markup.text_markup(f"{guide.title} · {guide.edition}", kit.fonts_for("header")),
+                       kit.derive("header", "card-footer", textColor=kit.colour("muted")))  # fmt: skip
+    footer.wrap(width, grid.height)
+    footer.drawOn(canv, x + CARD_PADDING, y + CARD_PADDING - 2)
+
+
+def _cut_marks(canv: Canvas, grid: Grid, kit: Kit) -> None:
+    """Short rules in the margins, in line with every card edge: cut along them."""
+    width, height = kit.theme.paper
+    left, bottom = SHEET_MARGIN, SHEET_MARGIN
+    right, top = width - SHEET_MARGIN, height - SHEET_MARGIN
+    canv.saveState()
+    canv.setStrokeColor(kit.colour("text"))
+    canv.setLineWidth(0.3)
+    for column in range(grid.columns + 1):
+        x = left + column * grid.width
+        canv.line(x, top + MARK_GAP, x, top + MARK_GAP + MARK_LENGTH)
+        canv.line(x, bottom - MARK_GAP, x, bottom - MARK_GAP - MARK_LENGTH)
+    for row in range(grid.rows + 1):
+        y = bottom + row * grid.height
+        canv.line(left - MARK_GAP, y, left - MARK_GAP - MARK_LENGTH, y)
+        canv.line(right + MARK_GAP, y, right + MARK_GAP + MARK_LENGTH, y)
+    canv.restoreState()
+
+
+def _sheet_label(canv: Canvas, kit: Kit, grid: Grid, number: int, sheets: int, side: str) -> None:
+    """Which sheet and side a page is, in the bottom margin between the first two cut marks."""
+    where = "fronts" if side == "front" else "backs · duplex, flip on long edge"
+    line = f"Flash cards · sheet {number} of {sheets} · {where}"
+    para = Paragraph(markup.text_markup(line, kit.fonts_for("header")), kit.styles["header"])
+    indent = MARK_GAP + 4 * mm
+    para.wrap(grid.width - 2 * indent, SHEET_MARGIN)
+    para.drawOn(canv, SHEET_MARGIN + indent, 4 * mm)

@@ -1,0 +1,345 @@
+"""Turn a guide and a list of candidates into one marked copy of the study guide per candidate.
+
+Every page of a copy carries the candidate's name (and id) and a copy code in its footer,
+and the name as a light watermark, so a copy that travels can be traced to whom it was
+given. The code is derived from the guide, the edition and the candidate, so building the
+copies again gives the same codes. A copy holds the study guide only: links into the answer
+key are removed (the printed "Answer: page A-7" stays, and matches the published key).
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import csv
+import difflib
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from guide.errors import GuideError, Location, Problem, Problems
+from guide.model import Guide
+from guide.styles import Theme
+from guide.validate import display_path
+
+COLUMNS = ("name", "id", "email")
+DISTRIBUTION = "distribution.csv"
+DISTRIBUTION_COLUMNS = ("name", "id", "email", "copy_code", "file", "pages", "sha256")
+CODE_LENGTH = 8  # base32: 40 bits, short enough to read out on the phone
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One row of the candidates file."""
+
+    name: str
+    id: str
+    email: str
+    location: Location  # the row's line, for messages
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+
+@dataclass(frozen=True)
+class Handout:
+    """The copy of the study guide made for one candidate."""
+
+    candidate: Candidate
+    code: str
+    name: str  # file name
+    data: bytes
+    pages: int
+
+
+def folder_name(guide: Guide) -> str:
+    """The output folder of a guide's handouts, beside its edition."""
+    return f"{guide.id}-handouts"
+
+
+# --- the candidates file ---------------------------------------------------------------------
+
+
+def read_candidates(path: Path) -> list[Candidate]:
+    """The candidates of a CSV file with a header row (`name`, optional `id` and `email`).
+
+    GuideError lists every problem, each with its line: a row with the wrong number of
+    fields, an empty name, a file that is not UTF-8, the same candidate twice.
+    """
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GuideError([Problem(Location(shown), f"cannot read the file: {exc.strerror or exc}")]) from None
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # spreadsheets write one
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        raise GuideError(
+            [
+                Problem(
+                    Location(shown, line, column),
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as CSV UTF-8",
+                )
+            ]
+        ) from None
+    problems = Problems()
+    candidates = _rows(content, shown, problems)
+    if not problems.has_errors and not candidates:
+        problems.error(Location(shown), "no candidates: the file has a header row but no rows below it")
+    problems.raise_if_errors()
+    return candidates
+
+
+def _rows(content: str, shown: str, problems: Problems) -> list[Candidate]:
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            problems.error(
+                Location(shown), "the file is empty; its first row names the columns: name,id,email"
+            )
+            return []
+        columns = _header(header, Location(shown, 1, 1), problems)
+        if columns is None:
+            return []
+        candidates: list[Candidate] = []
+        seen: dict[tuple[str, str, str], int] = {}
+        line = reader.line_num + 1
+        for row in reader:
+            where = Location(shown, line, 1)
+            line = reader.line_num + 1
+            if not any(field.strip() for field in row):
+                continue  # blank lines, and the empty rows spreadsheets leave at the end
+            candidate = _candidate(row, columns, where, problems)
+            if candidate is None:
+                continue
+            key = (
+                unicodedata.normalize("NFC", candidate.name).casefold(),
+                candidate.id,
+                candidate.email.casefold(),
+            )
+            if (candidate.id or candidate.email) and key in seen:
+                problems.error(where, f"the same candidate as on line {seen[key]} (same name, id and email)")
+                continue
+            seen.setdefault(key, where.line)
+            candidates.append(candidate)
+    except csv.Error as exc:
+        problems.error(Location(shown, reader.line_num, 1), f"not a well-formed CSV file: {exc}")
+        return []
+    return candidates
+
+
+def _header(header: list[str], where: Location, problems: Problems) -> dict[str, int] | None:
+    names = [h.strip().casefold() for h in header]
+    if "name" not in names:
+        hint = ""
+        if len(header) == 1 and ";" in header[0]:
+            hint = "; this file is separated by ';': save it separated by commas"
+        problems.error(
+            where,
+            f"the first row names the columns and must include 'name' (found: {', '.join(header)}){hint}",
+        )
+        return None
+    columns: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name in columns:
+            problems.error(where, f"column '{name}' appears twice in the header")
+        elif name not in COLUMNS:
+            close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.error(
+                where, f"unknown column '{header[index].strip()}'{hint} (columns: name, id, email)"
+            )
+        else:
+            columns[name] = index
+    return None if problems.has_errors else columns
+
+
+def _candidate(
+    row: list[str], columns: dict[str, int], where: Location, problems: Problems
+) -> Candidate | None:
+    width = len(columns)
+    if len(row) != width:
+        problems.error(
+            where,
+            f"this row has {len(row)} fields, the header {width}"
+            " (a name or value with a comma must be in double quotes)",
+        )
+        return None
+    values = {name: row[index].strip() for name, index in columns.items()}
+    name = values["name"]
+    if not name:
+        problems.error(where, "the name is empty")
+        return None
+    for column, value in values.items():
+        bad = next((c for c in value if not c.isprintable() and c != " "), None)
+        if bad is not None:
+            problems.error(where, f"the {column} holds an invisible character U+{ord(bad):04X}")
+            return None
+    return Candidate(unicodedata.normalize("NFC", name), values.get("id", ""), values.get("email", ""), where)
+
+
+def check_names(candidates: Iterable[Candidate], theme: Theme) -> None:
+    """Raise GuideError, with each row's line, for a name the style's fonts cannot print correctly."""
+    from guide.fonts import chain, is_rtl, register_theme
+
+    candidates = list(candidates)
+    chars = {c for candidate in candidates for c in candidate.name + candidate.id}
+    families = register_theme(theme, chars)
+    covered: set[int] = set()
+    for style in ("header", "cover_title"):  # the footer stamp and the watermark
+        for family in chain(theme, families, theme.styles[style].font):
+            covered |= family.coverage
+    problems = Problems()
+    for candidate in candidates:
+        text = candidate.name + candidate.id
+        if any(is_rtl(c) for c in text):
+            problems.error(
+                candidate.location, "names in right-to-left scripts cannot be printed correctly yet"
+            )
+            continue
+        missing = sorted({c for c in text if ord(c) not in covered and c != " "})
+        if missing:
+            shown = ", ".join(f"U+{ord(c):04X}" for c in missing)
+            problems.error(
+                candidate.location, f"no font of the style '{theme.name}' can draw {shown} in this row"
+            )
+    problems.raise_if_errors()
+
+
+# --- the copies --------------------------------------------------------------------------------
+
+
+def copy_code(guide: Guide, candidate: Candidate) -> str:
+    """A short code for one candidate's copy of one edition: the same every time it is built."""
+    who = [guide.id, guide.edition, candidate.name, candidate.id, candidate.email]
+    if not (candidate.id or candidate.email):
+        who.append(f"line {candidate.line}")  # two people may share a name: their rows differ
+    digest = hashlib.sha256("\0".join(who).encode()).digest()
+    return base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LATIN = str.maketrans(
+    {
+        **dict(zip("øØđĐłŁðÐı", "oOdDlLdDi", strict=True)),
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+    }
+)
+
+
+def slug(name: str) -> str:
+    """A file-name-safe form of a name: ASCII letters, digits and hyphens; 'candidate' if none are left."""
+    ascii_name = unicodedata.normalize("NFKD", name.translate(_LATIN)).encode("ascii", "ignore").decode()
+    value = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].rstrip("-")
+    return value or "candidate"
+
+
+def stamp(candidate: Candidate, code: str) -> str:
+    """The footer line of a copy: its code first, so that a long name cut short never hides it."""
+    who = f"{candidate.name} ({candidate.id})" if candidate.id else candidate.name
+    return f"Copy {code} · prepared for {who}"
+
+
+def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate]) -> list[Handout]:
+    """One study guide per candidate, marked with the candidate's name and copy code on every page."""
+    from pypdf import PdfReader, PdfWriter
+
+    from guide import assemble, render
+
+    codes = [copy_code(guide, c) for c in candidates]
+    if len(set(codes)) != len(codes):  # 40 bits: not expected to happen in anyone's lifetime
+        raise GuideError([Problem(Location("guide"), "two copies got the same code; this is a bug in guide")])
+    # The answer key is laid out once: each copy only needs its page numbers.
+    key = render.render_parts(guide, theme).key
+    title = f"{guide.title}: {theme.labels['study_guide']}"
+    handouts = []
+    for candidate, code in zip(candidates, codes, strict=True):
+        study = render.render_parts(
+            guide, theme, stamp=stamp(candidate, code), watermark=candidate.name, key=key
+        ).study
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(study.data)))
+        assemble._label_part(writer, study, 0)
+        # With no offset for the key, every link into it is removed: a copy does not point at the key.
+        assemble._resolve_links(writer, {"study": 0}, {"study": study, "key": key}, external=None)
+        name = f"{guide.id}-{guide.edition}-study-guide-{slug(candidate.name)}-{code}.pdf"
+        out = assemble._finish(writer, guide, title, "study_guide", name)
+        _check(out.data, name)
+        handouts.append(Handout(candidate, code, name, out.data, out.pages))
+    return handouts
+
+
+def _check(data: bytes, name: str) -> None:
+    """A copy must not lead anywhere outside itself but to the web."""
+    from pypdf import PdfReader
+
+    from guide.render import LINK_SCHEME
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for ref in page.get("/Annots") or []:
+            action = ref.get_object().get("/A")
+            action = action.get_object() if action is not None else {}
+            if action.get("/S") in ("/GoToR", "/Launch") or str(action.get("/URI", "")).startswith(
+                LINK_SCHEME
+            ):
+                raise GuideError(
+                    [Problem(Location(name), "a copy links to another file; this is a bug in guide")]
+                )
+
+
+def distribution_csv(handouts: Sequence[Handout]) -> bytes:
+    """Who got which copy: one row per candidate with the file, its copy code and its SHA-256."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DISTRIBUTION_COLUMNS)
+    for h in handouts:
+        c = h.candidate
+        writer.writerow([c.name, c.id, c.email, h.code, h.name, h.pages, hashlib.sha256(h.data).hexdigest()])
+    return out.getvalue().encode("utf-8")
+
+
+def publish_handouts(guide: Guide, handouts: Sequence[Handout], out_root: Path) -> Path:
+    """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
+    import shutil
+
+    from guide import publish
+
+    name = folder_name(guide)
+    target = out_root / name
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(publish._mkdtemp(out_root, f".{name}{publish._TEMPORARY}"))
+        staging.chmod(0o755)
+        try:
+            for h in handouts:
+                publish._write(staging / h.name, h.data)
+            listing = distribution_csv(handouts)
+            publish._write(staging / DISTRIBUTION, listing)
+            final = out_root / f".{name}-{hashlib.sha256(listing).hexdigest()[:12]}"
+            with publish._lock(out_root / f".{name}.lock"):
+                if final.exists():
+                    shutil.rmtree(staging)  # the same copies are already there, byte for byte
+                else:
+                    staging.rename(final)
+                publish._switch(target, final.name)
+                publish._clean(out_root, name, keep=final.name)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise GuideError([Problem(Location(str(target)), f"cannot write the output: {reason}")]) from exc
+    return target

@@ -1,0 +1,91 @@
+"""Turn finished PDFs into copies that open only with a password (AES-256), and find that password.
+
+Encryption is the very last step of a build: its salts and keys are random, so an encrypted
+file differs from run to run while every other file of the edition stays byte-reproducible.
+The password is never printed, logged or put in a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+
+from guide.assemble import Edition, OutputFile
+from guide.errors import GuideError, Location, Problem
+
+PASSWORD_VARIABLE = "GUIDE_KEY_PASSWORD"
+PROTECTED_ROLES = ("answer_key", "complete")  # every file that holds the answers
+ALGORITHM = "AES-256"  # PDF 2.0's AES-256 (revision 6), not RC4 (pypdf's default) nor the older R5
+
+
+def read_password(file: Path | None, environ: Mapping[str, str] | None = None) -> str:
+    """The password from `file` (one trailing newline dropped) or else $GUIDE_KEY_PASSWORD; never empty."""
+    where = Location("guide")
+    if file is not None:
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise GuideError(
+                [Problem(Location(str(file)), f"cannot read the password file: {reason}")]
+            ) from None
+        try:
+            password = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise GuideError([Problem(Location(str(file)), "the password file is not UTF-8 text")]) from None
+        password = password.removesuffix("\n").removesuffix("\r")
+        if not password:
+            raise GuideError([Problem(Location(str(file)), "the password file is empty")])
+        return password
+    password = (os.environ if environ is None else environ).get(PASSWORD_VARIABLE, "")
+    if not password:
+        raise GuideError(
+            [
+                Problem(
+                    where,
+                    f"--protect-key needs a password: set {PASSWORD_VARIABLE} or give --password-file FILE",
+                )
+            ]
+        )
+    return password
+
+
+def owner_password(password: str) -> str:
+    """The owner password, derived from the user password so that whoever set it can recover it."""
+    return hashlib.sha256(f"guide owner password\0{password}".encode()).hexdigest()
+
+
+def encrypt(data: bytes, password: str) -> bytes:
+    """The same PDF, encrypted with AES-256: it opens with `password` and not without."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=password, owner_password=owner_password(password), algorithm=ALGORITHM)
+    out = io.BytesIO()
+    writer.write(out)
+    encrypted = out.getvalue()
+    _check(encrypted, data, password)
+    return encrypted
+
+
+def protect(edition: Edition, password: str, roles: Collection[str] = PROTECTED_ROLES) -> Edition:
+    """The edition with the files of the given roles encrypted; the others unchanged."""
+    files = tuple(
+        OutputFile(f.role, f.name, encrypt(f.data, password), f.pages) if f.role in roles else f
+        for f in edition.files
+    )
+    return Edition(edition.guide, files)
+
+
+def _check(encrypted: bytes, plain: bytes, password: str) -> None:
+    """Read the encrypted file back: it must refuse to open without the password and open with it."""
+    reader = PdfReader(io.BytesIO(encrypted))
+    locked = reader.is_encrypted and not reader.decrypt("")
+    opened = bool(reader.decrypt(password))
+    if not (locked and opened and len(reader.pages) == len(PdfReader(io.BytesIO(plain)).pages)):
+        raise GuideError(
+            [Problem(Location("guide"), "an encrypted file failed its check; this is a bug in guide")]
+        )

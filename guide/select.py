@@ -1,0 +1,145 @@
+"""Turn a Guide and the criteria of a practice set into a smaller Guide: the chosen questions, renumbered.
+
+Filters combine as "and" between kinds and "or" within one (`topics=("A", "B")` keeps
+questions of either topic). From what the filters keep, `count` questions are drawn with
+`random.Random(seed)`, so one seed always gives the same set; they are printed in the
+guide's own order, or in the drawn order when `shuffle` is set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from guide.errors import GuideError, Problem
+from guide.model import DIFFICULTIES, Guide, Question, Topic
+
+SHUFFLED_TOPIC = "Practice set"  # the one section of a shuffled set: its questions come in drawn order
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a practice set is made of; empty filters keep everything."""
+
+    topics: tuple[str, ...] = ()  # titles (any case) or slugs
+    tags: tuple[str, ...] = ()
+    difficulties: tuple[str, ...] = ()
+    count: int | None = None  # None: every question the filters keep
+    seed: int = 0
+    shuffle: bool = False
+
+
+def practice_id(guide_id: str, seed: int) -> str:
+    """The id of a practice set: it names its folder and files, apart from the full edition's."""
+    return f"{guide_id}-practice-{seed}"
+
+
+def select(guide: Guide, selection: Selection) -> Guide:
+    """The practice set of a guide: its own id, the chosen questions numbered from 1, and how it was made."""
+    problems: list[Problem] = []
+    topics = _resolve_topics(guide, selection.topics, problems)
+    known_tags = sorted({t for q in guide.questions for t in q.tags})
+    tags = _resolve(guide, selection.tags, known_tags, "--tags", "tag", problems)
+    difficulties = _resolve(
+        guide, selection.difficulties, list(DIFFICULTIES), "--difficulty", "difficulty", problems
+    )
+    if problems:
+        raise GuideError(problems)
+    pool = [
+        q
+        for q in guide.questions
+        if (not topics or q.topic in topics)
+        and (not tags or tags.intersection(q.tags))
+        and (not difficulties or q.difficulty in difficulties)
+    ]
+    criteria = _describe(guide, topics, tags, difficulties)
+    if not pool:
+        raise GuideError([Problem(guide.location, f"no question matches {criteria or 'the selection'}")])
+    count = len(pool) if selection.count is None else selection.count
+    if count > len(pool):
+        matching = f" match {criteria}" if criteria else " in the guide"
+        raise GuideError([Problem(guide.location, f"--count {count}: only {len(pool)} questions{matching}")])
+    drawn = random.Random(selection.seed).sample(pool, count)
+    if not selection.shuffle:
+        drawn.sort(key=lambda q: q.number)
+    chosen = [dataclasses.replace(q, number=n) for n, q in enumerate(drawn, 1)]
+    how = "; ".join(
+        x for x in (criteria, f"seed {selection.seed}", "shuffled" if selection.shuffle else "") if x
+    )
+    return dataclasses.replace(
+        guide,
+        id=practice_id(guide.id, selection.seed),
+        topics=_sections(guide, chosen, selection.shuffle),
+        selection=f"Practice set: {count} of {len(guide.questions)} questions ({how})",
+    )
+
+
+def _sections(guide: Guide, chosen: list[Question], shuffle: bool) -> tuple[Topic, ...]:
+    if shuffle:
+        # Grouping by topic would undo the shuffle: one section, each question keeps its topic.
+        slug = "practice-set"
+        return (Topic(SHUFFLED_TOPIC, slug, tuple(chosen)),)
+    by_topic: dict[str, list[Question]] = {}
+    for q in chosen:
+        by_topic.setdefault(q.topic, []).append(q)
+    return tuple(
+        Topic(t.title, t.slug, tuple(by_topic[t.title])) for t in guide.topics if t.title in by_topic
+    )
+
+
+def _resolve_topics(guide: Guide, wanted: Sequence[str], problems: list[Problem]) -> set[str]:
+    by_key: dict[str, str] = {}
+    for topic in guide.topics:
+        by_key[topic.title.casefold()] = topic.title
+        by_key[topic.slug] = topic.title
+    titles = [t.title for t in guide.topics]
+    found = set()
+    for value in wanted:
+        title = by_key.get(value.strip().casefold())
+        if title is None:
+            problems.append(Problem(guide.location, _unknown("--topics", "topic", value, titles)))
+        else:
+            found.add(title)
+    return found
+
+
+def _resolve(
+    guide: Guide, wanted: Sequence[str], known: list[str], option: str, what: str, problems: list[Problem]
+) -> set[str]:
+    by_key = {k.casefold(): k for k in known}
+    found = set()
+    for value in wanted:
+        match = by_key.get(value.strip().casefold())
+        if match is None:
+            problems.append(Problem(guide.location, _unknown(option, what, value, known)))
+        else:
+            found.add(match)
+    return found
+
+
+def _unknown(option: str, what: str, value: str, known: Sequence[str]) -> str:
+    """The message for a value the guide does not have: the closest it has, and all of them."""
+    close = difflib.get_close_matches(
+        value.strip().casefold(), [k.casefold() for k in known], n=1, cutoff=0.6
+    )
+    by_fold = {k.casefold(): k for k in known}
+    hint = f"; did you mean '{by_fold[close[0]]}'?" if close else ""
+    plural = "difficulties" if what == "difficulty" else f"{what}s"
+    listed = ", ".join(known) if known else "none"
+    where = "" if what == "difficulty" else " in this guide"
+    return f"{option}: no {what} '{value.strip()}'{where}{hint} ({plural}: {listed})"
+
+
+def _describe(guide: Guide, topics: set[str], tags: set[str], difficulties: set[str]) -> str:
+    """The filters as the cover prints them."""
+    parts = []
+    if topics:
+        parts.append("topics: " + ", ".join(t.title for t in guide.topics if t.title in topics))
+    if tags:
+        parts.append("tags: " + ", ".join(sorted(tags)))
+    if difficulties:
+        parts.append("difficulty: " + ", ".join(d for d in DIFFICULTIES if d in difficulties))
+    return "; ".join(parts)

@@ -1,0 +1,227 @@
+"""Candidate copies: the name on every page, never an answer, no way into the key, a list that matches."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from guide import cli, text
+from guide.errors import GuideError, Location
+from guide.handouts import Candidate, copy_code, make_handouts, read_candidates, slug
+from guide.model import Guide
+from guide.styles import load_theme
+from guide.validate import load_guide
+
+ROOT = Path(__file__).resolve().parent.parent
+AI = ROOT / "data" / "ai-engineer"
+CANDIDATES = """\
+name,id,email
+Ada Lovelace,17,ada@example.org
+"Smith, John ""Johnny\""",,
+
+"Smith, John ""Johnny\""",,
+李小龍,,li@example.cn
+Zoë Ångström-Øster,A-9,
+"""
+
+
+def norm(value: str) -> str:
+    return " ".join(value.split())
+
+
+@dataclass
+class Run:
+    guide: Guide
+    folder: Path
+    rows: list[dict[str, str]]
+    stdout: str
+    pages: dict[str, list[str]]  # file → the text of each page, as PDFium reads it
+
+
+def _pdfium_pages(path: Path) -> list[str]:
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return [norm(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """`guide handouts` for five candidates, once for the module."""
+    root = tmp_path_factory.mktemp("handouts")
+    candidates = root / "candidates.csv"
+    candidates.write_text(CANDIDATES, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        out = io.StringIO()
+        mp.setattr("sys.stdout", out)
+        code = cli.main(["handouts", str(AI), "--candidates", str(candidates), "--out", str(root / "out")])
+    assert code == 0
+    folder = root / "out" / "ai-engineer-handouts"
+    with open(folder / "distribution.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    pages = {row["file"]: _pdfium_pages(folder / row["file"]) for row in rows}
+    return Run(load_guide(AI)[0], folder, rows, out.getvalue(), pages)
+
+
+def test_distribution_lists_every_copy_with_its_digest(run: Run) -> None:
+    names = [r["name"] for r in run.rows]
+    assert names == [
+        "Ada Lovelace",
+        'Smith, John "Johnny"',
+        'Smith, John "Johnny"',
+        "李小龍",
+        "Zoë Ångström-Øster",
+    ]
+    assert list(run.rows[0]) == ["name", "id", "email", "copy_code", "file", "pages", "sha256"]
+    assert sorted(p.name for p in run.folder.iterdir()) == sorted(
+        [*(r["file"] for r in run.rows), "distribution.csv"]
+    )
+    codes = [r["copy_code"] for r in run.rows]
+    assert len(set(codes)) == len(codes)  # two people of the same name get different copies
+    for row in run.rows:
+        assert re.fullmatch(r"[A-Z2-7]{8}", row["copy_code"])
+        data = (run.folder / row["file"]).read_bytes()
+        assert row["sha256"] == hashlib.sha256(data).hexdigest()
+        assert int(row["pages"]) == len(PdfReader(io.BytesIO(data)).pages)
+        assert row["file"] == f"ai-engineer-2026.1-study-guide-{slug(row['name'])}-{row['copy_code']}.pdf"
+    assert run.rows[4]["file"].startswith("ai-engineer-2026.1-study-guide-zoe-angstrom-oster-")
+    assert run.rows[3]["file"].startswith("ai-engineer-2026.1-study-guide-candidate-")
+    assert run.folder.is_symlink() and run.folder.resolve().name.startswith(".ai-engineer-handouts-")
+    assert f"{run.folder / run.rows[0]['file']}  (" in run.stdout
+
+
+def test_every_page_carries_the_name_and_the_code(run: Run) -> None:
+    """Read back by PDFium for every copy, and by pypdf (slower) for a Latin and a Chinese name."""
+    for row in run.rows:
+        who = f"{row['name']} ({row['id']})" if row["id"] else row["name"]
+        stamp = f"Copy {row['copy_code']} · prepared for {who}"
+        for index, page_text in enumerate(run.pages[row["file"]]):
+            assert stamp in page_text, (row["name"], index)
+            assert page_text.count(row["name"]) >= 2, (row["name"], index)  # the stamp and the watermark
+        if row["name"] in ("Ada Lovelace", "李小龍"):
+            for page in PdfReader(run.folder / row["file"]).pages:
+                assert stamp in norm(page.extract_text())
+
+
+def _sentences(guide: Guide) -> list[str]:
+    """Sentences of every answer and key point, long enough to be unique to them."""
+    found = []
+    for q in guide.questions:
+        for source in (q.answer, *q.key_points):
+            for sentence in re.split(r"(?<=[.!?])\s+", norm(text.plain_text(text.parse(source)))):
+                if len(sentence) > 30:
+                    found.append(sentence.rstrip(".!?"))
+    return found
+
+
+def test_no_copy_holds_an_answer_or_a_way_to_the_key(run: Run) -> None:
+    sentences = _sentences(run.guide)
+    assert len(sentences) > 50
+    for row in run.rows:
+        data = (run.folder / row["file"]).read_bytes()
+        reader = PdfReader(io.BytesIO(data))
+        content = " ".join(run.pages[row["file"]])
+        assert "What is the bias–variance trade-off" in content  # the questions are there
+        assert [s for s in sentences if s in content] == []
+        for page in reader.pages:
+            for ref in page.get("/Annots") or []:
+                action = ref.get_object().get("/A")
+                action = action.get_object() if action is not None else {}
+                assert action.get("/S") not in ("/GoToR", "/Launch")
+                assert not str(action.get("/URI", "")).startswith("guide-ref:")
+        assert b"answer-key" not in data
+
+
+def test_copies_are_reproducible(run: Run) -> None:
+    """The same candidate and edition give the same code and the same bytes."""
+    row = run.rows[0]
+    ada = Candidate("Ada Lovelace", "17", "ada@example.org", Location("other.csv", 9, 1))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        (copy,) = make_handouts(run.guide, load_theme("base"), [ada])
+    assert copy.code == row["copy_code"]
+    assert copy.data == (run.folder / row["file"]).read_bytes()
+
+
+def test_copy_codes(run: Run) -> None:
+    guide = run.guide
+    a = Candidate("Sam Lee", "", "", Location("c.csv", 2, 1))
+    assert copy_code(guide, a) == copy_code(guide, Candidate("Sam Lee", "", "", Location("d.csv", 2, 1)))
+    assert copy_code(guide, a) != copy_code(guide, Candidate("Sam Lee", "", "", Location("c.csv", 3, 1)))
+    assert copy_code(guide, Candidate("Sam Lee", "1", "", a.location)) != copy_code(
+        guide, Candidate("Sam Lee", "2", "", a.location)
+    )
+    with_id = Candidate("Sam Lee", "1", "", Location("c.csv", 2, 1))
+    assert copy_code(guide, with_id) == copy_code(
+        guide, Candidate("Sam Lee", "1", "", Location("c.csv", 7, 1))
+    )
+
+
+def _read(tmp_path: Path, content: bytes) -> list[Candidate]:
+    path = tmp_path / "people.csv"
+    path.write_bytes(content)
+    return read_candidates(path)
+
+
+def test_reading_candidates(tmp_path: Path) -> None:
+    people = _read(
+        tmp_path, '\ufeffName , EMAIL\r\n"O\'Brien, Ann",ann@example.org\r\n\r\n,\r\nBo,\r\n'.encode()
+    )
+    assert [(p.name, p.id, p.email, p.line) for p in people] == [
+        ("O'Brien, Ann", "", "ann@example.org", 2),
+        ("Bo", "", "", 5),
+    ]
+    multiline = _read(tmp_path, b'name,id\n"Ann",1\nBo,2\n')
+    assert [p.line for p in multiline] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"name,id\nAnn,1\nBo,2,extra\n", "people.csv:3:1: error: this row has 3 fields, the header 2"),
+        (b"name,id\nAnn,1\n ,2\n", "people.csv:3:1: error: the name is empty"),
+        (
+            b"name\nAnn\nB\xe9a\n",
+            "people.csv:3:2: error: not UTF-8 text (byte 0xe9); save the file as CSV UTF-8",
+        ),
+        (b"name,emial\nAnn,a@b\n", "people.csv:1:1: error: unknown column 'emial'; did you mean 'email'?"),
+        (b"name;id\nAnn;1\n", "separated by ';'"),
+        (b"nom,id\n", "must include 'name'"),
+        (b"name\n", "no candidates"),
+        (b"", "the file is empty"),
+        (b"name,id\nAnn,1\nBo,2\nann,1\n", "people.csv:4:1: error: the same candidate as on line 2"),
+        (b'name\n"Ann\nBo"\n', "people.csv:2:1: error: the name holds an invisible character U+000A"),
+    ],
+)
+def test_bad_candidate_files_name_the_line(tmp_path: Path, content: bytes, expected: str) -> None:
+    with pytest.raises(GuideError) as caught:
+        _read(tmp_path, content)
+    assert expected in str(caught.value)
+
+
+def test_bad_candidates_file_fails_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every problem reported with file:line:column, exit 1, nothing written."""
+    path = tmp_path / "c.csv"
+    path.write_text("name,id\nAnn,1\nBo\n\nCy,3,x\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["handouts", str(AI), "--candidates", str(path), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    shown = str(path)
+    assert err == [
+        f"{shown}:3:1: error: this row has 1 fields, the header 2 (a name or value with a comma must be in"
+        " double quotes)",
+        f"{shown}:5:1: error: this row has 3 fields, the header 2 (a name or value with a comma must be in"
+        " double quotes)",
+        "guide: 2 errors; nothing was written",
+    ]
+    assert not out.exists()

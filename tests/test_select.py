@@ -1,0 +1,119 @@
+"""Practice sets: filters, a seeded draw, what the cover says, and where the files go."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from guide import cli
+from guide.errors import GuideError
+from guide.model import Guide
+from guide.select import Selection, select
+from guide.validate import load_guide
+
+ROOT = Path(__file__).resolve().parent.parent
+AI = ROOT / "data" / "ai-engineer"
+
+
+@pytest.fixture(scope="module")
+def guide() -> Guide:
+    return load_guide(AI)[0]
+
+
+def _ids(practice: Guide) -> list[str]:
+    return [q.id for q in practice.questions]
+
+
+def test_same_seed_same_set_other_seed_other_order(guide: Guide) -> None:
+    first = select(guide, Selection(count=8, seed=7, shuffle=True))
+    assert _ids(first) == _ids(select(guide, Selection(count=8, seed=7, shuffle=True)))
+    assert _ids(first) != _ids(select(guide, Selection(count=8, seed=8, shuffle=True)))
+    everything = [_ids(select(guide, Selection(seed=seed, shuffle=True))) for seed in (1, 2)]
+    assert sorted(everything[0]) == sorted(everything[1]) and everything[0] != everything[1]
+
+
+def test_without_shuffle_the_guide_order_is_kept(guide: Guide) -> None:
+    practice = select(guide, Selection(count=6, seed=3))
+    original = {q.id: q.number for q in guide.questions}
+    numbers = [original[qid] for qid in _ids(practice)]
+    assert numbers == sorted(numbers)
+    assert [q.number for q in practice.questions] == list(range(1, 7))  # renumbered
+    chosen_topics = {q.topic for q in practice.questions}
+    assert [t.title for t in practice.topics] == [t.title for t in guide.topics if t.title in chosen_topics]
+
+
+def test_filters_combine(guide: Guide) -> None:
+    practice = select(
+        guide, Selection(topics=("deep-learning", "Data and evaluation"), difficulties=("medium",))
+    )
+    assert practice.questions
+    for q in practice.questions:
+        assert q.topic in ("Deep learning", "Data and evaluation") and q.difficulty == "medium"
+    topics = ("Deep learning", "Data and evaluation")
+    expected = [q.id for q in guide.questions if q.topic in topics and q.difficulty == "medium"]
+    assert _ids(practice) == expected
+    tagged = select(guide, Selection(tags=("gradients", "CNN")))
+    assert {q.id for q in tagged.questions} == {
+        q.id for q in guide.questions if {"gradients", "cnn"} & set(q.tags)
+    }
+
+
+def test_the_practice_set_is_named_and_described(guide: Guide) -> None:
+    practice = select(guide, Selection(topics=("Deep learning",), count=2, seed=7))
+    assert practice.id == "ai-engineer-practice-7"
+    assert practice.edition == guide.edition
+    assert practice.selection == "Practice set: 2 of 15 questions (topics: Deep learning; seed 7)"
+    shuffled = select(guide, Selection(count=3, seed=9, shuffle=True))
+    assert shuffled.selection == "Practice set: 3 of 15 questions (seed 9; shuffled)"
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        (Selection(topics=("Deep lerning",)), "--topics: no topic 'Deep lerning' in this guide; did you"),
+        (Selection(tags=("gradient",)), "--tags: no tag 'gradient' in this guide; did you mean 'gradients'?"),
+        (Selection(difficulties=("hardd",)), "--difficulty: no difficulty 'hardd'; did you mean 'hard'?"),
+        (Selection(count=16), "--count 16: only 15 questions in the guide"),
+        (Selection(topics=("Responsible AI",), tags=("cnn",)), "no question matches topics: Responsible AI;"),
+    ],
+)  # fmt: skip
+def test_bad_selections_name_the_value(guide: Guide, selection: Selection, message: str) -> None:
+    with pytest.raises(GuideError) as caught:
+        select(guide, selection)
+    assert message in str(caught.value)
+    assert str(caught.value).startswith(f"{guide.location.file}:")
+
+
+def test_build_practice_set_beside_the_full_edition(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its own folder and file names; the cover says how it was made; the key has only its answers."""
+    out = tmp_path / "out"
+    args = ["build", str(AI), "--out", str(out), "--topics", "Deep learning", "--count", "3", "--seed", "5"]
+    assert cli.main([*args, "--shuffle", "-q"]) == 0
+    assert not (out / "ai-engineer").exists()
+    folder = out / "ai-engineer-practice-5"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["guide"] == "ai-engineer-practice-5" and manifest["questions"] == 3
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [
+            "manifest.json",
+            *(f"ai-engineer-practice-5-2026.1-{r}.pdf" for r in ("study-guide", "answer-key", "complete")),
+        ]
+    )
+    study = PdfReader(folder / "ai-engineer-practice-5-2026.1-study-guide.pdf")
+    cover = " ".join(study.pages[0].extract_text().split())
+    assert "Practice set: 3 of 15 questions (topics: Deep learning; seed 5; shuffled)" in cover
+    key_text = " ".join(
+        " ".join(
+            p.extract_text() for p in PdfReader(folder / manifest["files"]["answer_key"]["path"]).pages
+        ).split()
+    )
+    assert "QUESTION 3" in key_text and "QUESTION 4" not in key_text
+    assert capsys.readouterr().err == ""
+
+    assert cli.main(["build", str(AI), "--out", str(out), "--topics", "Deep lerning"]) == 1
+    assert "did you mean 'Deep learning'?" in capsys.readouterr().err

@@ -1,0 +1,90 @@
+"""The styles shipped in styles/: each builds every guide; print is grayscale; large print is large."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from guide.build import Options, build_guide
+from guide.render.styles import make_kit
+from guide.styles import PAPERS, STYLES_DIR, load_theme
+from guide.validate import find_guides
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = tuple(sorted(p.stem for p in STYLES_DIR.glob("*.yaml")))  # any style added is tested too
+MM = 72 / 25.4
+
+
+def test_the_shipped_styles_include_print_and_large_print() -> None:
+    assert {"base", "print", "large-print"} <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("style", SHIPPED)
+@pytest.mark.parametrize("folder", find_guides(ROOT / "data"), ids=lambda p: p.name)
+def test_each_style_builds_every_guide(style: str, folder: Path, tmp_path: Path) -> None:
+    result = build_guide(folder, tmp_path, Options(style=style))
+    assert set(result.files) == {"study_guide", "answer_key", "complete"}
+    study = PdfReader(result.folder / result.files["study_guide"][0])
+    width, height = load_theme(style).paper
+    assert float(study.pages[0].mediabox.width) == pytest.approx(width)
+    assert float(study.pages[0].mediabox.height) == pytest.approx(height)
+
+
+def _is_gray(colour: str) -> bool:
+    return colour[1:3] == colour[3:5] == colour[5:7]
+
+
+def test_print_is_grayscale_ink_saving_and_duplex() -> None:
+    theme = load_theme("print")
+    assert theme.duplex and theme.margins["inner"] > theme.margins["outer"]
+    assert all(_is_gray(c) for c in theme.colours.values()), theme.colours
+    assert all(_is_gray(s.colour) for s in theme.styles.values())
+    assert theme.colours["tint"] == theme.colours["code_background"] == "#ffffff"  # no tinted boxes
+    base = load_theme("base")
+    assert int(theme.colours["rule"][1:3], 16) >= 0x99  # rules stay light
+    assert theme.styles["body"].size == base.styles["body"].size  # the same typography, in gray
+
+
+def test_print_pages_have_no_colour(tmp_path: Path) -> None:
+    """Rendered, every pixel of a body page is gray: nothing is told apart by hue."""
+    result = build_guide(ROOT / "data" / "sql-fundamentals", tmp_path, Options(style="print"))
+    for role in ("study_guide", "answer_key"):
+        pdf = pdfium.PdfDocument(result.folder / result.files[role][0])
+        try:
+            for index in (0, len(pdf) - 1):
+                image = pdf[index].render(scale=0.6).to_pil().convert("RGB")
+                red, green, blue = (band.tobytes() for band in image.split())
+                assert red == green == blue, (role, index)
+        finally:
+            pdf.close()
+
+
+def test_large_print_follows_the_guidance() -> None:
+    """At least 14 pt everywhere, 1.5 line spacing, left-aligned, generous margins, short lines."""
+    theme = load_theme("large-print")
+    for style in theme.styles.values():
+        assert style.size >= 14, style.name
+        assert style.alignment == "left", style.name
+    for name in ("body", "guidance", "question"):
+        assert theme.styles[name].leading >= 1.5 * theme.styles[name].size
+    assert theme.styles["body"].font == "sans"
+    assert min(theme.margins.values()) >= 25 * MM
+    kit = make_kit(theme)
+    sample = "the quick brown fox jumps over the lazy dog, and then some more words to "
+    per_char = stringWidth(sample, kit.face("body"), theme.styles["body"].size) / len(sample)
+    assert kit.frame_width / per_char < 60  # characters a line: fewer than in any ordinary book
+    base_kit = make_kit(load_theme("base"))
+    base_per_char = stringWidth(sample, base_kit.face("body"), 10) / len(sample)
+    assert base_kit.frame_width / base_per_char > 1.5 * kit.frame_width / per_char
+
+
+def test_paper_option_overrides_the_style(tmp_path: Path) -> None:
+    result = build_guide(ROOT / "data" / "sql-fundamentals", tmp_path, Options(paper="letter"))
+    for name, _ in result.files.values():
+        page = PdfReader(io.BytesIO((result.folder / name).read_bytes())).pages[0]
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(PAPERS["LETTER"])
