@@ -28,6 +28,7 @@ STALE_SECONDS = 3600  # a temporary folder this old belongs to a build that died
 # Temporary names join the guide id with '+', which no guide id contains: with '-', guide 'ml'
 # took the editions of guide 'ml-tmp-notes' for its own stale temporary folders and deleted them.
 _TEMPORARY = "+tmp-"
+_TRASH = "+old-"  # an edition being deleted: renamed to this first, so it is never half there
 
 
 def question_hash(q: object) -> str:
@@ -87,9 +88,13 @@ def publish(guide: Guide, edition: Edition, out_root: Path, *, encrypted: Collec
             digest = hashlib.sha256(body.encode()).hexdigest()[:12]
             final = out_root / f".{guide.id}-{digest}"
             with _lock(out_root / f".{guide.id}.lock"):
-                if final.exists():
+                if final.exists() and _same_files(final, staging):
                     shutil.rmtree(staging)  # the same edition is already there, byte for byte
                 else:
+                    if final.exists():
+                        # Remains of an edition whose removal was interrupted (or tampered with):
+                        # never point out/<guide> at them.
+                        _discard(final)
                     staging.rename(final)
                 _switch(target, final.name)
                 _clean(out_root, guide.id, keep=final.name)
@@ -137,14 +142,44 @@ def _switch(target: Path, folder_name: str) -> None:
     os.replace(link, target)
 
 
+def _same_files(published: Path, staging: Path) -> bool:
+    """Whether a published folder holds exactly the files just staged, byte for byte."""
+    names = sorted(os.listdir(staging))
+    if sorted(os.listdir(published)) != names:
+        return False
+    for name in names:
+        ours, theirs = staging / name, published / name
+        if not theirs.is_file() or theirs.stat().st_size != ours.stat().st_size:
+            return False
+        if theirs.read_bytes() != ours.read_bytes():
+            return False
+    return True
+
+
+def _discard(folder: Path) -> None:
+    """Remove a folder so that it never exists half-deleted under its own name.
+
+    It is first renamed to a trash name in one step, then deleted: a kill during the deletion
+    leaves only trash, which the next build removes, and never a partial edition under a name
+    that a later build of the same edition would take for complete.
+    """
+    trash = folder.with_name(f"{folder.name}{_TRASH}{os.getpid()}-{time.monotonic_ns()}")
+    folder.rename(trash)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
 def _clean(out_root: Path, guide_id: str, keep: str) -> None:
     edition = re.compile(rf"\.{re.escape(guide_id)}-[0-9a-f]{{12}}\Z")
+    trash = re.compile(rf"\.{re.escape(guide_id)}-[0-9a-f]{{12}}{re.escape(_TRASH)}")
     temporary = re.compile(rf"\.{re.escape(guide_id)}{re.escape(_TEMPORARY)}")
     now = time.time()
     for entry in out_root.iterdir():
         if entry.name == keep:
             continue
-        if edition.match(entry.name) or (
+        if edition.match(entry.name):
+            with contextlib.suppress(OSError):
+                _discard(entry)
+        elif trash.match(entry.name) or (
             temporary.match(entry.name) and now - entry.stat().st_mtime > STALE_SECONDS
         ):
             shutil.rmtree(entry, ignore_errors=True)
