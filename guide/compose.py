@@ -155,12 +155,12 @@ def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int
             heading=labels["contents"],
             topics=tuple(
                 ContentsTopic(
-                    title=topic.title,
+                    title=text.short_title(topic.title),
                     anchor=topic_prefix + topic.slug,
                     entries=tuple(
                         ContentsEntry(
                             q.number,
-                            text.plain_text(text.parse_inline(q.question)),
+                            text.short_title(text.plain_text(text.parse_inline(q.question))),
                             question_anchor(q.id) if is_study else answer_anchor(q.id),
                         )
                         for q in topic.questions
@@ -191,7 +191,7 @@ def _study(q: Question, note_lines: int) -> StudyQuestion:
         topic=q.topic,
         anchor=question_anchor(q.id),
         question=inline,
-        title=text.plain_text(inline),
+        title=text.short_title(text.plain_text(inline)),
         difficulty=q.difficulty or "",
         tags=q.tags,
         guidance=text.parse(q.guidance) if q.guidance else (),
@@ -208,7 +208,7 @@ def _key(q: Question) -> KeyAnswer:
         topic=q.topic,
         anchor=answer_anchor(q.id),
         question=inline,
-        title=text.plain_text(inline),
+        title=text.short_title(text.plain_text(inline)),
         difficulty=q.difficulty or "",
         answer=text.parse(q.answer),
         key_points=tuple(text.parse_inline(p) for p in q.key_points),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guide.errors import Location, Problems
-from guide.source import Node, load_yaml
+from guide.source import DEFAULT_MAX_FILE_BYTES, Node, load_yaml
 from guide.validate import display_path
 
 STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
@@ -115,7 +115,8 @@ def _load_chain(path: Path, problems: Problems) -> list[tuple[Path, Node]]:
             problems.error(Location(display_path(current)), "styles extend each other in a loop")
             break
         seen.add(resolved)
-        node = load_yaml(current, display_path(current), problems)
+        # The bank's size limit (--max-file-size) is for question files; a style is always small.
+        node = load_yaml(current, display_path(current), problems, max_bytes=DEFAULT_MAX_FILE_BYTES)
         if node is None:
             break
         if node.kind != "map":

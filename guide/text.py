@@ -37,6 +37,7 @@ __all__ = [
     "parse",
     "parse_inline",
     "plain_text",
+    "short_title",
     "walk_text",
 ]
 
@@ -639,6 +640,22 @@ def plain_text(nodes: Node | Iterable[Node]) -> str:
             pending = False
         parts.append(text)
     return "".join(parts)
+
+
+def short_title(value: str, limit: int = 160) -> str:
+    """Turn plain text into one line of at most `limit` characters, cut at a word with an ellipsis.
+
+    For the contents and the outline, which name a question rather than hold it: a case study
+    of a thousand words, or a word of thousands of characters, stays whole in the question itself.
+    """
+    line = " ".join(value.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def walk_text(nodes: Node | Iterable[Node]) -> Iterator[str]:

@@ -41,7 +41,9 @@ def test_overlay_changes_only_what_it_states(tmp_path: Path) -> None:
 
 
 def test_units_are_converted_to_points(tmp_path: Path) -> None:
-    theme = load_theme(_overlay(tmp_path, "margins:\n  top: 1in\n  bottom: 2.54cm\n  inner: 25.4mm\n  outer: 72pt\n"))
+    theme = load_theme(
+        _overlay(tmp_path, "margins:\n  top: 1in\n  bottom: 2.54cm\n  inner: 25.4mm\n  outer: 72pt\n")
+    )
     assert all(theme.margins[k] == pytest.approx(72.0) for k in ("top", "bottom", "inner", "outer"))
 
 

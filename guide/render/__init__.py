@@ -153,6 +153,9 @@ def _tag(flowables: list[Flowable], qid: str) -> list[Flowable]:
 def _flowables(story: compose.Story, kit: Kit, doc: PartDocument | None = None) -> list[Flowable]:
     out: list[Flowable] = []
     first_topic = True
+    # A topic's heading goes into its first question's keep-together block: kept apart, a first
+    # question too tall for the rest of the page would move on and leave the heading alone.
+    lead: list[Flowable] = []
     for item in story:
         if doc is not None:
             doc.current_id = getattr(item, "id", "")
@@ -167,12 +170,14 @@ def _flowables(story: compose.Story, kit: Kit, doc: PartDocument | None = None) 
             if not first_topic:
                 out.append(PageBreak())
             first_topic = False
-            out += _topic(item, kit)
+            lead = _topic(item, kit)
         elif isinstance(item, compose.StudyQuestion):
-            out += _tag(_study_question(item, kit), item.id)
+            out += _tag(_study_question(item, kit, lead), item.id)
+            lead = []
         elif isinstance(item, compose.KeyAnswer):
-            out += _tag(_key_answer(item, kit), item.id)
-    return out
+            out += _tag(_key_answer(item, kit, lead), item.id)
+            lead = []
+    return out + lead
 
 
 def _p(value: str, kit: Kit, style: str) -> Paragraph:
@@ -254,7 +259,8 @@ def _meta_label(number: int, difficulty: str, tags: tuple[str, ...], kit: Kit, e
     return Paragraph(" · ".join(parts), kit.styles["meta"])
 
 
-def _study_question(item: compose.StudyQuestion, kit: Kit) -> list[Flowable]:
+def _study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Flowable]) -> list[Flowable]:
+    """A question of the study guide, kept together with `lead` (its topic's heading, if first)."""
     label = kit.theme.labels
     head = HeadLine(
         _meta_label(item.number, item.difficulty, item.tags, kit),
@@ -265,7 +271,7 @@ def _study_question(item: compose.StudyQuestion, kit: Kit) -> list[Flowable]:
         question=f"{label['question']} {item.number}",
         topic=item.topic,
     )
-    keep: list[Flowable] = [head, markup.paragraph(item.question, kit, "question")]
+    keep: list[Flowable] = [*lead, head, markup.paragraph(item.question, kit, "question")]
     if item.guidance:
         inner = [_p(label["guidance"].upper(), kit, "label"), *markup.blocks(item.guidance, kit, "guidance")]
         keep.append(markup._boxed(inner, kit, 0, rule="accent", background="tint"))
@@ -280,7 +286,8 @@ def _study_question(item: compose.StudyQuestion, kit: Kit) -> list[Flowable]:
     return out
 
 
-def _key_answer(item: compose.KeyAnswer, kit: Kit) -> list[Flowable]:
+def _key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Flowable]) -> list[Flowable]:
+    """An answer of the key, its opening kept together with `lead` (its topic's heading, if first)."""
     label = kit.theme.labels
     head = HeadLine(
         _meta_label(item.number, item.difficulty, (), kit, extra=item.topic),
@@ -293,6 +300,7 @@ def _key_answer(item: compose.KeyAnswer, kit: Kit) -> list[Flowable]:
     )
     answer = markup.blocks(item.answer, kit, "body")
     keep: list[Flowable] = [
+        *lead,
         head,
         markup.paragraph(item.question, kit, "question"),
         _p(label["answer"].upper(), kit, "label"),

@@ -81,6 +81,23 @@ class HeadLine(Flowable):  # type: ignore[misc]
         self.height = self.label_height
         return (self.width, self.height)
 
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        # Only a label longer than a page splits: the first part keeps the anchor and the reference.
+        reserve = REF_WIDTH if self.ref_form else 0
+        parts = self.label.split(avail_width - reserve, avail_height)
+        if len(parts) < 2:
+            return []
+        first = HeadLine(
+            parts[0],
+            anchor=self.anchor,
+            outline=self.outline,
+            ref_form=self.ref_form,
+            ref_link=self.ref_link,
+            question=self.question,
+            topic=self.topic,
+        )
+        return [first, *parts[1:]]
+
     def draw(self) -> None:
         canv = self.canv
         doc = canv._doctemplate
