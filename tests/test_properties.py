@@ -1,0 +1,238 @@
+"""Properties over arbitrary text: whatever a user types either builds, with every character on the page, or
+fails validation with messages that each name a file, line and column; never another exception.
+
+The number of examples comes from GUIDE_FUZZ_EXAMPLES (default 30, so that `make test` stays
+quick; `make fuzz` runs thousands). Runs with the default are derandomised: the same examples
+every time, so a failure in CI is a failure on every machine. Under GUIDE_FUZZ_EXAMPLES the
+examples are random, and hypothesis keeps any failure it finds in .hypothesis/ to try first
+next time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from reportlab.platypus import Paragraph
+
+from guide import fonts, text
+from guide.errors import GuideError
+from guide.render import markup, render_parts
+from guide.render.styles import make_kit
+from guide.styles import load_theme
+from guide.validate import load_guide
+
+FUZZING = "GUIDE_FUZZ_EXAMPLES" in os.environ
+EXAMPLES = int(os.environ.get("GUIDE_FUZZ_EXAMPLES", "30"))
+THEME = load_theme("base")  # one theme for every example: loading fonts is the slow part
+
+# Characters worth trying, beside arbitrary ones: Markdown syntax, what ReportLab's paragraph
+# parser reads as markup, whitespace of every kind, and text from every corner of the fonts
+# (combining marks, zero-width characters, CJK, emoji, mathematical letters), plus characters
+# that must be refused (controls, right-to-left letters, a private-use character).
+_CHARS = [
+    *"abcXYZ019 .,;:?!#|>+-=$%@^{}()'\"/\\*_`~[]<>&",
+    *"\t\n\r\u00a0\u2028\u3000\u200b\u200d\u00ad\ufeff\u200e",
+    *"é\u0301\u0308ßøÅ漢字かな😀😎𝔸ℝ⌒☃\ufe0f–—…€",
+    *"\x07\u202e\u05d0\u0628\ue000\U0001d400",
+]
+_FRAGMENTS = [
+    *("word", " ", "\n", "\n\n", "\r\n", "    ", "1. ", "- ", "> ", "# ", "---", "|", "* ", "```", "~~~"),
+    *("**", "*", "_", "`", "~~", "\\", "&copy", "&copy;", "&#169;", "&#x5D0;", "&#0;", "&#x1F600;", "AT&T"),
+    *("<b>", "</b>", "<br>", "<br/>", '<img src="/etc/passwd"/>', '<font color="x">', "<para>", "<!--"),
+    *("<http://x.org>", "<a@b.c>", "[a](http://x)", "[a](javascript:x)", "![a](/etc/passwd)", "[a]: /x"),
+    *("| a | b |\n|---|:-:|\n| 1 |", "e\u0301", "\u200b", "😀", "漢字", "\t", "&#999999999;"),
+]
+TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from(_CHARS), min_size=1, max_size=40),
+    st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=10).map("".join),
+    st.text(min_size=1, max_size=40),
+)
+
+FIELDS = st.fixed_dictionaries(
+    {
+        "question": TEXT,
+        "answer": TEXT,
+        "guidance": TEXT,
+        "key_points": st.lists(TEXT, min_size=1, max_size=3),
+    }
+)
+
+
+def _yaml_string(value: str) -> str:
+    """A YAML double-quoted scalar that reads back as exactly value, whatever its characters."""
+    out = ['"']
+    for char in value:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif 0x20 <= code < 0x7F or (0xA0 <= code <= 0xFFFD and code not in (0x2028, 0x2029, 0xFEFF)):
+            out.append(char)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04X}")
+        else:
+            out.append(f"\\U{code:08X}")
+    out.append('"')
+    return "".join(out)
+
+
+def guide_yaml(fields: dict[str, object]) -> str:
+    """A whole guide holding one question with the given text fields."""
+    lines = [
+        "title: Fuzz",
+        'edition: "1"',
+        "date: 2025-01-15",
+        "questions:",
+        "  - id: fuzz",
+        "    topic: Fuzz",
+    ]
+    for key, value in fields.items():
+        if isinstance(value, list):
+            lines.append(f"    {key}:")
+            lines += [f"      - {_yaml_string(item)}" for item in value]
+        else:
+            assert isinstance(value, str)
+            lines.append(f"    {key}: {_yaml_string(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def expected_words(source: str, *, inline: bool) -> list[str]:
+    """The words a field must show: its Markdown's visible text, without what draws nothing."""
+    tree = text.parse_inline(source) if inline else text.parse(source)
+    visible = unicodedata.normalize("NFC", text.plain_text(tree))
+    kept = "".join(c for c in visible if c.isspace() or (c.isprintable() and not fonts.is_invisible(c)))
+    return kept.split()
+
+
+def page_text(data: bytes) -> str:
+    """All the text of a PDF, with no whitespace (line breaks fall where they fall)."""
+    doc = pdfium.PdfDocument(data)
+    try:
+        parts = []
+        for index in range(len(doc)):
+            page = doc[index]
+            textpage = page.get_textpage()
+            parts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    # PDFium reports a hyphen that ends a line as U+FFFE.
+    return "".join(unicodedata.normalize("NFC", "".join(parts).replace("\ufffe", "-")).split())
+
+
+def _fields(question: str, answer: str, guidance: str, key_point: str) -> dict[str, object]:
+    return {"question": question, "answer": answer, "guidance": guidance, "key_points": [key_point]}
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not FUZZING,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(FIELDS)
+@example(
+    {"question": "x <y & AT&T?", "answer": "&copy 2024 <b>", "guidance": "e\u0301", "key_points": ["😀"]}
+)
+@example(
+    {"question": "漢字", "answer": "| a |\n|---|\n| 1 | 2 |", "guidance": "```", "key_points": ["&#x5D0;"]}
+)
+@example({"question": "\u05d0", "answer": "a", "guidance": "b", "key_points": ["c"]})
+@example({"question": "q", "answer": "a\x07", "guidance": " ", "key_points": [""]})
+def test_any_text_builds_with_every_character_or_fails_with_located_messages(
+    fields: dict[str, object],
+) -> None:
+    """Arbitrary text in question, answer, guidance and key points: a build, or located problems."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "fuzz"
+        folder.mkdir()
+        (folder / "guide.yaml").write_text(guide_yaml(fields), encoding="utf-8")
+        try:
+            guide, _ = load_guide(folder)
+            fonts.check_coverage(guide, THEME)
+            parts = render_parts(guide, THEME)
+        except GuideError as exc:
+            assert exc.problems
+            for problem in exc.problems:
+                where = problem.location
+                assert where.file and where.line > 0 and where.column > 0, str(problem)
+            return
+    study, key = page_text(parts.study.data), page_text(parts.key.data)
+    assert isinstance(fields["question"], str) and isinstance(fields["guidance"], str)
+    assert isinstance(fields["answer"], str) and isinstance(fields["key_points"], list)
+    shown = {
+        "question": (expected_words(fields["question"], inline=True), study + key),
+        "guidance": (expected_words(fields["guidance"], inline=False), study),
+        "answer": (expected_words(fields["answer"], inline=False), key),
+        "key_points": ([w for p in fields["key_points"] for w in expected_words(p, inline=True)], key),
+    }
+    for name, (words, page) in shown.items():
+        for word in words:
+            assert word in page, f"{name}: {word!r} is not on the page"
+
+
+# --- the markup alone: cheaper, so many more examples ---------------------------------------------
+
+KIT = make_kit(THEME, "".join(_CHARS))
+
+
+@settings(max_examples=EXAMPLES * 10, deadline=None, derandomize=not FUZZING)
+@given(st.one_of(TEXT, st.text(max_size=80)))
+@example('<img src="/etc/passwd"/> &copy <a href="javascript:x">y</a> &#999999999; <br> <font color=x>')
+@example('[ok](https://example.com/?a=1&b="2") [no](file:///etc/passwd) `a <b> &c`')
+def test_user_text_never_becomes_markup(source: str) -> None:
+    """ReportLab reads back exactly the text of the tree: no tag, entity or image comes from the user."""
+    if any(fonts.is_rtl(c) for c in source):
+        return  # refused before layout
+    runs = text.parse_inline(source)
+    para = Paragraph(markup.inline_markup(runs, KIT, "body"), KIT.styles["body"])
+    drawn = "".join("\n" if getattr(frag, "lineBreak", False) else frag.text for frag in para.frags)
+    visible = "".join(c for c in text.plain_text(runs) if not fonts.is_invisible(c))
+    usable = set().union(*(f.coverage for f in KIT.families.values()))
+    visible = "".join(c if ord(c) in usable or c in "\t\n" else "\ufffd" for c in visible)
+    assert drawn.split() == visible.split()
+    hrefs = {node.href for node in _links(runs)}
+    for frag in para.frags:
+        for link in getattr(frag, "link", None) or ():
+            # ReportLab keeps each link as (kind, target).
+            assert (link[-1] if isinstance(link, list | tuple) else link) in hrefs
+    assert not any(getattr(frag, "img", None) or getattr(frag, "cbDefn", None) for frag in para.frags)
+
+
+def _links(runs: tuple[text.Inline, ...]) -> list[text.Link]:
+    found, stack = [], list(runs)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, text.Link):
+            found.append(node)
+        if isinstance(node, text.Emphasis | text.Strong | text.Strike | text.Link):
+            stack.extend(node.children)
+    return found
+
+
+@settings(max_examples=EXAMPLES * 5, deadline=None, derandomize=not FUZZING)
+@given(st.one_of(TEXT, st.text(max_size=80)))
+def test_any_markdown_makes_flowables(source: str) -> None:
+    """Every Markdown tree turns into flowables that lay out at the page's width, whatever it holds."""
+    if any(fonts.is_rtl(c) for c in source):
+        return
+    for flowable in markup.blocks(text.parse(source), KIT):
+        width, height = flowable.wrap(KIT.frame_width, 10_000)
+        assert width <= KIT.frame_width + 0.01
+        assert height >= 0
+
+
+def test_yaml_string_reads_back_exactly() -> None:
+    """The YAML writer of these tests is exact for every kind of character."""
+    import yaml
+
+    sample = "".join(_CHARS) + '"\\' + "\U0010fffd"
+    assert yaml.safe_load(_yaml_string(sample)) == sample
+    assert json.loads(json.dumps(sample)) == sample
