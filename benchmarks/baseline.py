@@ -70,7 +70,11 @@ def register_fonts() -> None:
     ):
         pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
     pdfmetrics.registerFontFamily(
-        "DejaVu", normal="DejaVu", bold="DejaVu-Bold", italic="DejaVu-Oblique", boldItalic="DejaVu-BoldOblique"
+        "DejaVu",
+        normal="DejaVu",
+        bold="DejaVu-Bold",
+        italic="DejaVu-Oblique",
+        boldItalic="DejaVu-BoldOblique",
     )
 
 
@@ -83,13 +87,21 @@ def blocks(text: str) -> list[str]:
 
 
 STYLES = {
-    "heading": ParagraphStyle("heading", fontName="DejaVu-Bold", fontSize=11, leading=14, spaceBefore=10,
-                              spaceAfter=3, keepWithNext=1),
+    "heading": ParagraphStyle(
+        "heading",
+        fontName="DejaVu-Bold",
+        fontSize=11,
+        leading=14,
+        spaceBefore=10,
+        spaceAfter=3,
+        keepWithNext=1,
+    ),
     "body": ParagraphStyle("body", fontName="DejaVu", fontSize=10, leading=13.5, spaceAfter=4),
-    "guidance": ParagraphStyle("guidance", fontName="DejaVu-Oblique", fontSize=9.5, leading=12.5,
-                               leftIndent=14, spaceAfter=4),
+    "guidance": ParagraphStyle(
+        "guidance", fontName="DejaVu-Oblique", fontSize=9.5, leading=12.5, leftIndent=14, spaceAfter=4
+    ),
     "item": ParagraphStyle("item", fontName="DejaVu", fontSize=10, leading=13, leftIndent=14, spaceAfter=2),
-}  # fmt: skip
+}
 
 
 def heading(number: int, q: dict) -> Paragraph:  # type: ignore[type-arg]
@@ -106,8 +118,7 @@ def footer(canv, doc) -> None:  # type: ignore[no-untyped-def]
 
 
 def build_pdf(path: Path, story: list[Paragraph], title: str) -> int:
-    doc = SimpleDocTemplate(str(path), pagesize=A4, title=title, leftMargin=25 * mm, rightMargin=25 * mm,
-                            topMargin=22 * mm, bottomMargin=22 * mm)  # fmt: skip
+    doc = SimpleDocTemplate(str(path), pagesize=A4, title=title)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return int(doc.page)
 
@@ -176,11 +187,15 @@ def run(folder: Path, out: Path, *, minimal: bool = False) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("folder", type=Path)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--json", type=Path, help="write the measurements here")
-    parser.add_argument("--minimal", action="store_true", help="answer key with the answer only, as in the note")
+    parser.add_argument(
+        "--minimal", action="store_true", help="answer key with the answer only, as in the note"
+    )
     args = parser.parse_args(argv)
     result = run(args.folder, args.out, minimal=args.minimal)
     if args.json:

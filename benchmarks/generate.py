@@ -89,26 +89,57 @@ TOPICS: dict[str, list[str]] = {
 }  # fmt: skip
 
 OTHERS = [
-    "a simpler baseline", "a linear model", "a rule-based system", "a larger model", "more data",
-    "stronger regularisation", "an ensemble", "a hand-tuned heuristic", "a managed service",
+    "a simpler baseline",
+    "a linear model",
+    "a rule-based system",
+    "a larger model",
+    "more data",
+    "stronger regularisation",
+    "an ensemble",
+    "a hand-tuned heuristic",
+    "a managed service",
     "an offline batch job",
 ]
 SYMPTOMS = [
-    "validation loss rising while training loss falls", "a sudden drop in precision",
-    "latency spikes at peak traffic", "predictions that drift week after week",
-    "a gap between offline and online metrics", "training that diverges after a few epochs",
-    "memory use growing without bound", "scores that differ between two identical runs",
+    "validation loss rising while training loss falls",
+    "a sudden drop in precision",
+    "latency spikes at peak traffic",
+    "predictions that drift week after week",
+    "a gap between offline and online metrics",
+    "training that diverges after a few epochs",
+    "memory use growing without bound",
+    "scores that differ between two identical runs",
 ]
 TASKS = [
-    "ranking search results", "detecting fraud in payments", "forecasting demand",
-    "classifying support tickets", "moderating user content", "recommending articles",
-    "scoring credit risk", "summarising long documents",
+    "ranking search results",
+    "detecting fraud in payments",
+    "forecasting demand",
+    "classifying support tickets",
+    "moderating user content",
+    "recommending articles",
+    "scoring credit risk",
+    "summarising long documents",
 ]
 METRICS = ["recall at ten", "log loss", "p99 latency", "calibration error", "F1 score", "cost per request"]
 TAGS = [
-    "generalisation", "model-selection", "training", "evaluation", "deployment", "statistics",
-    "optimisation", "data", "nlp", "vision", "fairness", "scalability", "debugging", "python",
-    "llm", "metrics", "architecture", "monitoring",
+    "generalisation",
+    "model-selection",
+    "training",
+    "evaluation",
+    "deployment",
+    "statistics",
+    "optimisation",
+    "data",
+    "nlp",
+    "vision",
+    "fairness",
+    "scalability",
+    "debugging",
+    "python",
+    "llm",
+    "metrics",
+    "architecture",
+    "monitoring",
 ]
 NAMES = ["model", "features", "scores", "batch", "labels", "weights", "loader", "index"]
 
@@ -344,7 +375,9 @@ def generate(n: int, out: Path, *, seed: int = 1, file_limit: int = FILE_LIMIT) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("n", type=int, help="number of questions")
     parser.add_argument("out", type=Path, help="guide folder to write (replaced if present)")
     parser.add_argument("--seed", type=int, default=1)
