@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +41,8 @@ class Options:
     strict: bool = False
     max_file_bytes: int | None = None
     quiet: bool = False
-    progress: bool = False
+    # Told what the build is doing, now and then (a terminal shows it); None: say nothing.
+    progress: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     paper: str | None = None  # "a4" or "letter": instead of the style's paper
     booklet: bool = False  # also impose the study guide as a saddle-stitch booklet
     # Set: the answer key and the complete edition are encrypted with it. Kept out of repr, so
@@ -100,14 +102,18 @@ def build_guide(folder: Path, out_root: Path, options: Options) -> BuildResult:
     """Build one guide's PDFs and manifest into out_root/<guide id>/; nothing is written on failure."""
     from guide import assemble, fonts, protect, publish, render, select, verify
 
+    report = options.progress or _quiet
+    report("checking the bank")
     guide, warnings = _validated(folder, options)
     if options.selection is not None:
         # A practice set has its own id, so its folder and files sit beside the full edition's.
         guide = select.select(guide, options.selection)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
-    parts = render.render_parts(guide, theme)
+    parts = render.render_parts(guide, theme, progress=options.progress)
+    report("assembling the three PDFs")
     edition = assemble.assemble(guide, theme, parts)
+    report("reading the PDFs back")
     verify.verify(edition)
     if options.booklet:
         edition = _with_booklet(edition)
@@ -116,10 +122,15 @@ def build_guide(folder: Path, out_root: Path, options: Options) -> BuildResult:
         # Last: encryption is random, and everything before it stays byte-reproducible.
         edition = protect.protect(edition, options.key_password)
         encrypted = protect.PROTECTED_ROLES
+    report("writing")
     written = publish.publish(guide, edition, out_root, encrypted=encrypted)
     return BuildResult(
         guide=guide, folder=written, files=edition.summary(), warnings=warnings, encrypted=encrypted
     )
+
+
+def _quiet(_: str) -> None:
+    pass
 
 
 def _with_booklet(edition: Edition) -> Edition:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from guide import __version__
 from guide.errors import GuideError, Problem
@@ -272,12 +274,14 @@ def _run(args: argparse.Namespace) -> int:
             )
             return EXIT_INVALID
     max_bytes = int(args.max_file_size * 1024 * 1024) if args.max_file_size else None
+    shown = sys.stderr.isatty() and not getattr(args, "quiet", False) and "CI" not in os.environ
+    progress = _Progress(sys.stderr) if shown else None
     options = build.Options(
         style=args.style,
         strict=args.strict,
         max_file_bytes=max_bytes,
         quiet=getattr(args, "quiet", False),
-        progress=sys.stderr.isatty() and not getattr(args, "quiet", False) and "CI" not in os.environ,
+        progress=progress,
         paper=getattr(args, "paper", None),
         booklet=getattr(args, "booklet", False),
         key_password=password,
@@ -286,6 +290,8 @@ def _run(args: argparse.Namespace) -> int:
     failed = 0
     errors = 0
     for folder in guides:
+        if progress is not None:
+            progress.start(str(folder))
         try:
             result: build.BuildResult | build.CardsResult | build.HandoutsResult
             if args.command == "check":
@@ -298,6 +304,8 @@ def _run(args: argparse.Namespace) -> int:
                 else:
                     result = build.build_guide(folder, args.out, options)
                 warnings = result.warnings
+            if progress is not None:
+                progress.clear()
             _print_problems(warnings)
             if args.command != "check" and not options.quiet:
                 for line in result.summary():
@@ -306,6 +314,8 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"{folder}: ok")
         except GuideError as exc:
             failed += 1
+            if progress is not None:
+                progress.clear()
             _print_problems(exc.problems)
             errors += len(exc.errors)
     if failed:
@@ -314,6 +324,44 @@ def _run(args: argparse.Namespace) -> int:
         print(f"guide: {errors} {noun}{tail}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
+
+
+class _Progress:
+    """One status line on a terminal for a build that takes a while: what it does, and how far.
+
+    Nothing shows for the first second, so a quick build prints only its result; the line is
+    redrawn at most ten times a second and erased before anything else is printed.
+    """
+
+    DELAY = 1.0
+    INTERVAL = 0.1
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.folder = ""
+        self.started = self.drawn = 0.0
+        self.showing = False
+
+    def start(self, folder: str) -> None:
+        self.folder = folder
+        self.started = time.monotonic()
+
+    def __call__(self, what: str) -> None:
+        now = time.monotonic()
+        if now - self.started < self.DELAY or now - self.drawn < self.INTERVAL:
+            return
+        self.drawn = now
+        width = shutil.get_terminal_size().columns - 1
+        line = f"guide: {self.folder}: {what}"
+        self.stream.write("\r\x1b[K" + line[:width])
+        self.stream.flush()
+        self.showing = True
+
+    def clear(self) -> None:
+        if self.showing:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.showing = False
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:

@@ -7,8 +7,11 @@ question, and back) are filled in afterwards, before either is saved.
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from typing import Any
 
 from reportlab.platypus import (
     CondPageBreak,
@@ -22,7 +25,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from guide import compose, text
-from guide.errors import GuideError, Location, Problem
+from guide.errors import GuideError, Problem
 from guide.fonts import guide_chars
 from guide.model import Guide
 from guide.render import markup
@@ -52,54 +55,163 @@ class Parts:
     key: PartPdf
 
 
+Progress = Callable[[str], None]  # told what is being done, now and then, for a terminal to show
+
+# Below this many questions the two parts are laid out one after the other: starting a second
+# process costs more than it saves on a small guide.
+PARALLEL_MIN_QUESTIONS = 60
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a laid-out part's pages and anchors fell, before its deferred numbers are filled in."""
+
+    pages: int
+    body_start: int  # index of the first body page
+    folio_prefix: str
+    anchors: dict[str, Anchor]
+
+
 def render_parts(
-    guide: Guide, theme: Theme, *, stamp: str = "", watermark: str = "", key: PartPdf | None = None
+    guide: Guide,
+    theme: Theme,
+    *,
+    stamp: str = "",
+    watermark: str = "",
+    key: PartPdf | None = None,
+    progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> Parts:
     """Lay out the study guide and the answer key of a guide.
 
     `stamp` and `watermark` go on every page of the study guide (a copy made for one reader).
     Given `key`, the answer key already laid out for this guide and theme, only the study guide
-    is laid out, and its page references point into that key.
+    is laid out, and its page references point into that key. The two parts are laid out in two
+    processes when the guide is large enough (`parallel` forces the choice); the bytes are the same.
     """
     kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark))
-    locations = {q.id: q.location for q in guide.questions}
-    docs: dict[str, PartDocument] = {}
-    for part in ("study", "key") if key is None else ("study",):
+    numbers = {q.id: q.number for q in guide.questions}
+
+    def lay_out(part: compose.Part, report: Progress | None) -> PartDocument:
         story = compose.compose(guide, part, labels=theme.labels, note_lines=theme.note_lines)
         info = _info(guide, theme, part)
         if part == "study":
             info.stamp, info.watermark = stamp, watermark
         doc = PartDocument(kit, info)
-        _build(doc, story, kit, locations, guide)
-        docs[part] = doc
-    study = docs["study"]
-    key_folio = docs["key"].body_folio if key is None else partial(_folio, key)
-    key_anchors = docs["key"].anchors if key is None else key.anchors
-    labels = theme.labels
-    values: dict[str, dict[str, str]] = {part: {} for part in docs}
-    for part, doc in docs.items():
-        for anchor, (page, _, _) in doc.anchors.items():
-            values[part][f"toc-{anchor}"] = doc.body_folio(page)
+        if report is not None:
+            what = info.part_label.lower()
+            total = len(guide.questions)
+            doc.on_page = lambda page, qid: report(
+                f"laying out the {what}: question {numbers.get(qid, 0)} of {total}, page {page}"
+            )
+        _build(doc, story, kit, guide)
+        return doc
+
+    if key is not None:
+        doc = lay_out("study", progress)
+        values = _values(guide, theme.labels, _layout(doc), key)
+        return Parts(study=_part_pdf("study", doc, values["study"]), key=key)
+    if parallel is None:
+        parallel = len(guide.questions) >= PARALLEL_MIN_QUESTIONS
+    if parallel and _can_fork():
+        return _render_in_two_processes(guide, theme, lay_out, progress)
+    study, answers = lay_out("study", progress), lay_out("key", progress)
+    values = _values(guide, theme.labels, _layout(study), _layout(answers))
+    return Parts(
+        study=_part_pdf("study", study, values["study"]), key=_part_pdf("key", answers, values["key"])
+    )
+
+
+def _layout(doc: PartDocument) -> Layout:
+    return Layout(doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors)
+
+
+def _part_pdf(part: str, doc: PartDocument, values: dict[str, str]) -> PartPdf:
+    data = doc.finish(values)
+    return PartPdf(part, data, doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors)
+
+
+def _values(
+    guide: Guide, labels: dict[str, str], study: Layout, key: Layout | PartPdf
+) -> dict[str, dict[str, str]]:
+    """The text of every deferred number of each part: contents pages, and pages across parts."""
+    values: dict[str, dict[str, str]] = {"study": {}, "key": {}}
+    for part, layout in (("study", study), ("key", key)):
+        for anchor, (page, _, _) in layout.anchors.items():
+            values[part][f"toc-{anchor}"] = _folio(layout, page)
     for q in guide.questions:
         q_anchor, a_anchor = compose.question_anchor(q.id), compose.answer_anchor(q.id)
-        values["study"][f"ref-{a_anchor}"] = labels["answer_ref"].format(
-            page=key_folio(key_anchors[a_anchor][0])
-        )
-        if "key" in values:
-            values["key"][f"ref-{q_anchor}"] = labels["question_ref"].format(
-                page=study.body_folio(study.anchors[q_anchor][0])
-            )
-    result = {}
-    for part, doc in docs.items():
-        data = doc.finish(values[part])
-        result[part] = PartPdf(
-            part, data, doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors
-        )
-    return Parts(study=result["study"], key=result["key"] if key is None else key)
+        answer_page = _folio(key, key.anchors[a_anchor][0])
+        question_page = _folio(study, study.anchors[q_anchor][0])
+        values["study"][f"ref-{a_anchor}"] = labels["answer_ref"].format(page=answer_page)
+        values["key"][f"ref-{q_anchor}"] = labels["question_ref"].format(page=question_page)
+    return values
 
 
-def _folio(part: PartPdf, page_index: int) -> str:
-    """The printed folio of a page of a part laid out earlier, as PartDocument.body_folio gives it."""
+def _can_fork() -> bool:
+    # fork() copies only the calling thread: with other threads alive it can deadlock (and Python
+    # warns), so a program that has threads lays the parts out one after the other.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _render_in_two_processes(
+    guide: Guide,
+    theme: Theme,
+    lay_out: Callable[[compose.Part, Progress | None], PartDocument],
+    progress: Progress | None,
+) -> Parts:
+    """Lay out the study guide in a forked child while this process lays out the answer key.
+
+    Each side first lays out its part, then they swap where their pages and anchors fell, then
+    each fills in its deferred numbers and saves: the same two steps as one after the other.
+    """
+    ours, theirs = multiprocessing.get_context("fork").Pipe()
+
+    def child() -> None:
+        try:
+            doc = lay_out("study", None)
+            theirs.send(("layout", _layout(doc)))
+            theirs.send(("pdf", doc.finish(theirs.recv())))
+        except GuideError as exc:
+            theirs.send(("error", exc.problems))
+        except BaseException as exc:  # reported by the parent, which names the question
+            theirs.send(("crash", f"{type(exc).__name__}: {exc}"))
+
+    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+    process.start()
+    theirs.close()
+    try:
+        answers = lay_out("key", progress)
+        study = _receive(ours, "layout", guide)
+        values = _values(guide, theme.labels, study, _layout(answers))
+        ours.send(values["study"])
+        key = _part_pdf("key", answers, values["key"])
+        data = _receive(ours, "pdf", guide)
+    finally:
+        ours.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
+    part = PartPdf("study", data, study.pages, study.body_start, study.folio_prefix, study.anchors)
+    return Parts(study=part, key=key)
+
+
+def _receive(connection: Any, kind: str, guide: Guide) -> Any:
+    try:
+        tag, value = connection.recv()
+    except EOFError:
+        tag, value = "crash", "the process laying out the study guide stopped"
+    if tag == "error":
+        raise GuideError(value)
+    if tag != kind:
+        raise GuideError(
+            [Problem(guide.location, f"cannot lay out the study guide: an internal error in guide ({value})")]
+        )
+    return value
+
+
+def _folio(part: Layout | PartPdf, page_index: int) -> str:
+    """The printed folio of a page of a laid-out part, as PartDocument.body_folio gives it."""
     if page_index < part.body_start:
         return part.folio_prefix + _roman(page_index + 1)
     return f"{part.folio_prefix}{page_index - part.body_start + 1}"
@@ -120,10 +232,9 @@ def _info(guide: Guide, theme: Theme, part: str) -> PartInfo:
     )
 
 
-def _build(
-    doc: PartDocument, story: compose.Story, kit: Kit, locations: dict[str, Location], guide: Guide
-) -> None:
+def _build(doc: PartDocument, story: compose.Story, kit: Kit, guide: Guide) -> None:
     # A failure inside ReportLab still names the question being laid out, and its line.
+    locations = {q.id: q.location for q in guide.questions}
     try:
         doc.build(_flowables(story, kit, doc))
     except LayoutError as exc:

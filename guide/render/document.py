@@ -8,6 +8,7 @@ named PDF forms, referenced while laying out and defined in `finish`, just befor
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +81,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.question: tuple[str, str] | None = None  # (label, topic) while a question is being set
         self.page_started_in: tuple[str, str] | None = None
         self.current_id = ""  # the question being laid out, for error messages
+        self.on_page: Callable[[int, str], None] | None = None  # told (page, question id) per page
         self._doSave = 0  # finish() saves, once the deferred numbers are known
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height, id="main",
@@ -98,6 +100,10 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         if qid is not None:
             self.current_id = qid
         super().handle_flowable(flowables)
+
+    def afterPage(self) -> None:  # ReportLab calls it when a page is done
+        if self.on_page is not None:
+            self.on_page(self.page, self.current_id)
 
     # --- called by flowables while drawing -------------------------------------------------------
 
