@@ -205,7 +205,8 @@ class HandoutsResult:
         from guide.handouts import DISTRIBUTION
 
         lines = [f"{self.folder / h.name}  ({h.pages} pages, copy {h.code})" for h in self.handouts]
-        lines.append(f"{self.folder / DISTRIBUTION}  ({len(self.handouts)} copies listed)")
+        count = len(self.handouts)
+        lines.append(f"{self.folder / DISTRIBUTION}  ({count} {'copy' if count == 1 else 'copies'} listed)")
         return lines
 
 

@@ -13,14 +13,16 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pypdf.generic import DictionaryObject, NameObject
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from guide import __version__, text
 from guide.assemble import _pdf_date
 from guide.errors import GuideError, Problem
-from guide.fonts import guide_chars
+from guide.fonts import guide_chars, split_runs
 from guide.model import Guide, Question
 from guide.render import markup
 from guide.render.styles import Kit, make_kit
@@ -110,6 +112,11 @@ def cards_pdf(
     if date:
         info["/CreationDate"] = info["/ModDate"] = date
     writer.add_metadata(info)
+    # The backs are mirrored for flipping on the long edge: a printer dialog that reads this
+    # offers the right duplex setting by itself.
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/Duplex"): NameObject("/DuplexFlipLongEdge")}
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages), (layout.columns, layout.rows)
@@ -177,7 +184,7 @@ def _too_long(q: Question, side: str, field_name: str, need: float, room: float,
     what = {"question": "question", "key_points": "key points", "answer": "first paragraph of the answer"}
     return Problem(
         q.where(field_name),
-        f"question '{q.id}' does not fit on its flash card ({side}): its {what[field_name]} need"
+        f"question '{q.id}' does not fit on its flash card ({side}): its {what[field_name]} would take"
         f" {need / mm:.0f} mm of the {room / mm:.0f} mm a card has ({grid.columns} × {grid.rows} cards a"
         " sheet); shorten it, or use a style with smaller text",
     )
@@ -225,10 +232,38 @@ def _cut_marks(canv: Canvas, grid: Grid, kit: Kit) -> None:
 
 
 def _sheet_label(canv: Canvas, kit: Kit, grid: Grid, number: int, sheets: int, side: str) -> None:
-    """Which sheet and side a page is, in the bottom margin between the first two cut marks."""
-    where = "fronts" if side == "front" else "backs · duplex, flip on long edge"
-    line = f"Flash cards · sheet {number} of {sheets} · {where}"
-    para = Paragraph(markup.text_markup(line, kit.fonts_for("header")), kit.styles["header"])
+    """Which sheet and side a page is: one line in the bottom margin, between the first two cut marks.
+
+    The longest wording that fits between the marks at the style's size: never wrapped up into
+    the cards, never shrunk, never across a cut mark.
+    """
+    spec = kit.theme.styles["header"]
+    backs = side != "front"
+    wordings = (
+        f"Flash cards · sheet {number} of {sheets} · "
+        + ("backs · duplex, flip on long edge" if backs else "fronts"),
+        f"Sheet {number} of {sheets} · " + ("backs · flip on long edge" if backs else "fronts"),
+        f"Sheet {number}/{sheets} · " + ("backs" if backs else "fronts"),
+        f"{number}/{sheets} " + ("B" if backs else "F"),
+    )
     indent = MARK_GAP + 4 * mm
-    para.wrap(grid.width - 2 * indent, SHEET_MARGIN)
-    para.drawOn(canv, SHEET_MARGIN + indent, 4 * mm)
+    room = grid.width - 2 * indent
+
+    def runs(value: str) -> list[tuple[str, str]]:
+        return [
+            (family.face(spec.bold, spec.italic), run)
+            for family, run in split_runs(value, kit.fonts_for("header"))
+        ]
+
+    def width(value: str) -> float:
+        return float(sum(stringWidth(run, face, spec.size) for face, run in runs(value)))
+
+    line = next((w for w in wordings if width(w) <= room), wordings[-1])
+    x = SHEET_MARGIN + indent
+    canv.saveState()
+    canv.setFillColor(kit.colour("muted"))
+    for face, run in runs(line):
+        canv.setFont(face, spec.size)
+        canv.drawString(x, 4 * mm, run)
+        x += stringWidth(run, face, spec.size)
+    canv.restoreState()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -160,28 +160,39 @@ def check_coverage(guide: Guide, theme: Theme) -> None:
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
     for qid, name, where, text in texts:
-        for char in sorted(bad.intersection(text)):
-            if (qid, char) in reported:
-                continue
-            reported.add((qid, char))
-            problems.append(Problem(where, _glyph_message(qid, name, char, theme)))
+        # One message a field: a Korean sentence in a Latin-only style is one problem, not forty.
+        chars = [c for c in sorted(bad.intersection(text)) if (qid, c) not in reported]
+        reported.update((qid, c) for c in chars)
+        rtl = [c for c in chars if is_rtl(c)]
+        missing = [c for c in chars if not is_rtl(c)]
+        owner = f"question '{qid}', {name}" if qid else name
+        if rtl:
+            problems.append(
+                Problem(
+                    where,
+                    f"{owner}: {_characters(rtl)} {'is' if len(rtl) == 1 else 'are'} right-to-left text,"
+                    " which guide cannot lay out yet; remove it or transliterate it",
+                )
+            )
+        if missing:
+            fonts = ", ".join(theme.families) or "none"
+            problems.append(
+                Problem(
+                    where,
+                    f"{owner}: no font has {_characters(missing)}; add a font that has"
+                    f" {'it' if len(missing) == 1 else 'them'} under 'fonts:' in the style and list it in"
+                    f" 'fallback:' (style '{theme.name}' has: {fonts})",
+                )
+            )
     raise GuideError(problems)
 
 
-def _glyph_message(qid: str, field_name: str, char: str, theme: Theme) -> str:
-    owner = f"question '{qid}', {field_name}" if qid else field_name
-    code = f"U+{ord(char):04X}"
-    uname = unicodedata.name(char, "unnamed character").lower()
-    if is_rtl(char):
-        return (
-            f"{owner}: '{char}' ({code}, {uname}) is right-to-left text, which guide cannot lay out yet;"
-            " remove it or transliterate it"
-        )
-    fonts = ", ".join(theme.families) or "none"
-    return (
-        f"{owner}: no font has '{char}' ({code}, {uname}); add a font that has it under 'fonts:' in the"
-        f" style and list it in 'fallback:' (style '{theme.name}' has: {fonts})"
-    )
+def _characters(chars: Sequence[str], shown: int = 4) -> str:
+    """Characters named for a message: '한' (U+D55C, hangul syllable han), … and 3 more."""
+    names = [f"'{c}' (U+{ord(c):04X}, {unicodedata.name(c, 'unnamed character').lower()})" for c in chars]
+    if len(names) > shown:
+        return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def split_runs(text: str, fonts: Iterable[RegisteredFamily]) -> list[tuple[RegisteredFamily, str]]:

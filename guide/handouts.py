@@ -28,6 +28,7 @@ from guide.validate import display_path
 
 COLUMNS = ("name", "id", "email")
 DISTRIBUTION = "distribution.csv"
+FORMULA_STARTS = ("=", "+", "@")
 DISTRIBUTION_COLUMNS = ("name", "id", "email", "copy_code", "file", "pages", "sha256")
 CODE_LENGTH = 8  # base32: 40 bits, short enough to read out on the phone
 
@@ -99,7 +100,8 @@ def read_candidates(path: Path) -> list[Candidate]:
 
 
 def _rows(content: str, shown: str, problems: Problems) -> list[Candidate]:
-    reader = csv.reader(io.StringIO(content, newline=""))
+    # strict: a quote left open or text after a closing quote is an error, not a guess.
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:
@@ -184,6 +186,12 @@ def _candidate(
         if bad is not None:
             problems.error(where, f"the {column} holds an invisible character U+{ord(bad):04X}")
             return None
+        if value[:1] in FORMULA_STARTS:
+            # distribution.csv repeats it, and a spreadsheet would run it as a formula.
+            problems.error(
+                where, f"the {column} starts with '{value[0]}', which spreadsheets read as a formula"
+            )
+            return None
     return Candidate(unicodedata.normalize("NFC", name), values.get("id", ""), values.get("email", ""), where)
 
 
@@ -218,13 +226,29 @@ def check_names(candidates: Iterable[Candidate], theme: Theme) -> None:
 # --- the copies --------------------------------------------------------------------------------
 
 
-def copy_code(guide: Guide, candidate: Candidate) -> str:
-    """A short code for one candidate's copy of one edition: the same every time it is built."""
+def copy_code(guide: Guide, candidate: Candidate, namesake: int = 1) -> str:
+    """A short code for one candidate's copy of one edition: the same every time it is built.
+
+    `namesake` counts candidates of the same name (with no id or email to tell them apart): the
+    second Sam Lee of the file gets another code than the first, and rows added or moved
+    elsewhere in the file change no one's code.
+    """
     who = [guide.id, guide.edition, candidate.name, candidate.id, candidate.email]
-    if not (candidate.id or candidate.email):
-        who.append(f"line {candidate.line}")  # two people may share a name: their rows differ
+    if namesake > 1:
+        who.append(f"namesake {namesake}")
     digest = hashlib.sha256("\0".join(who).encode()).digest()
     return base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
+
+
+def copy_codes(guide: Guide, candidates: Sequence[Candidate]) -> list[str]:
+    """The copy code of every candidate of a file, in order."""
+    seen: dict[tuple[str, str, str], int] = {}
+    codes = []
+    for c in candidates:
+        key = (c.name.casefold(), c.id, c.email.casefold())
+        seen[key] = seen.get(key, 0) + 1
+        codes.append(copy_code(guide, c, seen[key]))
+    return codes
 
 
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -249,7 +273,8 @@ def slug(name: str) -> str:
 
 def stamp(candidate: Candidate, code: str) -> str:
     """The footer line of a copy: its code first, so that a long name cut short never hides it."""
-    who = f"{candidate.name} ({candidate.id})" if candidate.id else candidate.name
+    # The id before the name: a name too long for the line is cut short at its end.
+    who = f"{candidate.id} · {candidate.name}" if candidate.id else candidate.name
     return f"Copy {code} · prepared for {who}"
 
 
@@ -259,7 +284,7 @@ def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate]) -
 
     from guide import assemble, render
 
-    codes = [copy_code(guide, c) for c in candidates]
+    codes = copy_codes(guide, candidates)
     if len(set(codes)) != len(codes):  # 40 bits: not expected to happen in anyone's lifetime
         raise GuideError([Problem(Location("guide"), "two copies got the same code; this is a bug in guide")])
     # The answer key is laid out once: each copy only needs its page numbers.
@@ -313,33 +338,7 @@ def distribution_csv(handouts: Sequence[Handout]) -> bytes:
 
 def publish_handouts(guide: Guide, handouts: Sequence[Handout], out_root: Path) -> Path:
     """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
-    import shutil
-
     from guide import publish
 
-    name = folder_name(guide)
-    target = out_root / name
-    try:
-        out_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(publish._mkdtemp(out_root, f".{name}{publish._TEMPORARY}"))
-        staging.chmod(0o755)
-        try:
-            for h in handouts:
-                publish._write(staging / h.name, h.data)
-            listing = distribution_csv(handouts)
-            publish._write(staging / DISTRIBUTION, listing)
-            final = out_root / f".{name}-{hashlib.sha256(listing).hexdigest()[:12]}"
-            with publish._lock(out_root / f".{name}.lock"):
-                if final.exists():
-                    shutil.rmtree(staging)  # the same copies are already there, byte for byte
-                else:
-                    staging.rename(final)
-                publish._switch(target, final.name)
-                publish._clean(out_root, name, keep=final.name)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise GuideError([Problem(Location(str(target)), f"cannot write the output: {reason}")]) from exc
-    return target
+    files = [(h.name, h.data) for h in handouts] + [(DISTRIBUTION, distribution_csv(handouts))]
+    return publish.publish_folder(out_root, folder_name(guide), files)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
+import unicodedata
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -41,6 +43,7 @@ def read_password(file: Path | None, environ: Mapping[str, str] | None = None) -
         password = password.removesuffix("\n").removesuffix("\r")
         if not password:
             raise GuideError([Problem(Location(str(file)), "the password file is empty")])
+        _check_typable(password, Location(str(file)), "the password file")
         return password
     password = (os.environ if environ is None else environ).get(PASSWORD_VARIABLE, "")
     if not password:
@@ -52,7 +55,23 @@ def read_password(file: Path | None, environ: Mapping[str, str] | None = None) -
                 )
             ]
         )
+    _check_typable(password, Location(PASSWORD_VARIABLE), PASSWORD_VARIABLE)
     return password
+
+
+def _check_typable(password: str, where: Location, source: str) -> None:
+    """A password nobody could type into a PDF reader (a second line, a tab) is refused, unshown."""
+    bad = next((c for c in password if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
+    if bad is not None:
+        raise GuideError(
+            [
+                Problem(
+                    where,
+                    f"{source} holds a character no one can type as a password (U+{ord(bad):04X});"
+                    " give the password alone, on one line",
+                )
+            ]
+        )
 
 
 def owner_password(password: str) -> str:
@@ -63,7 +82,14 @@ def owner_password(password: str) -> str:
 def encrypt(data: bytes, password: str) -> bytes:
     """The same PDF, encrypted with AES-256: it opens with `password` and not without."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=password, owner_password=owner_password(password), algorithm=ALGORITHM)
+    # pypdf logs its password normalisation (SASLprep) warnings itself; only the CLI speaks.
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)
+    try:
+        writer.encrypt(user_password=password, owner_password=owner_password(password), algorithm=ALGORITHM)
+    finally:
+        pypdf_log.setLevel(level)
     out = io.BytesIO()
     writer.write(out)
     encrypted = out.getvalue()

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from guide import __version__
@@ -73,31 +73,38 @@ def manifest(guide: Guide, edition: Edition, *, encrypted: Collection[str] = ())
 
 def publish(guide: Guide, edition: Edition, out_root: Path, *, encrypted: Collection[str] = ()) -> Path:
     """Write the edition's files and manifest to out_root/<guide id>/ and return that path."""
-    target = out_root / guide.id
+    body = json.dumps(manifest(guide, edition, encrypted=encrypted), indent=2, ensure_ascii=False) + "\n"
+    files = [(f.name, f.data) for f in edition.files]
+    return publish_folder(out_root, guide.id, [*files, ("manifest.json", body.encode())])
+
+
+def publish_folder(out_root: Path, name: str, files: Sequence[tuple[str, bytes]]) -> Path:
+    """Put files in out_root/<name>/ all at once: a new hidden folder, then one switch of a link.
+
+    Raises GuideError (nothing changed in out_root/<name>) when the disk refuses.
+    """
+    target = out_root / name
     try:
         out_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(_mkdtemp(out_root, f".{guide.id}{_TEMPORARY}"))
+        staging = Path(_mkdtemp(out_root, f".{name}{_TEMPORARY}"))
         staging.chmod(0o755)  # mkdtemp makes it private; an edition is for sharing
         try:
-            for f in edition.files:
-                _write(staging / f.name, f.data)
-            body = (
-                json.dumps(manifest(guide, edition, encrypted=encrypted), indent=2, ensure_ascii=False) + "\n"
-            )
-            _write(staging / "manifest.json", body.encode())
-            digest = hashlib.sha256(body.encode()).hexdigest()[:12]
-            final = out_root / f".{guide.id}-{digest}"
-            with _lock(out_root / f".{guide.id}.lock"):
+            digest = hashlib.sha256()
+            for file_name, data in files:
+                _write(staging / file_name, data)
+                digest.update(f"{file_name}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+            final = out_root / f".{name}-{digest.hexdigest()[:12]}"
+            with _lock(out_root / f".{name}.lock"):
                 if final.exists() and _same_files(final, staging):
                     shutil.rmtree(staging)  # the same edition is already there, byte for byte
                 else:
                     if final.exists():
                         # Remains of an edition whose removal was interrupted (or tampered with):
-                        # never point out/<guide> at them.
+                        # never point out/<name> at them.
                         _discard(final)
                     staging.rename(final)
                 _switch(target, final.name)
-                _clean(out_root, guide.id, keep=final.name)
+                _clean(out_root, name, keep=final.name)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)

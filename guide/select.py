@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,9 +33,14 @@ class Selection:
     shuffle: bool = False
 
 
-def practice_id(guide_id: str, seed: int) -> str:
-    """The id of a practice set: it names its folder and files, apart from the full edition's."""
-    return f"{guide_id}-practice-{seed}"
+def practice_id(guide_id: str, seed: int, question_ids: Sequence[str]) -> str:
+    """The id of a practice set: it names its folder and files, apart from the full edition's.
+
+    It ends with a digest of the questions drawn, in order: two different sets made with the
+    same seed never overwrite each other, and the same set made twice lands in the same folder.
+    """
+    digest = hashlib.sha256("\n".join(question_ids).encode()).hexdigest()[:6]
+    return f"{guide_id}-practice-{seed}-{digest}"
 
 
 def select(guide: Guide, selection: Selection) -> Guide:
@@ -71,7 +77,8 @@ def select(guide: Guide, selection: Selection) -> Guide:
     )
     return dataclasses.replace(
         guide,
-        id=practice_id(guide.id, selection.seed),
+        id=practice_id(guide.id, selection.seed, [q.id for q in chosen]),
+        subtitle="",  # the full guide's ("Fifteen questions on …") would contradict the selection
         topics=_sections(guide, chosen, selection.shuffle),
         selection=f"Practice set: {count} of {len(guide.questions)} questions ({how})",
     )

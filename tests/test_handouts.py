@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from guide import cli, text
 from guide.errors import GuideError, Location
-from guide.handouts import Candidate, copy_code, make_handouts, read_candidates, slug
+from guide.handouts import Candidate, copy_code, copy_codes, make_handouts, read_candidates, slug
 from guide.model import Guide
 from guide.styles import load_theme
 from guide.validate import load_guide
@@ -103,7 +103,7 @@ def test_distribution_lists_every_copy_with_its_digest(run: Run) -> None:
 def test_every_page_carries_the_name_and_the_code(run: Run) -> None:
     """Read back by PDFium for every copy, and by pypdf (slower) for a Latin and a Chinese name."""
     for row in run.rows:
-        who = f"{row['name']} ({row['id']})" if row["id"] else row["name"]
+        who = f"{row['id']} · {row['name']}" if row["id"] else row["name"]
         stamp = f"Copy {row['copy_code']} · prepared for {who}"
         for index, page_text in enumerate(run.pages[row["file"]]):
             assert stamp in page_text, (row["name"], index)
@@ -156,8 +156,12 @@ def test_copies_are_reproducible(run: Run) -> None:
 def test_copy_codes(run: Run) -> None:
     guide = run.guide
     a = Candidate("Sam Lee", "", "", Location("c.csv", 2, 1))
-    assert copy_code(guide, a) == copy_code(guide, Candidate("Sam Lee", "", "", Location("d.csv", 2, 1)))
-    assert copy_code(guide, a) != copy_code(guide, Candidate("Sam Lee", "", "", Location("c.csv", 3, 1)))
+    assert copy_code(guide, a) == copy_code(guide, Candidate("Sam Lee", "", "", Location("d.csv", 9, 1)))
+    assert copy_code(guide, a) != copy_code(guide, a, namesake=2)
+    # A row added above changes no one's code; a second Sam Lee gets a code of its own.
+    ann, new = (Candidate(name, "", "", Location("c.csv", 2, 1)) for name in ("Ann Roe", "Ned New"))
+    assert copy_codes(guide, [new, ann, a]) == [copy_code(guide, new), *copy_codes(guide, [ann, a])]
+    assert copy_codes(guide, [a, ann, a])[::2] == [copy_code(guide, a), copy_code(guide, a, 2)]
     assert copy_code(guide, Candidate("Sam Lee", "1", "", a.location)) != copy_code(
         guide, Candidate("Sam Lee", "2", "", a.location)
     )
@@ -201,6 +205,10 @@ def test_reading_candidates(tmp_path: Path) -> None:
         (b"", "the file is empty"),
         (b"name,id\nAnn,1\nBo,2\nann,1\n", "people.csv:4:1: error: the same candidate as on line 2"),
         (b'name\n"Ann\nBo"\n', "people.csv:2:1: error: the name holds an invisible character U+000A"),
+        (b'name\nAnn\n"Bob\n', "people.csv:3:1: error: not a well-formed CSV file: unexpected end of data"),
+        (b'name,id\n"Bob"x,1\n', "people.csv:2:1: error: not a well-formed CSV file: ',' expected after"),
+        (b"name\n=HYPERLINK(1)\n", "people.csv:2:1: error: the name starts with '=', which spreadsheets"),
+        (b"name,id\nAnn,@1\n", "people.csv:2:1: error: the id starts with '@'"),
     ],
 )
 def test_bad_candidate_files_name_the_line(tmp_path: Path, content: bytes, expected: str) -> None:

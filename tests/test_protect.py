@@ -53,8 +53,8 @@ def test_encrypted_file_opens_with_the_password_only() -> None:
 
 def test_password_from_file_drops_one_trailing_newline(tmp_path: Path) -> None:
     file = tmp_path / "pw"
-    file.write_bytes(b"secret\n\n")
-    assert read_password(file, {}) == "secret\n"
+    file.write_bytes(b"secret\n")
+    assert read_password(file, {}) == "secret"
     file.write_bytes(b"secret\r\n")
     assert read_password(file, {}) == "secret"
     file.write_bytes("späced ".encode())
@@ -136,3 +136,20 @@ def test_options_never_show_the_password() -> None:
 def test_password_file_needs_protect_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["build", str(SQL), "--out", str(tmp_path), "--password-file", "pw"]) == 2
     assert "--protect-key" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("content", "code"), [(b"secret\n\n", "U+000A"), (b"se\tcret", "U+0009")])
+def test_a_password_no_one_can_type_is_refused_unshown(tmp_path: Path, content: bytes, code: str) -> None:
+    """A second line or a tab in the password would lock the files for good: refused, and not echoed."""
+    file = tmp_path / "pw"
+    file.write_bytes(content)
+    with pytest.raises(GuideError) as caught:
+        read_password(file, {})
+    assert str(caught.value) == (
+        f"{file}: error: the password file holds a character no one can type as a password ({code});"
+        " give the password alone, on one line"
+    )
+    with pytest.raises(GuideError) as caught:
+        read_password(None, {PASSWORD_VARIABLE: content.decode()})
+    assert str(caught.value).startswith("GUIDE_KEY_PASSWORD: error: GUIDE_KEY_PASSWORD holds a character")
+    assert code in str(caught.value) and "cret" not in str(caught.value)

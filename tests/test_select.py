@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,12 @@ def test_filters_combine(guide: Guide) -> None:
 
 def test_the_practice_set_is_named_and_described(guide: Guide) -> None:
     practice = select(guide, Selection(topics=("Deep learning",), count=2, seed=7))
-    assert practice.id == "ai-engineer-practice-7"
+    assert re.fullmatch(r"ai-engineer-practice-7-[0-9a-f]{6}", practice.id)
+    assert practice.subtitle == ""  # the full guide's ("Fifteen questions …") would be wrong
+    # The same seed with other filters is another set, in another folder; the same set, the same.
+    other = select(guide, Selection(topics=("Responsible AI",), seed=7))
+    assert other.id != practice.id and other.id.startswith("ai-engineer-practice-7-")
+    assert select(guide, Selection(topics=("deep-learning",), count=2, seed=7)).id == practice.id
     assert practice.edition == guide.edition
     assert practice.selection == "Practice set: 2 of 15 questions (topics: Deep learning; seed 7)"
     shuffled = select(guide, Selection(count=3, seed=9, shuffle=True))
@@ -95,16 +101,18 @@ def test_build_practice_set_beside_the_full_edition(
     args = ["build", str(AI), "--out", str(out), "--topics", "Deep learning", "--count", "3", "--seed", "5"]
     assert cli.main([*args, "--shuffle", "-q"]) == 0
     assert not (out / "ai-engineer").exists()
-    folder = out / "ai-engineer-practice-5"
+    (folder,) = out.glob("ai-engineer-practice-5-*")
+    practice = folder.name
+    assert re.fullmatch(r"ai-engineer-practice-5-[0-9a-f]{6}", practice)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["guide"] == "ai-engineer-practice-5" and manifest["questions"] == 3
+    assert manifest["guide"] == practice and manifest["questions"] == 3
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [
             "manifest.json",
-            *(f"ai-engineer-practice-5-2026.1-{r}.pdf" for r in ("study-guide", "answer-key", "complete")),
+            *(f"{practice}-2026.1-{r}.pdf" for r in ("study-guide", "answer-key", "complete")),
         ]
     )
-    study = PdfReader(folder / "ai-engineer-practice-5-2026.1-study-guide.pdf")
+    study = PdfReader(folder / f"{practice}-2026.1-study-guide.pdf")
     cover = " ".join(study.pages[0].extract_text().split())
     assert "Practice set: 3 of 15 questions (topics: Deep learning; seed 5; shuffled)" in cover
     key_text = " ".join(

@@ -145,8 +145,9 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         if self.info.stamp:
             canv.saveState()
             below_folio = self.bottomMargin - 24 - max(12.0, self.kit.theme.styles["header"].leading)
-            self._text(canv, "header", self._left(page) + self.width / 2, below_folio,
-                       _fit(self.info.stamp, 110), "center")  # fmt: skip
+            # Cut to the text block's width: the stamp starts with the copy code, which stays.
+            stamp = self._fit_width("header", self.info.stamp, self.width)
+            self._text(canv, "header", self._left(page) + self.width / 2, below_folio, stamp, "center")
             canv.restoreState()
 
     def _watermark(self, canv: Canvas) -> None:
@@ -232,18 +233,24 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         top = self.bottomMargin + self.height + 14
         left = self._left(page)
         right = left + self.width
-        running = self.topic
+        wordings = [self.topic]
         if self.page_started_in is not None:
             label, topic = self.page_started_in
-            running = f"{label} ({kit.theme.labels['continued']}) · {topic}"
-        # Title and topic share the line: a long title leaves the topic at least 40 % of it, and
-        # each is cut short (…) rather than printed over the other, at any size.
+            continued = f"{label} ({kit.theme.labels['continued']})"
+            wordings = [f"{continued} · {topic}", continued]
+        # Title and topic share the line. The right-hand part tells the reader where they are, so
+        # it is kept whole if it can be (dropping the topic from a continued question before
+        # cutting anything), within 60 % of the line; the title takes the rest, cut short (…).
         gap = 12.0
         edition = f" · {self.info.edition}"
-        title_room = self.width - min(self._width("header", running), 0.4 * self.width) - gap
-        title = self._fit_width("header", self.info.title, title_room - self._width("header", edition))
-        used = self._text(canv, "header", left, top, title + edition)
-        running = self._fit_width("header", running, self.width - used - gap)
+        title_width = self._width("header", self.info.title + edition)
+        running = next(
+            (w for w in wordings if title_width + gap + self._width("header", w) <= self.width),
+            next((w for w in wordings if self._width("header", w) <= 0.6 * self.width), ""),
+        ) or self._fit_width("header", wordings[-1], 0.6 * self.width)
+        room = self.width - (self._width("header", running) + gap if running else 0)
+        title = self._fit_width("header", self.info.title, room - self._width("header", edition))
+        self._text(canv, "header", left, top, title + edition if title else self.info.edition)
         if running:
             self._text(canv, "header", right, top, running, "right")
         canv.setStrokeColor(kit.colour("rule"))
