@@ -24,15 +24,28 @@ def test_the_shipped_styles_include_print_and_large_print() -> None:
     assert {"base", "print", "large-print"} <= set(SHIPPED)
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("style", SHIPPED)
 @pytest.mark.parametrize("folder", find_guides(ROOT / "data"), ids=lambda p: p.name)
-def test_each_style_builds_every_guide(style: str, folder: Path, tmp_path: Path) -> None:
-    result = build_guide(folder, tmp_path, Options(style=style))
+def test_each_style_builds_every_guide(style: str, paper: str, folder: Path, tmp_path: Path) -> None:
+    """On either paper; and no page holds only its running head and folio (a page left empty
+    by space or a rule pushed over from the page before)."""
+    result = build_guide(folder, tmp_path, Options(style=style, paper=paper))
     assert set(result.files) == {"study_guide", "answer_key", "complete"}
     study = PdfReader(result.folder / result.files["study_guide"][0])
-    width, height = load_theme(style).paper
+    width, height = PAPERS[paper.upper()]
     assert float(study.pages[0].mediabox.width) == pytest.approx(width)
     assert float(study.pages[0].mediabox.height) == pytest.approx(height)
+    doc = pdfium.PdfDocument(result.folder / result.files["complete"][0])
+    try:
+        for index in range(len(doc)):
+            textpage = doc[index].get_textpage()
+            lines = [line for line in textpage.get_text_range().splitlines() if line.strip()]
+            textpage.close()
+            # A blank page put in so that a part starts on a right-hand page has no text at all.
+            assert not 0 < len(lines) <= 3, f"page {index + 1} holds only {lines}"
+    finally:
+        doc.close()
 
 
 def _is_gray(colour: str) -> bool:

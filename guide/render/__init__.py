@@ -30,7 +30,7 @@ from guide.fonts import guide_chars
 from guide.model import Guide
 from guide.render import markup
 from guide.render.document import Anchor, PartDocument, PartInfo, _roman
-from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak
+from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak, Separator
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
 
@@ -393,8 +393,7 @@ def _study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Flowable])
             kit.derive("label", "notes", spaceBefore=4),
         )
         keep += [notes_label, NoteLines(item.note_lines, kit.theme.note_spacing, kit.colour("note_line"))]
-    out: list[Flowable] = [KeepTogether(keep), Mark("end"), Spacer(1, 20)]
-    return out
+    return [KeepTogether(keep), Mark("end"), Separator(20)]
 
 
 def _key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Flowable]) -> list[Flowable]:
@@ -429,5 +428,5 @@ def _key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Flowable]) -> list
                              kit.derive("label", "keep-space", keepWithNext=1, spaceBefore=6)))  # fmt: skip
         for follow in item.follow_ups:
             out.append(markup.paragraph(follow, kit, bullet_style, bulletText="→"))
-    out += [Mark("end"), Spacer(1, 8), markup.block(text.Rule(), kit, "body", 0)[0], Spacer(1, 6)]
+    out += [Mark("end"), Separator(8, 14, rule=kit.colour("rule"))]
     return out

@@ -200,3 +200,35 @@ class ContentsLine(Flowable):  # type: ignore[misc]
         canv.linkRect(
             "", self.anchor, (self.indent, space - 2, self.width, self.height), relative=1, thickness=0
         )
+
+
+class Separator(Flowable):  # type: ignore[misc]
+    """Space between two questions, with an optional rule in its middle, that never makes a page.
+
+    At the top of a page, or where it does not fit at the foot of one, it takes no room and draws
+    nothing: a trailing space or rule pushed onto a page of its own made an empty page.
+    """
+
+    def __init__(self, above: float, below: float = 0.0, rule: Color | None = None) -> None:
+        super().__init__()
+        self.above = above
+        self.below = below
+        self.rule = rule
+        self.shown = False
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        full = self.above + self.below
+        frame = getattr(self, "_frame", None)
+        self.shown = not getattr(frame, "_atTop", False) and avail_height >= full
+        self.width = avail_width
+        self.height = full if self.shown else 0
+        return (self.width, self.height)
+
+    def draw(self) -> None:
+        if self.shown and self.rule is not None:
+            canv = self.canv
+            canv.saveState()
+            canv.setStrokeColor(self.rule)
+            canv.setLineWidth(0.5)
+            canv.line(0, self.below, self.width, self.below)
+            canv.restoreState()
