@@ -21,12 +21,14 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 # Each guide is rebuilt only when its data, the styles or the code changed: an
-# unchanged tree makes no work.
+# unchanged tree makes no work. Folders are prerequisites too: removing or renaming a
+# question file changes its folder's time.
 guide: $(GUIDES:%=output/%/manifest.json)
 
 .SECONDEXPANSION:
-output/%/manifest.json: $(STAMP) $(CODE) $$(shell find data/$$* -type f)
+output/%/manifest.json: $(STAMP) $(CODE) $$(shell find data/$$*)
 	$(BIN)/guide build data/$*
+	@touch $@  # an unchanged edition is kept as it was, so mark it up to date here
 
 check: $(STAMP)
 	$(BIN)/guide check

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("output")
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
 
 
 class _Parser(argparse.ArgumentParser):
@@ -164,7 +165,7 @@ def _guide_args(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument(
         "--max-file-size",
-        type=float,
+        type=_megabytes,
         metavar="MB",
         help="refuse YAML files larger than this many MiB (default: 16, or GUIDE_MAX_FILE_MB)",
     )
@@ -184,6 +185,16 @@ def _names(value: str) -> tuple[str, ...]:
     if not names:
         raise argparse.ArgumentTypeError("give one or more values, separated by commas")
     return names
+
+
+def _megabytes(value: str) -> float:
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes < 1 << 40:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"'{value}' is not a size in MiB above 0, such as 16")
+    return megabytes
 
 
 def _positive(value: str) -> int:
@@ -273,7 +284,16 @@ def _run(args: argparse.Namespace) -> int:
                 f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", file=sys.stderr
             )
             return EXIT_INVALID
-    max_bytes = int(args.max_file_size * 1024 * 1024) if args.max_file_size else None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if args.command != "check" and epoch and not (epoch.isdigit() and int(epoch) <= MAX_EPOCH):
+        print(
+            f"SOURCE_DATE_EPOCH: error: SOURCE_DATE_EPOCH must be whole seconds since 1970 (at most"
+            f" {MAX_EPOCH}), found '{epoch}'; fix it or unset it",
+            file=sys.stderr,
+        )
+        print("guide: 1 error; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    max_bytes = int(args.max_file_size * 1024 * 1024) if args.max_file_size is not None else None
     shown = sys.stderr.isatty() and not getattr(args, "quiet", False) and "CI" not in os.environ
     progress = _Progress(sys.stderr) if shown else None
     options = build.Options(
@@ -320,7 +340,13 @@ def _run(args: argparse.Namespace) -> int:
             errors += len(exc.errors)
     if failed:
         noun = "error" if errors == 1 else "errors"
-        tail = "; nothing was written" if args.command != "check" else ""
+        done = len(guides) - failed
+        if args.command == "check":
+            tail = ""
+        elif done:
+            tail = f"; {failed} of {len(guides)} guides not built (the rest were written)"
+        else:
+            tail = "; nothing was written"
         print(f"guide: {errors} {noun}{tail}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK

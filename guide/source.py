@@ -216,6 +216,17 @@ def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
     if bad is not None:  # only possible for text that did not come from a file; libyaml refuses it
         problems.error(_offset_location(text, display, bad), f"the text contains {describe_char(text[bad])}")
         return None
+    # YAML 1.1 (libyaml) counts NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks,
+    # editors do not: every line number after one would be off. Refuse them where they stand.
+    odd = next((i for i, c in enumerate(text) if c in "\x85\u2028\u2029"), None)
+    if odd is not None:
+        char = text[odd]
+        problems.error(
+            _offset_location(text, display, odd),
+            f"the file contains U+{ord(char):04X} ({describe_char(char)}), which YAML reads as a line"
+            " break though editors do not; replace it with a space or a real line break",
+        )
+        return None
     builder = _Builder(display, problems)
     try:
         root = builder.build(yaml.parse(text, Loader=_Loader))

@@ -257,7 +257,7 @@ class _GuideReader:
         nodes: list[Node] = []
         for name in names:
             # Hidden files (editor backups and locks) are not questions, as a shell's * skips them.
-            if name.startswith(".") or not name.endswith(QUESTION_SUFFIXES):
+            if name.startswith(".") or not name.lower().endswith(QUESTION_SUFFIXES):
                 continue
             path = qdir / name
             node = load_yaml(path, display_path(path), self.problems, max_bytes=self.max_file_bytes)
@@ -520,12 +520,17 @@ def text(
     return check_text(reader, entry[1], key, single_line=single_line, required=required)
 
 
+def _blank(value: str) -> bool:
+    """Nothing a reader would see: whitespace and format characters (zero-width space, soft hyphen…)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in value)
+
+
 def check_text(
     reader: _GuideReader, value: Node, what: str, *, single_line: bool = False, required: bool = False
 ) -> str:
     if value.kind == "other":  # an unsupported tag: reported where the file was read
         return ""
-    if value.kind == "null" or (value.kind == "str" and not value.text.strip()):
+    if value.kind == "null" or (value.kind == "str" and _blank(value.text)):
         if what.startswith("an item of"):
             reader.error(value.location, f"{what} is empty; write it, or remove the item")
         elif required:
