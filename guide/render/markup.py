@@ -82,7 +82,9 @@ def inline_markup(nodes: Sequence[text.Inline], kit: Kit, style: str) -> str:
     fonts = _fonts(kit, style)
     mono = _fonts(kit, "code")
     size = kit.theme.styles[style].size
-    code_size = round(size * 0.9, 2)
+    # Inline code a little smaller than its text, but never below the style's code size: large
+    # print promises nothing under 14 pt, in a table cell too.
+    code_size = min(size, max(round(size * 0.9, 2), kit.theme.styles["code"].size))
     link = kit.theme.colours["link"]
     code_bg = kit.theme.colours["code_background"]
     out: list[str] = []
@@ -95,7 +97,7 @@ def inline_markup(nodes: Sequence[text.Inline], kit: Kit, style: str) -> str:
         elif isinstance(node, text.Text):
             out.append(text_markup(node.text, fonts))
         elif isinstance(node, text.Code):
-            code = text_markup(node.text.replace(" ", "\u00a0"), mono) if node.text else ""
+            code = text_markup(_keep_space_runs(node.text), mono) if node.text else ""
             out.append(
                 f'<font name="{mono[0].regular}" size="{code_size}" backColor="{code_bg}">{code}</font>'
             )
@@ -109,6 +111,12 @@ def inline_markup(nodes: Sequence[text.Inline], kit: Kit, style: str) -> str:
             stack.append(f"</{tag}>")
             stack.extend(reversed(node.children))
     return "".join(out)
+
+
+def _keep_space_runs(code: str) -> str:
+    """Inline code whose runs of spaces survive (a paragraph collapses them) and whose single
+    spaces still break: made all non-breaking, a long span became one word, cut mid-identifier."""
+    return re.sub(r" {2,}", lambda run: "\u00a0" * (len(run.group()) - 1) + " ", code)
 
 
 _TAGS: dict[type, tuple[str, str]] = {
