@@ -238,14 +238,16 @@ def test_page_labels(ai: Built, role: str) -> None:
 
 @pytest.mark.parametrize("role", PARTS)
 def test_running_footer(ai: Built, role: str) -> None:
-    """Every body page says 'Page X of Y' with X its own label and Y the number of body pages."""
+    """Every body page says 'Page X of Y' with X its own label and Y the number of body pages,
+    as one phrase (it reads back unbroken)."""
     pdf = ai.pdf(role)
     front = front_matter(pdf)
     prefix = part_prefix(role)
     body = len(pdf) - front
     for index in range(front, len(pdf)):
-        footers = [(m.group(1), m.group(2).replace(" ", "")) for m in FOOTER.finditer(pdf.texts[index])]
-        assert footers == [(pdf.labels[index], f"{prefix}{body}")], index
+        footers = [(m.group(1), m.group(2)) for m in FOOTER.finditer(pdf.texts[index])]
+        assert footers == [(pdf.labels[index], str(body))], index
+        assert f"Page {pdf.labels[index]} of {body}" in pdf.texts[index]
         assert footers[0][0] == f"{prefix}{index - front + 1}"
     for index in range(front):
         assert not FOOTER.search(pdf.texts[index])

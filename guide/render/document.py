@@ -76,6 +76,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.info = info
         self.anchors: dict[str, Anchor] = {}
         self.forms: set[str] = set()
+        self.folios: dict[int, str] = {}  # body page → alignment of its "Page 3 of N" form
         self.body_start = 0  # page number (1-based) of the first body page
         self.topic = ""
         self.question: tuple[str, str] | None = None  # (label, topic) while a question is being set
@@ -227,7 +228,6 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def _body_furniture(self, canv: Canvas, doc: Any) -> None:
         page = canv.getPageNumber()
-        folio = page - self.body_start + 1
         kit = self.kit
         canv.saveState()
         top = self.bottomMargin + self.height + 14
@@ -256,22 +256,17 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         canv.setStrokeColor(kit.colour("rule"))
         canv.setLineWidth(0.4)
         canv.line(left, top - 5, right, top - 5)
-        labels = kit.theme.labels
         y = self.bottomMargin - 24
-        prefix = self.info.folio_prefix
-        folio_text = f"{labels['page']} {prefix}{folio} {labels['of']} {prefix}"
-        # "of N" is a form filled in by finish(): the page count is not known yet.
-        if self._outer_align(page) == "right":
+        # "Page 3 of N" is a form of this page's, filled in by finish() once N is known: drawn as
+        # one piece, it lines up with the margin and reads back as one phrase.
+        self.folios[page] = self._outer_align(page)
+        if self.folios[page] == "right":
             self._text(canv, "header", left, y, self.info.part_label)
-            x = right - _TOTAL_WIDTH
-            width = self._text(canv, "header", x, y, folio_text, "right")
-            x -= width
+            canv.translate(right, y)
         else:
             self._text(canv, "header", right, y, self.info.part_label, "right")
-            x = left
-            width = self._text(canv, "header", x, y, folio_text)
-        canv.translate(x + width, y)
-        canv.doForm("total")
+            canv.translate(left, y)
+        canv.doForm(f"folio-{page}")
         canv.restoreState()
 
     def _outer_x(self, page: int) -> float:
@@ -300,7 +295,11 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         """Define every deferred number (form name → text), save, and return the PDF bytes."""
         canv = self.canv
         body_pages = self.page_count - self.body_start + 1
-        self._define(canv, "total", str(body_pages), "header", "left")
+        labels = self.kit.theme.labels
+        for page, align in sorted(self.folios.items()):
+            folio = f"{self.info.folio_prefix}{page - self.body_start + 1}"
+            text = f"{labels['page']} {folio} {labels['of']} {body_pages}"
+            self._define(canv, f"folio-{page}", text, "header", align)
         for name in sorted(self.forms):
             self._define(
                 canv, name, values[name], "toc_entry" if name.startswith("toc-") else "meta", "right"
@@ -315,9 +314,6 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
                        upperx=2 if align == "right" else width + 2, uppery=size * 1.2)  # fmt: skip
         self._text(canv, style, 0, 0, value, align)
         canv.endForm()
-
-
-_TOTAL_WIDTH = 22.0  # room for "A-9999" at header size, right of "Page 3 of"
 
 
 def _fit(value: str, limit: int) -> str:
