@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -76,6 +77,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.info = info
         self.anchors: dict[str, Anchor] = {}
         self.forms: set[str] = set()
+        self.leaders: dict[str, tuple[float, Color]] = {}  # contents form → (leader start x, colour)
         self.folios: dict[int, str] = {}  # body page → alignment of its "Page 3 of N" form
         self.body_start = 0  # page number (1-based) of the first body page
         self.topic = ""
@@ -129,8 +131,11 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             title, level = outline
             canv.addOutlineEntry(title, anchor, level=level, closed=level == 0)
 
-    def use_form(self, name: str) -> None:
+    def use_form(self, name: str, leader: tuple[float, Color] | None = None) -> None:
+        """Note that a page drew a deferred number; `leader`: a dotted leader from this x to it."""
         self.forms.add(name)
+        if leader is not None:
+            self.leaders[name] = leader
 
     # --- page furniture ---------------------------------------------------------------------------
 
@@ -310,9 +315,20 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
     def _define(self, canv: Canvas, name: str, value: str, style: str, align: str) -> None:
         size = self.kit.theme.styles[style].size
         width = len(value) * size  # a generous box: the form's bounds only clip
-        canv.beginForm(name, lowerx=-width - 2 if align == "right" else -2, lowery=-size * 0.4,
+        leader = self.leaders.get(name)
+        lowerx = -width - 2 if align == "right" else -2
+        if leader is not None:
+            lowerx = min(lowerx, leader[0] - 2)
+        canv.beginForm(name, lowerx=lowerx, lowery=-size * 0.4,
                        upperx=2 if align == "right" else width + 2, uppery=size * 1.2)  # fmt: skip
-        self._text(canv, style, 0, 0, value, align)
+        drawn = self._text(canv, style, 0, 0, value, align)
+        if leader is not None and leader[0] < -drawn - 6:
+            canv.saveState()
+            canv.setStrokeColor(leader[1])
+            canv.setLineWidth(0.6)
+            canv.setDash(0.6, 2.8)
+            canv.line(leader[0], 0, -drawn - 4, 0)
+            canv.restoreState()
         canv.endForm()
 
 

@@ -108,7 +108,7 @@ class HeadLine(Flowable):  # type: ignore[misc]
         doc.on_mark("question", (self.question, self.topic))
         if self.ref_form:
             leading = self.label.style.leading
-            baseline = top - leading + (leading - self.label.style.fontSize) / 2 + 1
+            baseline = top - self.label.style.fontSize  # the label's first baseline
             canv.saveState()
             canv.translate(self.width, baseline)
             canv.doForm(self.ref_form)
@@ -182,21 +182,14 @@ class ContentsLine(Flowable):  # type: ignore[misc]
             last = lines.lines[-1]
             last_width = self.entry.width - (last.extraSpace if hasattr(last, "extraSpace") else last[0])
         leading = self.entry.style.leading
-        baseline = space + (leading - self.entry.style.fontSize) / 2 + 1
+        baseline = space + leading - self.entry.style.fontSize  # the entry's last baseline
         start = self.indent + min(last_width + 6, self.entry.width)
-        end = self.width - TOC_NUMBER_WIDTH + 4
-        if end > start:
-            canv.saveState()
-            canv.setStrokeColor(self.leader)
-            canv.setLineWidth(0.6)
-            canv.setDash(0.6, 2.8)
-            canv.line(start, baseline, end, baseline)
-            canv.restoreState()
         canv.saveState()
         canv.translate(self.width, baseline)
         canv.doForm(self.number_form)
         canv.restoreState()
-        self.canv._doctemplate.use_form(self.number_form)
+        # The dotted leader is drawn in the number's form, which knows how wide the number is.
+        self.canv._doctemplate.use_form(self.number_form, leader=(start - self.width, self.leader))
         canv.linkRect(
             "", self.anchor, (self.indent, space - 2, self.width, self.height), relative=1, thickness=0
         )
