@@ -321,7 +321,9 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             lowerx = min(lowerx, leader[0] - 2)
         canv.beginForm(name, lowerx=lowerx, lowery=-size * 0.4,
                        upperx=2 if align == "right" else width + 2, uppery=size * 1.2)  # fmt: skip
-        drawn = self._text(canv, style, 0, 0, value, align)
+        # A number set at the end of a line of text starts with a space, so that copied text
+        # reads "Deep learning 5" and "QUESTION 2 Answer: page A-1", not "learning5".
+        drawn = self._text(canv, style, 0, 0, " " + value if align == "right" else value, align)
         if leader is not None and leader[0] < -drawn - 6:
             canv.saveState()
             canv.setStrokeColor(leader[1])
