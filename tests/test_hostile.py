@@ -52,6 +52,7 @@ from pypdf import PdfReader
 import guide.build
 import guide.render
 from guide.cli import main
+from guide.render.markup import CONTINUED
 
 # Imported above, not during a timed run: the time and memory limits are for the input's work.
 assert guide.build and guide.render
@@ -66,8 +67,9 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def squash(value: str) -> str:
-    """Text as compared: no whitespace at all (PDFium reports a hyphen that ends a line as U+FFFE)."""
-    return "".join(value.replace("\ufffe", "-").split())
+    """Text as compared: no whitespace at all (PDFium reports a hyphen that ends a line as U+FFFE),
+    and no ↪, which starts the continuation of a wrapped code line."""
+    return "".join(value.replace("\ufffe", "-").replace(CONTINUED.strip(), "").split())
 
 
 @dataclass

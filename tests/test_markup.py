@@ -50,3 +50,36 @@ def test_large_print_code_is_never_below_14_pt(style: str) -> None:
     source = markup.inline_markup(text.parse_inline(SPAN), kit, style)
     sizes = [float(s) for s in __import__("re").findall(r'size="([0-9.]+)"', source)]
     assert sizes and min(sizes) >= 14
+
+
+def test_a_wrapped_code_line_says_it_continues() -> None:
+    """A code line too long for its box goes on in a line starting with ↪; short lines are untouched."""
+    source = "short = 1\n" + "value = compute(" + ", ".join(f"arg{i}" for i in range(30)) + ")"
+    kit = make_kit(load_theme("base"), set(source))
+    box = markup.code_block(source, kit)
+    box.wrap(300, 10_000)
+    lines = [line for line in _preformatted_lines(box) if line.strip()]
+    assert lines[0] == "short = 1"
+    assert lines[1].startswith("value = compute(arg0")
+    assert len(lines) > 3 and all(line.startswith(markup.CONTINUED) for line in lines[2:])
+    assert "".join(line.removeprefix(markup.CONTINUED) for line in lines[1:]) == source.split("\n")[1]
+
+
+def _preformatted_lines(flowable: object) -> list[str]:
+    """The lines of the Preformatted somewhere inside a code box (table, wrappers, fitted flowable)."""
+    from reportlab.platypus import Flowable, Preformatted
+
+    stack: list[object] = [flowable]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, Preformatted):
+            return list(item.lines)
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, Flowable):
+            stack.extend(v for k, v in vars(item).items() if k not in ("canv", "_frame"))
+    raise AssertionError("no Preformatted in the code box")

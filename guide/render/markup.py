@@ -192,6 +192,9 @@ def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int) -> list[F
     return out
 
 
+CONTINUED = "\u21aa "  # ↪, which DejaVu Sans Mono has
+
+
 def code_block(source: str, kit: Kit, indent: float = 0.0) -> Flowable:
     """Code in the monospace font, whitespace kept, long lines wrapped rather than cut off."""
     source = _visible(source.expandtabs(4)) or " "
@@ -200,9 +203,11 @@ def code_block(source: str, kit: Kit, indent: float = 0.0) -> Flowable:
     body: Flowable
     if all(ord(c) in mono[0].coverage or c == "\n" for c in source):
         advance = style.fontSize * 0.6021  # DejaVu Sans Mono: 1233/2048 em
+        # A wrapped line's continuation starts with an arrow: in code (Python above all) a line
+        # that merely looks new would change what the code says.
         body = _Fitted(
             lambda width: Preformatted(
-                source, style, maxLineLength=max(int(width / advance), 8), newLineChars=""
+                source, style, maxLineLength=max(int(width / advance), 8), newLineChars=CONTINUED
             )
         )
     else:
