@@ -63,6 +63,22 @@ def test_print_is_grayscale_ink_saving_and_duplex() -> None:
     assert theme.styles["body"].size == base.styles["body"].size  # the same typography, in gray
 
 
+@pytest.mark.parametrize("folder", find_guides(ROOT / "data"), ids=lambda p: p.name)
+def test_duplex_parts_open_on_right_hand_pages(folder: Path, tmp_path: Path) -> None:
+    """Printed on both sides: the cover's back is blank, the body and the key each start on a
+    right-hand (odd) page, and a page left blank for that carries no running head or folio."""
+    result = build_guide(folder, tmp_path, Options(style="print"))
+    reader = PdfReader(result.folder / result.files["complete"][0])
+    labels = reader.page_labels
+    texts = [page.extract_text().strip() for page in reader.pages]
+    assert texts[1] == ""  # the back of the cover
+    for first in (labels.index("1"), labels.index("A-i"), labels.index("A-1")):
+        assert first % 2 == 0, (first + 1, labels[first])  # index 0 is page 1, a right-hand page
+    for index, text in enumerate(texts):
+        if not text:
+            assert not reader.pages[index].get("/Annots"), index
+
+
 def test_print_pages_have_no_colour(tmp_path: Path) -> None:
     """Rendered, every pixel of a body page is gray: nothing is told apart by hue."""
     result = build_guide(ROOT / "data" / "sql-fundamentals", tmp_path, Options(style="print"))

@@ -313,7 +313,8 @@ def _cover(item: compose.Cover, kit: Kit) -> list[Flowable]:
     if item.selection:
         meta.append(item.selection)
     out += [_p(line, kit, "cover_meta") for line in meta]
-    out += [NextPageTemplate("front"), PageBreak()]
+    # Printed on both sides, the cover's back stays blank: the guide opens on a right-hand page.
+    out += [NextPageTemplate("front"), RectoBreak(kit.theme.duplex)]
     return out
 
 
@@ -345,7 +346,8 @@ def _contents(item: compose.Contents, kit: Kit) -> list[Flowable]:
 
 
 def _topic(item: compose.TopicStart, kit: Kit) -> list[Flowable]:
-    count = f"{item.questions} {kit.theme.labels['questions']}" if item.questions != 1 else ""
+    noun = kit.theme.labels["question" if item.questions == 1 else "questions"]
+    count = f"{item.questions} {noun}"
     label = _p(
         " · ".join(x for x in (f"{kit.theme.labels['topic']} {item.index}", count) if x).upper(), kit, "label"
     )

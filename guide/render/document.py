@@ -77,6 +77,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.info = info
         self.anchors: dict[str, Anchor] = {}
         self.forms: set[str] = set()
+        self.blank_pages: set[int] = set()  # pages left blank so that the next starts on the right
         self.leaders: dict[str, tuple[float, Color]] = {}  # contents form → (leader start x, colour)
         self.folios: dict[int, str] = {}  # body page → alignment of its "Page 3 of N" form
         self.body_start = 0  # page number (1-based) of the first body page
@@ -220,12 +221,10 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def _front_furniture(self, canv: Canvas, doc: Any) -> None:
         page = canv.getPageNumber()
-        if page == 1:
-            return
+        if page == 1 or page in self.blank_pages:
+            return  # the cover, or a page put in so that what follows starts on a right-hand page
         canv.saveState()
         folio = self.info.folio_prefix + _roman(page)
-        if self.body_start and page >= self.body_start:
-            return  # a blank page put in so that the body starts on a right-hand page
         self._text(
             canv, "header", self._outer_x(page), self.bottomMargin - 24, folio, self._outer_align(page)
         )
@@ -233,6 +232,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def _body_furniture(self, canv: Canvas, doc: Any) -> None:
         page = canv.getPageNumber()
+        if page in self.blank_pages:
+            return
         kit = self.kit
         canv.saveState()
         top = self.bottomMargin + self.height + 14

@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, PageBegin
 
 REF_WIDTH = 120.0  # room kept at the right of a head line for "Answer: page A-999"
 TOC_NUMBER_WIDTH = 44.0
@@ -41,9 +41,13 @@ class RectoBreak(ActionFlowable):  # type: ignore[misc]
         self.duplex = duplex
 
     def apply(self, doc: Any) -> None:
-        doc.handle_pageBreak()
-        if self.duplex and doc.page % 2 == 1:
+        doc.handle_pageBreak()  # ends the page, and leaves the next one to begin when needed
+        if self.duplex and doc.canv.getPageNumber() % 2 == 0:
+            # The next page would be a left-hand one: begin it now, leave it blank, end it.
+            if doc._hanging and doc._hanging[-1] is PageBegin:
+                doc._hanging.pop()
             doc.handle_pageBegin()
+            doc.blank_pages.add(doc.page)  # no running head, no folio
             doc.handle_pageBreak()
 
 
