@@ -88,7 +88,7 @@ def _closest(word: str, choices: Sequence[str]) -> str | None:
     by_case = {c.casefold(): c for c in choices}
     if word.casefold() in by_case:
         return by_case[word.casefold()]
-    close = difflib.get_close_matches(word.casefold(), list(by_case), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word.casefold(), list(by_case), n=1, cutoff=0.7)
     return by_case[close[0]] if close else None
 
 
