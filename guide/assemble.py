@@ -178,6 +178,8 @@ def _finish(writer: PdfWriter, guide: Guide, title: str, role: str, name: str) -
     if date:
         info["/CreationDate"] = date
         info["/ModDate"] = date
+    if not info["/Author"]:
+        del info["/Author"]  # a guide without authors: no author, rather than an empty one
     writer.add_metadata(info)
     writer.page_mode = "/UseOutlines"
     root = writer.root_object

@@ -111,6 +111,8 @@ def cards_pdf(
     date = _pdf_date(guide)
     if date:
         info["/CreationDate"] = info["/ModDate"] = date
+    if not info["/Author"]:
+        del info["/Author"]
     writer.add_metadata(info)
     # The backs are mirrored for flipping on the long edge: a printer dialog that reads this
     # offers the right duplex setting by itself.

@@ -307,6 +307,14 @@ def _run(args: argparse.Namespace) -> int:
         key_password=password,
         selection=_selection(args),
     )
+    try:
+        build.theme_for(options)  # once: a broken style is one report, not one for every guide
+    except GuideError as exc:
+        _print_problems(exc.problems)
+        count = len(exc.errors)
+        tail = "" if args.command == "check" else "; nothing was written"
+        print(f"guide: {count} {'error' if count == 1 else 'errors'}{tail}", file=sys.stderr)
+        return EXIT_INVALID
     failed = 0
     errors = 0
     for folder in guides:

@@ -93,7 +93,13 @@ def resolve_style_path(name: str) -> Path:
 def load_theme(name: str) -> Theme:
     """Load a style by name or path, with its `extends:` chain, into a Theme; GuideError lists problems."""
     problems = Problems()
-    chain = _load_chain(resolve_style_path(name), problems)
+    path = resolve_style_path(name)
+    if path.parent == STYLES_DIR and not path.exists():
+        shipped = ", ".join(sorted(p.stem for p in STYLES_DIR.glob("*.yaml")))
+        problems.error(
+            Location("--style"), f"no style named '{name}' (styles: {shipped}; or give a style file's path)"
+        )
+    chain = [] if problems.has_errors else _load_chain(path, problems)
     problems.raise_if_errors()
     merged = chain[0][1]
     for _, node in chain[1:]:

@@ -43,3 +43,12 @@ def test_a_partial_build_does_not_claim_nothing_was_written(
     assert (tmp_path / "out" / "good" / "manifest.json").is_file()
     assert "nothing was written" not in err
     assert err.endswith("guide: 1 error; 1 of 2 guides not built (the rest were written)\n")
+
+
+def test_an_unknown_style_is_named_once_with_the_styles_there_are(capsys: pytest.CaptureFixture[str]) -> None:
+    guides = [str(DATA / "sql-fundamentals"), str(DATA / "ai-engineer")]
+    assert main(["check", "--style", "nosuch", *guides]) == 1
+    assert capsys.readouterr().err == (
+        "--style: error: no style named 'nosuch' (styles: base, large-print, print; or give a style"
+        " file's path)\nguide: 1 error\n"
+    )
