@@ -208,10 +208,21 @@ def _draw_card(
         _, h = f.wrap(width, grid.height)
         f.drawOn(canv, x + CARD_PADDING, top - h)
         top -= h + f.getSpaceAfter()
-    footer = Paragraph(markup.text_markup(f"{guide.title} · {guide.edition}", kit.fonts_for("header")),
-                       kit.derive("header", "card-footer", textColor=kit.colour("muted")))  # fmt: skip
-    footer.wrap(width, grid.height)
+    footer = _footer(f"{guide.title} · {guide.edition}", kit, width)
     footer.drawOn(canv, x + CARD_PADDING, y + CARD_PADDING - 2)
+
+
+def _footer(line: str, kit: Kit, width: float) -> Paragraph:
+    """The card's footer on one line: room is kept for one only, so a long title is shortened."""
+    style = kit.derive("header", "card-footer", textColor=kit.colour("muted"))
+    limit = len(line)
+    while True:
+        shown = text.short_title(line, limit)
+        footer = Paragraph(markup.text_markup(shown, kit.fonts_for("header")), style)
+        _, height = footer.wrap(width, 10_000)
+        if height <= style.leading + 0.01 or limit <= 8:
+            return footer
+        limit = min(limit, len(shown)) * 4 // 5
 
 
 def _cut_marks(canv: Canvas, grid: Grid, kit: Kit) -> None:

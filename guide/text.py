@@ -13,7 +13,9 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import unescapeAll
 from markdown_it.parser_block import ParserBlock
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import reference as _reference
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 __all__ = [
@@ -214,6 +216,10 @@ class _Markdown(MarkdownIt):
         block.ruler = self.block.ruler  # keep the rules the preset enabled
         self.block = block
         self.enable(["table", "strikethrough"])
+        # `[^1]: text` is a footnote, not a link reference: kept as a paragraph, as written.
+        self.block.ruler.at("reference", _reference_not_footnote)
+        # \(…\) and $$…$$ are math: as written, backslashes and asterisks included.
+        self.inline.ruler.before("escape", "guide_math", _math_as_written)
         # Before text_join turns entities into plain text, while each still knows its source.
         self.core.ruler.before("text_join", "guide_entities", _keep_refused_entities)
 
@@ -256,6 +262,38 @@ def _keep_refused_entities(state: StateCore) -> None:
                 child.content = child.markup
             elif child.children:  # an image's description
                 stack.append(child)
+
+
+def _reference_not_footnote(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's link reference definitions, except `[^label]: …`.
+
+    CommonMark reads a footnote definition as the definition of a link labelled `^label`
+    and drops it from the page: the footnote's text would vanish, and `[^label]` in the
+    text would shrink to `^label`. Refused here, both stay as typed.
+    """
+    pos = state.bMarks[start] + state.tShift[start]
+    if state.src.startswith("[^", pos):
+        return False
+    return bool(_reference(state, start, end, silent))
+
+
+_MATH_DELIMITERS = (("\\(", "\\)"), ("$$", "$$"))
+
+
+def _math_as_written(state: StateInline, silent: bool) -> bool:
+    """Keep `\\(x_1\\)` and `$$\\{a*b*c\\}$$` as typed: escapes and emphasis would eat their signs."""
+    for opener, closer in _MATH_DELIMITERS:
+        if state.src.startswith(opener, state.pos):
+            end = state.src.find(closer, state.pos + len(opener))
+            if end <= state.pos + len(opener):  # unclosed or empty: ordinary Markdown
+                continue
+            end += len(closer)
+            if not silent:
+                token = state.push("text", "", 0)
+                token.content = state.src[state.pos : end].replace("\n", " ")
+            state.pos = end
+            return True
+    return False
 
 
 # One instance for the whole run: building it costs far more than a short parse.

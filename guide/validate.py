@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from guide import text as markdown
 from guide.errors import GuideError, Location, Problem, Problems
 from guide.model import DIFFICULTIES, Difficulty, Guide, Question, Topic
 from guide.source import Node, describe_char, load_yaml
@@ -22,8 +23,16 @@ QUESTION_SUFFIXES = (".yaml", ".yml")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 FOLDER_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 LANGUAGE_PATTERN = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
-DATE_PATTERN = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?:[Tt ].*)?\Z")
+# A date, optionally with a time as YAML writes timestamps (ignored): never other words after it.
+DATE_PATTERN = re.compile(
+    r"(\d{4})-(\d\d?)-(\d\d?)"
+    r"(?:(?:[Tt]|[ \t]+)\d\d?:\d\d(?::\d\d(?:\.\d*)?)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?\Z"
+)
 MAX_ID_LENGTH = 64
+MAX_EDITION_LENGTH = (
+    64  # it goes in file names, beside the folder's name: most file systems stop at 255 bytes
+)
+MAX_FOLDER_LENGTH = 100
 
 GUIDE_KEYS = (
     "title", "subtitle", "edition", "date", "authors", "language", "description", "topics",
@@ -55,7 +64,11 @@ _WANTS = {
 # Characters that never belong in text: C0/C1 controls (tab and newline are fine), and
 # bidirectional embeddings/overrides/isolates, which can make text read differently from
 # what it says. Left-to-right and right-to-left marks stay allowed.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
 
 
 def display_path(path: Path) -> str:
@@ -170,6 +183,12 @@ class _GuideReader:
                 f"the guide folder's name '{_show(guide_id)}' is used in file names: expected letters,"
                 " digits, '.', '-' and '_', starting with a letter or digit; rename the folder",
             )
+        elif len(guide_id) > MAX_FOLDER_LENGTH:
+            self.error(
+                Location(display),
+                f"the guide folder's name is {len(guide_id)} characters long, over the limit of"
+                f" {MAX_FOLDER_LENGTH}: it is used in file names; rename the folder",
+            )
         guide_file = folder / GUIDE_FILE
         root: Node | None = None
         if not guide_file.exists() and not guide_file.is_symlink():
@@ -257,9 +276,17 @@ class _GuideReader:
         nodes: list[Node] = []
         for name in names:
             # Hidden files (editor backups and locks) are not questions, as a shell's * skips them.
-            if name.startswith(".") or not name.lower().endswith(QUESTION_SUFFIXES):
+            if name.startswith("."):
                 continue
             path = qdir / name
+            if not name.lower().endswith(QUESTION_SUFFIXES):  # B.YAML is read: a Windows editor's way
+                if path.is_dir():  # questions filed by subject are never left out without a word
+                    self.problems.warning(
+                        Location(display_path(path)),
+                        f"this folder is not read: only the .yaml and .yml files directly in"
+                        f" {QUESTIONS_DIR}/ hold questions; move its files up into {QUESTIONS_DIR}/",
+                    )
+                continue
             node = load_yaml(path, display_path(path), self.problems, max_bytes=self.max_file_bytes)
             if node is None:
                 continue
@@ -553,9 +580,36 @@ def check_text(
             f"{what} contains U+{ord(char):04X} ({name}), which cannot be printed; delete it",
         )
         return ""
+    if (required or what.startswith("an item of")) and not _draws_something(result):
+        reader.error(
+            value.location,
+            f"{what} draws nothing on the page: it holds only Markdown syntax or invisible characters"
+            f" ('***' is a rule, '[a]: https://…' a link definition); write {_WANTS.get(what, 'it')},"
+            " or put the text in `code`",
+        )
+        return ""
     if single_line:
         result = " ".join(result.split())
     return result
+
+
+_LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+
+
+def _draws_something(value: str) -> bool:
+    """Whether Markdown text puts a visible character on the page (not just a rule or a definition)."""
+    # The common case without parsing: letters or digits draw, unless all of them could sit in
+    # a link definition ('[a]: https://…') or a code fence's language ('```python' alone).
+    if _LETTER_OR_DIGIT.search(value) and not any(m in value for m in ("]:", "```", "~~~")):
+        return True
+    drawn = markdown.plain_text(markdown.parse(value))
+    return any(
+        not c.isspace()
+        and unicodedata.category(c) != "Cf"
+        and not 0xFE00 <= ord(c) <= 0xFE0F
+        and not 0xE0100 <= ord(c) <= 0xE01EF
+        for c in drawn
+    )
 
 
 def text_list(
@@ -604,6 +658,12 @@ def edition(reader: _GuideReader, root: Node) -> str:
             value.location,
             f"edition '{_show(result)}' is used in file names: expected letters, digits, '.', '-' and '_',"
             f" starting with a letter or digit; for example '{suggestion}'",
+        )
+    elif len(result) > MAX_EDITION_LENGTH:
+        reader.error(
+            value.location,
+            f"edition '{_show(result, 30)}' is {len(result)} characters long, over the limit of"
+            f" {MAX_EDITION_LENGTH}: it is used in file names; shorten it",
         )
     return result
 

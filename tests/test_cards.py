@@ -147,3 +147,53 @@ def test_cards_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     finally:
         pdf.close()
     assert cli.main(["cards", str(_guide(tmp_path / "x")), "--out", str(out), "--grid", "9x9"]) == 2
+
+
+def test_cards_of_answers_that_open_with_a_wide_table_or_a_deep_quote(tmp_path: Path) -> None:
+    """A card's back may be a table or nested quotes: set in the card's width, never a ReportLab error."""
+    long = "x" * 40
+    table = "| a | " + " | ".join(["bb"] * 4) + " |\n      |---|---|---|---|---|\n      | c | "
+    table += " | ".join([long] * 4) + " |"
+    text = f"""\
+title: Cards
+edition: "1"
+questions:
+  - id: table
+    topic: Basics
+    question: Which table?
+    answer: |
+      {table}
+  - id: quotes
+    topic: Basics
+    question: How deep?
+    answer: |
+      {"> " * 19}deep text
+"""
+    data, _, _ = cards_pdf(load_guide(_guide(tmp_path, text))[0], load_theme("base"))
+    pdf = pdfium.PdfDocument(data)
+    try:
+        backs = " ".join(pdf[1].get_textpage().get_text_range().split())
+    finally:
+        pdf.close()
+    assert "deep text" in backs and "bb" in backs
+
+
+def test_a_long_title_stays_in_the_card_footer(tmp_path: Path) -> None:
+    """The footer has room for one line: a title of 300 words is shortened, never drawn over other cards."""
+    title = " ".join(f"Word{i}" for i in range(300))
+    data, _, _ = cards_pdf(
+        load_guide(_guide(tmp_path, CARDS_YAML.replace("title: Cards", f"title: {title}")))[0],
+        load_theme("base"),
+    )
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            for i in range(textpage.count_rects()):
+                left, bottom, right, top = textpage.get_rect(i)
+                assert left >= 0 and right <= width and bottom >= 0 and top <= height
+            assert "Word299" not in textpage.get_text_range()
+    finally:
+        pdf.close()

@@ -233,3 +233,20 @@ def test_bad_candidates_file_fails_the_command(tmp_path: Path, capsys: pytest.Ca
         "guide: 2 errors; nothing was written",
     ]
     assert not out.exists()
+
+
+def test_a_long_name_is_cut_in_the_watermark_never_drawn_off_the_page(tmp_path: Path) -> None:
+    """At its smallest size the watermark still had to hold the whole name: 3,000 letters ran 7,000 pt off."""
+    guide = load_guide(AI)[0]
+    name = "N" * 3000
+    (copy,) = make_handouts(guide, load_theme("base"), [Candidate(name, "", "", Location("c.csv", 2, 1))])
+    pdf = pdfium.PdfDocument(copy.data)
+    try:
+        page = pdf[0]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        for i in range(textpage.count_rects()):
+            left, bottom, right, top = textpage.get_rect(i)
+            assert left >= 0 and right <= width and bottom >= 0 and top <= height
+    finally:
+        pdf.close()

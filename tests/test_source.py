@@ -425,3 +425,15 @@ def test_a_size_limit_that_is_not_a_size_is_reported_once(
         f"GUIDE_MAX_FILE_MB: error: GUIDE_MAX_FILE_MB must be a number of MiB above 0, such as 16,"
         f" found '{value}'; fix it or unset it"
     ]
+
+
+@pytest.mark.parametrize("value", ["nan", "1e400", "inf", "-1", "0", "lots"])
+def test_a_size_flag_that_is_not_a_size_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """--max-file-size is checked as GUIDE_MAX_FILE_MB is: nan and 1e400 once raised from int()."""
+    from guide.cli import main
+
+    (tmp_path / "g").mkdir()
+    assert main(["check", str(tmp_path / "g"), "--max-file-size", value]) == 2
+    assert f"argument --max-file-size: '{value}' is not a size in MiB above 0" in capsys.readouterr().err

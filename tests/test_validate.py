@@ -200,6 +200,18 @@ def test_hidden_and_other_files_in_questions_are_skipped(tmp_path: Path) -> None
     assert [q.id for q in guide.questions] == ["a"]
 
 
+def test_question_files_in_capitals_are_read_and_subfolders_are_named(tmp_path: Path) -> None:
+    """B.YAML is a question file too; questions filed in a subfolder are not read, and a warning says so."""
+    files = {"a.yaml": question("a", indent=""), "B.YAML": question("b", indent=""),
+             "net/c.yaml": question("c", indent="")}  # fmt: skip
+    guide, warnings = load_guide(write(tmp_path / "g", HEAD, files))
+    assert [q.id for q in guide.questions] == ["b", "a"]  # file-name order: "B" sorts before "a"
+    assert [str(w) for w in warnings] == [
+        "g/questions/net: warning: this folder is not read: only the .yaml and .yml files directly in"
+        " questions/ hold questions; move its files up into questions/"
+    ]
+
+
 # ---- warnings ----------------------------------------------------------------------------------
 
 

@@ -171,6 +171,9 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         size = 40.0
         while size > 10 and sum(canv.stringWidth(r, f, size) for f, r in runs) > height * 0.8:
             size -= 2
+        runs = _fit_runs(
+            canv, runs, size, height * 0.8, self.kit.fonts_for("cover_title")[0].face(spec.bold, spec.italic)
+        )
         x = -sum(canv.stringWidth(r, f, size) for f, r in runs) / 2
         for face, run in runs:  # each run in a font that has it: a name in any script
             canv.setFont(face, size)
@@ -350,3 +353,25 @@ def _roman(number: int) -> str:
             out.append(numeral)
             number -= value
     return "".join(out)
+
+
+def _fit_runs(
+    canv: Canvas, runs: list[tuple[str, str]], size: float, room: float, face: str
+) -> list[tuple[str, str]]:
+    """The runs, cut with an ellipsis (in `face`) where they would pass `room` points: never off the page."""
+    if sum(canv.stringWidth(r, f, size) for f, r in runs) <= room:
+        return runs
+    used = canv.stringWidth("…", face, size)
+    kept: list[tuple[str, str]] = []
+    for run_face, run in runs:
+        chars = []
+        for char in run:
+            used += canv.stringWidth(char, run_face, size)
+            if used > room:
+                break
+            chars.append(char)
+        if chars:
+            kept.append((run_face, "".join(chars).rstrip()))
+        if len(chars) < len(run):
+            break
+    return [*kept, (face, "…")]

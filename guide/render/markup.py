@@ -133,15 +133,17 @@ def paragraph(nodes: Sequence[text.Inline], kit: Kit, style: str | ParagraphStyl
     return Paragraph(inline_markup(nodes, kit, name), pstyle, **kw)
 
 
-def blocks(nodes: Sequence[text.Block], kit: Kit, style: str = "body", depth: int = 0) -> list[Flowable]:
+def blocks(
+    nodes: Sequence[text.Block], kit: Kit, style: str = "body", depth: int = 0, quotes: int = 0
+) -> list[Flowable]:
     """Flowables for a sequence of Markdown blocks set in a named style."""
     out: list[Flowable] = []
     for node in nodes:
-        out.extend(block(node, kit, style, depth))
+        out.extend(block(node, kit, style, depth, quotes))
     return out
 
 
-def block(node: text.Block, kit: Kit, style: str, depth: int) -> list[Flowable]:
+def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -> list[Flowable]:
     indent = min(depth, MAX_INDENT_DEPTH) * INDENT
     pstyle = kit.styles[style] if not indent else kit.derive(style, f"indent{indent}", leftIndent=indent)
     if isinstance(node, text.Paragraph):
@@ -152,10 +154,14 @@ def block(node: text.Block, kit: Kit, style: str, depth: int) -> list[Flowable]:
     if isinstance(node, text.CodeBlock):
         return [code_block(node.text, kit, indent)]
     if isinstance(node, text.Quote):
-        inner = blocks(node.children, kit, style, 0) or [Spacer(1, 1)]
+        # Each box takes 14 pt of the width: past MAX_INDENT_DEPTH boxes (a flash card is
+        # narrow), a deeper quote's text joins its parent's box rather than getting no width.
+        if quotes >= MAX_INDENT_DEPTH:
+            return blocks(node.children, kit, style, depth, quotes)
+        inner = blocks(node.children, kit, style, 0, quotes + 1) or [Spacer(1, 1)]
         return [_boxed(inner, kit, indent, rule="rule", background=None)]
     if isinstance(node, text.ListBlock):
-        return list_block(node, kit, style, depth)
+        return list_block(node, kit, style, depth, quotes)
     if isinstance(node, text.Table):
         return [table(node, kit, indent)]
     if isinstance(node, text.Rule):
@@ -165,7 +171,7 @@ def block(node: text.Block, kit: Kit, style: str, depth: int) -> list[Flowable]:
     return [Paragraph(text_markup(text.plain_text(node), _fonts(kit, style)), pstyle)]
 
 
-def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int) -> list[Flowable]:
+def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int, quotes: int = 0) -> list[Flowable]:
     out: list[Flowable] = []
     level = min(depth + 1, MAX_INDENT_DEPTH)
     indent = level * INDENT + (6 if node.ordered else 0)
@@ -186,7 +192,7 @@ def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int) -> list[F
             out.append(Paragraph("", item_style, bulletText=bullet))
             rest = (first, *rest)
         for child in rest:
-            out.extend(block(child, kit, style, level))
+            out.extend(block(child, kit, style, level, quotes))
     if out:
         out.append(Spacer(1, 3))
     return out
@@ -234,11 +240,16 @@ class _Fitted(Flowable):  # type: ignore[misc]
         return self._made[1]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._wrapped = avail_width
         self.width, self.height = self._inner(avail_width).wrap(avail_width, avail_height)
         return (self.width, self.height)
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        parts: list[Flowable] = self._inner(avail_width).split(avail_width, avail_height)
+        # A table splitting a row (splitInRow) passes the whole column width, its padding
+        # included, though it wrapped the cell at the width inside the padding: made for the
+        # wider width, code lines would run past the box's right edge.
+        width = min(avail_width, getattr(self, "_wrapped", avail_width))
+        parts: list[Flowable] = self._inner(width).split(width, avail_height)
         return parts
 
     def draw(self) -> None:
@@ -295,24 +306,43 @@ def _boxed(
 def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Flowable:
     """A Markdown table: header row set bold and repeated on each page, rows split if they must.
 
-    A table with more columns than the text column has room for is set as records, one
-    header–value line per cell, rather than in columns too narrow for a word.
+    A table with more columns than the width it lands in has room for (the page, a list
+    item, a quote, the guidance box or a flash card) is set as records, one header–value
+    line per cell, rather than in columns too narrow for a word. Every column gets at
+    least MIN_COLUMN: a column of short cells beside long ones is never squeezed to nothing.
     """
     columns = max(len(node.header), 1)
-    if columns * MIN_COLUMN > kit.frame_width - indent:
-        return _records(node, kit, indent)
-    rows = [[_cell(node, kit, c, i, header=True) for i, c in enumerate(node.header)]]
-    rows += [[_cell(node, kit, c, i, header=False) for i, c in enumerate(row[:columns])] for row in node.rows]
     weights = [1.0] * columns
     for row in (node.header, *node.rows):
         for i, c in enumerate(row[:columns]):
             weights[i] = max(weights[i], min(len(text.plain_text(c)), 40) + 4.0)
-    total = sum(weights)
-    # Shares of whatever width the table gets: the page, a list item or a quote.
-    widths = [f"{100 * w / total:.4f}%" for w in weights]
-    grid = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
-    grid.setStyle(TableStyle([*_grid_style(kit), ("LINEBELOW", (0, 0), (-1, 0), 0.8, kit.colour("text"))]))
-    return _spaced(_indented(grid, kit, indent), 3, 8)
+
+    def make(width: float) -> Flowable:
+        if columns * MIN_COLUMN > width:
+            return _records(node, kit)
+        rows = [[_cell(node, kit, c, i, header=True) for i, c in enumerate(node.header)]]
+        rows += [
+            [_cell(node, kit, c, i, header=False) for i, c in enumerate(row[:columns])] for row in node.rows
+        ]
+        grid = Table(rows, colWidths=column_widths(weights, width), repeatRows=1, splitInRow=1, hAlign="LEFT")
+        grid.setStyle(
+            TableStyle([*_grid_style(kit), ("LINEBELOW", (0, 0), (-1, 0), 0.8, kit.colour("text"))])
+        )
+        return grid
+
+    return _spaced(_indented(_Fitted(make), kit, indent), 3, 8)
+
+
+def column_widths(weights: Sequence[float], width: float) -> list[float]:
+    """Share `width` out by weight, raising any column below MIN_COLUMN to it (len * MIN_COLUMN <= width)."""
+    floored: set[int] = set()
+    while True:
+        free = width - MIN_COLUMN * len(floored)
+        total = sum(w for i, w in enumerate(weights) if i not in floored)
+        low = {i for i, w in enumerate(weights) if i not in floored and free * w / total < MIN_COLUMN}
+        if not low:
+            return [MIN_COLUMN if i in floored else free * w / total for i, w in enumerate(weights)]
+        floored |= low
 
 
 _ALIGNS = {"center": 1, "right": 2}
@@ -327,7 +357,7 @@ def _cell(node: text.Table, kit: Kit, runs: text.Cell, column: int, *, header: b
     return Paragraph(inline_markup(runs, kit, "table"), pstyle or kit.styles["table"])
 
 
-def _records(node: text.Table, kit: Kit, indent: float) -> Flowable:
+def _records(node: text.Table, kit: Kit) -> Flowable:
     """A wide table as one record per row: each cell beside its column's header."""
     head = kit.derive("table", "head0", fontName=kit.family_of("table").bold)
     rows: list[list[Paragraph]] = []
@@ -346,7 +376,7 @@ def _records(node: text.Table, kit: Kit, indent: float) -> Flowable:
     commands = _grid_style(kit)
     commands += [("LINEBELOW", (0, end), (-1, end), 0.8, kit.colour("text")) for end in ends]
     grid.setStyle(TableStyle(commands))
-    return _spaced(_indented(grid, kit, indent), 3, 8)
+    return grid
 
 
 def _grid_style(kit: Kit) -> list[tuple[object, ...]]:
