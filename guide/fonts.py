@@ -107,7 +107,9 @@ def register_theme(theme: Theme, chars: Iterable[str] = ()) -> dict[str, Registe
     covered: set[int] = set()
     for family in families.values():
         covered |= family.coverage
-    missing = {ord(c) for c in chars} - covered
+    # Line breaks, tabs and invisible characters are never drawn: without this, every guide
+    # loaded every fallback font (several MB each) for want of a glyph for '\n'.
+    missing = {ord(c) for c in chars if c not in "\n\t" and not is_invisible(c)} - covered
     for name in theme.fallback:
         if name not in families and missing:
             family = register_family(theme.families[name])
@@ -144,7 +146,17 @@ def _question_texts(guide: Guide) -> Iterator[tuple[str, str, Location, str]]:
 
 def check_coverage(guide: Guide, theme: Theme) -> None:
     """Raise GuideError naming every character that no font of the theme can draw, with its place."""
-    texts = list(_question_texts(guide))
+    problems = coverage_problems(list(_question_texts(guide)), theme)
+    if problems:
+        raise GuideError(problems)
+
+
+def coverage_problems(texts: Sequence[tuple[str, str, Location, str]], theme: Theme) -> list[Problem]:
+    """A problem for every field holding characters that no font of the theme can draw.
+
+    `texts`: (question id or "", field, location, text), as the guide's texts or as those of
+    a guide that failed validation (so that both kinds of problem come in one report).
+    """
     every_char = set().union(*(set(t[3]) for t in texts))
     families = register_theme(theme, every_char)
     usable: set[int] = set()
@@ -156,12 +168,12 @@ def check_coverage(guide: Guide, theme: Theme) -> None:
         if c not in "\n\t" and not is_invisible(c) and (ord(c) not in usable or is_rtl(c))
     }
     if not bad:
-        return
+        return []
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
     for qid, name, where, text in texts:
         # One message a field: a Korean sentence in a Latin-only style is one problem, not forty.
-        chars = [c for c in sorted(bad.intersection(text)) if (qid, c) not in reported]
+        chars = [c for c in dict.fromkeys(text) if c in bad and (qid, c) not in reported]  # as typed
         reported.update((qid, c) for c in chars)
         rtl = [c for c in chars if is_rtl(c)]
         missing = [c for c in chars if not is_rtl(c)]
@@ -184,7 +196,7 @@ def check_coverage(guide: Guide, theme: Theme) -> None:
                     f" 'fallback:' (style '{theme.name}' has: {fonts})",
                 )
             )
-    raise GuideError(problems)
+    return problems
 
 
 def _characters(chars: Sequence[str], shown: int = 4) -> str:
