@@ -82,7 +82,20 @@ def theme_for(options: Options) -> Theme:
 
 
 def _validated(folder: Path, options: Options) -> tuple[Guide, tuple[Problem, ...]]:
-    guide, warnings = load_guide(folder, max_file_bytes=options.max_file_bytes)
+    from guide.validate import InvalidGuide
+
+    try:
+        guide, warnings = load_guide(folder, max_file_bytes=options.max_file_bytes)
+    except InvalidGuide as exc:
+        # Characters no font has are found on the texts that did read well: reported now, in
+        # the same run, rather than once the other errors are fixed.
+        from guide import fonts
+
+        try:
+            extra = fonts.coverage_problems(exc.texts, theme_for(options))
+        except GuideError as style:
+            extra = list(style.problems)
+        raise GuideError([*exc.problems, *extra]) from None
     if options.strict and warnings:
         raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in warnings)
     return guide, warnings

@@ -9,7 +9,7 @@ import errno
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from guide import text as markdown
@@ -82,11 +82,25 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
+class InvalidGuide(GuideError):
+    """A guide with errors, and every text that did read well, so that characters no font can
+    draw are reported in the same run as the other problems rather than after they are fixed."""
+
+    def __init__(self, problems: Iterable[Problem], texts: Sequence[Text]) -> None:
+        super().__init__(problems)
+        self.texts = tuple(texts)
+
+
+Text = tuple[str, str, Location, str]  # (question id or "", field, location, text)
+
+
 def load_guide(folder: Path, *, max_file_bytes: int | None = None) -> tuple[Guide, tuple[Problem, ...]]:
-    """Read and validate one guide folder: the Guide and its warnings, or GuideError with all problems."""
+    """Read and validate one guide folder: the Guide and its warnings, or InvalidGuide with all problems."""
     problems = Problems()
-    guide = _GuideReader(folder, problems, max_file_bytes).read()
-    problems.raise_if_errors()
+    reader = _GuideReader(folder, problems, max_file_bytes)
+    guide = reader.read()
+    if problems.has_errors:
+        raise InvalidGuide(problems.items, reader.texts)
     assert guide is not None  # read() gives None only after recording an error
     return guide, problems.warnings
 
@@ -146,6 +160,14 @@ class _GuideReader:
         self.max_file_bytes = max_file_bytes
         self.ids: list[tuple[str, Location]] = []  # every valid id, in reading order
         self.topic_refs: list[tuple[str, Location]] = []  # every valid topic a question names
+        self.texts: list[Text] = []  # every text that read well, for the glyph check
+
+    def keep_texts(self, qid: str, node: Node, fields: dict[str, str | list[str]]) -> None:
+        """Note texts read well, with where they are, for the glyph check of a guide with errors."""
+        for name, value in fields.items():
+            if value and name in node.entries:
+                shown = " ".join(value) if isinstance(value, list) else value
+                self.texts.append((qid, name, node.entries[name][1].location, shown))
 
     def error(self, where: Location, message: str) -> None:
         self.problems.error(where, message)
@@ -350,6 +372,8 @@ class _GuideReader:
         key_points = text_list(self, node, "key_points")
         follow_ups = text_list(self, node, "follow_ups")
         tags = text_list(self, node, "tags", single_line=True)
+        fields = {"topic": topic, "question": question, "answer": answer, "guidance": guidance}
+        self.keep_texts(qid, node, {**fields, "key_points": key_points, "follow_ups": follow_ups})
         difficulty = self.difficulty(node)
         if "guidance" not in node.entries and "guidance" not in meant:
             self.problems.warning(
@@ -519,6 +543,8 @@ class _GuideFields:
         self.date = date(reader, root)
         self.authors = text_list(reader, root, "authors", allow_single=True)
         self.topics = topics(reader, root)
+        fields = {"title": self.title, "subtitle": self.subtitle, "description": self.description}
+        reader.keep_texts("", root, {**fields, "authors": self.authors})
 
 
 # ---- fields ------------------------------------------------------------------------------------
