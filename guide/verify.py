@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from pypdf import PdfReader
 
 from guide.assemble import Edition
 from guide.errors import GuideError, Location, Problem
+from guide.model import Guide
 from guide.render import LINK_SCHEME
 
 
 def verify(edition: Edition) -> None:
-    """Raise GuideError if a file does not read back as built: page count, link targets, outline."""
+    """Raise GuideError if a file does not read back as built: page count, links, outline, questions."""
     guide = edition.guide
-    expected_outline = len(guide.topics) + len(guide.questions)
     problems = []
     for f in edition.files:
         try:
-            problems += [f"{f.name}: {p}" for p in _check(f.data, f.pages, f.role, expected_outline)]
+            problems += [f"{f.name}: {p}" for p in _check(f.data, f.pages, f.role, guide)]
         except Exception as exc:
             problems.append(f"{f.name}: cannot be read back: {exc}")
     if problems:
@@ -28,7 +30,7 @@ def verify(edition: Edition) -> None:
                          for p in problems)  # fmt: skip
 
 
-def _check(data: bytes, pages: int, role: str, outline_items: int) -> list[str]:
+def _check(data: bytes, pages: int, role: str, guide: Guide) -> list[str]:
     reader = PdfReader(io.BytesIO(data), strict=False)
     found: list[str] = []
     if len(reader.pages) != pages:
@@ -47,20 +49,32 @@ def _check(data: bytes, pages: int, role: str, outline_items: int) -> list[str]:
             uri = str(action.get_object().get("/URI", "")) if action is not None else ""
             if uri.startswith(LINK_SCHEME):
                 found.append(f"an unresolved link on page {number}")
-    count = _count(reader.outline)
-    wanted = outline_items + (2 + outline_items if role == "complete" else 0)
-    if count != wanted:
-        found.append(f"{count} outline entries instead of {wanted}")
+    # Every question has its outline entry ("12. What is …") in each part the file holds, and
+    # every entry lands on a page of the file.
+    items = _items(reader.outline)
+    parts = 2 if role == "complete" else 1
+    wanted = parts * (len(guide.topics) + len(guide.questions)) + (2 if role == "complete" else 0)
+    if len(items) != wanted:
+        found.append(f"{len(items)} outline entries instead of {wanted}")
+    numbers = Counter(str(item.title).split(".", 1)[0] for item in items)
+    missing = [q.number for q in guide.questions if numbers[str(q.number)] < parts]
+    if missing:
+        found.append(f"no outline entry for question {missing[0]}")
+    for item in items:
+        if reader.get_destination_page_number(item) is None:
+            found.append(f"the outline entry '{item.title}' leads nowhere")
+            break
     return found
 
 
-def _count(outline: Sequence[object]) -> int:
-    total = 0
+def _items(outline: Sequence[object]) -> list[Any]:
+    """Every entry of a (nested) outline."""
+    found = []
     stack: list[object] = list(outline)
     while stack:
         item = stack.pop()
         if isinstance(item, list):
             stack.extend(item)
         else:
-            total += 1
-    return total
+            found.append(item)
+    return found

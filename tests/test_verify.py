@@ -1,0 +1,50 @@
+"""The read-back check before publishing: a good edition passes, a damaged one names what is wrong."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from guide import assemble, fonts, render, verify
+from guide.errors import GuideError
+from guide.styles import load_theme
+from guide.validate import load_guide
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def edition() -> assemble.Edition:
+    guide, _ = load_guide(ROOT / "data" / "sql-fundamentals")
+    theme = load_theme("base")
+    fonts.check_coverage(guide, theme)
+    return assemble.assemble(guide, theme, render.render_parts(guide, theme))
+
+
+def test_a_good_edition_passes(edition: assemble.Edition) -> None:
+    verify.verify(edition)
+
+
+def test_a_question_missing_from_the_pdfs_fails_the_check(edition: assemble.Edition) -> None:
+    """The edition claims one question more than its PDFs hold: every file fails, naming it."""
+    guide = edition.guide
+    extra = dataclasses.replace(guide.questions[-1], id="extra", number=len(guide.questions) + 1)
+    topics = (
+        *guide.topics[:-1],
+        dataclasses.replace(guide.topics[-1], questions=(*guide.topics[-1].questions, extra)),
+    )
+    claimed = dataclasses.replace(edition, guide=dataclasses.replace(guide, topics=topics))
+    with pytest.raises(GuideError) as caught:
+        verify.verify(claimed)
+    message = str(caught.value)
+    assert message.count(f"no outline entry for question {extra.number}") == 3, message
+    assert "this is a bug in guide" in message
+
+
+def test_a_truncated_pdf_fails_the_check(edition: assemble.Edition) -> None:
+    first = edition.files[0]
+    cut = dataclasses.replace(first, data=first.data[: len(first.data) // 2])
+    with pytest.raises(GuideError, match=f"{first.name}: "):
+        verify.verify(dataclasses.replace(edition, files=(cut, *edition.files[1:])))
