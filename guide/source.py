@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterator
@@ -227,7 +228,7 @@ def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
             " break though editors do not; replace it with a space or a real line break",
         )
         return None
-    builder = _Builder(display, problems)
+    builder = _Builder(display, problems, text)
     try:
         root = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -360,12 +361,16 @@ class _Refused(Exception):
     """The file was refused (too deep, too many aliases); the problem is already recorded."""
 
 
+_TIGHT_COMMENT = re.compile(r"[ \t]#[^\s#]")  # one space, '#', then a word: text, not a comment
+
+
 class _Builder:
     """Assemble Nodes from parser events with an explicit stack (no recursion)."""
 
-    def __init__(self, display: str, problems: Problems) -> None:
+    def __init__(self, display: str, problems: Problems, source: str = "") -> None:
         self.display = display
         self.problems = problems
+        self.source = source
         self.anchors: dict[str, tuple[Node, int]] = {}  # anchor → (node, expanded size)
         self.alias_nodes = 0
 
@@ -508,6 +513,15 @@ class _Builder:
         node = Node(kind, where, text=event.value, quoted=quoted)
         if event.anchor:
             self.anchors[event.anchor] = (node, 1)
+        end = event.end_mark
+        if plain and end is not None and _TIGHT_COMMENT.match(self.source, end.index):
+            # 'answer: C# is #1' is the text 'C# is': YAML takes ' #1' for a comment. A comment
+            # written so tight ('#' then a word, one space before) was most likely meant as text.
+            self.problems.warning(
+                Location(self.display, end.line + 1, end.column + 2),
+                f"YAML reads ' #' as the start of a comment, so the value ends at '{event.value[-20:]}'"
+                " and the rest of the line is left out; put the whole value in quotes to keep it",
+            )
         return node
 
 
