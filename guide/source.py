@@ -361,6 +361,11 @@ class _Refused(Exception):
     """The file was refused (too deep, too many aliases); the problem is already recorded."""
 
 
+def _place(first: Location, here: Location) -> str:
+    """Where a first occurrence is, as a message says it: 'line 12', or 'column 5' on the same line."""
+    return f"column {first.column}" if first.line == here.line else f"line {first.line}"
+
+
 _TIGHT_COMMENT = re.compile(r"[ \t]#[^\s#]")  # one space, '#', then a word: text, not a comment
 
 
@@ -489,7 +494,8 @@ class _Builder:
             first = parent.entries[key][0]
             self.problems.error(
                 key_location,
-                f"duplicate key '{key}' (first at line {first.line}); YAML would keep only the last,"
+                f"duplicate key '{key}' (first at {_place(first, key_location)});"
+                " YAML would keep only the last,"
                 " so remove or rename one",
             )
             return

@@ -248,7 +248,12 @@ class _GuideReader:
             raw_questions.extend(self.question_list(inline[1]))
         raw_questions.extend(self.question_files())
         sources_failed = any(p.severity == "error" for p in self.problems.items[before:])
-        if root is not None and not raw_questions and not sources_failed:
+        # A misspelt 'questions:' key is already reported ("did you mean 'questions'?").
+        misspelt = any(
+            k not in GUIDE_KEYS and _closest(k, GUIDE_KEYS) == "questions"
+            for k in (root.entries if root is not None else ())
+        )
+        if root is not None and not raw_questions and not sources_failed and not misspelt:
             self.error(
                 root.location,
                 f"the guide has no questions; add a 'questions:' list, or YAML files in"
@@ -426,7 +431,9 @@ class _GuideReader:
             return ""
         # Ids are always text: a plain 2024 or 1-2 means what it says, whatever YAML 1.1 reads.
         qid = value.text
-        suggestion = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", qid).lower()).strip("-")
+        # 'ümlaut' → 'umlaut': accents are dropped, not made into separators.
+        plain = "".join(c for c in unicodedata.normalize("NFKD", qid) if not unicodedata.combining(c))
+        suggestion = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
         suggestion = suggestion[:MAX_ID_LENGTH].rstrip("-")
         example = f"for example '{suggestion}'" if suggestion else "for example 'bias-variance'"
         if not ID_PATTERN.match(qid):
@@ -493,6 +500,8 @@ class _GuideReader:
             if topic in titles:
                 continue
             close = _closest(topic, titles)
+            if close:
+                used.add(close)  # already named in the error: no second message saying it is empty
             fix = (
                 f"did you mean '{close}'?"
                 if close
