@@ -22,7 +22,8 @@ line 3, column 11 of the case is reported as `tricky/questions/<name>.yaml:3:11`
 - `args: <argument>` (one a line) and `env: NAME=value` change how guide is run;
 - `unreadable: yes`: reading the case file fails with EACCES (tests run as root, so
   chmod would not stop them);
-- `max-seconds: <n>` and `max-mib: <n>`: the run takes at most this long, and at most
+- `max-seconds: <n>` and `max-mib: <n>`: bounds on a hang or a blow-up (not speed targets, which
+  live in benchmarks/): the run takes at most this long, and at most
   this much memory (traced Python allocations).
 
 Other hostile-input checks follow the cases: no local file is ever read because of

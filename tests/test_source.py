@@ -216,7 +216,7 @@ def test_alias_bomb_is_refused_quickly() -> None:
         text += f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 10) + "]\n"
     start = time.perf_counter()
     node, problems = parse(text)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 10  # a bound on a hang, not a speed target: the work takes ms
     assert node is None
     assert len(problems) == 1
     assert f"more than {ALIAS_BUDGET:,} values" in problems[0]
@@ -235,7 +235,7 @@ def test_deep_nesting_is_refused_without_crashing(text: str) -> None:
     """Nesting 10,000 levels deep is refused with a message, not a RecursionError."""
     start = time.perf_counter()
     node, problems = parse(text)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 10  # a bound on a hang, not a speed target: the work takes ms
     assert node is None
     assert len(problems) == 1
     assert f"nested more than {MAX_DEPTH} levels deep" in problems[0]
