@@ -680,7 +680,7 @@ def plain_text(nodes: Node | Iterable[Node]) -> str:
     return "".join(parts)
 
 
-def short_title(value: str, limit: int = 160) -> str:
+def short_title(value: str, limit: int = 320) -> str:
     """Turn plain text into one line of at most `limit` characters, cut at a word with an ellipsis.
 
     For the contents and the outline, which name a question rather than hold it: a case study

@@ -3,6 +3,8 @@ and are never set smaller than the style's code size."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from reportlab.platypus import Paragraph
 
@@ -83,3 +85,56 @@ def _preformatted_lines(flowable: object) -> list[str]:
         elif isinstance(item, Flowable):
             stack.extend(v for k, v in vars(item).items() if k not in ("canv", "_frame"))
     raise AssertionError("no Preformatted in the code box")
+
+
+def test_a_lead_in_paragraph_stays_with_what_it_introduces() -> None:
+    """'Consequences:' or an all-bold run-in head never ends a page apart from the next block."""
+    kit = make_kit(load_theme("base"))
+    nodes = text.parse("Consequences:\n\n- one\n- two\n\n**Reducing it.**\n\nPlain text.\n\nLast words:")
+    flowables = markup.blocks(nodes, kit)
+    keeps = [bool(getattr(f, "keepWithNext", 0)) for f in flowables]
+    assert keeps[0] is True  # "Consequences:"
+    assert keeps[-3:] == [True, False, False]  # the bold head; plain text; a colon with nothing after
+
+
+def test_contents_keep_a_topic_with_its_first_entry() -> None:
+    from reportlab.platypus import KeepTogether
+
+    from guide import compose, render
+    from guide.validate import load_guide
+
+    guide, _ = load_guide(Path(__file__).resolve().parent.parent / "data" / "ai-engineer")
+    theme = load_theme("large-print")
+    kit = make_kit(theme)
+    story = compose.compose(guide, "study", labels=theme.labels, note_lines=theme.note_lines)
+    contents = next(item for item in story if isinstance(item, compose.Contents))
+    kept = [f for f in render._contents(contents, kit) if isinstance(f, KeepTogether)]
+    assert len(kept) == len(guide.topics)
+    assert all(len(k._content) == 2 for k in kept)  # the topic's line and its first entry
+
+
+def test_a_running_head_is_cut_at_a_word() -> None:
+    from guide.render.document import _fit
+
+    assert _fit("AI Engineer Interview Study Guide", 20) == "AI Engineer…"
+    assert _fit("Supercalifragilisticexpialidocious", 10) == "Supercali…"
+    assert _fit("Short", 10) == "Short"
+
+
+def test_key_points_hang_past_their_box_in_large_print() -> None:
+    """Wrapped lines of a key point start where its first line's text does, at 16 pt too."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from guide import compose, render
+    from guide.validate import load_guide
+
+    guide, _ = load_guide(Path(__file__).resolve().parent.parent / "data" / "ai-engineer")
+    theme = load_theme("large-print")
+    kit = make_kit(theme)
+    story = compose.compose(guide, "key", labels=theme.labels, note_lines=theme.note_lines)
+    answer = next(item for item in story if isinstance(item, compose.KeyAnswer))
+    points = [f for f in render._key_answer(answer, kit, []) if getattr(f, "bulletText", None) == "☐"]
+    body = kit.styles["body"]
+    assert points
+    for point in points:
+        assert point.style.leftIndent >= stringWidth("☐ ", body.bulletFontName, body.bulletFontSize)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -333,15 +334,15 @@ def _contents(item: compose.Contents, kit: Kit) -> list[Flowable]:
     ]
     leader = kit.colour("rule")
     for topic in item.topics:
-        out.append(CondPageBreak(60))
-        out.append(
-            ContentsLine(_p(topic.title, kit, "toc_topic"), topic.anchor, f"toc-{topic.anchor}", 0, leader)
-        )
+        head = ContentsLine(_p(topic.title, kit, "toc_topic"), topic.anchor, f"toc-{topic.anchor}", 0, leader)
+        lines: list[Flowable] = []
         for entry in topic.entries:
             style = kit.derive("toc_entry", "hang", leftIndent=18, firstLineIndent=-18)
             text = f"{entry.number}.\u2002" + markup.text_markup(entry.title, kit.fonts_for("toc_entry"))
             para = Paragraph(text, style)
-            out.append(ContentsLine(para, entry.anchor, f"toc-{entry.anchor}", 14, leader))
+            lines.append(ContentsLine(para, entry.anchor, f"toc-{entry.anchor}", 14, leader))
+        # A topic's line never ends a page: it goes with its first entry.
+        out += [KeepTogether([head, *lines[:1]]), *lines[1:]]
     return out
 
 
@@ -369,7 +370,8 @@ def _meta_label(number: int, difficulty: str, tags: tuple[str, ...], kit: Kit, e
         parts.append(difficulty.upper())
     if tags:
         parts.append(markup.text_markup(", ".join(tags), kit.fonts_for("meta")))
-    return Paragraph(" · ".join(parts), kit.styles["meta"])
+    # '·' stays with the word before it: a wrapped label never starts a line with '· EASY'.
+    return Paragraph("\u00a0· ".join(parts), kit.styles["meta"])
 
 
 def _study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Flowable]) -> list[Flowable]:
@@ -419,7 +421,12 @@ def _key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Flowable]) -> list
         *answer[:1],
     ]
     out: list[Flowable] = [KeepTogether(keep), *answer[1:]]
-    bullet_style = kit.derive("body", "check", leftIndent=16, bulletIndent=0, spaceAfter=3)
+    # The hanging indent fits the box or arrow and a space at the style's size (16 pt in large print).
+    body = kit.styles["body"]
+    mark = max(stringWidth(m + "\u2002", body.bulletFontName, body.bulletFontSize) for m in ("☐", "→"))
+    bullet_style = kit.derive(
+        "body", "check", leftIndent=max(16, round(mark + 0.5)), bulletIndent=0, spaceAfter=3
+    )
     if item.key_points:
         out.append(Paragraph(markup.text_markup(label["key_points"].upper(), kit.fonts_for("label")),
                              kit.derive("label", "keep-space", keepWithNext=1, spaceBefore=6)))  # fmt: skip

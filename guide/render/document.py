@@ -248,15 +248,16 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             continued = f"{label} ({kit.theme.labels['continued']})"
             wordings = [f"{continued} · {topic}", continued]
         # Title and topic share the line. The right-hand part tells the reader where they are, so
-        # it is kept whole if it can be (dropping the topic from a continued question before
-        # cutting anything), within 60 % of the line; the title takes the rest, cut short (…).
+        # it is kept whole, the richest wording that leaves room for the edition; the title takes
+        # the rest, cut short at a word (…), or gives way to the edition alone.
         gap = 12.0
         edition = f" · {self.info.edition}"
         title_width = self._width("header", self.info.title + edition)
+        least = gap + self._width("header", self.info.edition)
         running = next(
             (w for w in wordings if title_width + gap + self._width("header", w) <= self.width),
-            next((w for w in wordings if self._width("header", w) <= 0.6 * self.width), ""),
-        ) or self._fit_width("header", wordings[-1], 0.6 * self.width)
+            next((w for w in wordings if self._width("header", w) + least <= self.width), ""),
+        ) or self._fit_width("header", wordings[-1], self.width - least)
         room = self.width - (self._width("header", running) + gap if running else 0)
         title = self._fit_width("header", self.info.title, room - self._width("header", edition))
         self._text(canv, "header", left, top, title + edition if title else self.info.edition)
@@ -339,7 +340,14 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
 
 
 def _fit(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    """At most `limit` characters, cut at a word where one ends late enough, with an ellipsis."""
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:·") + "…"
 
 
 def _roman(number: int) -> str:

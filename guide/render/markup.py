@@ -138,9 +138,21 @@ def blocks(
 ) -> list[Flowable]:
     """Flowables for a sequence of Markdown blocks set in a named style."""
     out: list[Flowable] = []
-    for node in nodes:
-        out.extend(block(node, kit, style, depth, quotes))
+    for index, node in enumerate(nodes):
+        made = block(node, kit, style, depth, quotes)
+        if made and index + 1 < len(nodes) and _leads_in(node):
+            made[-1].keepWithNext = 1  # "Consequences:" never ends a page, apart from its list
+        out.extend(made)
     return out
+
+
+def _leads_in(node: text.Block) -> bool:
+    """A paragraph that introduces the next block: it ends with ':' or is all bold (a run-in head)."""
+    if not isinstance(node, text.Paragraph):
+        return False
+    if len(node.children) == 1 and isinstance(node.children[0], text.Strong):
+        return True
+    return text.plain_text(node.children).rstrip().endswith(":")
 
 
 def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -> list[Flowable]:
