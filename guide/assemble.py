@@ -30,7 +30,8 @@ from pypdf.generic import (
 
 from guide import __version__
 from guide.model import Guide
-from guide.render import LINK_SCHEME, PartPdf, Parts
+from guide.parallel import beside
+from guide.render import LINK_SCHEME, PARALLEL_MIN_QUESTIONS, PartPdf, Parts
 from guide.styles import Theme
 
 ROLES = ("study_guide", "answer_key", "complete")
@@ -61,22 +62,60 @@ def file_name(guide: Guide, role: str) -> str:
     return f"{guide.id}-{guide.edition}-{SUFFIX[role]}.pdf"
 
 
-def assemble(guide: Guide, theme: Theme, parts: Parts) -> Edition:
-    """Make the three PDFs of an edition from the two parts."""
+def assemble(guide: Guide, theme: Theme, parts: Parts, *, parallel: bool | None = None) -> Edition:
+    """Make the three PDFs of an edition from the two parts.
+
+    The two standalone files and the complete edition share nothing once the parts are read:
+    for a large guide they are made at the same time, the standalone ones in a child process
+    (`parallel` forces the choice); the bytes are the same either way.
+    """
     names = {role: file_name(guide, role) for role in ROLES}
     by_part = {"study": parts.study, "key": parts.key}
-    sibling = {"study": names["answer_key"], "key": names["study_guide"]}
     # One reader per part, shared by the writers: pypdf caches what it has parsed.
     readers = {name: PdfReader(io.BytesIO(part.data)) for name, part in by_part.items()}
-    files = []
-    for role, part in (("study_guide", parts.study), ("answer_key", parts.key)):
-        writer = PdfWriter()
-        writer.append(readers[part.part])
-        _label_part(writer, part, 0)
-        _resolve_links(writer, {part.part: 0}, by_part, external=sibling[part.part])
-        title = theme.labels["study_guide" if role == "study_guide" else "answer_key"]
-        files.append(_finish(writer, guide, f"{guide.title}: {title}", role, names[role]))
 
+    def standalone() -> list[OutputFile]:
+        return [
+            _standalone(guide, theme, role, part, readers[part.part], by_part, names)
+            for role, part in (("study_guide", parts.study), ("answer_key", parts.key))
+        ]
+
+    def complete() -> OutputFile:
+        return _complete(guide, theme, parts, readers, names["complete"])
+
+    if parallel is None:
+        parallel = len(guide.questions) >= PARALLEL_MIN_QUESTIONS
+    if parallel:
+        both, whole = beside(standalone, complete, guide.location)
+    else:
+        both, whole = standalone(), complete()
+    return Edition(guide, (*both, whole))
+
+
+def _standalone(
+    guide: Guide,
+    theme: Theme,
+    role: str,
+    part: PartPdf,
+    reader: PdfReader,
+    by_part: dict[str, PartPdf],
+    names: dict[str, str],
+) -> OutputFile:
+    """The study guide or the answer key on its own: its links into the other open that file."""
+    sibling = names["answer_key" if role == "study_guide" else "study_guide"]
+    writer = PdfWriter()
+    writer.append(reader)
+    _label_part(writer, part, 0)
+    _resolve_links(writer, {part.part: 0}, by_part, external=sibling)
+    title = theme.labels["study_guide" if role == "study_guide" else "answer_key"]
+    return _finish(writer, guide, f"{guide.title}: {title}", role, names[role])
+
+
+def _complete(
+    guide: Guide, theme: Theme, parts: Parts, readers: dict[str, PdfReader], name: str
+) -> OutputFile:
+    """Both parts in one book: one outline, page labels, and live links between them."""
+    by_part = {"study": parts.study, "key": parts.key}
     writer = PdfWriter()
     offsets = {"study": 0}
     writer.append(readers["study"], outline_item=theme.labels["study_guide"])
@@ -89,8 +128,7 @@ def assemble(guide: Guide, theme: Theme, parts: Parts) -> Edition:
     _label_part(writer, parts.study, 0, end=offsets["key"] - 1)
     _label_part(writer, parts.key, offsets["key"])
     _resolve_links(writer, offsets, by_part, external=None)
-    files.append(_finish(writer, guide, guide.title, "complete", names["complete"]))
-    return Edition(guide, tuple(files))
+    return _finish(writer, guide, guide.title, "complete", name)
 
 
 def _label_part(writer: PdfWriter, part: PartPdf, offset: int, end: int | None = None) -> None:

@@ -5,25 +5,42 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from pypdf import PdfReader
 
-from guide.assemble import Edition
+from guide.assemble import Edition, OutputFile
 from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
-from guide.render import LINK_SCHEME
+from guide.parallel import beside
+from guide.render import LINK_SCHEME, PARALLEL_MIN_QUESTIONS
 
 
-def verify(edition: Edition) -> None:
-    """Raise GuideError if a file does not read back as built: page count, links, outline, questions."""
+def verify(edition: Edition, *, parallel: bool | None = None) -> None:
+    """Raise GuideError if a file does not read back as built: page count, links, outline, questions.
+
+    For a large guide the complete edition is read here while a child process reads the others.
+    """
     guide = edition.guide
-    problems = []
-    for f in edition.files:
-        try:
-            problems += [f"{f.name}: {p}" for p in _check(f.data, f.pages, f.role, guide)]
-        except Exception as exc:
-            problems.append(f"{f.name}: cannot be read back: {exc}")
+
+    def check(files: Sequence[OutputFile]) -> list[str]:
+        found = []
+        for f in files:
+            try:
+                found += [f"{f.name}: {p}" for p in _check(f.data, f.pages, f.role, guide)]
+            except Exception as exc:
+                found.append(f"{f.name}: cannot be read back: {exc}")
+        return found
+
+    if parallel is None:
+        parallel = len(guide.questions) >= PARALLEL_MIN_QUESTIONS
+    if parallel:
+        standalone, complete = edition.files[:-1], edition.files[-1:]
+        found = beside(partial(check, standalone), partial(check, complete), guide.location)
+        problems = [*found[0], *found[1]]
+    else:
+        problems = check(edition.files)
     if problems:
         where = Location(str(guide.root))
         raise GuideError(Problem(where, f"the built edition failed its check ({p}); this is a bug in guide")

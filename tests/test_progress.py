@@ -1,5 +1,6 @@
-"""Long builds: the two parts laid out in two processes give the same bytes, and progress is shown
-on a terminal only, after a delay, and erased before anything else is printed."""
+"""Long builds: the parts laid out, the PDFs assembled and read back in two processes give the same
+bytes and the same checks, and progress is shown on a terminal only, after a delay, and erased
+before anything else is printed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from guide.build import Options, build_guide
 from guide.cli import _Progress, main
 from guide.errors import GuideError, Location, Problem
 from guide.fonts import check_coverage
+from guide.parallel import can_fork
 from guide.styles import load_theme
 from guide.validate import load_guide
 
@@ -27,8 +29,29 @@ def test_two_processes_give_the_bytes_of_one() -> None:
     check_coverage(guide, theme)
     one = render.render_parts(guide, theme, parallel=False)
     two = render.render_parts(guide, theme, parallel=True)
-    assert render._can_fork()  # so that the second build did run in two processes
+    assert can_fork()  # so that the second build did run in two processes
     assert two == one
+
+
+def test_assembled_and_read_back_in_two_processes_as_in_one() -> None:
+    """The standalone files made in a child while this process makes the complete edition: the same
+    bytes; and a file the child reads back that is damaged fails the check, named."""
+    import dataclasses
+
+    from guide import assemble, verify
+
+    guide, _ = load_guide(AI)
+    theme = load_theme("base")
+    check_coverage(guide, theme)
+    parts = render.render_parts(guide, theme)
+    one = assemble.assemble(guide, theme, parts, parallel=False)
+    two = assemble.assemble(guide, theme, parts, parallel=True)
+    assert two == one
+    verify.verify(two, parallel=True)
+    study = two.files[0]
+    broken = dataclasses.replace(study, data=study.data[: len(study.data) // 2])
+    with pytest.raises(GuideError, match=f"{study.name}: cannot be read back"):
+        verify.verify(dataclasses.replace(two, files=(broken, *two.files[1:])), parallel=True)
 
 
 def test_an_error_in_the_child_is_reported_with_its_place(monkeypatch: pytest.MonkeyPatch) -> None:

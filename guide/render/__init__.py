@@ -8,7 +8,6 @@ question, and back) are filled in afterwards, before either is saved.
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from guide import compose, text
 from guide.errors import GuideError, Problem
 from guide.fonts import guide_chars
 from guide.model import Guide
+from guide.parallel import can_fork
 from guide.render import markup
 from guide.render.document import Anchor, PartDocument, PartInfo, _roman
 from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak, Separator
@@ -114,7 +114,7 @@ def render_parts(
         return Parts(study=_part_pdf("study", doc, values["study"]), key=key)
     if parallel is None:
         parallel = len(guide.questions) >= PARALLEL_MIN_QUESTIONS
-    if parallel and _can_fork():
+    if parallel and can_fork():
         return _render_in_two_processes(guide, theme, lay_out, progress)
     study, answers = lay_out("study", progress), lay_out("key", progress)
     values = _values(guide, theme.labels, _layout(study), _layout(answers))
@@ -147,12 +147,6 @@ def _values(
         values["study"][f"ref-{a_anchor}"] = labels["answer_ref"].format(page=answer_page)
         values["key"][f"ref-{q_anchor}"] = labels["question_ref"].format(page=question_page)
     return values
-
-
-def _can_fork() -> bool:
-    # fork() copies only the calling thread: with other threads alive it can deadlock (and Python
-    # warns), so a program that has threads lays the parts out one after the other.
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _render_in_two_processes(

@@ -1,0 +1,69 @@
+"""Run two independent pieces of a build at once: one in a forked child process, one here.
+
+A machine has two cores or more, and a large guide's stages split into halves that share
+nothing while they run (the two standalone PDFs and the complete edition, say). The child
+is forked, so it starts with everything this process has built, and sends back its result
+through a pipe. Only results and located problems cross; a child that dies is an error.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from guide.errors import GuideError, Location, Problem
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+def can_fork() -> bool:
+    """Whether a child can be forked safely: fork() copies only the calling thread, so a
+    program with other threads alive could deadlock in the child (and Python warns)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def beside(in_child: Callable[[], A], here: Callable[[], B], where: Location) -> tuple[A, B]:
+    """Both results: `in_child` computed in a forked child while `here` runs in this process.
+
+    A GuideError in either keeps its problems; any other failure of the child is reported at
+    `where` as an internal error. Without fork, the two run one after the other.
+    """
+    if not can_fork():
+        return in_child(), here()
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            theirs.send(("done", in_child()))
+        except GuideError as exc:
+            theirs.send(("error", exc.problems))
+        except BaseException as exc:  # reported by the parent, with a place
+            theirs.send(("crash", f"{type(exc).__name__}: {exc}"))
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    theirs.close()
+    try:
+        mine = here()
+        return _receive(ours, where), mine
+    finally:
+        ours.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _receive(connection: Any, where: Location) -> Any:
+    try:
+        tag, value = connection.recv()
+    except EOFError:
+        tag, value = "crash", "a process of the build stopped"
+    if tag == "error":
+        raise GuideError(value)
+    if tag != "done":
+        raise GuideError([Problem(where, f"an internal error in guide ({value}); please report it")])
+    return value
