@@ -193,10 +193,23 @@ def _true() -> BooleanObject:
     return BooleanObject(True)
 
 
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a PDF date can hold
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH in whole seconds, None when unset; ValueError when it is not such a number."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"[0-9]+", raw) or int(raw) > MAX_EPOCH:
+        raise ValueError(raw)
+    return int(raw)
+
+
 def _pdf_date(guide: Guide) -> str | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
         return moment.strftime("D:%Y%m%d%H%M%SZ")
     if guide.date is not None:
         return guide.date.strftime("D:%Y%m%d000000Z")

@@ -90,6 +90,8 @@ def cards_pdf(
     canv = Canvas(buffer, pagesize=theme.paper, invariant=1, initialFontName=kit.face("body"),
                   lang=guide.language, pageCompression=1)  # fmt: skip
     sheets = [cards[i : i + layout.per_sheet] for i in range(0, len(cards), layout.per_sheet)]
+    # The same footer on every card: fitted to a card's width once.
+    footer = _footer(f"{guide.title} · {guide.edition}", kit, layout.width - 2 * CARD_PADDING)
     for number, sheet in enumerate(sheets, 1):
         for side in ("front", "back"):
             _cut_marks(canv, layout, kit)
@@ -99,7 +101,7 @@ def cards_pdf(
                     column = layout.columns - 1 - column  # long-edge duplex mirrors left and right
                 x = SHEET_MARGIN + column * layout.width
                 y = theme.paper[1] - SHEET_MARGIN - (row + 1) * layout.height
-                _draw_card(canv, kit, layout, x, y, card, side, guide)
+                _draw_card(canv, layout, x, y, card, side, footer)
             _sheet_label(canv, kit, layout, number, len(sheets), side)
             canv.showPage()
     canv.save()
@@ -197,7 +199,7 @@ def _footer_height(kit: Kit) -> float:
 
 
 def _draw_card(
-    canv: Canvas, kit: Kit, grid: Grid, x: float, y: float, card: _Card, side: str, guide: Guide
+    canv: Canvas, grid: Grid, x: float, y: float, card: _Card, side: str, footer: Paragraph
 ) -> None:
     flowables = card.front if side == "front" else card.back
     width = grid.width - 2 * CARD_PADDING
@@ -208,7 +210,6 @@ def _draw_card(
         _, h = f.wrap(width, grid.height)
         f.drawOn(canv, x + CARD_PADDING, top - h)
         top -= h + f.getSpaceAfter()
-    footer = _footer(f"{guide.title} · {guide.edition}", kit, width)
     footer.drawOn(canv, x + CARD_PADDING, y + CARD_PADDING - 2)
 
 

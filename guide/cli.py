@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("output")
-MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
 
 
 class _Parser(argparse.ArgumentParser):
@@ -284,15 +283,19 @@ def _run(args: argparse.Namespace) -> int:
                 f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", file=sys.stderr
             )
             return EXIT_INVALID
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if args.command != "check" and epoch and not (epoch.isdigit() and int(epoch) <= MAX_EPOCH):
-        print(
-            f"SOURCE_DATE_EPOCH: error: SOURCE_DATE_EPOCH must be whole seconds since 1970 (at most"
-            f" {MAX_EPOCH}), found '{epoch}'; fix it or unset it",
-            file=sys.stderr,
-        )
-        print("guide: 1 error; nothing was written", file=sys.stderr)
-        return EXIT_INVALID
+    if args.command != "check":
+        from guide.assemble import MAX_EPOCH, source_date_epoch
+
+        try:
+            source_date_epoch()
+        except ValueError as exc:
+            print(
+                f"SOURCE_DATE_EPOCH: error: SOURCE_DATE_EPOCH must be whole seconds since 1970 (at most"
+                f" {MAX_EPOCH}), found '{exc}'; fix it or unset it",
+                file=sys.stderr,
+            )
+            print("guide: 1 error; nothing was written", file=sys.stderr)
+            return EXIT_INVALID
     max_bytes = int(args.max_file_size * 1024 * 1024) if args.max_file_size is not None else None
     shown = sys.stderr.isatty() and not getattr(args, "quiet", False) and "CI" not in os.environ
     progress = _Progress(sys.stderr) if shown else None

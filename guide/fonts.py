@@ -19,6 +19,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
 from guide.styles import FontFamily, Theme
+from guide.text import is_invisible
 
 TEXT_FIELDS = ("question", "guidance", "answer")
 LIST_FIELDS = ("key_points", "follow_ups", "tags")
@@ -26,17 +27,6 @@ LIST_FIELDS = ("key_points", "follow_ups", "tags")
 # Right-to-left scripts need bidirectional reordering and shaping, which the layout
 # does not do yet: refusing them beats printing letters in the wrong order.
 _RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
-
-
-def is_invisible(char: str) -> bool:
-    """Format characters (zero-width space, soft hyphen, joiners, marks) and variation selectors.
-
-    They draw nothing, and most fonts have no glyph for them, so the layout drops them
-    rather than letting ReportLab draw an empty box.
-    """
-    return (
-        unicodedata.category(char) == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF
-    )
 
 
 def visible(value: str) -> str:

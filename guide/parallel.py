@@ -8,6 +8,7 @@ through a pipe. Only results and located problems cross; a child that dies is an
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -37,12 +38,15 @@ def beside(in_child: Callable[[], A], here: Callable[[], B], where: Location) ->
     ours, theirs = context.Pipe(duplex=False)
 
     def child() -> None:
+        ours.close()  # so that a parent killed mid-build makes the send fail, not wait for ever
         try:
-            theirs.send(("done", in_child()))
+            message: tuple[str, Any] = ("done", in_child())
         except GuideError as exc:
-            theirs.send(("error", exc.problems))
+            message = ("error", exc.problems)
         except BaseException as exc:  # reported by the parent, with a place
-            theirs.send(("crash", f"{type(exc).__name__}: {exc}"))
+            message = ("crash", f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(OSError):  # the parent stopped: nobody is left to tell
+            theirs.send(message)
 
     process = context.Process(target=child, daemon=True)
     process.start()

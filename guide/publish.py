@@ -95,7 +95,7 @@ def publish_folder(out_root: Path, name: str, files: Sequence[tuple[str, bytes]]
                 digest.update(f"{file_name}\0{hashlib.sha256(data).hexdigest()}\n".encode())
             final = out_root / f".{name}-{digest.hexdigest()[:12]}"
             with _lock(out_root / f".{name}.lock"):
-                if final.exists() and _same_files(final, staging):
+                if final.exists() and _same_files(final, files):
                     shutil.rmtree(staging)  # the same edition is already there, byte for byte
                 else:
                     if final.exists():
@@ -149,16 +149,13 @@ def _switch(target: Path, folder_name: str) -> None:
     os.replace(link, target)
 
 
-def _same_files(published: Path, staging: Path) -> bool:
-    """Whether a published folder holds exactly the files just staged, byte for byte."""
-    names = sorted(os.listdir(staging))
-    if sorted(os.listdir(published)) != names:
+def _same_files(published: Path, files: Sequence[tuple[str, bytes]]) -> bool:
+    """Whether a published folder holds exactly these files, byte for byte."""
+    if sorted(os.listdir(published)) != sorted(name for name, _ in files):
         return False
-    for name in names:
-        ours, theirs = staging / name, published / name
-        if not theirs.is_file() or theirs.stat().st_size != ours.stat().st_size:
-            return False
-        if theirs.read_bytes() != ours.read_bytes():
+    for name, data in files:
+        theirs = published / name
+        if not theirs.is_file() or theirs.stat().st_size != len(data) or theirs.read_bytes() != data:
             return False
     return True
 

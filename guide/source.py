@@ -213,14 +213,16 @@ def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
     An empty document (nothing, or only comments) gives a null Node at line 1, column 1.
     """
     text = text.removeprefix("\ufeff")
-    bad = next((i for i, c in enumerate(text) if "\ud800" <= c <= "\udfff"), None)
+    bad = _SURROGATE.search(text)
     if bad is not None:  # only possible for text that did not come from a file; libyaml refuses it
-        problems.error(_offset_location(text, display, bad), f"the text contains {describe_char(text[bad])}")
+        at = bad.start()
+        problems.error(_offset_location(text, display, at), f"the text contains {describe_char(text[at])}")
         return None
     # YAML 1.1 (libyaml) counts NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks,
     # editors do not: every line number after one would be off. Refuse them where they stand.
-    odd = next((i for i, c in enumerate(text) if c in "\x85\u2028\u2029"), None)
-    if odd is not None:
+    found = _YAML_ONLY_BREAK.search(text)
+    if found is not None:
+        odd = found.start()
         char = text[odd]
         problems.error(
             _offset_location(text, display, odd),
@@ -366,6 +368,8 @@ def _place(first: Location, here: Location) -> str:
     return f"column {first.column}" if first.line == here.line else f"line {first.line}"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 _TIGHT_COMMENT = re.compile(r"[ \t]#[^\s#]")  # one space, '#', then a word: text, not a comment
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "Strong",
     "Table",
     "Text",
+    "is_invisible",
     "parse",
     "parse_inline",
     "plain_text",
@@ -680,6 +681,17 @@ def plain_text(nodes: Node | Iterable[Node]) -> str:
     return "".join(parts)
 
 
+def is_invisible(char: str) -> bool:
+    """Format characters (zero-width space, soft hyphen, joiners, marks) and variation selectors.
+
+    They draw nothing, and most fonts have no glyph for them, so the layout drops them
+    rather than letting ReportLab draw an empty box.
+    """
+    return (
+        unicodedata.category(char) == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF
+    )
+
+
 def short_title(value: str, limit: int = 320) -> str:
     """Turn plain text into one line of at most `limit` characters, cut at a word with an ellipsis.
 
@@ -693,7 +705,7 @@ def short_title(value: str, limit: int = 320) -> str:
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    return cut.rstrip(" ,;:.") + "…"
+    return cut.rstrip(" ,;:.·") + "…"
 
 
 def walk_text(nodes: Node | Iterable[Node]) -> Iterator[str]:

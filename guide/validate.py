@@ -29,9 +29,8 @@ DATE_PATTERN = re.compile(
     r"(?:(?:[Tt]|[ \t]+)\d\d?:\d\d(?::\d\d(?:\.\d*)?)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?\Z"
 )
 MAX_ID_LENGTH = 64
-MAX_EDITION_LENGTH = (
-    64  # it goes in file names, beside the folder's name: most file systems stop at 255 bytes
-)
+# The edition goes in file names, beside the folder's name: most file systems stop at 255 bytes.
+MAX_EDITION_LENGTH = 64
 MAX_FOLDER_LENGTH = 100
 
 GUIDE_KEYS = (
@@ -377,8 +376,10 @@ class _GuideReader:
         key_points = text_list(self, node, "key_points")
         follow_ups = text_list(self, node, "follow_ups")
         tags = text_list(self, node, "tags", single_line=True)
+        # The fields fonts._question_texts checks, so that a guide with errors gets the same check.
         fields = {"topic": topic, "question": question, "answer": answer, "guidance": guidance}
-        self.keep_texts(qid, node, {**fields, "key_points": key_points, "follow_ups": follow_ups})
+        lists = {"key_points": key_points, "follow_ups": follow_ups, "tags": tags}
+        self.keep_texts(qid, node, {**fields, **lists})
         difficulty = self.difficulty(node)
         if "guidance" not in node.entries and "guidance" not in meant:
             self.problems.warning(
@@ -554,6 +555,7 @@ class _GuideFields:
         self.topics = topics(reader, root)
         fields = {"title": self.title, "subtitle": self.subtitle, "description": self.description}
         reader.keep_texts("", root, {**fields, "authors": self.authors})
+        reader.texts += [("", "topic", where, title) for title, where in self.topics]
 
 
 # ---- fields ------------------------------------------------------------------------------------
@@ -583,8 +585,8 @@ def text(
 
 
 def _blank(value: str) -> bool:
-    """Nothing a reader would see: whitespace and format characters (zero-width space, soft hyphen…)."""
-    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in value)
+    """Nothing a reader would see: whitespace and invisible characters (zero-width space, U+FE0F…)."""
+    return all(c.isspace() or markdown.is_invisible(c) for c in value)
 
 
 def check_text(
@@ -638,13 +640,7 @@ def _draws_something(value: str) -> bool:
     if _LETTER_OR_DIGIT.search(value) and not any(m in value for m in ("]:", "```", "~~~")):
         return True
     drawn = markdown.plain_text(markdown.parse(value))
-    return any(
-        not c.isspace()
-        and unicodedata.category(c) != "Cf"
-        and not 0xFE00 <= ord(c) <= 0xFE0F
-        and not 0xE0100 <= ord(c) <= 0xE01EF
-        for c in drawn
-    )
+    return not _blank(drawn)
 
 
 def text_list(

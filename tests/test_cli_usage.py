@@ -20,7 +20,7 @@ def test_max_file_size_must_be_a_positive_finite_number(
     assert "Traceback" not in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("epoch", ["abc", "1e9", "99999999999999"])
+@pytest.mark.parametrize("epoch", ["abc", "1e9", "99999999999999", "²", "-5"])
 def test_bad_source_date_epoch_is_an_input_error(
     epoch: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -52,3 +52,15 @@ def test_an_unknown_style_is_named_once_with_the_styles_there_are(capsys: pytest
         "--style: error: no style named 'nosuch' (styles: base, large-print, print; or give a style"
         " file's path)\nguide: 1 error\n"
     )
+
+
+def test_source_date_epoch_with_spaces_is_the_date_of_every_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked and read by the same rule: ' 86400 ' is 2 January 1970, not the guide's own date."""
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " 86400 ")
+    assert main(["build", str(DATA / "sql-fundamentals"), "--out", str(tmp_path), "--quiet"]) == 0
+    for pdf in (tmp_path / "sql-fundamentals").glob("*.pdf"):
+        assert str(PdfReader(pdf).metadata["/CreationDate"]).startswith("D:19700102000000"), pdf.name

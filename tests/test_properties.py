@@ -106,7 +106,7 @@ def expected_words(source: str, *, inline: bool) -> list[str]:
     """The words a field must show: its Markdown's visible text, without what draws nothing."""
     tree = text.parse_inline(source) if inline else text.parse(source)
     visible = unicodedata.normalize("NFC", text.plain_text(tree))
-    kept = "".join(c for c in visible if c.isspace() or (c.isprintable() and not fonts.is_invisible(c)))
+    kept = "".join(c for c in visible if c.isspace() or (c.isprintable() and not text.is_invisible(c)))
     return kept.split()
 
 
@@ -194,7 +194,7 @@ def test_user_text_never_becomes_markup(source: str) -> None:
     runs = text.parse_inline(source)
     para = Paragraph(markup.inline_markup(runs, KIT, "body"), KIT.styles["body"])
     drawn = "".join("\n" if getattr(frag, "lineBreak", False) else frag.text for frag in para.frags)
-    visible = "".join(c for c in text.plain_text(runs) if not fonts.is_invisible(c))
+    visible = "".join(c for c in text.plain_text(runs) if not text.is_invisible(c))
     usable = set().union(*(f.coverage for f in KIT.families.values()))
     visible = "".join(c if ord(c) in usable or c in "\t\n" else "\ufffd" for c in visible)
     assert drawn.split() == visible.split()

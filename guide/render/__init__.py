@@ -1,12 +1,14 @@
 """Turn a Guide and a Theme into the PDF bytes of its two parts, with where every question and answer landed.
 
 The only package that uses ReportLab. Both parts are laid out once, each in its own
-PartDocument; the numbers that cross parts (the page of an answer printed under its
-question, and back) are filled in afterwards, before either is saved.
+PartDocument (for a large guide, the study guide in a forked child beside the answer key);
+the numbers that cross parts (the page of an answer printed under its question, and back)
+are filled in afterwards, before either is saved.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -163,14 +165,21 @@ def _render_in_two_processes(
     ours, theirs = multiprocessing.get_context("fork").Pipe()
 
     def child() -> None:
+        # The child's copy of the parent's end: closed, so that a parent killed mid-build is an
+        # end of file here, not a wait for ever.
+        ours.close()
         try:
             doc = lay_out("study", None)
             theirs.send(("layout", _layout(doc)))
             theirs.send(("pdf", doc.finish(theirs.recv())))
+        except (EOFError, BrokenPipeError):
+            return  # the parent stopped (it failed, or was killed): nobody is left to tell
         except GuideError as exc:
-            theirs.send(("error", exc.problems))
-        except BaseException as exc:  # reported by the parent, which names the question
-            theirs.send(("crash", f"{type(exc).__name__}: {exc}"))
+            with contextlib.suppress(OSError):
+                theirs.send(("error", exc.problems))
+        except BaseException as exc:  # reported by the parent, at the guide's place
+            with contextlib.suppress(OSError):
+                theirs.send(("crash", f"{type(exc).__name__}: {exc}"))
 
     process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
     process.start()
@@ -343,9 +352,7 @@ def _contents(item: compose.Contents, kit: Kit) -> list[Flowable]:
 def _topic(item: compose.TopicStart, kit: Kit) -> list[Flowable]:
     noun = kit.theme.labels["question" if item.questions == 1 else "questions"]
     count = f"{item.questions} {noun}"
-    label = _p(
-        " · ".join(x for x in (f"{kit.theme.labels['topic']} {item.index}", count) if x).upper(), kit, "label"
-    )
+    label = _p(f"{kit.theme.labels['topic']} {item.index} · {count}".upper(), kit, "label")
     heading = _p(item.title, kit, "heading")
     return [
         Mark("topic", item.title),

@@ -18,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
+from guide import text
 from guide.fonts import split_runs, visible
 from guide.render.styles import Kit
 
@@ -77,6 +78,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.info = info
         self.anchors: dict[str, Anchor] = {}
         self.forms: set[str] = set()
+        self._fitted: dict[tuple[str, str, float], str] = {}  # _fit_width's answers
         self.blank_pages: set[int] = set()  # pages left blank so that the next starts on the right
         self.leaders: dict[str, tuple[float, Color]] = {}  # contents form → (leader start x, colour)
         self.folios: dict[int, str] = {}  # body page → alignment of its "Page 3 of N" form
@@ -214,12 +216,19 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         return width
 
     def _fit_width(self, style: str, value: str, room: float) -> str:
-        """The value, cut short with an ellipsis until it is no wider than room ("" if nothing fits)."""
-        limit = len(value)
-        fitted = value
-        while fitted and self._width(style, fitted) > room:
-            limit -= max(1, limit // 20)
-            fitted = _fit(value, limit) if limit > 1 else ""
+        """The value, cut short with an ellipsis until it is no wider than room ("" if nothing fits).
+
+        Remembered: the running heads ask the same of every page.
+        """
+        key = (style, value, round(room, 2))
+        fitted = self._fitted.get(key)
+        if fitted is None:
+            limit = len(value)
+            fitted = value
+            while fitted and self._width(style, fitted) > room:
+                limit -= max(1, limit // 20)
+                fitted = _fit(value, limit) if limit > 1 else ""
+            self._fitted[key] = fitted
         return fitted
 
     def _front_furniture(self, canv: Canvas, doc: Any) -> None:
@@ -308,8 +317,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         labels = self.kit.theme.labels
         for page, align in sorted(self.folios.items()):
             folio = f"{self.info.folio_prefix}{page - self.body_start + 1}"
-            text = f"{labels['page']} {folio} {labels['of']} {body_pages}"
-            self._define(canv, f"folio-{page}", text, "header", align)
+            phrase = f"{labels['page']} {folio} {labels['of']} {body_pages}"
+            self._define(canv, f"folio-{page}", phrase, "header", align)
         for name in sorted(self.forms):
             self._define(
                 canv, name, values[name], "toc_entry" if name.startswith("toc-") else "meta", "right"
@@ -341,13 +350,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
 
 def _fit(value: str, limit: int) -> str:
     """At most `limit` characters, cut at a word where one ends late enough, with an ellipsis."""
-    if len(value) <= limit:
-        return value
-    cut = value[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:·") + "…"
+    return text.short_title(value, limit)
 
 
 def _roman(number: int) -> str:

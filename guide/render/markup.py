@@ -12,8 +12,9 @@ from reportlab.platypus import Flowable, Paragraph, Preformatted, Spacer, Table,
 from reportlab.platypus.flowables import HRFlowable
 
 from guide import text
-from guide.fonts import RegisteredFamily, is_invisible
+from guide.fonts import RegisteredFamily
 from guide.render.styles import Kit
+from guide.text import is_invisible
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
 INDENT = 14.0
@@ -235,10 +236,11 @@ def code_block(source: str, kit: Kit, indent: float = 0.0) -> Flowable:
 
 
 class _Fitted(Flowable):  # type: ignore[misc]
-    """A flowable made for the width it lands in: code lines wrap at the edge of their box.
+    """A flowable made for the width it lands in: code that wraps at its box's edge, a table that
+    chooses columns or records.
 
-    A code box may sit in a quote, a list or the guidance box, each narrower than the
-    page: wrapping at a width fixed in advance would draw past the box's edge.
+    A code box or a table may sit in a quote, a list, the guidance box or a card, each narrower
+    than the page: laid out for a width fixed in advance, it would draw past the box's edge.
     """
 
     def __init__(self, make: Callable[[float], Flowable]) -> None:
