@@ -1,0 +1,94 @@
+"""A bank of 240 generated questions (benchmarks/generate.py): built with the two-process layout,
+assembly and check, every question is in every part and every link lands where its target is."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from guide.build import Options, build_guide
+from guide.render import PARALLEL_MIN_QUESTIONS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import generate
+
+QUESTIONS = 240
+HEAD = re.compile(r"\bQUESTION (\d+)\b")
+
+
+@dataclass
+class Book:
+    reader: PdfReader
+    texts: list[str]  # each page's text, by PDFium
+    lines: dict[tuple[int, int], str]  # (page, link number) → the text of the line the link is on
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    root = tmp_path_factory.mktemp("large")
+    generate.generate(QUESTIONS, root / "bank")
+    assert QUESTIONS >= PARALLEL_MIN_QUESTIONS  # so that the build runs in two processes
+    result = build_guide(root / "bank", root / "out", Options())
+    path = result.folder / result.files["complete"][0]
+    reader = PdfReader(path)
+    texts, lines = [], {}
+    doc = pdfium.PdfDocument(path)
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            width = page.get_width()
+            for k, ref in enumerate(reader.pages[index].get("/Annots") or []):
+                _, bottom, _, top = (float(v) for v in ref.get_object()["/Rect"])
+                lines[(index, k)] = textpage.get_text_bounded(0, bottom, width, top)
+            textpage.close()
+    finally:
+        doc.close()
+    return Book(reader, texts, lines)
+
+
+def test_every_question_is_in_both_parts_once(book: Book) -> None:
+    heads = Counter(int(n) for text in book.texts for n in HEAD.findall(text))
+    assert set(heads) == set(range(1, QUESTIONS + 1))
+    assert set(heads.values()) == {2}  # its head in the study guide and in the answer key
+
+
+def test_every_link_lands_on_the_page_of_its_question(book: Book) -> None:
+    """Each 'Answer: page A-n' and 'Question: page n' link, beside its question's head, leads to a
+    page that holds that question's head in the other part; every outline entry resolves."""
+    reader = book.reader
+    index_of = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    crossed = Counter()
+    for (index, k), line in book.lines.items():
+        annot = reader.pages[index]["/Annots"][k].get_object()
+        dest = annot.get("/Dest")
+        if dest is None:
+            assert "/URI" in annot["/A"], f"a link on page {index + 1} is neither internal nor web"
+            continue
+        target = index_of[dest[0].idnum]
+        head = HEAD.search(line)
+        if head and ("Answer" in line or "Question:" in line):
+            number = head.group(1)
+            assert re.search(rf"\bQUESTION {number}\b", book.texts[target]), (index + 1, line)
+            assert (target < index) == ("Question:" in line)  # answers lead back, questions forward
+            crossed[number] += 1
+    assert set(crossed.values()) == {2} and len(crossed) == QUESTIONS
+    titles = []
+    stack = list(reader.outline)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        else:
+            titles.append(str(item.title))
+            assert reader.get_destination_page_number(item) is not None, item.title
+    numbered = Counter(t.split(".", 1)[0] for t in titles if re.match(r"\d+\. ", t))
+    assert all(numbered[str(n)] == 2 for n in range(1, QUESTIONS + 1))
