@@ -53,7 +53,7 @@ def beside(in_child: Callable[[], A], here: Callable[[], B], where: Location) ->
     theirs.close()
     try:
         mine = here()
-        return _receive(ours, where), mine
+        return receive(ours, where), mine
     finally:
         ours.close()
         if process.is_alive():
@@ -61,13 +61,16 @@ def beside(in_child: Callable[[], A], here: Callable[[], B], where: Location) ->
         process.join()
 
 
-def _receive(connection: Any, where: Location) -> Any:
+def receive(
+    connection: Any, where: Location, expected: str = "done", process: str = "a process of the build"
+) -> Any:
+    """The value a child sent tagged `expected`; GuideError for the child's problems or its end."""
     try:
         tag, value = connection.recv()
     except EOFError:
-        tag, value = "crash", "a process of the build stopped"
+        tag, value = "crash", f"{process} stopped"
     if tag == "error":
         raise GuideError(value)
-    if tag != "done":
+    if tag != expected:
         raise GuideError([Problem(where, f"an internal error in guide ({value}); please report it")])
     return value

@@ -12,7 +12,6 @@ import contextlib
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -30,7 +29,7 @@ from guide import compose, text
 from guide.errors import GuideError, Problem
 from guide.fonts import guide_chars
 from guide.model import Guide
-from guide.parallel import can_fork
+from guide.parallel import can_fork, receive
 from guide.render import markup
 from guide.render.document import Anchor, PartDocument, PartInfo, _roman
 from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak, Separator
@@ -63,6 +62,7 @@ Progress = Callable[[str], None]  # told what is being done, now and then, for a
 # Below this many questions the two parts are laid out one after the other: starting a second
 # process costs more than it saves on a small guide.
 PARALLEL_MIN_QUESTIONS = 60
+STUDY_PROCESS = "the process laying out the study guide"
 
 
 @dataclass(frozen=True)
@@ -186,11 +186,11 @@ def _render_in_two_processes(
     theirs.close()
     try:
         answers = lay_out("key", progress)
-        study = _receive(ours, "layout", guide)
+        study = receive(ours, guide.location, "layout", STUDY_PROCESS)
         values = _values(guide, theme.labels, study, _layout(answers))
         ours.send(values["study"])
         key = _part_pdf("key", answers, values["key"])
-        data = _receive(ours, "pdf", guide)
+        data = receive(ours, guide.location, "pdf", STUDY_PROCESS)
     finally:
         ours.close()
         if process.is_alive():
@@ -198,20 +198,6 @@ def _render_in_two_processes(
         process.join()
     part = PartPdf("study", data, study.pages, study.body_start, study.folio_prefix, study.anchors)
     return Parts(study=part, key=key)
-
-
-def _receive(connection: Any, kind: str, guide: Guide) -> Any:
-    try:
-        tag, value = connection.recv()
-    except EOFError:
-        tag, value = "crash", "the process laying out the study guide stopped"
-    if tag == "error":
-        raise GuideError(value)
-    if tag != kind:
-        raise GuideError(
-            [Problem(guide.location, f"cannot lay out the study guide: an internal error in guide ({value})")]
-        )
-    return value
 
 
 def _folio(part: Layout | PartPdf, page_index: int) -> str:
