@@ -30,8 +30,8 @@ from pypdf.generic import (
 
 from guide import __version__
 from guide.model import Guide
-from guide.parallel import beside
-from guide.render import LINK_SCHEME, PARALLEL_MIN_QUESTIONS, PartPdf, Parts
+from guide.parallel import beside, wanted
+from guide.render import LINK_SCHEME, PartPdf, Parts
 from guide.styles import Theme
 
 ROLES = ("study_guide", "answer_key", "complete")
@@ -83,9 +83,7 @@ def assemble(guide: Guide, theme: Theme, parts: Parts, *, parallel: bool | None 
     def complete() -> OutputFile:
         return _complete(guide, theme, parts, readers, names["complete"])
 
-    if parallel is None:
-        parallel = len(guide.questions) >= PARALLEL_MIN_QUESTIONS
-    if parallel:
+    if wanted(parallel, len(guide.questions)):
         both, whole = beside(standalone, complete, guide.location)
     else:
         both, whole = standalone(), complete()

@@ -19,6 +19,15 @@ from guide.errors import GuideError, Location, Problem
 A = TypeVar("A")
 B = TypeVar("B")
 
+# Below this many questions a stage runs in one process: starting a second one costs more than it
+# saves on a small guide.
+MIN_QUESTIONS = 60
+
+
+def wanted(forced: bool | None, questions: int) -> bool:
+    """Whether a stage should run in two processes: as `forced`, else when the guide is large."""
+    return questions >= MIN_QUESTIONS if forced is None else forced
+
 
 def can_fork() -> bool:
     """Whether a child can be forked safely: fork() copies only the calling thread, so a

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from guide.assemble import Edition, OutputFile
 from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
-from guide.parallel import beside
-from guide.render import LINK_SCHEME, PARALLEL_MIN_QUESTIONS
+from guide.parallel import beside, wanted
+from guide.render import LINK_SCHEME
 
 
 def verify(edition: Edition, *, parallel: bool | None = None) -> None:
@@ -33,9 +33,7 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
                 found.append(f"{f.name}: cannot be read back: {exc}")
         return found
 
-    if parallel is None:
-        parallel = len(guide.questions) >= PARALLEL_MIN_QUESTIONS
-    if parallel:
+    if wanted(parallel, len(guide.questions)):
         standalone, complete = edition.files[:-1], edition.files[-1:]
         found = beside(partial(check, standalone), partial(check, complete), guide.location)
         problems = [*found[0], *found[1]]

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from guide.build import Options, build_guide
-from guide.render import PARALLEL_MIN_QUESTIONS
+from guide.parallel import MIN_QUESTIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate
@@ -34,7 +34,7 @@ class Book:
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     root = tmp_path_factory.mktemp("large")
     generate.generate(QUESTIONS, root / "bank")
-    assert QUESTIONS >= PARALLEL_MIN_QUESTIONS  # so that the build runs in two processes
+    assert QUESTIONS >= MIN_QUESTIONS  # so that the build runs in two processes
     result = build_guide(root / "bank", root / "out", Options())
     path = result.folder / result.files["complete"][0]
     reader = PdfReader(path)

@@ -29,7 +29,7 @@ from guide import compose, text
 from guide.errors import GuideError, Problem
 from guide.fonts import guide_chars
 from guide.model import Guide
-from guide.parallel import can_fork, receive
+from guide.parallel import can_fork, receive, wanted
 from guide.render import markup
 from guide.render.document import Anchor, PartDocument, PartInfo, _roman
 from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak, Separator
@@ -59,9 +59,6 @@ class Parts:
 
 Progress = Callable[[str], None]  # told what is being done, now and then, for a terminal to show
 
-# Below this many questions the two parts are laid out one after the other: starting a second
-# process costs more than it saves on a small guide.
-PARALLEL_MIN_QUESTIONS = 60
 STUDY_PROCESS = "the process laying out the study guide"
 
 
@@ -114,9 +111,7 @@ def render_parts(
         doc = lay_out("study", progress)
         values = _values(guide, theme.labels, _layout(doc), key)
         return Parts(study=_part_pdf("study", doc, values["study"]), key=key)
-    if parallel is None:
-        parallel = len(guide.questions) >= PARALLEL_MIN_QUESTIONS
-    if parallel and can_fork():
+    if wanted(parallel, len(guide.questions)) and can_fork():
         return _render_in_two_processes(guide, theme, lay_out, progress)
     study, answers = lay_out("study", progress), lay_out("key", progress)
     values = _values(guide, theme.labels, _layout(study), _layout(answers))
@@ -131,7 +126,11 @@ def _layout(doc: PartDocument) -> Layout:
 
 def _part_pdf(part: str, doc: PartDocument, values: dict[str, str]) -> PartPdf:
     data = doc.finish(values)
-    return PartPdf(part, data, doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors)
+    return _pdf(part, data, _layout(doc))
+
+
+def _pdf(part: str, data: bytes, layout: Layout) -> PartPdf:
+    return PartPdf(part, data, layout.pages, layout.body_start, layout.folio_prefix, layout.anchors)
 
 
 def _values(
@@ -196,8 +195,7 @@ def _render_in_two_processes(
         if process.is_alive():
             process.terminate()
         process.join()
-    part = PartPdf("study", data, study.pages, study.body_start, study.folio_prefix, study.anchors)
-    return Parts(study=part, key=key)
+    return Parts(study=_pdf("study", data, study), key=key)
 
 
 def _folio(part: Layout | PartPdf, page_index: int) -> str:
