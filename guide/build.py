@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
@@ -31,6 +34,33 @@ __all__ = [
     "theme_for",
 ]
 BOOKLET_ROLE = "booklet"
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cycle collector 100 times less often while a build runs.
+
+    A build makes millions of objects that live until it ends (flowables, PDF objects); at the
+    default threshold the collector re-scans them every 700 allocations, which cost about a
+    fifth of a 1,000-question build. Memory grows a little (240 → 280 MB at 1,000 questions).
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _collecting_less(run: Callable[_P, _R]) -> Callable[_P, _R]:
+    @functools.wraps(run)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _fewer_collections():
+            return run(*args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -111,6 +141,7 @@ def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
     return warnings
 
 
+@_collecting_less
 def build_guide(folder: Path, out_root: Path, options: Options) -> BuildResult:
     """Build one guide's PDFs and manifest into out_root/<guide id>/; nothing is written on failure."""
     from guide import assemble, fonts, protect, publish, render, select, verify
@@ -173,6 +204,7 @@ class CardsResult:
         return [f"{self.path}  ({self.pages} pages, flash cards, {columns} × {rows} a sheet)"]
 
 
+@_collecting_less
 def build_cards(
     folder: Path, out_root: Path, options: Options, grid: tuple[int, int] | None = None
 ) -> CardsResult:
@@ -223,6 +255,7 @@ class HandoutsResult:
         return lines
 
 
+@_collecting_less
 def build_handouts(folder: Path, candidates_file: Path, out_root: Path, options: Options) -> HandoutsResult:
     """Make a marked study guide per candidate in out_root/<id>-handouts/; nothing is written on failure."""
     from guide import fonts, handouts

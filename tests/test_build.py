@@ -250,3 +250,34 @@ def test_publish_leaves_other_guides_alone(tmp_path: Path, no_epoch: None) -> No
     assert main(["build", str(write_guide(tmp_path / "src" / "ml")), "--out", str(out), "--quiet"]) == 0
     assert _published(out, "ml-tmp-notes")[0] == folder
     assert _published(out, "ml")[0] != folder
+
+
+def test_a_build_collects_cycles_less_often_and_restores_the_collector(
+    tricky_source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_epoch: None
+) -> None:
+    """The raised collector threshold holds for the build only, a failed build included."""
+    import gc
+
+    from guide import assemble
+    from guide.build import Options, build_guide
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    real = assemble.assemble
+
+    def spying(*args: object, **kwargs: object) -> assemble.Edition:
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assemble, "assemble", spying)
+    build_guide(tricky_source, tmp_path / "out", Options(quiet=True))
+    assert seen and seen[0][0] > before[0]
+    assert gc.get_threshold() == before
+
+    def failing(*args: object, **kwargs: object) -> assemble.Edition:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(assemble, "assemble", failing)
+    with pytest.raises(OSError):
+        build_guide(tricky_source, tmp_path / "out2", Options(quiet=True))
+    assert gc.get_threshold() == before
