@@ -26,8 +26,7 @@ VARIANTS = {
     "box": "boxed guidance/code/quotes as a light Box flowable instead of a one-cell Table",
     "fastpara": "paragraphs without inline markup as a light flowable (word-width cache, greedy wrap)",
     "noverify": "no read-back verification (verify.verify skipped)",
-    "onemerge": "only the complete edition goes through pypdf; standalone parts are ReportLab's bytes",
-    "all": "wrapcache + box + fastpara + noverify + onemerge",
+    "all": "wrapcache + box + fastpara + noverify",
 }
 
 
@@ -253,61 +252,12 @@ def patch_noverify() -> None:
     verify.verify = lambda edition: None
 
 
-def patch_onemerge() -> None:
-    """Standalone files: ReportLab's bytes as they are (links, labels would be set during layout)."""
-    from guide import assemble
-
-    original_finish = assemble._finish
-    original_append = assemble.PdfWriter.append
-    state = {"skip": 0}
-
-    def finish(writer: Any, guide: Any, title: str, role: str, name: str) -> Any:
-        if role != "complete":
-            data = state.pop(role)
-            return assemble.OutputFile(role, name, data, state.pop(role + "_pages"))
-        return original_finish(writer, guide, title, role, name)
-
-    real_assemble = assemble.assemble
-
-    def assemble_(guide: Any, theme: Any, parts: Any) -> Any:
-        state["study_guide"], state["study_guide_pages"] = parts.study.data, parts.study.pages
-        state["answer_key"], state["answer_key_pages"] = parts.key.data, parts.key.pages
-        state["skip"] = 2
-        return real_assemble(guide, theme, parts)
-
-    def append(self: Any, reader: Any, *args: Any, **kwargs: Any) -> Any:
-        if state["skip"]:
-            state["skip"] -= 1
-            return None  # the standalone file's merge is not needed
-        return original_append(self, reader, *args, **kwargs)
-
-    assemble._finish = finish
-    assemble.assemble = assemble_
-    assemble.PdfWriter.append = append
-    assemble._label_part = _guard(assemble._label_part)
-    from guide import verify
-
-    check = verify._check
-    verify._check = lambda data, pages, role, n: check(data, pages, role, n) if role == "complete" else []
-    assemble._resolve_links = _guard(assemble._resolve_links)
-
-
-def _guard(fn: Any) -> Any:
-    def guarded(writer: Any, *args: Any, **kwargs: Any) -> Any:
-        if len(writer.pages) == 0:
-            return None
-        return fn(writer, *args, **kwargs)
-
-    return guarded
-
-
 PATCHES = {
     "wrapcache": [patch_wrapcache],
     "box": [patch_box],
     "fastpara": [patch_fastpara],
     "noverify": [patch_noverify],
-    "onemerge": [patch_onemerge],
-    "all": [patch_wrapcache, patch_box, patch_fastpara, patch_noverify, patch_onemerge],
+    "all": [patch_wrapcache, patch_box, patch_fastpara, patch_noverify],
 }
 
 

@@ -80,7 +80,7 @@ TARGETS: tuple[tuple[str, str, str, Callable[[tuple[Any, ...]], str] | None], ..
     ("guide.render", "_flowables", "flowables", None),
     ("guide.render", "_build", "build", _part_of_doc),
     ("guide.assemble", "assemble", "assemble", None),
-    ("guide.assemble", "_finish", "finish", lambda a: str(a[3])),
+    ("guide.assemble", "_finish", "finish", None),
     ("guide.verify", "verify", "verify", None),
     ("guide.publish", "publish", "write", None),
 )

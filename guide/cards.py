@@ -20,10 +20,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from guide import __version__, text
-from guide.assemble import _pdf_date
 from guide.errors import GuideError, Problem
 from guide.fonts import guide_chars, split_runs
 from guide.model import Guide, Question
+from guide.pdfinfo import pdf_date
 from guide.render import markup
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
@@ -110,7 +110,7 @@ def cards_pdf(
     info = {"/Title": f"{guide.title}: flash cards", "/Author": ", ".join(guide.authors),
             "/Subject": guide.subtitle or guide.title, "/Creator": f"guide {__version__}",
             "/Producer": f"guide {__version__} (ReportLab, pypdf)"}  # fmt: skip
-    date = _pdf_date(guide)
+    date = pdf_date(guide)
     if date:
         info["/CreationDate"] = info["/ModDate"] = date
     if not info["/Author"]:

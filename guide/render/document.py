@@ -14,6 +14,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFInfo, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -42,10 +43,11 @@ class PartInfo:
     edition: str
     folio_prefix: str  # "" for the study guide, "A-" for the answer key
     part_label: str
-    author: str
-    subject: str
-    keywords: str
+    metadata: dict[str, str]  # the Info dictionary, keys as PDF names ("/Title"): see pdfinfo
     language: str
+    # The file that links to the other part open, its published name; None: no links across
+    # (a candidate's copy, which goes out without its key).
+    sibling: str | None
     stamp: str = ""  # a line in the footer of every page, e.g. the candidate a copy was made for
     watermark: str = ""  # light diagonal text behind every page
 
@@ -64,11 +66,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             rightMargin=margins["outer"],
             topMargin=margins["top"],
             bottomMargin=margins["bottom"],
-            title=f"{info.title}: {info.part_label}",
-            author=info.author,
-            subject=info.subject,
-            keywords=info.keywords,
-            creator="guide",
+            title=info.metadata["/Title"],
             lang=info.language,
             invariant=1,
             initialFontName=kit.face("body"),
@@ -78,6 +76,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.info = info
         self.anchors: dict[str, Anchor] = {}
         self.forms: set[str] = set()
+        self.links_across: list[tuple[str, PDFDictionary]] = []  # (anchor, its link's action)
         self._fitted: dict[tuple[str, str, float], str] = {}  # _fit_width's answers
         self.blank_pages: set[int] = set()  # pages left blank so that the next starts on the right
         self.leaders: dict[str, tuple[float, Color]] = {}  # contents form → (leader start x, colour)
@@ -133,6 +132,27 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         if outline is not None:
             title, level = outline
             canv.addOutlineEntry(title, anchor, level=level, closed=level == 0)
+
+    def link_across(self, anchor: str, rect: tuple[float, float, float, float]) -> None:
+        """A link over `rect` (in the current coordinates) to an anchor of the other part's file.
+
+        Where it lands is only known once both parts are laid out: finish() fills it in.
+        """
+        if self.info.sibling is None:
+            return
+        canv = self.canv
+        (x1, y1), (x2, y2) = canv.absolutePosition(*rect[:2]), canv.absolutePosition(*rect[2:])
+        action = PDFDictionary()
+        action["S"] = PDFName("GoToR")
+        action["F"] = PDFString(self.info.sibling)
+        link = PDFDictionary()
+        link["Type"] = PDFName("Annot")
+        link["Subtype"] = PDFName("Link")
+        link["Rect"] = PDFArray([min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)])
+        link["Border"] = PDFArray([0, 0, 0])
+        link["A"] = action
+        canv._addAnnotation(link)  # what canv.linkURL does, which cannot make a GoToR to a page
+        self.links_across.append((anchor, action))
 
     def use_form(self, name: str, leader: tuple[float, Color] | None = None) -> None:
         """Note that a page drew a deferred number; `leader`: a dotted leader from this x to it."""
@@ -310,8 +330,13 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             return self.info.folio_prefix + _roman(page)
         return f"{self.info.folio_prefix}{page - self.body_start + 1}"
 
-    def finish(self, values: dict[str, str]) -> bytes:
-        """Define every deferred number (form name → text), save, and return the PDF bytes."""
+    def finish(self, values: dict[str, str], across: dict[str, Anchor]) -> bytes:
+        """Fill in what was deferred, save, and return the bytes of the finished file.
+
+        `values`: the text of every deferred number (form name → text); `across`: the other
+        part's anchors, where the links across land. The file is the published one: its page
+        labels match the printed folios and its Info dictionary is the guide's.
+        """
         canv = self.canv
         body_pages = self.page_count - self.body_start + 1
         labels = self.kit.theme.labels
@@ -323,8 +348,22 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             self._define(
                 canv, name, values[name], "toc_entry" if name.startswith("toc-") else "meta", "right"
             )
+        for anchor, action in self.links_across:
+            # A remote destination names its page by index: the sibling file opens at that page.
+            index, x, y = across[anchor]
+            action["D"] = PDFArray([index, PDFName("XYZ"), x, y, "null"])
+        self._label_pages(canv)
+        canv._doc.info = _Info(self.info.metadata)
+        canv.showOutline()
         canv.save()
         return self.buffer.getvalue()
+
+    def _label_pages(self, canv: Canvas) -> None:
+        """Page labels as the folios print: i, ii … in the front matter, then 1, 2 … (A-1 … in the key)."""
+        prefix = self.info.folio_prefix or None
+        if self.body_start > 1:
+            canv.addPageLabel(0, style="ROMAN_LOWER", start=1, prefix=prefix)
+        canv.addPageLabel(self.body_start - 1, style="ARABIC", start=1, prefix=prefix)
 
     def _define(self, canv: Canvas, name: str, value: str, style: str, align: str) -> None:
         size = self.kit.theme.styles[style].size
@@ -346,6 +385,23 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             canv.line(leader[0], 0, -drawn - 4, 0)
             canv.restoreState()
         canv.endForm()
+
+
+class _Info(PDFInfo):  # type: ignore[misc]
+    """ReportLab's Info dictionary, holding exactly the entries given: no '(anonymous)' author,
+    and no date at all rather than the fixed one of ReportLab's invariant mode."""
+
+    def __init__(self, entries: dict[str, str]) -> None:
+        super().__init__()
+        self.entries = entries
+
+    def digest(self, md5object: Any) -> None:  # the file's /ID depends on what it says
+        for key, value in sorted(self.entries.items()):
+            md5object.update(f"{key}={value}".encode())
+
+    def format(self, document: Any) -> bytes:
+        entries = {key[1:]: PDFString(value) for key, value in self.entries.items()}
+        return PDFDictionary(entries).format(document)  # type: ignore[no-any-return]
 
 
 def _fit(value: str, limit: int) -> str:

@@ -55,7 +55,7 @@ class HeadLine(Flowable):  # type: ignore[misc]
     """A label on the left (wrapped if long) and a page reference form on the right.
 
     When drawn it records its position as an anchor, adds a bookmark and an outline entry,
-    and puts a link over the reference.
+    and puts a link over the reference, to `ref_link`: an anchor of the other part.
     """
 
     def __init__(
@@ -119,10 +119,8 @@ class HeadLine(Flowable):  # type: ignore[misc]
             canv.restoreState()
             doc.use_form(self.ref_form)
             if self.ref_link:
-                canv.linkURL(
-                    self.ref_link, (self.width - REF_WIDTH, baseline - 3, self.width, baseline + leading - 2),
-                    relative=1, thickness=0,
-                )  # fmt: skip
+                rect = (self.width - REF_WIDTH, baseline - 3, self.width, baseline + leading - 2)
+                doc.link_across(self.ref_link, rect)
 
 
 class NoteLines(Flowable):  # type: ignore[misc]
