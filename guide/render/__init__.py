@@ -31,7 +31,7 @@ from guide.fonts import guide_chars
 from guide.model import Guide
 from guide.parallel import can_fork, receive, wanted
 from guide.render import markup
-from guide.render.document import Anchor, PartDocument, PartInfo, _roman
+from guide.render.document import Anchor, OutlineEntry, PartDocument, PartInfo, _roman
 from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak, Separator
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
@@ -51,6 +51,7 @@ class PartPdf:
     body_start: int  # index of the first body page (after cover, introduction and contents)
     folio_prefix: str
     anchors: dict[str, Anchor]
+    outline: tuple[OutlineEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Layout:
     body_start: int  # index of the first body page
     folio_prefix: str
     anchors: dict[str, Anchor]
+    outline: tuple[OutlineEntry, ...]
 
 
 def render_parts(
@@ -125,7 +127,7 @@ def render_parts(
 
 
 def _layout(doc: PartDocument) -> Layout:
-    return Layout(doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors)
+    return Layout(doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors, tuple(doc.outline))
 
 
 def _part_pdf(part: str, doc: PartDocument, values: dict[str, str], across: dict[str, Anchor]) -> PartPdf:
@@ -134,7 +136,9 @@ def _part_pdf(part: str, doc: PartDocument, values: dict[str, str], across: dict
 
 
 def _pdf(part: str, data: bytes, layout: Layout) -> PartPdf:
-    return PartPdf(part, data, layout.pages, layout.body_start, layout.folio_prefix, layout.anchors)
+    return PartPdf(
+        part, data, layout.pages, layout.body_start, layout.folio_prefix, layout.anchors, layout.outline
+    )
 
 
 def _values(

@@ -24,6 +24,7 @@ from guide.fonts import split_runs, visible
 from guide.render.styles import Kit
 
 Anchor = tuple[int, float, float]  # page index, x, y (top of the target, in points)
+OutlineEntry = tuple[str, int, str]  # title, level (0: a topic, 1: a question), anchor
 
 # Set explicitly: RL_* environment variables and reportlab_settings files would otherwise
 # change them, and with them the bytes of the output.
@@ -75,6 +76,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.kit = kit
         self.info = info
         self.anchors: dict[str, Anchor] = {}
+        self.outline: list[OutlineEntry] = []  # as ReportLab's outline has it, for the complete edition
         self.forms: set[str] = set()
         self.links_across: list[tuple[str, PDFDictionary]] = []  # (anchor, its link's action)
         self._fitted: dict[tuple[str, str, float], str] = {}  # _fit_width's answers
@@ -132,6 +134,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         if outline is not None:
             title, level = outline
             canv.addOutlineEntry(title, anchor, level=level, closed=level == 0)
+            self.outline.append((title, level, anchor))
 
     def link_across(self, anchor: str, rect: tuple[float, float, float, float]) -> None:
         """A link over `rect` (in the current coordinates) to an anchor of the other part's file.
