@@ -1,7 +1,5 @@
 """`python -m guide`: the same program as the `guide` command."""
 
-import sys
+from guide.cli import run
 
-from guide.cli import main
-
-sys.exit(main())
+run()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+from guide import FEW_COLLECTIONS
 from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
 from guide.select import Selection
@@ -47,7 +48,7 @@ def _fewer_collections() -> Iterator[None]:
     fifth of a 1,000-question build. Memory grows a little (240 → 280 MB at 1,000 questions).
     """
     before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*FEW_COLLECTIONS)
     try:
         yield
     finally:
