@@ -92,3 +92,37 @@ def test_every_link_lands_on_the_page_of_its_question(book: Book) -> None:
             assert reader.get_destination_page_number(item) is not None, item.title
     numbered = Counter(t.split(".", 1)[0] for t in titles if re.match(r"\d+\. ", t))
     assert all(numbered[str(n)] == 2 for n in range(1, QUESTIONS + 1))
+
+
+def test_reportlab_is_shown_a_few_flowables_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ReportLab takes flowables off the front of its list one by one: handed a whole part of
+    thousands, that is quadratic. It only ever holds a short window, and the part is the same."""
+    from reportlab.platypus import BaseDocTemplate
+
+    from guide import render
+    from guide.render import document
+    from guide.styles import load_theme
+    from guide.validate import load_guide
+
+    generate.generate(QUESTIONS, tmp_path / "bank")
+    guide, _ = load_guide(tmp_path / "bank")
+    theme = load_theme("base")
+    longest = 0
+    real = BaseDocTemplate.handle_flowable
+
+    def handle(self: BaseDocTemplate, flowables: list[object]) -> None:
+        nonlocal longest
+        longest = max(longest, len(flowables))
+        real(self, flowables)
+
+    monkeypatch.setattr(BaseDocTemplate, "handle_flowable", handle)
+    windowed = render.render_parts(guide, theme, parallel=False)
+    window = document.LOOKAHEAD
+    assert 0 < longest <= window + 20  # a split may put a few pieces back in front
+    monkeypatch.setattr(document, "LOOKAHEAD", 10**9)  # everything at once, as ReportLab is used plainly
+    longest = 0
+    whole = render.render_parts(guide, theme, parallel=False)
+    assert longest > 4 * window  # the whole part at once: the spy does see the length
+    assert whole == windowed

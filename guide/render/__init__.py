@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -257,34 +257,34 @@ def _tag(flowables: list[Flowable], qid: str) -> list[Flowable]:
     return flowables
 
 
-def _flowables(story: compose.Story, kit: Kit, doc: PartDocument | None = None) -> list[Flowable]:
-    out: list[Flowable] = []
+def _flowables(story: compose.Story, kit: Kit, doc: PartDocument | None = None) -> Iterator[Flowable]:
+    """The flowables of a part, made one story item at a time as the layout asks for them."""
     first_topic = True
     # A topic's heading goes into its first question's keep-together block: kept apart, a first
     # question too tall for the rest of the page would move on and leave the heading alone.
     lead: list[Flowable] = []
     for item in story:
         if doc is not None:
-            doc.current_id = getattr(item, "id", "")
+            doc.making_id = getattr(item, "id", "")
         if isinstance(item, compose.Cover):
-            out += _cover(item, kit)
+            yield from _cover(item, kit)
         elif isinstance(item, compose.Introduction):
-            out += _introduction(item, kit)
+            yield from _introduction(item, kit)
         elif isinstance(item, compose.Contents):
-            out += _contents(item, kit)
-            out += [NextPageTemplate("body"), RectoBreak(kit.theme.duplex), Mark("body")]
+            yield from _contents(item, kit)
+            yield from [NextPageTemplate("body"), RectoBreak(kit.theme.duplex), Mark("body")]
         elif isinstance(item, compose.TopicStart):
             if not first_topic:
-                out.append(PageBreak())
+                yield PageBreak()
             first_topic = False
             lead = _topic(item, kit)
         elif isinstance(item, compose.StudyQuestion):
-            out += _tag(_study_question(item, kit, lead), item.id)
+            yield from _tag(_study_question(item, kit, lead), item.id)
             lead = []
         elif isinstance(item, compose.KeyAnswer):
-            out += _tag(_key_answer(item, kit, lead), item.id)
+            yield from _tag(_key_answer(item, kit, lead), item.id)
             lead = []
-    return out + lead
+    yield from lead
 
 
 def _p(value: str, kit: Kit, style: str) -> Paragraph:

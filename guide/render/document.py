@@ -8,7 +8,7 @@ named PDF forms, referenced while laying out and defined in `finish`, just befor
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,10 @@ rl_config.useA85 = 0
 rl_config.pageCompression = 1
 rl_config.ttfAsciiReadable = 1
 rl_config.allowTableBoundsErrors = 1
+
+# How many flowables ReportLab is shown at a time: enough for it to look ahead across any run
+# of flowables kept with the next one.
+LOOKAHEAD = 256
 
 
 @dataclass
@@ -88,6 +92,9 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.question: tuple[str, str] | None = None  # (label, topic) while a question is being set
         self.page_started_in: tuple[str, str] | None = None
         self.current_id = ""  # the question being laid out, for error messages
+        self.making_id = ""  # the question whose flowables are being made (a little ahead)
+        self._pending: Iterator[Any] = iter(())
+        self._window: list[Any] = []
         self.on_page: Callable[[int, str], None] | None = None  # told (page, question id) per page
         self._doSave = 0  # finish() saves, once the deferred numbers are known
         frame = Frame(
@@ -102,11 +109,36 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             ]
         )
 
+    def build(self, flowables: Iterable[Any]) -> None:
+        """Lay out the flowables, made as they are needed and shown to ReportLab a few at a time.
+
+        ReportLab takes each flowable off the front of its list (`del flowables[0]`): on the
+        list of a whole part that is quadratic, 6 s of a 10,000-question answer key. A short
+        list, topped up from the iterator as it empties, costs nothing, and the flowables of the
+        whole part are never all in memory at once.
+        """
+        self._pending = iter(flowables)
+        self._window = []
+        self._top_up(self._window)
+        super().build(self._window)
+
+    def _top_up(self, window: list[Any]) -> None:
+        try:
+            while len(window) < LOOKAHEAD:
+                window.append(next(self._pending))
+        except StopIteration:
+            pass
+        except Exception:
+            self.current_id = self.making_id  # an error making a question's flowables is its own
+            raise
+
     def handle_flowable(self, flowables: list[Any]) -> None:
         qid = getattr(flowables[0], "_guide_qid", None) if flowables else None
         if qid is not None:
             self.current_id = qid
         super().handle_flowable(flowables)
+        if flowables is self._window:  # ReportLab hands its own short lists here too
+            self._top_up(flowables)
 
     def afterPage(self) -> None:  # ReportLab calls it when a page is done
         if self.on_page is not None:
