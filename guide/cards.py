@@ -17,7 +17,7 @@ from pypdf.generic import DictionaryObject, NameObject
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from guide import __version__, text
 from guide.errors import GuideError, Problem
@@ -25,6 +25,7 @@ from guide.fonts import guide_chars, split_runs
 from guide.model import Guide, Question
 from guide.pdfinfo import pdf_date
 from guide.render import markup
+from guide.render.flowables import Paragraph
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
 

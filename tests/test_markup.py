@@ -138,3 +138,31 @@ def test_key_points_hang_past_their_box_in_large_print() -> None:
     assert points
     for point in points:
         assert point.style.leftIndent >= stringWidth("☐ ", body.bulletFontName, body.bulletFontSize)
+
+
+def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wrapped again at the same width, a paragraph keeps its lines; at another width, or once a
+    split dropped them, it breaks them anew, and the result is what a fresh paragraph gives."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from guide.render.flowables import Paragraph as OnceParagraph
+
+    style = ParagraphStyle("p", fontName="Helvetica", fontSize=10, leading=12)
+    words = " ".join(f"word{i}" for i in range(120))
+    para = OnceParagraph(words, style)
+    calls = []
+    real = Paragraph.breakLines
+
+    def counting(self: Paragraph, widths: list[float]) -> object:
+        calls.append(widths[0])
+        return real(self, widths)
+
+    monkeypatch.setattr(Paragraph, "breakLines", counting)
+    assert para.wrap(200, 1000) == para.wrap(200, 500)
+    assert len(calls) == 1
+    narrow = para.wrap(100, 1000)
+    assert len(calls) == 2 and narrow == Paragraph(words, style).wrap(100, 1000)
+    assert para.wrap(200, 1000) == Paragraph(words, style).wrap(200, 1000)
+    assert len(calls) == 5  # wider again: broken anew (the two fresh paragraphs count too)
+    del para.blPara  # as ReportLab's split() does when it gives up
+    assert para.wrap(200, 1000)[1] > 0 and len(calls) == 6

@@ -20,7 +20,6 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
 )
 from reportlab.platypus.doctemplate import LayoutError
@@ -32,7 +31,7 @@ from guide.model import Guide
 from guide.parallel import can_fork, receive, wanted
 from guide.render import markup
 from guide.render.document import Anchor, OutlineEntry, PartDocument, PartInfo, _roman
-from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, RectoBreak, Separator
+from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, Paragraph, RectoBreak, Separator
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
 

@@ -10,11 +10,32 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
+from reportlab.platypus import Paragraph as ReportLabParagraph
 from reportlab.platypus.doctemplate import ActionFlowable, PageBegin
 
 REF_WIDTH = 120.0  # room kept at the right of a head line for "Answer: page A-999"
 TOC_NUMBER_WIDTH = 44.0
+
+
+class Paragraph(ReportLabParagraph):  # type: ignore[misc]
+    """ReportLab's paragraph, broken into lines once for each width it is asked to fit.
+
+    A block kept together is wrapped to be measured, then each of its paragraphs again to be
+    placed, and ReportLab breaks the lines anew every time: a seventh of the layout's time.
+    The lines depend only on the width (and the style, which does not change), so the last
+    wrap's result stands while the width is the same.
+    """
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if avail_width == self._wrapped_at and hasattr(self, "blPara"):  # split() may drop the lines
+            return (self.width, self.height)
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        # A width too narrow for any text is answered without lines: not worth remembering.
+        self._wrapped_at = avail_width if hasattr(self, "blPara") else None
+        return size
 
 
 class Mark(Flowable):  # type: ignore[misc]

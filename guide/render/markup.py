@@ -8,11 +8,12 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Preformatted, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Preformatted, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from guide import text
 from guide.fonts import RegisteredFamily
+from guide.render.flowables import Paragraph
 from guide.render.styles import Kit
 from guide.text import is_invisible
 
