@@ -13,18 +13,15 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from typing import cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
-    ArrayObject,
     BooleanObject,
     DictionaryObject,
     Fit,
     NameObject,
-    NullObject,
     TextStringObject,
 )
 
@@ -33,7 +30,6 @@ from guide.pdfinfo import ROLES, document_info, file_name
 from guide.render import PartPdf, Parts
 from guide.styles import Theme
 
-PART_OF = {"study_guide": "study", "answer_key": "key"}  # the role of each part's file
 __all__ = ["ROLES", "Edition", "OutputFile", "assemble", "file_name"]
 
 
@@ -66,62 +62,39 @@ def assemble(guide: Guide, theme: Theme, parts: Parts) -> Edition:
 def _complete(guide: Guide, theme: Theme, parts: Parts, name: str) -> OutputFile:
     """Both parts in one book: one outline, page labels, and live links between them.
 
-    The pages are added without their links, which are then made again for the book: cheaper
-    than pypdf's append(), which filters every link and outline entry through its general
-    machinery (a third of the merge's time), and exact, since the parts say where each lands.
+    The pages are added without their links, which are then made again from what each part
+    recorded while it was drawn: cheaper than pypdf's append(), which reads every link and
+    outline entry back and filters them through its general machinery, and exact.
     """
     writer = PdfWriter()
     offsets: dict[str, int] = {}
-    readers: dict[str, PdfReader] = {}
     for part in (parts.study, parts.key):
         if len(writer.pages) % 2:
             # The answer key starts on a right-hand page, so duplex printing keeps it on its own sheet.
             first = writer.pages[0]
             writer.add_blank_page(float(first.mediabox.width), float(first.mediabox.height))
         offsets[part.part] = len(writer.pages)
-        readers[part.part] = PdfReader(io.BytesIO(part.data))
-        for page in readers[part.part].pages:
+        for page in PdfReader(io.BytesIO(part.data)).pages:
             writer.add_page(page, excluded_keys=("/Annots",))
-    files = {file_name(guide, role): offsets[part] for role, part in PART_OF.items()}
-    for part_name, reader in readers.items():
-        _links(writer, reader, offsets[part_name], files)
+    _links(writer, parts.study, parts.key, offsets)
+    _links(writer, parts.key, parts.study, offsets)
     _label_part(writer, parts.study, 0, end=offsets["key"] - 1)
     _label_part(writer, parts.key, offsets["key"])
     _outline(writer, theme, parts, offsets)
     return _finish(writer, guide, name)
 
 
-def _links(writer: PdfWriter, reader: PdfReader, offset: int, files: dict[str, int]) -> None:
-    """Each link of a part again, on its page of the book: within the part, into the other part, or out.
-
-    `offset`: the book's index of the part's first page; `files`: the same for each part's file,
-    by name, for the links that opened the other file (a page index there, x, y).
-    """
-    index_of = {getattr(page.indirect_reference, "idnum", None): i for i, page in enumerate(reader.pages)}
-    for number, page in enumerate(reader.pages):
-        for ref in page.get("/Annots") or ():
-            annot = ref.get_object()
-            x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
-            rect = (x1, y1, x2, y2)
-            action = annot.get("/A")
-            action = action.get_object() if action is not None else DictionaryObject()
-            dest = annot.get("/Dest")
-            if isinstance(dest, ArrayObject) and getattr(dest[0], "idnum", None) in index_of:
-                target, where = offset + index_of[dest[0].idnum], dest[1:]
-            elif action.get("/S") == "/GoToR" and str(action.get("/F")) in files:
-                remote = cast(ArrayObject, action["/D"])
-                target, where = files[str(action["/F"])] + int(remote[0]), remote[1:]
-            elif action.get("/S") == "/URI":
-                writer.add_annotation(
-                    offset + number, Link(rect=rect, border=[0, 0, 0], url=str(action["/URI"]))
-                )
-                continue
-            else:
-                continue  # nothing else is drawn; a link that leads nowhere is better left out
-            args = tuple(None if isinstance(v, NullObject) else float(v) for v in where[1:])
-            fit = Fit(fit_type=str(where[0]), fit_args=args)
-            link = Link(rect=rect, border=[0, 0, 0], target_page_index=target, fit=fit)
-            writer.add_annotation(offset + number, link)
+def _links(writer: PdfWriter, part: PartPdf, other: PartPdf, offsets: dict[str, int]) -> None:
+    """Each link of a part again, on its page of the book: within the part, into the other part, or out."""
+    for page, rect, kind, target in part.links:
+        if kind == "uri":
+            link = Link(rect=rect, border=[0, 0, 0], url=target)
+        else:
+            owner = part if kind == "anchor" else other
+            index, x, y = owner.anchors[target]
+            link = Link(rect=rect, border=[0, 0, 0], target_page_index=offsets[owner.part] + index,
+                        fit=Fit.xyz(x, y))  # fmt: skip
+        writer.add_annotation(offsets[part.part] + page, link)
 
 
 def _outline(writer: PdfWriter, theme: Theme, parts: Parts, offsets: dict[str, int]) -> None:

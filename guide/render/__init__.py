@@ -30,7 +30,7 @@ from guide.fonts import guide_chars
 from guide.model import Guide
 from guide.parallel import can_fork, receive, wanted
 from guide.render import markup
-from guide.render.document import Anchor, OutlineEntry, PartDocument, PartInfo, _roman
+from guide.render.document import Anchor, LinkRecord, OutlineEntry, PartDocument, PartInfo, _roman
 from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, Paragraph, RectoBreak, Separator
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
@@ -51,6 +51,7 @@ class PartPdf:
     folio_prefix: str
     anchors: dict[str, Anchor]
     outline: tuple[OutlineEntry, ...]
+    links: tuple[LinkRecord, ...]
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Layout:
     folio_prefix: str
     anchors: dict[str, Anchor]
     outline: tuple[OutlineEntry, ...]
+    links: tuple[LinkRecord, ...]
 
 
 def render_parts(
@@ -126,7 +128,8 @@ def render_parts(
 
 
 def _layout(doc: PartDocument) -> Layout:
-    return Layout(doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors, tuple(doc.outline))
+    return Layout(doc.page_count, doc.body_start - 1, doc.info.folio_prefix, doc.anchors, tuple(doc.outline),
+                  tuple(doc.links))  # fmt: skip
 
 
 def _part_pdf(part: str, doc: PartDocument, values: dict[str, str], across: dict[str, Anchor]) -> PartPdf:
@@ -136,8 +139,9 @@ def _part_pdf(part: str, doc: PartDocument, values: dict[str, str], across: dict
 
 def _pdf(part: str, data: bytes, layout: Layout) -> PartPdf:
     return PartPdf(
-        part, data, layout.pages, layout.body_start, layout.folio_prefix, layout.anchors, layout.outline
-    )
+        part, data, layout.pages, layout.body_start, layout.folio_prefix, layout.anchors, layout.outline,
+        layout.links,
+    )  # fmt: skip
 
 
 def _values(

@@ -25,6 +25,9 @@ from guide.render.styles import Kit
 
 Anchor = tuple[int, float, float]  # page index, x, y (top of the target, in points)
 OutlineEntry = tuple[str, int, str]  # title, level (0: a topic, 1: a question), anchor
+# A link as drawn: page index, rectangle (x1, y1, x2, y2 on the page), and what it opens:
+# ("anchor", an anchor of this part), ("across", one of the other part's), ("uri", an address).
+LinkRecord = tuple[int, tuple[float, float, float, float], str, str]
 
 # Set explicitly: RL_* environment variables and reportlab_settings files would otherwise
 # change them, and with them the bytes of the output.
@@ -81,6 +84,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.info = info
         self.anchors: dict[str, Anchor] = {}
         self.outline: list[OutlineEntry] = []  # as ReportLab's outline has it, for the complete edition
+        self.links: list[LinkRecord] = []  # every link the part draws, for the complete edition
         self.forms: set[str] = set()
         self.links_across: list[tuple[str, PDFDictionary]] = []  # (anchor, its link's action)
         self._fitted: dict[tuple[str, str, float], str] = {}  # _fit_width's answers
@@ -120,7 +124,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self._pending = iter(flowables)
         self._window = []
         self._top_up(self._window)
-        super().build(self._window)
+        super().build(self._window, canvasmaker=_RecordingCanvas)
 
     def _top_up(self, window: list[Any]) -> None:
         try:
@@ -188,6 +192,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         link["A"] = action
         canv._addAnnotation(link)  # what canv.linkURL does, which cannot make a GoToR to a page
         self.links_across.append((anchor, action))
+        self.links.append((canv.getPageNumber() - 1, _rounded((x1, y1, x2, y2)), "across", anchor))
 
     def use_form(self, name: str, leader: tuple[float, Color] | None = None) -> None:
         """Note that a page drew a deferred number; `leader`: a dotted leader from this x to it."""
@@ -420,6 +425,38 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             canv.line(leader[0], 0, -drawn - 4, 0)
             canv.restoreState()
         canv.endForm()
+
+
+def _rounded(rect: tuple[float, ...]) -> tuple[float, float, float, float]:
+    """A rectangle as (left, bottom, right, top), to a thousandth of a point: ReportLab's precision."""
+    x1, y1, x2, y2 = (round(v, 3) for v in rect)
+    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+
+
+class _RecordingCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that tells its document of every link it draws, where and to what.
+
+    The complete edition makes the links again from these records, without reading the
+    thousands of link annotations of each part back.
+    """
+
+    def linkRect(
+        self, contents: str, destinationname: str, Rect: Any = None, addtopage: int = 1,
+        name: str | None = None, relative: int = 1, **kw: Any,
+    ) -> Any:  # fmt: skip
+        self._record(Rect, relative, "anchor", destinationname)
+        return super().linkRect(contents, destinationname, Rect, addtopage, name, relative, **kw)
+
+    def linkURL(self, url: str, rect: Any, relative: int = 0, **kw: Any) -> Any:
+        self._record(rect, relative, "uri", url)
+        return super().linkURL(url, rect, relative, **kw)
+
+    def _record(self, rect: Any, relative: int, kind: str, target: str) -> None:
+        doc = getattr(self, "_doctemplate", None)
+        if isinstance(doc, PartDocument):
+            doc.links.append(
+                (self.getPageNumber() - 1, _rounded(self._absRect(rect, relative)), kind, target)
+            )
 
 
 class _Info(PDFInfo):  # type: ignore[misc]
