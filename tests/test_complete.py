@@ -164,3 +164,17 @@ def test_pdfium_resolves_links_like_pypdf(edition: Built) -> None:
     """PDFium finds the same links, going to the same pages."""
     complete = edition.complete
     assert [link.key for link in complete.pdfium_links] == [link.key for link in complete.links]
+
+
+def test_every_link_of_the_parts_is_in_the_book(edition: Built) -> None:
+    """The complete edition makes its links from what the layout recorded: the same links as the
+    parts' own files, on the same pages and rectangles, web addresses included, none more."""
+    offset = key_offset(edition)
+
+    def where(links: list[Link], shift: int = 0) -> list[tuple[int, tuple[float, ...], str | None]]:
+        return sorted((link.page + shift, tuple(round(v, 1) for v in link.rect), link.uri) for link in links)
+
+    both = where(edition.study.links) + where(edition.key.links, offset)
+    assert where(edition.complete.links) == sorted(both)
+    if edition.guide.id == "tricky":
+        assert any(link.uri for link in edition.complete.links)  # the web link of the tricky guide
