@@ -3,15 +3,12 @@
 ReportLab writes the study guide and the answer key whole (render.py). The complete edition is
 the two merged with pypdf, the only use of pypdf here. Its merge drops what matters for a book,
 so this module puts each back explicitly: the links from one part to the other's file become
-links within the book, the page labels match the printed folios, the font subset names are made
-unique, and the metadata is the guide's.
+links within the book, the page labels match the printed folios, and the metadata is the guide's.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
@@ -26,11 +23,9 @@ from pypdf.generic import (
 )
 
 from guide.model import Guide
-from guide.pdfinfo import ROLES, document_info, file_name
+from guide.pdfinfo import document_info, file_name
 from guide.render import PartPdf, Parts
 from guide.styles import Theme
-
-__all__ = ["ROLES", "Edition", "OutputFile", "assemble", "file_name"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +93,7 @@ def _links(writer: PdfWriter, part: PartPdf, other: PartPdf, offsets: dict[str, 
 
 
 def _outline(writer: PdfWriter, theme: Theme, parts: Parts, offsets: dict[str, int]) -> None:
-    """One outline: each part's entry, and under it the part's own outline (topics folded, as there)."""
+    """One outline: each part's entry, and under it the part's own outline, every entry open."""
     for part, role in ((parts.study, "study_guide"), (parts.key, "answer_key")):
         offset = offsets[part.part]
         top = writer.add_outline_item(title=theme.labels[role], page_number=offset)
@@ -106,9 +101,8 @@ def _outline(writer: PdfWriter, theme: Theme, parts: Parts, offsets: dict[str, i
         for title, level, anchor in part.outline:
             index, x, y = part.anchors[anchor]
             item = writer.add_outline_item(
-                title=title, page_number=offset + index, parent=parents[level], fit=Fit.xyz(x, y),
-                is_open=level > 0,
-            )  # fmt: skip
+                title=title, page_number=offset + index, parent=parents[level], fit=Fit.xyz(x, y)
+            )
             parents[level + 1] = item
 
 
@@ -128,43 +122,13 @@ def _true() -> BooleanObject:
 
 
 def _finish(writer: PdfWriter, guide: Guide, name: str) -> OutputFile:
-    writer.add_metadata(document_info(guide, guide.title, tools="ReportLab 5.1.0, pypdf 7.1.0"))
+    writer.add_metadata(document_info(guide, guide.title, with_pypdf=True))
     writer.page_mode = "/UseOutlines"
     root = writer.root_object
     root[NameObject("/Lang")] = TextStringObject(guide.language)
     prefs = DictionaryObject({NameObject("/DisplayDocTitle"): _true()})
     root[NameObject("/ViewerPreferences")] = prefs
-    _retag_subset_fonts(writer)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return OutputFile("complete", name, out.getvalue(), len(writer.pages))
-
-
-_SUBSET = re.compile(r"^/[A-Z]{6}\+")
-
-
-def _retag_subset_fonts(writer: PdfWriter) -> None:
-    """Give every font subset a tag derived from its bytes: merged parts both had an AAAAAA+ subset."""
-    seen: set[int] = set()
-    for page in writer.pages:
-        resources = page.get("/Resources")
-        fonts = resources.get_object().get("/Font") if resources is not None else None
-        if not fonts:
-            continue
-        for ref in fonts.get_object().values():
-            font = ref.get_object()
-            base = str(font.get("/BaseFont", ""))
-            if id(font) in seen or not _SUBSET.match(base):
-                continue
-            seen.add(id(font))
-            descriptor = font["/FontDescriptor"].get_object()
-            program = (
-                descriptor.get("/FontFile2") or descriptor.get("/FontFile3") or descriptor.get("/FontFile")
-            )
-            data = program.get_object().get_data() if program is not None else b""
-            digest = hashlib.sha256(data + base.encode()).digest()
-            tag = "".join(chr(65 + b % 26) for b in digest[:6])
-            new = NameObject("/" + tag + base[7:])
-            font[NameObject("/BaseFont")] = new
-            descriptor[NameObject("/FontName")] = new

@@ -19,11 +19,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from guide import __version__, text
+from guide import text
 from guide.errors import GuideError, Problem
 from guide.fonts import guide_chars, split_runs
 from guide.model import Guide, Question
-from guide.pdfinfo import pdf_date
+from guide.pdfinfo import document_info
 from guide.render import markup
 from guide.render.flowables import Paragraph
 from guide.render.styles import Kit, make_kit
@@ -108,14 +108,7 @@ def cards_pdf(
     canv.save()
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
-    info = {"/Title": f"{guide.title}: flash cards", "/Author": ", ".join(guide.authors),
-            "/Subject": guide.subtitle or guide.title, "/Creator": f"guide {__version__}",
-            "/Producer": f"guide {__version__} (ReportLab, pypdf)"}  # fmt: skip
-    date = pdf_date(guide)
-    if date:
-        info["/CreationDate"] = info["/ModDate"] = date
-    if not info["/Author"]:
-        del info["/Author"]
+    info = document_info(guide, f"{guide.title}: flash cards", with_pypdf=True)
     writer.add_metadata(info)
     # The backs are mirrored for flipping on the long edge: a printer dialog that reads this
     # offers the right duplex setting by itself.

@@ -246,7 +246,8 @@ def run() -> None:
     """The `guide` command: main() in a process of its own, which it then ends."""
     # A build raises the collector's threshold while it runs, and restoring it sets off one
     # sweep of everything the build made (half a second at 1,000 questions). A process that
-    # ends with the build has no use for that sweep: keep the threshold raised throughout.
+    # ends with its last build has no use for that sweep: the threshold stays raised, and the
+    # loop over guides sweeps between builds instead.
     gc.set_threshold(*FEW_COLLECTIONS)
     sys.exit(main())
 
@@ -330,7 +331,9 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     failed = 0
     errors = 0
-    for folder in guides:
+    for index, folder in enumerate(guides):
+        if index:
+            gc.collect()  # what the previous guide's build left (see run)
         if progress is not None:
             progress.start(str(folder))
         try:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -60,13 +61,38 @@ class RegisteredFamily:
         return self.italic if italic else self.regular
 
 
+class _TaggedTTFont(TTFont):  # type: ignore[misc]
+    """A TrueType font whose subsets are tagged by what they hold, not by their order.
+
+    ReportLab names the first subset of every font AAAAAA+, the second AAAAAB+ …: the study
+    guide and the answer key would each carry a different AAAAAA+DejaVuSans, which a merge or
+    a printer's font cache takes for one. A tag derived from the subset's characters gives one
+    name to one program, in every file.
+    """
+
+    def addObjects(self, doc: Any) -> None:
+        state = self.state.get(doc)
+        tags = [_subset_tag(self.face.name, subset) for subset in (state.subsets if state else [])]
+        numbered = ttfonts.SUBSETN
+        ttfonts.SUBSETN = lambda n, *_: tags[n].encode()  # what ReportLab calls to name subset n
+        try:
+            super().addObjects(doc)
+        finally:
+            ttfonts.SUBSETN = numbered
+
+
+def _subset_tag(face: bytes, subset: Sequence[int]) -> str:
+    digest = hashlib.sha256(face + ",".join(map(str, subset)).encode()).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
 @cache
 def _register_face(path: Path) -> tuple[str, frozenset[int]]:
     """Register one TTF file once per process; its ReportLab name is derived from its bytes."""
     data = path.read_bytes()
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     try:
-        font = TTFont(name, str(path))
+        font = _TaggedTTFont(name, str(path))
     except (TTFError, OSError, ValueError) as exc:
         raise GuideError([Problem(Location(str(path)), f"cannot use this font: {exc}")]) from None
     pdfmetrics.registerFont(font)

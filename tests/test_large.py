@@ -126,3 +126,30 @@ def test_reportlab_is_shown_a_few_flowables_at_a_time(
     whole = render.render_parts(guide, theme, parallel=False)
     assert longest > 4 * window  # the whole part at once: the spy does see the length
     assert whole == windowed
+
+
+def test_a_run_kept_with_the_next_longer_than_the_window_is_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 lead-in lines in a row, each kept with the next: the window grows to hold the run, and
+    the part is the same as with everything shown to ReportLab at once."""
+    from guide import render
+    from guide.render import document
+    from guide.styles import load_theme
+    from guide.validate import load_guide
+
+    steps = "\\n\\n".join(f"**Step {i}**" for i in range(300))
+    (tmp_path / "g" / "questions").mkdir(parents=True)
+    (tmp_path / "g" / "guide.yaml").write_text(
+        "title: Steps\nedition: '1'\ndate: 2026-01-01\n", encoding="utf-8"
+    )
+    (tmp_path / "g" / "questions" / "q.yaml").write_text(
+        f'- id: steps\n  topic: Steps\n  question: What are the steps?\n  answer: "{steps}\\n\\nDone."\n'
+        "  key_points: [All of them]\n",
+        encoding="utf-8",
+    )
+    guide, _ = load_guide(tmp_path / "g")
+    theme = load_theme("base")
+    windowed = render.render_parts(guide, theme, parallel=False)
+    monkeypatch.setattr(document, "LOOKAHEAD", 10**9)
+    assert render.render_parts(guide, theme, parallel=False) == windowed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROLES, TRICKY_YAML, Built, build_into, stories, titles, write_guide
 from pdfcheck import BASE14, FOOTER, Pdf, expected_labels, front_matter, norm, overlaps
+from pypdf import PdfReader
 
 from guide import compose, text
 from guide.errors import GuideError
@@ -272,34 +274,71 @@ def test_metadata(ai: Built, role: str) -> None:
     assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # bool() of pypdf's False is True
 
 
-@pytest.mark.parametrize("role", [*PARTS, "complete"])
-def test_fonts_embedded(ai: Built, role: str) -> None:
-    """Every font, in pages and in the forms they draw, is an embedded TrueType program; no base-14 font."""
-    pdf = ai.pdf(role)
+def test_fonts_embedded(ai: Built) -> None:
+    """Every font, in pages and in the forms they draw, is an embedded TrueType program; no base-14
+    font; and one subset name means one program, within a file and across the three."""
     programs: dict[str, set[str]] = {}
-    count = 0
-    for name, font in pdf.fonts():
-        count += 1
-        bare = name.lstrip("/").split("+", 1)[-1]
-        assert bare not in BASE14, name
-        if font.get("/Subtype") == "/Type0":
-            continue  # checked through its descendant font
-        assert font.get("/Subtype") in ("/TrueType", "/CIDFontType2"), (name, font.get("/Subtype"))
-        descriptor = font["/FontDescriptor"].get_object()
-        assert "/FontFile2" in descriptor, name
-        data = descriptor["/FontFile2"].get_object().get_data()
-        programs.setdefault(name, set()).add(hashlib.sha256(data).hexdigest())
-    assert count >= 4
-    # Merged parts each had their own AAAAAA+ subsets: after retagging one name means one program.
+    for role in (*PARTS, "complete"):
+        count = 0
+        for name, font in ai.pdf(role).fonts():
+            count += 1
+            bare = name.lstrip("/").split("+", 1)[-1]
+            assert bare not in BASE14, name
+            if font.get("/Subtype") == "/Type0":
+                continue  # checked through its descendant font
+            assert font.get("/Subtype") in ("/TrueType", "/CIDFontType2"), (name, font.get("/Subtype"))
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, name
+            data = descriptor["/FontFile2"].get_object().get_data()
+            programs.setdefault(name, set()).add(hashlib.sha256(data).hexdigest())
+        assert count >= 4
+    # ReportLab numbers subsets (AAAAAA+, AAAAAB+ …) in each file: tags derived from the
+    # characters a subset holds keep two different programs from sharing a name.
     assert {name: len(digests) for name, digests in programs.items() if len(digests) > 1} == {}
+    assert not any(name.startswith("/AAAAAA+") for name in programs)
 
 
 @pytest.mark.parametrize("role", [*PARTS, "complete"])
-def test_no_placeholder_links_survive(ai: Built, role: str) -> None:
-    """No 'guide-ref:' string anywhere in the file, and no URI link (the bank has no Markdown links)."""
+def test_topics_are_open_in_the_outline(ai: Built, role: str) -> None:
+    """Every topic's entry shows its questions (a positive /Count), in every file."""
+    outline = ai.pdf(role).reader.trailer["/Root"]["/Outlines"]
+    item = outline["/First"].get_object()
+    if role == "complete":
+        item = item["/First"].get_object()  # the study guide's entry, then its topics
+    counts = []
+    while True:
+        counts.append(int(item["/Count"]))
+        if "/Next" not in item:
+            break
+        item = item["/Next"].get_object()
+    assert len(counts) == len(ai.guide.topics)
+    assert counts == [len(t.questions) for t in ai.guide.topics]
+
+
+def test_each_file_has_its_own_identifier(ai: Built) -> None:
+    """A part's /ID comes from what it draws: the study guide and the answer key differ, and a copy
+    stamped for a reader differs from the plain study guide."""
+    from guide import render
+
+    study, key = (PdfReader(io.BytesIO(ai.pdf(role).data)).trailer["/ID"][0] for role in PARTS)
+    assert study != key
+    theme = load_theme("base")
+    parts = render.render_parts(ai.guide, theme)
+    copy = render.render_parts(ai.guide, theme, stamp="Copy 1", key=parts.key).study
+    assert (
+        PdfReader(io.BytesIO(copy.data)).trailer["/ID"][0]
+        != PdfReader(io.BytesIO(parts.study.data)).trailer["/ID"][0]
+    )
+
+
+@pytest.mark.parametrize("role", [*PARTS, "complete"])
+def test_links_lead_only_within_the_edition(ai: Built, role: str) -> None:
+    """A part's links to another file all open the other part's file; the complete edition links
+    to no file at all; and no link opens an address (the bank has no Markdown links)."""
     pdf = ai.pdf(role)
-    assert not any("guide-ref:" in s for s in pdf.strings())
-    assert b"guide-ref:" not in pdf.data
+    other = {"study_guide": "answer-key", "answer_key": "study-guide"}.get(role)
+    files = {link.file for link in pdf.links if link.file is not None}
+    assert files == ({f"ai-engineer-2026.1-{other}.pdf"} if other else set())
     assert [link for link in pdf.links if link.uri is not None] == []
     assert [link for link in pdf.pdfium_links if link.uri is not None] == []
 
@@ -325,8 +364,7 @@ def test_sql_guide_keeps_special_characters(built: Callable[[str], Built]) -> No
     for literal in ("WHERE dept <> 'R&D'", "NULL <> 'R&D' is UNKNOWN", "WHERE dept IS DISTINCT FROM 'R&D'"):
         assert literal in sql.key.text, literal
     assert sorted(sql.study.headings) == sorted(sql.key.headings) == [1, 2, 3, 4, 5]
-    for role in ("study_guide", "answer_key", "complete"):
-        assert not any("guide-ref:" in s for s in sql.pdf(role).strings())
+    assert not any(link.file for link in sql.pdf("complete").links)
 
 
 def test_tricky_text_is_literal(built: Callable[[str], Built]) -> None:

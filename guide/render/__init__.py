@@ -225,7 +225,7 @@ def _info(guide: Guide, theme: Theme, part: str, *, links_across: bool) -> PartI
         edition=guide.edition,
         folio_prefix="" if part == "study" else "A-",
         part_label=label,
-        metadata=pdfinfo.document_info(guide, f"{guide.title}: {label}", tools="ReportLab 5.1.0"),
+        metadata=pdfinfo.document_info(guide, f"{guide.title}: {label}", with_pypdf=False),
         language=guide.language,
         sibling=pdfinfo.file_name(guide, other) if links_across else None,
     )

@@ -7,6 +7,7 @@ named PDF forms, referenced while laying out and defined in `finish`, just befor
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -37,8 +38,7 @@ rl_config.pageCompression = 1
 rl_config.ttfAsciiReadable = 1
 rl_config.allowTableBoundsErrors = 1
 
-# How many flowables ReportLab is shown at a time: enough for it to look ahead across any run
-# of flowables kept with the next one.
+# How many flowables ReportLab is shown at a time, at least (see PartDocument.build).
 LOOKAHEAD = 256
 
 
@@ -86,7 +86,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.outline: list[OutlineEntry] = []  # as ReportLab's outline has it, for the complete edition
         self.links: list[LinkRecord] = []  # every link the part draws, for the complete edition
         self.forms: set[str] = set()
-        self.links_across: list[tuple[str, PDFDictionary]] = []  # (anchor, its link's action)
+        self.remote_actions: list[tuple[str, PDFDictionary]] = []  # (anchor, action) of links across
         self._fitted: dict[tuple[str, str, float], str] = {}  # _fit_width's answers
         self.blank_pages: set[int] = set()  # pages left blank so that the next starts on the right
         self.leaders: dict[str, tuple[float, Color]] = {}  # contents form → (leader start x, colour)
@@ -128,7 +128,9 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def _top_up(self, window: list[Any]) -> None:
         try:
-            while len(window) < LOOKAHEAD:
+            # ReportLab keeps a run of keep-with-next flowables together with the one after
+            # it: the window never ends inside such a run, however long.
+            while len(window) < LOOKAHEAD or window[-1].getKeepWithNext():
                 window.append(next(self._pending))
         except StopIteration:
             pass
@@ -169,7 +171,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         canv.bookmarkPage(anchor, fit="XYZ", left=x, top=y)
         if outline is not None:
             title, level = outline
-            canv.addOutlineEntry(title, anchor, level=level, closed=level == 0)
+            canv.addOutlineEntry(title, anchor, level=level, closed=False)
             self.outline.append((title, level, anchor))
 
     def link_across(self, anchor: str, rect: tuple[float, float, float, float]) -> None:
@@ -180,19 +182,19 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         if self.info.sibling is None:
             return
         canv = self.canv
-        (x1, y1), (x2, y2) = canv.absolutePosition(*rect[:2]), canv.absolutePosition(*rect[2:])
+        where = _rounded(canv._absRect(rect, 1))  # as canv.linkURL places its rectangle
         action = PDFDictionary()
         action["S"] = PDFName("GoToR")
         action["F"] = PDFString(self.info.sibling)
         link = PDFDictionary()
         link["Type"] = PDFName("Annot")
         link["Subtype"] = PDFName("Link")
-        link["Rect"] = PDFArray([min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)])
+        link["Rect"] = PDFArray(list(where))
         link["Border"] = PDFArray([0, 0, 0])
         link["A"] = action
         canv._addAnnotation(link)  # what canv.linkURL does, which cannot make a GoToR to a page
-        self.links_across.append((anchor, action))
-        self.links.append((canv.getPageNumber() - 1, _rounded((x1, y1, x2, y2)), "across", anchor))
+        self.remote_actions.append((anchor, action))
+        self.links.append((canv.getPageNumber() - 1, where, "across", anchor))
 
     def use_form(self, name: str, leader: tuple[float, Color] | None = None) -> None:
         """Note that a page drew a deferred number; `leader`: a dotted leader from this x to it."""
@@ -388,15 +390,23 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             self._define(
                 canv, name, values[name], "toc_entry" if name.startswith("toc-") else "meta", "right"
             )
-        for anchor, action in self.links_across:
+        for anchor, action in self.remote_actions:
             # A remote destination names its page by index: the sibling file opens at that page.
             index, x, y = across[anchor]
             action["D"] = PDFArray([index, PDFName("XYZ"), x, y, "null"])
         self._label_pages(canv)
-        canv._doc.info = _Info(self.info.metadata)
+        canv._doc.info = _Info(self.info.metadata, self._fingerprint(canv))
         canv.showOutline()
         canv.save()
         return self.buffer.getvalue()
+
+    def _fingerprint(self, canv: Canvas) -> bytes:
+        """A digest of what the pages draw, for the file's /ID: two different files never share one."""
+        digest = hashlib.sha256()
+        for page in canv._doc.Pages.pages:
+            for chunk in page.stream:
+                digest.update(chunk.encode("utf-8", "surrogatepass") if isinstance(chunk, str) else chunk)
+        return digest.digest()
 
     def _label_pages(self, canv: Canvas) -> None:
         """Page labels as the folios print: i, ii … in the front matter, then 1, 2 … (A-1 … in the key)."""
@@ -448,6 +458,8 @@ class _RecordingCanvas(Canvas):  # type: ignore[misc]
         return super().linkRect(contents, destinationname, Rect, addtopage, name, relative, **kw)
 
     def linkURL(self, url: str, rect: Any, relative: int = 0, **kw: Any) -> Any:
+        if kw.get("kind", "URI") != "URI":  # the markup only makes http, https and mailto links
+            raise ValueError(f"a link of kind {kw['kind']} to {url!r}")
         self._record(rect, relative, "uri", url)
         return super().linkURL(url, rect, relative, **kw)
 
@@ -463,13 +475,15 @@ class _Info(PDFInfo):  # type: ignore[misc]
     """ReportLab's Info dictionary, holding exactly the entries given: no '(anonymous)' author,
     and no date at all rather than the fixed one of ReportLab's invariant mode."""
 
-    def __init__(self, entries: dict[str, str]) -> None:
+    def __init__(self, entries: dict[str, str], fingerprint: bytes) -> None:
         super().__init__()
         self.entries = entries
+        self.fingerprint = fingerprint
 
-    def digest(self, md5object: Any) -> None:  # the file's /ID depends on what it says
+    def digest(self, md5object: Any) -> None:  # ReportLab's /ID: what the file says, and draws
         for key, value in sorted(self.entries.items()):
             md5object.update(f"{key}={value}".encode())
+        md5object.update(self.fingerprint)
 
     def format(self, document: Any) -> bytes:
         entries = {key[1:]: PDFString(value) for key, value in self.entries.items()}
