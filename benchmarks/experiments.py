@@ -5,7 +5,7 @@ stages.run; nothing in guide/ is edited. The patches are rough stand-ins for the
 they give the time a fix would save, not output to publish (pages are reported to show the
 layout stayed comparable).
 
-    python benchmarks/experiments.py 1000 --variants base,wrapcache,box,noverify
+    python benchmarks/experiments.py 1000 --variants base,box,fastpara,noverify
 """
 
 from __future__ import annotations
@@ -22,28 +22,11 @@ sys.path.insert(0, str(HERE))
 
 VARIANTS = {
     "base": "guide as it is",
-    "wrapcache": "Paragraph.wrap memoised per width (no second breakLines for the same width)",
     "box": "boxed guidance/code/quotes as a light Box flowable instead of a one-cell Table",
     "fastpara": "paragraphs without inline markup as a light flowable (word-width cache, greedy wrap)",
     "noverify": "no read-back verification (verify.verify skipped)",
-    "all": "wrapcache + box + fastpara + noverify",
+    "all": "box + fastpara + noverify",
 }
-
-
-def patch_wrapcache() -> None:
-    from reportlab.platypus import paragraph
-
-    original = paragraph.Paragraph.wrap
-
-    def wrap(self: Any, aW: float, aH: float) -> tuple[float, float]:
-        key = getattr(self, "_bench_wrapped", None)
-        if key == aW and hasattr(self, "blPara"):
-            return self.width, self.height
-        result = original(self, aW, aH)
-        self._bench_wrapped = aW
-        return result
-
-    paragraph.Paragraph.wrap = wrap
 
 
 def patch_box() -> None:
@@ -156,10 +139,10 @@ def patch_fastpara() -> None:
     import html
 
     from reportlab.platypus import Flowable
-    from reportlab.platypus import Paragraph as RLParagraph
 
     from guide import render
     from guide.render import markup
+    from guide.render.flowables import Paragraph as GuideParagraph
 
     class FastPara(Flowable):  # type: ignore[misc]
         """Single-style text: greedy line breaking with cached word widths, drawn with one text object."""
@@ -240,7 +223,7 @@ def patch_fastpara() -> None:
     def make(text: str, style: Any, **kw: Any) -> Any:
         if "<" not in text and style.alignment == 0:
             return FastPara(html.unescape(text), style, kw.get("bulletText"))
-        return RLParagraph(text, style, **kw)
+        return GuideParagraph(text, style, **kw)
 
     markup.Paragraph = make
     render.Paragraph = make
@@ -253,11 +236,10 @@ def patch_noverify() -> None:
 
 
 PATCHES = {
-    "wrapcache": [patch_wrapcache],
     "box": [patch_box],
     "fastpara": [patch_fastpara],
     "noverify": [patch_noverify],
-    "all": [patch_wrapcache, patch_box, patch_fastpara, patch_noverify],
+    "all": [patch_box, patch_fastpara, patch_noverify],
 }
 
 
