@@ -435,3 +435,15 @@ def test_running_heads_do_not_overlap(built: Callable[[str], Built], tmp_path: P
         return
     for role in PARTS:
         assert _running_head_clashes(long_title.pdf(role)) == {}, role
+
+
+@pytest.mark.parametrize("role", [*PARTS, "complete"])
+def test_deferred_numbers_are_drawn_in_the_page(ai: Built, role: str) -> None:
+    """Folios, contents numbers and page references are drawn in each page's own content: no
+    form XObject is left (one each used to make thousands of objects), and no marker either."""
+    pdf = ai.pdf(role)
+    for page in pdf.reader.pages:
+        xobjects = page["/Resources"].get("/XObject")
+        assert not xobjects, xobjects
+        assert b"guide-deferred" not in page.get_contents().get_data()
+    assert FOOTER.search(pdf.texts[-1])

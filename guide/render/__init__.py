@@ -377,7 +377,7 @@ def _study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Flowable])
         _meta_label(item.number, item.difficulty, item.tags, kit),
         anchor=item.anchor,
         outline=(f"{item.number}. {item.title}", 1),
-        ref_form=f"ref-{item.answer_anchor}",
+        ref_number=f"ref-{item.answer_anchor}",
         ref_link=item.answer_anchor,
         question=f"{label['question']} {item.number}",
         topic=item.topic,
@@ -403,7 +403,7 @@ def _key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Flowable]) -> list
         _meta_label(item.number, item.difficulty, (), kit, extra=item.topic),
         anchor=item.anchor,
         outline=(f"{item.number}. {item.title}", 1),
-        ref_form=f"ref-{item.question_anchor}",
+        ref_number=f"ref-{item.question_anchor}",
         ref_link=item.question_anchor,
         question=f"{label['question']} {item.number}",
         topic=item.topic,
@@ -433,5 +433,8 @@ def _key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Flowable]) -> list
                              kit.derive("label", "keep-space", keepWithNext=1, spaceBefore=6)))  # fmt: skip
         for follow in item.follow_ups:
             out.append(markup.paragraph(follow, kit, bullet_style, bulletText="→"))
+    if (item.key_points or item.follow_ups) and len(out) > 2 and isinstance(out[-1], Paragraph):
+        # The answer's last item never starts a page alone, as a line would not end a paragraph.
+        out[-2].keepWithNext = 1
     out += [Mark("end"), Separator(8, 14, rule=kit.colour("rule"))]
     return out

@@ -1,14 +1,15 @@
 """The page side of a part: page templates, running heads and folios, anchors, and deferred numbers.
 
 A part is laid out once. Numbers that are only known once everything is laid out (the
-page count, contents page numbers, the page of an answer in the other part) are drawn as
-named PDF forms, referenced while laying out and defined in `finish`, just before saving.
+page count, contents page numbers, the page of an answer in the other part) are marked in
+the page's content while laying out, and drawn in their place by `finish`, just before saving.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,8 @@ rl_config.pageCompression = 1
 rl_config.ttfAsciiReadable = 1
 rl_config.allowTableBoundsErrors = 1
 
+_MARK = "%guide-deferred "  # the content comment that stands for a deferred number (see defer)
+_MARKED = re.compile(re.escape(_MARK) + r"(\S+)")
 # How many flowables ReportLab is shown at a time, at least (see PartDocument.build).
 LOOKAHEAD = 256
 
@@ -85,12 +88,13 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.anchors: dict[str, Anchor] = {}
         self.outline: list[OutlineEntry] = []  # as ReportLab's outline has it, for the complete edition
         self.links: list[LinkRecord] = []  # every link the part draws, for the complete edition
-        self.forms: set[str] = set()
+        self.deferred: set[str] = set()  # the names of the numbers drawn by finish()
+        self.marked_pages: set[int] = set()  # indexes of the pages that hold such a number
         self.remote_actions: list[tuple[str, PDFDictionary]] = []  # (anchor, action) of links across
         self._fitted: dict[tuple[str, str, float], str] = {}  # _fit_width's answers
         self.blank_pages: set[int] = set()  # pages left blank so that the next starts on the right
-        self.leaders: dict[str, tuple[float, Color]] = {}  # contents form → (leader start x, colour)
-        self.folios: dict[int, str] = {}  # body page → alignment of its "Page 3 of N" form
+        self.leaders: dict[str, tuple[float, Color]] = {}  # contents number → (leader start x, colour)
+        self.folios: dict[int, str] = {}  # body page → alignment of its "Page 3 of N"
         self.body_start = 0  # page number (1-based) of the first body page
         self.topic = ""
         self.question: tuple[str, str] | None = None  # (label, topic) while a question is being set
@@ -196,11 +200,21 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         self.remote_actions.append((anchor, action))
         self.links.append((canv.getPageNumber() - 1, where, "across", anchor))
 
-    def use_form(self, name: str, leader: tuple[float, Color] | None = None) -> None:
-        """Note that a page drew a deferred number; `leader`: a dotted leader from this x to it."""
-        self.forms.add(name)
+    def defer(self, name: str, leader: tuple[float, Color] | None = None) -> None:
+        """Draw here (at the current origin) the number `name`, known once both parts are laid out.
+
+        `leader`: a dotted leader from this x to the number, which only finish() knows the width of.
+        """
+        self._mark(name)
+        self.deferred.add(name)
         if leader is not None:
             self.leaders[name] = leader
+
+    def _mark(self, name: str) -> None:
+        # A comment in the page's content, which finish() replaces with the number's drawing:
+        # as cheap as a form XObject to lay out, and thousands fewer objects in the file.
+        self.canv._code.append(_MARK + name)
+        self.marked_pages.add(self.canv.getPageNumber() - 1)
 
     # --- page furniture ---------------------------------------------------------------------------
 
@@ -338,8 +352,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         canv.setLineWidth(0.4)
         canv.line(left, top - 5, right, top - 5)
         y = self.bottomMargin - 24
-        # "Page 3 of N" is a form of this page's, filled in by finish() once N is known: drawn as
-        # one piece, it lines up with the margin and reads back as one phrase.
+        # "Page 3 of N" is drawn by finish() once N is known: drawn as one piece, it lines up
+        # with the margin and reads back as one phrase.
         self.folios[page] = self._outer_align(page)
         if self.folios[page] == "right":
             self._text(canv, "header", left, y, self.info.part_label)
@@ -347,7 +361,7 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         else:
             self._text(canv, "header", right, y, self.info.part_label, "right")
             canv.translate(left, y)
-        canv.doForm(f"folio-{page}")
+        self._mark(f"folio-{page}")
         canv.restoreState()
 
     def _outer_x(self, page: int) -> float:
@@ -375,21 +389,24 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
     def finish(self, values: dict[str, str], across: dict[str, Anchor]) -> bytes:
         """Fill in what was deferred, save, and return the bytes of the finished file.
 
-        `values`: the text of every deferred number (form name → text); `across`: the other
+        `values`: the text of every deferred number (name → text); `across`: the other
         part's anchors, where the links across land. The file is the published one: its page
         labels match the printed folios and its Info dictionary is the guide's.
         """
         canv = self.canv
         body_pages = self.page_count - self.body_start + 1
         labels = self.kit.theme.labels
+        drawings = {}
         for page, align in sorted(self.folios.items()):
             folio = f"{self.info.folio_prefix}{page - self.body_start + 1}"
             phrase = f"{labels['page']} {folio} {labels['of']} {body_pages}"
-            self._define(canv, f"folio-{page}", phrase, "header", align)
-        for name in sorted(self.forms):
-            self._define(
-                canv, name, values[name], "toc_entry" if name.startswith("toc-") else "meta", "right"
-            )
+            drawings[f"folio-{page}"] = self._drawing(canv, phrase, "header", align, None)
+        for name in sorted(self.deferred):
+            style = "toc_entry" if name.startswith("toc-") else "meta"
+            drawings[name] = self._drawing(canv, values[name], style, "right", self.leaders.get(name))
+        for index in sorted(self.marked_pages):
+            page = canv._doc.Pages.pages[index]  # its content is one string by now
+            page.stream = _MARKED.sub(lambda found: drawings[found[1]], page.stream)
         for anchor, action in self.remote_actions:
             # A remote destination names its page by index: the sibling file opens at that page.
             index, x, y = across[anchor]
@@ -403,9 +420,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
     def _fingerprint(self, canv: Canvas) -> bytes:
         """A digest of what the pages draw, for the file's /ID: two different files never share one."""
         digest = hashlib.sha256()
-        for page in canv._doc.Pages.pages:
-            for chunk in page.stream:
-                digest.update(chunk.encode("utf-8", "surrogatepass") if isinstance(chunk, str) else chunk)
+        for page in canv._doc.Pages.pages:  # each page's content, one string since showPage()
+            digest.update(page.stream.encode("utf-8", "surrogatepass"))
         return digest.digest()
 
     def _label_pages(self, canv: Canvas) -> None:
@@ -415,26 +431,26 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             canv.addPageLabel(0, style="ROMAN_LOWER", start=1, prefix=prefix)
         canv.addPageLabel(self.body_start - 1, style="ARABIC", start=1, prefix=prefix)
 
-    def _define(self, canv: Canvas, name: str, value: str, style: str, align: str) -> None:
-        size = self.kit.theme.styles[style].size
-        width = len(value) * size  # a generous box: the form's bounds only clip
-        leader = self.leaders.get(name)
-        lowerx = -width - 2 if align == "right" else -2
-        if leader is not None:
-            lowerx = min(lowerx, leader[0] - 2)
-        canv.beginForm(name, lowerx=lowerx, lowery=-size * 0.4,
-                       upperx=2 if align == "right" else width + 2, uppery=size * 1.2)  # fmt: skip
-        # A number set at the end of a line of text starts with a space, so that copied text
-        # reads "Deep learning 5" and "QUESTION 2 Answer: page A-1", not "learning5".
-        drawn = self._text(canv, style, 0, 0, " " + value if align == "right" else value, align)
-        if leader is not None and leader[0] < -drawn - 6:
-            canv.saveState()
-            canv.setStrokeColor(leader[1])
-            canv.setLineWidth(0.6)
-            canv.setDash(0.6, 2.8)
-            canv.line(leader[0], 0, -drawn - 4, 0)
-            canv.restoreState()
-        canv.endForm()
+    def _drawing(
+        self, canv: Canvas, value: str, style: str, align: str, leader: tuple[float, Color] | None
+    ) -> str:
+        """The page content that draws a deferred number at the origin, and its leader if any."""
+        page_code = canv._code
+        canv._code = []  # the drawing is caught here rather than added to the canvas's page
+        try:
+            # A number set at the end of a line of text starts with a space, so that copied text
+            # reads "Deep learning 5" and "QUESTION 2 Answer: page A-1", not "learning5".
+            drawn = self._text(canv, style, 0, 0, " " + value if align == "right" else value, align)
+            if leader is not None and leader[0] < -drawn - 6:
+                canv.saveState()
+                canv.setStrokeColor(leader[1])
+                canv.setLineWidth(0.6)
+                canv.setDash(0.6, 2.8)
+                canv.line(leader[0], 0, -drawn - 4, 0)
+                canv.restoreState()
+            return "\n".join(canv._code)
+        finally:
+            canv._code = page_code
 
 
 def _rounded(rect: tuple[float, ...]) -> tuple[float, float, float, float]:

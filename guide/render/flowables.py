@@ -1,8 +1,7 @@
 """Flowables of our own: question heads that record where they land, ruled note lines, contents lines.
 
-Numbers that depend on where other things land (the page of an answer, the page count)
-are drawn as PDF form XObjects that are only filled in after both parts are laid out,
-so one layout pass suffices; see document.PartDocument.finish.
+Numbers that depend on where other things land (the page of an answer, the page count) are
+drawn once both parts are laid out (PartDocument.defer), so one layout pass suffices.
 """
 
 from __future__ import annotations
@@ -73,7 +72,7 @@ class RectoBreak(ActionFlowable):  # type: ignore[misc]
 
 
 class HeadLine(Flowable):  # type: ignore[misc]
-    """A label on the left (wrapped if long) and a page reference form on the right.
+    """A label on the left (wrapped if long) and a page reference on the right, drawn once known.
 
     When drawn it records its position as an anchor, adds a bookmark and an outline entry,
     and puts a link over the reference, to `ref_link`: an anchor of the other part.
@@ -85,7 +84,7 @@ class HeadLine(Flowable):  # type: ignore[misc]
         *,
         anchor: str = "",
         outline: tuple[str, int] | None = None,
-        ref_form: str = "",
+        ref_number: str = "",
         ref_link: str = "",
         question: str = "",
         topic: str = "",
@@ -94,21 +93,21 @@ class HeadLine(Flowable):  # type: ignore[misc]
         self.label = label
         self.anchor = anchor
         self.outline = outline
-        self.ref_form = ref_form
+        self.ref_number = ref_number
         self.ref_link = ref_link
         self.question = question
         self.topic = topic
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        reserve = REF_WIDTH if self.ref_form else 0
+        reserve = REF_WIDTH if self.ref_number else 0
         _, self.label_height = self.label.wrap(avail_width - reserve, avail_height)
         self.height = self.label_height
         return (self.width, self.height)
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         # Only a label longer than a page splits: the first part keeps the anchor and the reference.
-        reserve = REF_WIDTH if self.ref_form else 0
+        reserve = REF_WIDTH if self.ref_number else 0
         parts = self.label.split(avail_width - reserve, avail_height)
         if len(parts) < 2:
             return []
@@ -116,7 +115,7 @@ class HeadLine(Flowable):  # type: ignore[misc]
             parts[0],
             anchor=self.anchor,
             outline=self.outline,
-            ref_form=self.ref_form,
+            ref_number=self.ref_number,
             ref_link=self.ref_link,
             question=self.question,
             topic=self.topic,
@@ -131,14 +130,13 @@ class HeadLine(Flowable):  # type: ignore[misc]
         if self.anchor:
             doc.record_anchor(self.anchor, canv.absolutePosition(0, top + 4), self.outline)
         doc.on_mark("question", (self.question, self.topic))
-        if self.ref_form:
+        if self.ref_number:
             leading = self.label.style.leading
             baseline = top - self.label.style.fontSize  # the label's first baseline
             canv.saveState()
             canv.translate(self.width, baseline)
-            canv.doForm(self.ref_form)
+            doc.defer(self.ref_number)
             canv.restoreState()
-            doc.use_form(self.ref_form)
             if self.ref_link:
                 rect = (self.width - REF_WIDTH, baseline - 3, self.width, baseline + leading - 2)
                 doc.link_across(self.ref_link, rect)
@@ -181,11 +179,11 @@ class NoteLines(Flowable):  # type: ignore[misc]
 class ContentsLine(Flowable):  # type: ignore[misc]
     """One entry of the contents: its text, dotted leader, and page number; all of it a link."""
 
-    def __init__(self, entry: Paragraph, anchor: str, number_form: str, indent: float, leader: Color) -> None:
+    def __init__(self, entry: Paragraph, anchor: str, number_name: str, indent: float, leader: Color) -> None:
         super().__init__()
         self.entry = entry
         self.anchor = anchor
-        self.number_form = number_form
+        self.number_name = number_name
         self.indent = indent
         self.leader = leader
 
@@ -209,10 +207,9 @@ class ContentsLine(Flowable):  # type: ignore[misc]
         start = self.indent + min(last_width + 6, self.entry.width)
         canv.saveState()
         canv.translate(self.width, baseline)
-        canv.doForm(self.number_form)
+        # The dotted leader is drawn with the number, once it is known how wide the number is.
+        self.canv._doctemplate.defer(self.number_name, leader=(start - self.width, self.leader))
         canv.restoreState()
-        # The dotted leader is drawn in the number's form, which knows how wide the number is.
-        self.canv._doctemplate.use_form(self.number_form, leader=(start - self.width, self.leader))
         canv.linkRect(
             "", self.anchor, (self.indent, space - 2, self.width, self.height), relative=1, thickness=0
         )
