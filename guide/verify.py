@@ -61,6 +61,11 @@ def _check(data: bytes, pages: int, role: str, guide: Guide, siblings: dict[str,
         found: list[str] = []
         if len(pdf) != pages:
             found.append(f"{len(pdf)} pages instead of {pages}")
+        # PDFium finds a link's page by walking the page tree, unless it has met that page
+        # before: the contents' links to pages far ahead made the check quadratic (43 s at
+        # 50,000 questions). Asking each page's size first meets them all, cheaply.
+        for index in range(len(pdf)):
+            pdf.get_page_size(index)
         for index in range(len(pdf)):
             page = pdf[index]
             try:
