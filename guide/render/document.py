@@ -39,8 +39,10 @@ rl_config.pageCompression = 1
 rl_config.ttfAsciiReadable = 1
 rl_config.allowTableBoundsErrors = 1
 
-_MARK = "%guide-deferred "  # the content comment that stands for a deferred number (see defer)
-_MARKED = re.compile(re.escape(_MARK) + r"(\S+)")
+# The line of page content that stands for a deferred number (see defer): ReportLab writes
+# every byte below 32 in text as an escape, so no text drawn on the page can look like it.
+_MARK = "\x00deferred "
+_MARKED = re.compile("^" + re.escape(_MARK) + r"(\S+)$", re.MULTILINE)
 # How many flowables ReportLab is shown at a time, at least (see PartDocument.build).
 LOOKAHEAD = 256
 
@@ -211,8 +213,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
             self.leaders[name] = leader
 
     def _mark(self, name: str) -> None:
-        # A comment in the page's content, which finish() replaces with the number's drawing:
-        # as cheap as a form XObject to lay out, and thousands fewer objects in the file.
+        # A line of the page's content, which finish() replaces with the number's drawing: as
+        # cheap as a form XObject to lay out, and thousands fewer objects in the file.
         self.canv._code.append(_MARK + name)
         self.marked_pages.add(self.canv.getPageNumber() - 1)
 
