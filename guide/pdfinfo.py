@@ -11,14 +11,13 @@ import datetime as dt
 import os
 import re
 from functools import cache
-from importlib.metadata import version
+from importlib import metadata
 
 from guide import __version__
 from guide.model import Guide
 
-ROLES = ("study_guide", "answer_key", "complete")
 SUFFIX = {"study_guide": "study-guide", "answer_key": "answer-key", "complete": "complete"}
-version = cache(version)  # looked up once a process, for the Producer entry
+_tool_version = cache(metadata.version)  # looked up once a process, for the Producer entry
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a PDF date can hold
 
 
@@ -50,14 +49,16 @@ def pdf_date(guide: Guide) -> str | None:
 
 def document_info(guide: Guide, title: str, *, with_pypdf: bool) -> dict[str, str]:
     """The Info dictionary of one file, keys as PDF names ("/Title"); `with_pypdf`: pypdf wrote it."""
-    tools = [f"ReportLab {version('reportlab')}", *([f"pypdf {version('pypdf')}"] if with_pypdf else [])]
+    made_with = f"ReportLab {_tool_version('reportlab')}"
+    if with_pypdf:
+        made_with += f", pypdf {_tool_version('pypdf')}"
     info = {
         "/Title": title,
         "/Author": ", ".join(guide.authors),
         "/Subject": guide.subtitle or guide.title,
         "/Keywords": ", ".join([*(t.title for t in guide.topics), f"edition {guide.edition}"]),
         "/Creator": f"guide {__version__}",
-        "/Producer": f"guide {__version__} ({', '.join(tools)})",
+        "/Producer": f"guide {__version__} ({made_with})",
     }
     date = pdf_date(guide)
     if date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -30,15 +30,31 @@ from guide.fonts import guide_chars
 from guide.model import Guide
 from guide.parallel import can_fork, receive, wanted
 from guide.render import markup
-from guide.render.document import Anchor, LinkRecord, OutlineEntry, PartDocument, PartInfo, _roman
+from guide.render.document import Anchor, LinkRecord, OutlineEntry, PartDocument, PartInfo, folio
 from guide.render.flowables import ContentsLine, HeadLine, Mark, NoteLines, Paragraph, RectoBreak, Separator
 from guide.render.styles import Kit, make_kit
 from guide.styles import Theme
 
 
 @dataclass(frozen=True)
-class PartPdf:
-    """One laid-out part, a finished file: bytes, page count, where its front matter ends, anchors.
+class Layout:
+    """Where a laid-out part's pages and anchors fell, before its deferred numbers are filled in."""
+
+    pages: int
+    body_start: int  # index of the first body page (after cover, introduction and contents)
+    folio_prefix: str
+    anchors: dict[str, Anchor]
+    outline: tuple[OutlineEntry, ...]
+    links: tuple[LinkRecord, ...]
+
+    def folio(self, page_index: int) -> str:
+        """The printed folio of one of the part's pages."""
+        return folio(self.folio_prefix, self.body_start, page_index)
+
+
+@dataclass(frozen=True)
+class PartPdf(Layout):
+    """One laid-out part, a finished file: its layout, and its bytes.
 
     Its links to the other part open the other part's file (GoToR); the complete edition turns
     them into links within itself.
@@ -46,12 +62,6 @@ class PartPdf:
 
     part: str
     data: bytes
-    pages: int
-    body_start: int  # index of the first body page (after cover, introduction and contents)
-    folio_prefix: str
-    anchors: dict[str, Anchor]
-    outline: tuple[OutlineEntry, ...]
-    links: tuple[LinkRecord, ...]
 
 
 @dataclass(frozen=True)
@@ -63,18 +73,6 @@ class Parts:
 Progress = Callable[[str], None]  # told what is being done, now and then, for a terminal to show
 
 STUDY_PROCESS = "the process laying out the study guide"
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a laid-out part's pages and anchors fell, before its deferred numbers are filled in."""
-
-    pages: int
-    body_start: int  # index of the first body page
-    folio_prefix: str
-    anchors: dict[str, Anchor]
-    outline: tuple[OutlineEntry, ...]
-    links: tuple[LinkRecord, ...]
 
 
 def render_parts(
@@ -138,24 +136,19 @@ def _part_pdf(part: str, doc: PartDocument, values: dict[str, str], across: dict
 
 
 def _pdf(part: str, data: bytes, layout: Layout) -> PartPdf:
-    return PartPdf(
-        part, data, layout.pages, layout.body_start, layout.folio_prefix, layout.anchors, layout.outline,
-        layout.links,
-    )  # fmt: skip
+    return PartPdf(**{f.name: getattr(layout, f.name) for f in fields(Layout)}, part=part, data=data)
 
 
-def _values(
-    guide: Guide, labels: dict[str, str], study: Layout, key: Layout | PartPdf
-) -> dict[str, dict[str, str]]:
+def _values(guide: Guide, labels: dict[str, str], study: Layout, key: Layout) -> dict[str, dict[str, str]]:
     """The text of every deferred number of each part: contents pages, and pages across parts."""
     values: dict[str, dict[str, str]] = {"study": {}, "key": {}}
     for part, layout in (("study", study), ("key", key)):
         for anchor, (page, _, _) in layout.anchors.items():
-            values[part][f"toc-{anchor}"] = _folio(layout, page)
+            values[part][f"toc-{anchor}"] = layout.folio(page)
     for q in guide.questions:
         q_anchor, a_anchor = compose.question_anchor(q.id), compose.answer_anchor(q.id)
-        answer_page = _folio(key, key.anchors[a_anchor][0])
-        question_page = _folio(study, study.anchors[q_anchor][0])
+        answer_page = key.folio(key.anchors[a_anchor][0])
+        question_page = study.folio(study.anchors[q_anchor][0])
         values["study"][f"ref-{a_anchor}"] = labels["answer_ref"].format(page=answer_page)
         values["key"][f"ref-{q_anchor}"] = labels["question_ref"].format(page=question_page)
     return values
@@ -207,13 +200,6 @@ def _render_in_two_processes(
             process.terminate()
         process.join()
     return Parts(study=_pdf("study", data, study), key=key)
-
-
-def _folio(part: Layout | PartPdf, page_index: int) -> str:
-    """The printed folio of a page of a laid-out part, as PartDocument.body_folio gives it."""
-    if page_index < part.body_start:
-        return part.folio_prefix + _roman(page_index + 1)
-    return f"{part.folio_prefix}{page_index - part.body_start + 1}"
 
 
 def _info(guide: Guide, theme: Theme, part: str, *, links_across: bool) -> PartInfo:

@@ -314,9 +314,9 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         if page == 1 or page in self.blank_pages:
             return  # the cover, or a page put in so that what follows starts on a right-hand page
         canv.saveState()
-        folio = self.info.folio_prefix + _roman(page)
+        number = self.info.folio_prefix + _roman(page)  # the body, and so its start, is still to come
         self._text(
-            canv, "header", self._outer_x(page), self.bottomMargin - 24, folio, self._outer_align(page)
+            canv, "header", self._outer_x(page), self.bottomMargin - 24, number, self._outer_align(page)
         )
         canv.restoreState()
 
@@ -381,13 +381,6 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
     def page_count(self) -> int:
         return int(self.canv.getPageNumber()) - 1
 
-    def body_folio(self, page_index: int) -> str:
-        """The printed folio of a page: roman in the front matter, arabic in the body."""
-        page = page_index + 1
-        if page < self.body_start:
-            return self.info.folio_prefix + _roman(page)
-        return f"{self.info.folio_prefix}{page - self.body_start + 1}"
-
     def finish(self, values: dict[str, str], across: dict[str, Anchor]) -> bytes:
         """Fill in what was deferred, save, and return the bytes of the finished file.
 
@@ -400,8 +393,8 @@ class PartDocument(BaseDocTemplate):  # type: ignore[misc]
         labels = self.kit.theme.labels
         drawings = {}
         for page, align in sorted(self.folios.items()):
-            folio = f"{self.info.folio_prefix}{page - self.body_start + 1}"
-            phrase = f"{labels['page']} {folio} {labels['of']} {body_pages}"
+            number = folio(self.info.folio_prefix, self.body_start - 1, page - 1)
+            phrase = f"{labels['page']} {number} {labels['of']} {body_pages}"
             drawings[f"folio-{page}"] = self._drawing(canv, phrase, "header", align, None)
         for name in sorted(self.deferred):
             style = "toc_entry" if name.startswith("toc-") else "meta"
@@ -511,6 +504,14 @@ class _Info(PDFInfo):  # type: ignore[misc]
 def _fit(value: str, limit: int) -> str:
     """At most `limit` characters, cut at a word where one ends late enough, with an ellipsis."""
     return text.short_title(value, limit)
+
+
+def folio(prefix: str, body_start: int, page_index: int) -> str:
+    """The printed folio of a page of a part whose body starts at index `body_start`: roman
+    numerals in the front matter, arabic in the body, each after the part's prefix ("A-")."""
+    if page_index < body_start:
+        return prefix + _roman(page_index + 1)
+    return f"{prefix}{page_index - body_start + 1}"
 
 
 def _roman(number: int) -> str:
