@@ -138,11 +138,11 @@ WIDTHS = _WidthCache()
 def patch_fastpara() -> None:
     import html
 
+    from guide.render.flowables import Paragraph as GuideParagraph
     from reportlab.platypus import Flowable
 
     from guide import render
     from guide.render import markup
-    from guide.render.flowables import Paragraph as GuideParagraph
 
     class FastPara(Flowable):  # type: ignore[misc]
         """Single-style text: greedy line breaking with cached word widths, drawn with one text object."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,20 +150,25 @@ def build_guide(folder: Path, out_root: Path, options: Options) -> BuildResult:
         guide = select.select(guide, options.selection)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
-    parts = render.render_parts(guide, theme, progress=options.progress)
-    report("assembling the three PDFs")
-    edition = assemble.assemble(guide, theme, parts)
-    report("reading the PDFs back")
-    verify.verify(edition)
-    if options.booklet:
-        edition = _with_booklet(edition)
-    encrypted: tuple[str, ...] = ()
-    if options.key_password is not None:
-        # Last: encryption is random, and everything before it stays byte-reproducible.
-        edition = protect.protect(edition, options.key_password)
-        encrypted = protect.PROTECTED_ROLES
-    report("writing")
-    written = publish.publish(guide, edition, out_root, encrypted=encrypted)
+    # The files are made in a hidden folder beside the published ones, and linked in at the end.
+    with publish.workspace(out_root, guide.id) as work:
+        pages = work / "pages"
+        pages.mkdir()
+        rendered = render.render(guide, theme, pages, progress=options.progress)
+        report("writing the three PDFs")
+        edition = assemble.assemble(guide, theme, rendered, work)
+        shutil.rmtree(pages)
+        report("reading the PDFs back")
+        verify.verify(edition)
+        if options.booklet:
+            edition = _with_booklet(edition, work)
+        encrypted: tuple[str, ...] = ()
+        if options.key_password is not None:
+            # Last: encryption is random, and everything before it stays byte-reproducible.
+            edition = protect.protect(edition, options.key_password)
+            encrypted = protect.PROTECTED_ROLES
+        report("publishing")
+        written = publish.publish(guide, edition, out_root, encrypted=encrypted)
     return BuildResult(
         guide=guide, folder=written, files=edition.summary(), warnings=warnings, encrypted=encrypted
     )
@@ -172,16 +178,15 @@ def _quiet(_: str) -> None:
     pass
 
 
-def _with_booklet(edition: Edition) -> Edition:
+def _with_booklet(edition: Edition, work: Path) -> Edition:
     """The edition and, beside it, its study guide imposed as a booklet."""
     from guide import assemble, impose
 
-    study = next(f for f in edition.files if f.role == "study_guide")
-    data, sides = impose.booklet(study.data)
-    name = study.name.removesuffix(".pdf") + "-booklet.pdf"
-    return assemble.Edition(
-        edition.guide, (*edition.files, assemble.OutputFile(BOOKLET_ROLE, name, data, sides))
-    )
+    study = edition.file("study_guide")
+    data, sides = impose.booklet(study.path.read_bytes())
+    path = work / (study.name.removesuffix(".pdf") + "-booklet.pdf")
+    path.write_bytes(data)
+    return assemble.Edition(edition.guide, (*edition.files, assemble.output_file(BOOKLET_ROLE, path, sides)))
 
 
 @dataclass(frozen=True)
@@ -253,13 +258,14 @@ class HandoutsResult:
 @_collecting_less
 def build_handouts(folder: Path, candidates_file: Path, out_root: Path, options: Options) -> HandoutsResult:
     """Make a marked study guide per candidate in out_root/<id>-handouts/; nothing is written on failure."""
-    from guide import fonts, handouts
+    from guide import fonts, handouts, publish
 
     guide, warnings = _validated(folder, options)
     candidates = handouts.read_candidates(candidates_file)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     handouts.check_names(candidates, theme)
-    copies = handouts.make_handouts(guide, theme, candidates)
-    written = handouts.publish_handouts(guide, copies, out_root)
+    with publish.workspace(out_root, handouts.folder_name(guide)) as work:
+        copies = handouts.make_handouts(guide, theme, candidates, work)
+        written = handouts.publish_handouts(guide, copies, out_root)
     return HandoutsResult(guide, written, tuple(copies), warnings)

@@ -12,22 +12,25 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf.generic import DictionaryObject, NameObject
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
 
 from guide import text
 from guide.errors import GuideError, Problem
-from guide.fonts import guide_chars, split_runs
+from guide.fonts import guide_chars
 from guide.model import Guide, Question
 from guide.pdfinfo import document_info
-from guide.render import markup
-from guide.render.flowables import Paragraph
-from guide.render.styles import Kit, make_kit
+from guide.render import markdown
+from guide.render.canvas import draw_line, line_width
+from guide.render.kit import Kit, make_kit
+from guide.render.paragraph import Bullet, Para
+from guide.render.spans import inline, plain
 from guide.styles import Theme
+
+Flowable = Any  # a block (guide.render.blocks) or any ReportLab flowable
 
 SHEET_MARGIN = 12 * mm  # room for the cut marks; printers rarely reach closer to the edge
 CARD_PADDING = 5 * mm
@@ -125,22 +128,24 @@ def _card(q: Question, kit: Kit) -> _Card:
     head = [f"{labels['question'].upper()} {q.number}", q.topic]
     if q.difficulty:
         head.append(q.difficulty.upper())
-    fonts = kit.fonts_for("label")
+    label = kit.style("label")
     front: list[Flowable] = [
-        Paragraph(" · ".join(markup.text_markup(h, fonts) for h in head), kit.styles["label"]),
-        markup.paragraph(text.parse_inline(q.question), kit, "question"),
+        Para(plain(" · ".join(head), label), label),
+        markdown.paragraph(text.parse_inline(q.question), kit, "question"),
     ]
     back_head = f"{labels['question'].upper()} {q.number} · "
     if q.key_points:
-        back: list[Flowable] = [Paragraph(markup.text_markup(back_head + labels["key_points"].upper(), fonts),
-                                          kit.styles["label"])]  # fmt: skip
-        bullet = kit.derive("body", "card-point", leftIndent=12, bulletIndent=0, spaceAfter=2)
-        back += [markup.paragraph(text.parse_inline(p), kit, bullet, bulletText="•") for p in q.key_points]
+        back: list[Flowable] = [Para(plain(back_head + labels["key_points"].upper(), label), label)]
+        body = kit.style("body")
+        face = markdown.bullet_face(kit, body)
+        back += [
+            Para(inline(text.parse_inline(p), kit, body), body, indent=12.0, space_after=2.0,
+                 bullet=Bullet("•", face, body.size, body.colour, 0.0))
+            for p in q.key_points
+        ]  # fmt: skip
     else:
-        back = [
-            Paragraph(markup.text_markup(back_head + labels["answer"].upper(), fonts), kit.styles["label"])
-        ]
-        back += markup.block(_first_paragraph(text.parse(q.answer)), kit, "body", 0)
+        back = [Para(plain(back_head + labels["answer"].upper(), label), label)]
+        back += markdown.block(_first_paragraph(text.parse(q.answer)), kit, "body", 0)
     return _Card(q, front, back)
 
 
@@ -192,9 +197,7 @@ def _footer_height(kit: Kit) -> float:
     return float(kit.theme.styles["header"].leading) + 2
 
 
-def _draw_card(
-    canv: Canvas, grid: Grid, x: float, y: float, card: _Card, side: str, footer: Paragraph
-) -> None:
+def _draw_card(canv: Canvas, grid: Grid, x: float, y: float, card: _Card, side: str, footer: Para) -> None:
     flowables = card.front if side == "front" else card.back
     width = grid.width - 2 * CARD_PADDING
     top = y + grid.height - CARD_PADDING
@@ -207,13 +210,13 @@ def _draw_card(
     footer.drawOn(canv, x + CARD_PADDING, y + CARD_PADDING - 2)
 
 
-def _footer(line: str, kit: Kit, width: float) -> Paragraph:
+def _footer(line: str, kit: Kit, width: float) -> Para:
     """The card's footer on one line: room is kept for one only, so a long title is shortened."""
-    style = kit.derive("header", "card-footer", textColor=kit.colour("muted"))
+    style = kit.derive("header", "card-footer", colour=kit.colour("muted"))
     limit = len(line)
     while True:
         shown = text.short_title(line, limit)
-        footer = Paragraph(markup.text_markup(shown, kit.fonts_for("header")), style)
+        footer = Para(plain(shown, style), style)
         _, height = footer.wrap(width, 10_000)
         if height <= style.leading + 0.01 or limit <= 8:
             return footer
@@ -226,7 +229,7 @@ def _cut_marks(canv: Canvas, grid: Grid, kit: Kit) -> None:
     left, bottom = SHEET_MARGIN, SHEET_MARGIN
     right, top = width - SHEET_MARGIN, height - SHEET_MARGIN
     canv.saveState()
-    canv.setStrokeColor(kit.colour("text"))
+    canv.setStrokeColorRGB(*kit.colour("text"))
     canv.setLineWidth(0.3)
     for column in range(grid.columns + 1):
         x = left + column * grid.width
@@ -245,7 +248,6 @@ def _sheet_label(canv: Canvas, kit: Kit, grid: Grid, number: int, sheets: int, s
     The longest wording that fits between the marks at the style's size: never wrapped up into
     the cards, never shrunk, never across a cut mark.
     """
-    spec = kit.theme.styles["header"]
     backs = side != "front"
     wordings = (
         f"Flash cards · sheet {number} of {sheets} · "
@@ -256,22 +258,5 @@ def _sheet_label(canv: Canvas, kit: Kit, grid: Grid, number: int, sheets: int, s
     )
     indent = MARK_GAP + 4 * mm
     room = grid.width - 2 * indent
-
-    def runs(value: str) -> list[tuple[str, str]]:
-        return [
-            (family.face(spec.bold, spec.italic), run)
-            for family, run in split_runs(value, kit.fonts_for("header"))
-        ]
-
-    def width(value: str) -> float:
-        return float(sum(stringWidth(run, face, spec.size) for face, run in runs(value)))
-
-    line = next((w for w in wordings if width(w) <= room), wordings[-1])
-    x = SHEET_MARGIN + indent
-    canv.saveState()
-    canv.setFillColor(kit.colour("muted"))
-    for face, run in runs(line):
-        canv.setFont(face, spec.size)
-        canv.drawString(x, 4 * mm, run)
-        x += stringWidth(run, face, spec.size)
-    canv.restoreState()
+    line = next((w for w in wordings if line_width(kit, "header", w) <= room), wordings[-1])
+    draw_line(canv, kit, "header", SHEET_MARGIN + indent, 4 * mm, line)

@@ -6,6 +6,7 @@ compare stories with ==, and the renderer is the only place that turns them into
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -131,9 +132,16 @@ points accurately. The page of each question in the study guide is given beside 
 
 def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int) -> Story:
     """The story of one part of the guide: cover, introduction, contents, then topics and questions."""
+    items = list(front(guide, part, labels=labels))
+    for index in range(len(guide.topics)):
+        items.extend(topic_items(guide, part, index, note_lines=note_lines))
+    return tuple(items)
+
+
+def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ...]:
+    """A part's front matter: its cover, the "how to use" page and the contents."""
     is_study = part == "study"
-    topic_prefix = "t-" if is_study else "kt-"
-    items: list[Item] = [
+    return (
         Cover(
             part=part,
             title=guide.title,
@@ -156,7 +164,7 @@ def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int
             topics=tuple(
                 ContentsTopic(
                     title=text.short_title(topic.title),
-                    anchor=topic_prefix + topic.slug,
+                    anchor=topic_anchor(part, topic.slug),
                     entries=tuple(
                         ContentsEntry(
                             q.number,
@@ -169,12 +177,21 @@ def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int
                 for topic in guide.topics
             ),
         ),
-    ]
-    for index, topic in enumerate(guide.topics, 1):
-        items.append(TopicStart(topic.title, topic_prefix + topic.slug, index, len(topic.questions)))
-        for q in topic.questions:
-            items.append(_study(q, note_lines) if is_study else _key(q))
-    return tuple(items)
+    )
+
+
+def topic_anchor(part: Part, slug: str) -> str:
+    """Where a topic starts in a part."""
+    return ("t-" if part == "study" else "kt-") + slug
+
+
+def topic_items(guide: Guide, part: Part, index: int, *, note_lines: int) -> Iterator[Item]:
+    """One topic of a part: its start, then its questions, each made (and its Markdown parsed) as
+    it is asked for, so that a large guide's parsed text is never all in memory at once."""
+    topic = guide.topics[index]
+    yield TopicStart(topic.title, topic_anchor(part, topic.slug), index + 1, len(topic.questions))
+    for q in topic.questions:
+        yield _study(q, note_lines) if part == "study" else _key(q)
 
 
 def _date_text(guide: Guide) -> str:

@@ -54,8 +54,13 @@ class Handout:
     candidate: Candidate
     code: str
     name: str  # file name
-    data: bytes
+    path: Path  # where the file was made
     pages: int
+    sha256: str
+
+    @property
+    def data(self) -> bytes:
+        return self.path.read_bytes()
 
 
 def folder_name(guide: Guide) -> str:
@@ -278,24 +283,30 @@ def stamp(candidate: Candidate, code: str) -> str:
     return f"Copy {code} · prepared for {who}"
 
 
-def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate]) -> list[Handout]:
-    """One study guide per candidate, marked with the candidate's name and copy code on every page."""
-    from guide import render
+def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate], work: Path) -> list[Handout]:
+    """One study guide per candidate, made in `work`, marked with the candidate's name and copy code
+    on every page."""
+    from guide import assemble, render
 
     codes = copy_codes(guide, candidates)
     if len(set(codes)) != len(codes):  # 40 bits: not expected to happen in anyone's lifetime
         raise GuideError([Problem(Location("guide"), "two copies got the same code; this is a bug in guide")])
     # The answer key is laid out once: each copy only needs its page numbers. A copy has no
     # links into the key, which it goes out without.
-    key = render.render_parts(guide, theme).key
+    pages = work / "pages"
+    pages.mkdir(exist_ok=True)
+    key = render.render(guide, theme, pages).parts["key"]
     handouts = []
     for candidate, code in zip(candidates, codes, strict=True):
-        study = render.render_parts(
-            guide, theme, stamp=stamp(candidate, code), watermark=candidate.name, key=key
-        ).study
+        copy = render.render(
+            guide, theme, pages, stamp=stamp(candidate, code), watermark=candidate.name, key=key
+        )
         name = f"{guide.id}-{guide.edition}-study-guide-{slug(candidate.name)}-{code}.pdf"
-        _check(study.data, name)
-        handouts.append(Handout(candidate, code, name, study.data, study.pages))
+        made = assemble.write_part(
+            guide, theme, copy, copy.parts["study"], work / name, "study_guide", sibling=None
+        )
+        _check(made.path.read_bytes(), name)
+        handouts.append(Handout(candidate, code, name, made.path, made.pages, made.sha256))
     return handouts
 
 
@@ -320,7 +331,7 @@ def distribution_csv(handouts: Sequence[Handout]) -> bytes:
     writer.writerow(DISTRIBUTION_COLUMNS)
     for h in handouts:
         c = h.candidate
-        writer.writerow([c.name, c.id, c.email, h.code, h.name, h.pages, hashlib.sha256(h.data).hexdigest()])
+        writer.writerow([c.name, c.id, c.email, h.code, h.name, h.pages, h.sha256])
     return out.getvalue().encode("utf-8")
 
 
@@ -328,5 +339,6 @@ def publish_handouts(guide: Guide, handouts: Sequence[Handout], out_root: Path) 
     """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
     from guide import publish
 
-    files = [(h.name, h.data) for h in handouts] + [(DISTRIBUTION, distribution_csv(handouts))]
+    files: list[tuple[str, bytes | Path]] = [(h.name, h.path) for h in handouts]
+    files.append((DISTRIBUTION, distribution_csv(handouts)))
     return publish.publish_folder(out_root, folder_name(guide), files)

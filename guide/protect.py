@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from guide.assemble import Edition, OutputFile
+from guide.assemble import Edition, output_file
 from guide.errors import GuideError, Location, Problem
 
 PASSWORD_VARIABLE = "GUIDE_KEY_PASSWORD"
@@ -98,12 +98,18 @@ def encrypt(data: bytes, password: str) -> bytes:
 
 
 def protect(edition: Edition, password: str, roles: Collection[str] = PROTECTED_ROLES) -> Edition:
-    """The edition with the files of the given roles encrypted; the others unchanged."""
-    files = tuple(
-        OutputFile(f.role, f.name, encrypt(f.data, password), f.pages) if f.role in roles else f
-        for f in edition.files
-    )
-    return Edition(edition.guide, files)
+    """The edition with the files of the given roles encrypted in place; the others unchanged."""
+    files = []
+    for plain in edition.files:
+        if plain.role not in roles:
+            files.append(plain)
+            continue
+        encrypted = encrypt(plain.path.read_bytes(), password)
+        # A new file, not the old one rewritten: it may be linked from elsewhere.
+        plain.path.unlink()
+        plain.path.write_bytes(encrypted)
+        files.append(output_file(plain.role, plain.path, plain.pages))
+    return Edition(edition.guide, tuple(files))
 
 
 def _check(encrypted: bytes, plain: bytes, password: str) -> None:

@@ -3,18 +3,22 @@
 The files of an edition go into a fresh hidden folder, which is then put in place by
 swapping a symbolic link: a reader of output/<guide>/ sees either the whole previous
 edition or the whole new one, never a mix, a truncated PDF, or a manifest that does not
-match its files, whenever the build is interrupted.
+match its files, whenever the build is interrupted. A build makes its files beforehand in a
+hidden work folder beside them (workspace()), so that publishing links them in rather than
+copying a large edition.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import filecmp
 import hashlib
 import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
@@ -61,8 +65,8 @@ def manifest(guide: Guide, edition: Edition, *, encrypted: Collection[str] = ())
             f.role: {
                 "path": f.name,
                 "pages": f.pages,
-                "bytes": len(f.data),
-                "sha256": hashlib.sha256(f.data).hexdigest(),
+                "bytes": f.size,
+                "sha256": f.sha256,
                 **({"encrypted": True} if f.role in encrypted else {}),
             }
             for f in edition.files
@@ -72,13 +76,43 @@ def manifest(guide: Guide, edition: Edition, *, encrypted: Collection[str] = ())
 
 
 def publish(guide: Guide, edition: Edition, out_root: Path, *, encrypted: Collection[str] = ()) -> Path:
-    """Write the edition's files and manifest to out_root/<guide id>/ and return that path."""
+    """Put the edition's files and manifest in out_root/<guide id>/ and return that path."""
     body = json.dumps(manifest(guide, edition, encrypted=encrypted), indent=2, ensure_ascii=False) + "\n"
-    files = [(f.name, f.data) for f in edition.files]
+    files: list[tuple[str, bytes | Path]] = [(f.name, f.path) for f in edition.files]
     return publish_folder(out_root, guide.id, [*files, ("manifest.json", body.encode())])
 
 
-def publish_folder(out_root: Path, name: str, files: Sequence[tuple[str, bytes]]) -> Path:
+Source = bytes | Path  # a file's bytes, or a finished file to link in (copied across file systems)
+
+
+@contextlib.contextmanager
+def workspace(out_root: Path, name: str) -> Iterator[Path]:
+    """A new hidden folder beside out_root/<name>, for the files of a build in the making.
+
+    It is removed when the build ends, whichever way; one a killed build leaves behind is
+    removed by a later build once it is stale. A folder that cannot be made, or a disk that
+    fills, is a GuideError at out_root/<name>.
+    """
+    target = out_root / name
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f".{name}{_TEMPORARY}work-", dir=out_root))
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
+    try:
+        yield folder
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _cannot_write(target: Path, exc: OSError) -> GuideError:
+    reason = exc.strerror or str(exc)
+    return GuideError([Problem(Location(str(target)), f"cannot write the output: {reason}")])
+
+
+def publish_folder(out_root: Path, name: str, files: Sequence[tuple[str, Source]]) -> Path:
     """Put files in out_root/<name>/ all at once: a new hidden folder, then one switch of a link.
 
     Raises GuideError (nothing changed in out_root/<name>) when the disk refuses.
@@ -86,16 +120,16 @@ def publish_folder(out_root: Path, name: str, files: Sequence[tuple[str, bytes]]
     target = out_root / name
     try:
         out_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(_mkdtemp(out_root, f".{name}{_TEMPORARY}"))
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}{_TEMPORARY}", dir=out_root))
         staging.chmod(0o755)  # mkdtemp makes it private; an edition is for sharing
         try:
             digest = hashlib.sha256()
-            for file_name, data in files:
-                _write(staging / file_name, data)
-                digest.update(f"{file_name}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+            for file_name, source in files:
+                _place(staging / file_name, source)
+                digest.update(f"{file_name}\0{_sha256(staging / file_name)}\n".encode())
             final = out_root / f".{name}-{digest.hexdigest()[:12]}"
             with _lock(out_root / f".{name}.lock"):
-                if final.exists() and _same_files(final, files):
+                if final.exists() and _same_files(final, staging):
                     shutil.rmtree(staging)  # the same edition is already there, byte for byte
                 else:
                     if final.exists():
@@ -109,21 +143,38 @@ def publish_folder(out_root: Path, name: str, files: Sequence[tuple[str, bytes]]
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise GuideError([Problem(Location(str(target)), f"cannot write the output: {reason}")]) from exc
+        raise _cannot_write(target, exc) from exc
     return target
 
 
-def _mkdtemp(parent: Path, prefix: str) -> str:
-    import tempfile
+def _place(path: Path, source: Source) -> None:
+    """A file in the staging folder: written from bytes, or linked to a finished file."""
+    if isinstance(source, bytes):
+        _write(path, source)
+        return
+    try:
+        os.link(source, path)  # the same file under a second name: nothing copied
+    except OSError:
+        _write(path, source.read_bytes())  # another file system, or one without hard links
+    else:
+        _sync(path)
 
-    return tempfile.mkdtemp(prefix=prefix, dir=parent)
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _write(path: Path, data: bytes) -> None:
     with open(path, "wb") as fh:
         fh.write(data)
         fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _sync(path: Path) -> None:
+    """Make sure a linked file's bytes are on the disk before the edition that holds it is."""
+    with open(path, "rb") as fh:
         os.fsync(fh.fileno())
 
 
@@ -149,13 +200,16 @@ def _switch(target: Path, folder_name: str) -> None:
     os.replace(link, target)
 
 
-def _same_files(published: Path, files: Sequence[tuple[str, bytes]]) -> bool:
-    """Whether a published folder holds exactly these files, byte for byte."""
-    if sorted(os.listdir(published)) != sorted(name for name, _ in files):
+def _same_files(published: Path, staged: Path) -> bool:
+    """Whether a published folder holds exactly the staged files, byte for byte."""
+    names = sorted(os.listdir(staged))
+    if sorted(os.listdir(published)) != names:
         return False
-    for name, data in files:
-        theirs = published / name
-        if not theirs.is_file() or theirs.stat().st_size != len(data) or theirs.read_bytes() != data:
+    for name in names:
+        theirs, ours = published / name, staged / name
+        if not theirs.is_file() or theirs.stat().st_size != ours.stat().st_size:
+            return False
+        if not filecmp.cmp(theirs, ours, shallow=False):
             return False
     return True
 

@@ -10,6 +10,7 @@ import ctypes
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -37,7 +38,7 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
             try:
                 sibling = by_role.get(other.get(f.role, ""))
                 siblings = {sibling.name: sibling.pages} if sibling else {}
-                found += [f"{f.name}: {p}" for p in _check(f.data, f.pages, f.role, guide, siblings)]
+                found += [f"{f.name}: {p}" for p in _check(f.path, f.pages, f.role, guide, siblings)]
             except Exception as exc:
                 found.append(f"{f.name}: cannot be read back: {exc}")
         return found
@@ -54,9 +55,9 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
                          for p in problems)  # fmt: skip
 
 
-def _check(data: bytes, pages: int, role: str, guide: Guide, siblings: dict[str, int]) -> list[str]:
+def _check(path: Path, pages: int, role: str, guide: Guide, siblings: dict[str, int]) -> list[str]:
     """What is wrong with one file; `siblings`: the page count of the file it may link to, by name."""
-    pdf = pdfium.PdfDocument(data)
+    pdf = pdfium.PdfDocument(str(path))
     try:
         found: list[str] = []
         if len(pdf) != pages:

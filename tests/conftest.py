@@ -132,6 +132,15 @@ def titles(guide: Guide) -> dict[int, str]:
     }
 
 
+def make_edition(guide: Guide, theme: Any, folder: Path, **kwargs: Any) -> Any:
+    """A guide's edition laid out and written into `folder` (made if need be), as a build does."""
+    from guide import assemble, render
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rendered = render.render(guide, theme, folder, **kwargs)
+    return assemble.assemble(guide, theme, rendered, folder)
+
+
 def write_guide(folder: Path, yaml_text: str = TRICKY_YAML) -> Path:
     """Write a guide.yaml (the tricky guide's unless told) into folder, created, and return the folder."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,9 @@ from conftest import DATA, ROLES, ROOT, TRICKY_YAML, Built, tree, write_guide
 from pdfcheck import MM, dark_pixels, ink_box
 from pypdf import PdfReader
 
-from guide import publish
+from guide import assemble
 from guide.cli import main
+from guide.errors import GuideError
 from guide.styles import load_theme
 
 # --- the manifest ---------------------------------------------------------------------------------
@@ -191,15 +192,15 @@ def test_failed_build_leaves_the_previous_edition(
     # Valid data this time, but the disk fails halfway through writing the new edition.
     write_guide(tricky_source, TRICKY_YAML.replace("which says nothing else", "which says little else"))
     calls = []
-    real_write = publish._write
+    real_write = assemble.PdfFile.write_stream
 
-    def failing_write(path: Path, data: bytes) -> None:
-        calls.append(path.name)
-        if len(calls) == 2:
+    def failing_write(self: assemble.PdfFile, number: int, data: bytes, *args: object) -> None:
+        calls.append(self.path.name)
+        if len(calls) == 6:
             raise OSError(28, "No space left on device")
-        real_write(path, data)
+        real_write(self, number, data, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(publish, "_write", failing_write)
+    monkeypatch.setattr(assemble.PdfFile, "write_stream", failing_write)
     assert main(["build", str(tricky_source), "--out", str(out)]) == 1
     assert "No space left on device" in capsys.readouterr().err
     assert tree(out) == before
@@ -278,6 +279,6 @@ def test_a_build_collects_cycles_less_often_and_restores_the_collector(
         raise OSError("disk gone")
 
     monkeypatch.setattr(assemble, "assemble", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(GuideError, match="cannot write the output: disk gone"):
         build_guide(tricky_source, tmp_path / "out2", Options(quiet=True))
     assert gc.get_threshold() == before

@@ -368,14 +368,16 @@ class _Crash:
 
 def _edition(folder: Path) -> tuple[Any, Any]:
     """A guide and its finished edition, ready to publish."""
-    from guide import assemble, fonts, render
+    from conftest import make_edition
+
+    from guide import fonts
     from guide.styles import load_theme
     from guide.validate import load_guide
 
     guide, _ = load_guide(folder)
     theme = load_theme("base")
     fonts.check_coverage(guide, theme)
-    return guide, assemble.assemble(guide, theme, render.render_parts(guide, theme))
+    return guide, make_edition(guide, theme, folder / "made")
 
 
 def test_publishing_interrupted_at_every_step_leaves_a_whole_edition(

@@ -141,13 +141,13 @@ def test_no_copy_holds_an_answer_or_a_way_to_the_key(run: Run) -> None:
         assert b"answer-key" not in data
 
 
-def test_copies_are_reproducible(run: Run) -> None:
+def test_copies_are_reproducible(run: Run, tmp_path: Path) -> None:
     """The same candidate and edition give the same code and the same bytes."""
     row = run.rows[0]
     ada = Candidate("Ada Lovelace", "17", "ada@example.org", Location("other.csv", 9, 1))
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("SOURCE_DATE_EPOCH", raising=False)
-        (copy,) = make_handouts(run.guide, load_theme("base"), [ada])
+        (copy,) = make_handouts(run.guide, load_theme("base"), [ada], tmp_path)
     assert copy.code == row["copy_code"]
     assert copy.data == (run.folder / row["file"]).read_bytes()
 
@@ -238,7 +238,8 @@ def test_a_long_name_is_cut_in_the_watermark_never_drawn_off_the_page(tmp_path: 
     """At its smallest size the watermark still had to hold the whole name: 3,000 letters ran 7,000 pt off."""
     guide = load_guide(AI)[0]
     name = "N" * 3000
-    (copy,) = make_handouts(guide, load_theme("base"), [Candidate(name, "", "", Location("c.csv", 2, 1))])
+    candidate = Candidate(name, "", "", Location("c.csv", 2, 1))
+    (copy,) = make_handouts(guide, load_theme("base"), [candidate], tmp_path)
     pdf = pdfium.PdfDocument(copy.data)
     try:
         page = pdf[0]

@@ -53,7 +53,7 @@ from pypdf import PdfReader
 import guide.build
 import guide.render
 from guide.cli import main
-from guide.render.markup import CONTINUED
+from guide.render.markdown import CONTINUED
 
 # Imported above, not during a timed run: the time and memory limits are for the input's work.
 assert guide.build and guide.render

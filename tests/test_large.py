@@ -94,50 +94,60 @@ def test_every_link_lands_on_the_page_of_its_question(book: Book) -> None:
     assert all(numbered[str(n)] == 2 for n in range(1, QUESTIONS + 1))
 
 
-def test_reportlab_is_shown_a_few_flowables_at_a_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """ReportLab takes flowables off the front of its list one by one: handed a whole part of
-    thousands, that is quadratic. It only ever holds a short window, and the part is the same."""
-    from reportlab.platypus import BaseDocTemplate
+def _edition(guide: object, theme: object, folder: Path, parallel: bool) -> dict[str, bytes]:
+    from guide import assemble, render
 
-    from guide import render
-    from guide.render import document
+    folder.mkdir()
+    rendered = render.render(guide, theme, folder, parallel=parallel)  # type: ignore[arg-type]
+    edition = assemble.assemble(guide, theme, rendered, folder)  # type: ignore[arg-type]
+    return {f.role: f.path.read_bytes() for f in edition.files}
+
+
+def test_two_processes_make_the_bytes_of_one(tmp_path: Path) -> None:
+    """The topics of both parts shared between two processes, each with its own fonts: the same files."""
     from guide.styles import load_theme
     from guide.validate import load_guide
 
     generate.generate(QUESTIONS, tmp_path / "bank")
     guide, _ = load_guide(tmp_path / "bank")
-    theme = load_theme("base")
-    longest = 0
-    real = BaseDocTemplate.handle_flowable
-
-    def handle(self: BaseDocTemplate, flowables: list[object]) -> None:
-        nonlocal longest
-        longest = max(longest, len(flowables))
-        real(self, flowables)
-
-    monkeypatch.setattr(BaseDocTemplate, "handle_flowable", handle)
-    windowed = render.render_parts(guide, theme, parallel=False)
-    window = document.LOOKAHEAD
-    assert 0 < longest <= window + 20  # a split may put a few pieces back in front
-    monkeypatch.setattr(document, "LOOKAHEAD", 10**9)  # everything at once, as ReportLab is used plainly
-    longest = 0
-    whole = render.render_parts(guide, theme, parallel=False)
-    assert longest > 4 * window  # the whole part at once: the spy does see the length
-    assert whole == windowed
+    theme = load_theme("print")  # printed on both sides: left-hand pages move to their margins
+    one = _edition(guide, theme, tmp_path / "one", parallel=False)
+    two = _edition(guide, theme, tmp_path / "two", parallel=True)
+    assert one.keys() == two.keys() == {"study_guide", "answer_key", "complete"}
+    for role in one:
+        assert one[role] == two[role], role
 
 
-def test_a_run_kept_with_the_next_longer_than_the_window_is_laid_out_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """300 lead-in lines in a row, each kept with the next: the window grows to hold the run, and
-    the part is the same as with everything shown to ReportLab at once."""
-    from guide import render
-    from guide.render import document
+def test_pages_go_to_disk_as_they_are_drawn(tmp_path: Path) -> None:
+    """A layout process keeps no page in memory: ReportLab's document holds none, the page store all."""
+    from guide.render.kit import make_kit
+    from guide.render.units import Worker, plan
     from guide.styles import load_theme
     from guide.validate import load_guide
 
+    generate.generate(60, tmp_path / "bank")
+    guide, _ = load_guide(tmp_path / "bank")
+    kit = make_kit(load_theme("base"))
+    from guide.render import _info
+
+    worker = Worker(0, kit, tmp_path, {"key": _info(guide, kit.theme, "key", across=True)})
+    try:
+        layouts = worker.lay_out(plan(guide, ("key",)), guide, None)
+    finally:
+        worker.store.close()
+    worker.store.file = open(worker.store.path, "rb")  # noqa: SIM115 (read back below, then closed)
+    pages = sum(len(layout.store_pages) for layout in layouts)
+    assert pages > 40
+    assert len(worker.store.entries) == pages
+    assert worker.canv._doc.Pages.pages == []
+    content, _ = worker.store.read(layouts[-1].store_pages[-1])
+    worker.store.close()
+    assert "Tj" in content
+
+
+def test_a_run_kept_with_the_next_longer_than_a_page_is_laid_out_whole(tmp_path: Path) -> None:
+    """300 lead-in lines in a row, each kept with the next: too tall to keep on one page, they are
+    set one after another, and every one of them is in the answer key."""
     steps = "\\n\\n".join(f"**Step {i}**" for i in range(300))
     (tmp_path / "g" / "questions").mkdir(parents=True)
     (tmp_path / "g" / "guide.yaml").write_text(
@@ -148,8 +158,12 @@ def test_a_run_kept_with_the_next_longer_than_the_window_is_laid_out_whole(
         "  key_points: [All of them]\n",
         encoding="utf-8",
     )
-    guide, _ = load_guide(tmp_path / "g")
-    theme = load_theme("base")
-    windowed = render.render_parts(guide, theme, parallel=False)
-    monkeypatch.setattr(document, "LOOKAHEAD", 10**9)
-    assert render.render_parts(guide, theme, parallel=False) == windowed
+    result = build_guide(tmp_path / "g", tmp_path / "out", Options())
+    doc = pdfium.PdfDocument(result.folder / result.files["answer_key"][0])
+    try:
+        text = " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+    found = {int(n) for n in re.findall(r"Step (\d+)", text)}
+    assert found == set(range(300))
+    assert "Done." in text

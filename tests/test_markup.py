@@ -1,39 +1,40 @@
-"""Inline markup as ReportLab lays it out: code spans break between words and keep their spacing,
-and are never set smaller than the style's code size."""
+"""The typesetting of text: lines broken at spaces and never wider than their column, code that keeps
+its spacing and says where it wraps, paragraphs split without widows or orphans, keeps."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
-from reportlab.platypus import Paragraph
+from reportlab.pdfbase.pdfdoc import PDFDocument
 
-from guide import text
-from guide.render import markup
-from guide.render.styles import make_kit
+from guide import compose, text
+from guide.render import markdown, story
+from guide.render.blocks import Keep
+from guide.render.kit import make_kit
+from guide.render.paragraph import Para, width_of
+from guide.render.spans import inline, plain
 from guide.styles import load_theme
+from guide.validate import load_guide
 
 SPAN = "`WHERE o.status = 'paid' AND o.customer_id IS NOT NULL`"
+AI = Path(__file__).resolve().parent.parent / "data" / "ai-engineer"
 
 
-def _lines(source: str, style: str, width: float, theme: str = "base") -> list[str]:
+def _para(source: str, style: str = "body", theme: str = "base") -> Para:
     kit = make_kit(load_theme(theme), set(source))
-    para = Paragraph(markup.inline_markup(text.parse_inline(source), kit, style), kit.styles[style])
-    para.wrap(width, 10_000)
-    return [
-        " ".join(w.text if hasattr(w, "text") else str(w) for w in _words(line)) for line in para.blPara.lines
-    ]
+    return markdown.paragraph(text.parse_inline(source), kit, style)
 
 
-def _words(line: object) -> list[object]:
-    words = getattr(line, "words", None)
-    if words is not None:
-        return [f for word in words for f in getattr(word, "words", [word])]
-    return list(line[1])  # type: ignore[index]
+def _width(para: Para, line: str) -> float:
+    """The width of a line of a paragraph whose spans share one face and size."""
+    span = para.spans[0]
+    return width_of(span.font, span.face, span.size, line)
 
 
 def test_a_long_code_span_breaks_between_its_words() -> None:
-    lines = _lines(f"Filter with {SPAN} first.", "body", 120)
+    lines = _para(f"Filter with {SPAN} first.").line_texts(120)
     joined = " ".join(lines)
     assert len(lines) > 2
     for word in ("o.status", "o.customer_id", "'paid'"):
@@ -43,126 +44,158 @@ def test_a_long_code_span_breaks_between_its_words() -> None:
 
 def test_runs_of_spaces_in_code_are_kept() -> None:
     kit = make_kit(load_theme("base"), set("a  b"))
-    assert "a\u00a0 b" in markup.inline_markup(text.parse_inline("`a  b`"), kit, "body")
+    spans = inline(text.parse_inline("`a  b`"), kit, kit.style("body"))
+    assert "".join(s.text for s in spans) == "a\u00a0 b"
 
 
 @pytest.mark.parametrize("style", ["body", "table", "meta"])
 def test_large_print_code_is_never_below_14_pt(style: str) -> None:
     kit = make_kit(load_theme("large-print"), set(SPAN))
-    source = markup.inline_markup(text.parse_inline(SPAN), kit, style)
-    sizes = [float(s) for s in __import__("re").findall(r'size="([0-9.]+)"', source)]
-    assert sizes and min(sizes) >= 14
+    spans = inline(text.parse_inline(SPAN), kit, kit.style(style))
+    assert spans and min(s.size for s in spans) >= 14
 
 
 def test_a_wrapped_code_line_says_it_continues() -> None:
     """A code line too long for its box goes on in a line starting with ↪; short lines are untouched."""
     source = "short = 1\n" + "value = compute(" + ", ".join(f"arg{i}" for i in range(30)) + ")"
     kit = make_kit(load_theme("base"), set(source))
-    box = markup.code_block(source, kit)
+    box = markdown.code_block(source, kit)
     box.wrap(300, 10_000)
-    lines = [line for line in _preformatted_lines(box) if line.strip()]
+    code = box.blocks[0]
+    lines = ["".join(s.text for s in line) for line in code._lines(code.width)]
     assert lines[0] == "short = 1"
     assert lines[1].startswith("value = compute(arg0")
-    assert len(lines) > 3 and all(line.startswith(markup.CONTINUED) for line in lines[2:])
-    assert "".join(line.removeprefix(markup.CONTINUED) for line in lines[1:]) == source.split("\n")[1]
-
-
-def _preformatted_lines(flowable: object) -> list[str]:
-    """The lines of the Preformatted somewhere inside a code box (table, wrappers, fitted flowable)."""
-    from reportlab.platypus import Flowable, Preformatted
-
-    stack: list[object] = [flowable]
-    seen: set[int] = set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, Preformatted):
-            return list(item.lines)
-        if isinstance(item, list | tuple):
-            stack.extend(item)
-        elif isinstance(item, Flowable):
-            stack.extend(v for k, v in vars(item).items() if k not in ("canv", "_frame"))
-    raise AssertionError("no Preformatted in the code box")
+    assert len(lines) > 3 and all(line.startswith(markdown.CONTINUED) for line in lines[2:])
+    assert "".join(line.removeprefix(markdown.CONTINUED) for line in lines[1:]) == source.split("\n")[1]
+    widths = [sum(width_of(s.font, s.face, s.size, s.text) for s in line) for line in code._lines(code.width)]
+    assert max(widths) <= code.width + 1e-6
 
 
 def test_a_lead_in_paragraph_stays_with_what_it_introduces() -> None:
     """'Consequences:' or an all-bold run-in head never ends a page apart from the next block."""
     kit = make_kit(load_theme("base"))
     nodes = text.parse("Consequences:\n\n- one\n- two\n\n**Reducing it.**\n\nPlain text.\n\nLast words:")
-    flowables = markup.blocks(nodes, kit)
-    keeps = [bool(getattr(f, "keepWithNext", 0)) for f in flowables]
+    made = markdown.blocks(nodes, kit)
+    keeps = [b.getKeepWithNext() for b in made]
     assert keeps[0] is True  # "Consequences:"
     assert keeps[-3:] == [True, False, False]  # the bold head; plain text; a colon with nothing after
 
 
 def test_contents_keep_a_topic_with_its_first_entry() -> None:
-    from reportlab.platypus import KeepTogether
-
-    from guide import compose, render
-    from guide.validate import load_guide
-
-    guide, _ = load_guide(Path(__file__).resolve().parent.parent / "data" / "ai-engineer")
+    guide, _ = load_guide(AI)
     theme = load_theme("large-print")
     kit = make_kit(theme)
-    story = compose.compose(guide, "study", labels=theme.labels, note_lines=theme.note_lines)
-    contents = next(item for item in story if isinstance(item, compose.Contents))
-    kept = [f for f in render._contents(contents, kit) if isinstance(f, KeepTogether)]
-    assert len(kept) == len(guide.topics)
-    assert all(len(k._content) == 2 for k in kept)  # the topic's line and its first entry
+    contents = next(
+        i for i in compose.front(guide, "study", labels=theme.labels) if isinstance(i, compose.Contents)
+    )
+    made = list(story.contents(contents, kit))
+    heads = [i for i, b in enumerate(made) if getattr(b, "anchor", "").startswith("t-")]
+    assert len(heads) == len(guide.topics)
+    for i in heads:
+        assert made[i].getKeepWithNext()  # the topic's line goes with …
+        assert made[i + 1].anchor.startswith("q-")  # … its first entry
+        assert not made[i + 1].getKeepWithNext()
 
 
 def test_a_running_head_is_cut_at_a_word() -> None:
-    from guide.render.document import _fit
-
-    assert _fit("AI Engineer Interview Study Guide", 20) == "AI Engineer…"
-    assert _fit("Supercalifragilisticexpialidocious", 10) == "Supercali…"
-    assert _fit("Short", 10) == "Short"
+    assert text.short_title("AI Engineer Interview Study Guide", 20) == "AI Engineer…"
+    assert text.short_title("Supercalifragilisticexpialidocious", 10) == "Supercali…"
+    assert text.short_title("Short", 10) == "Short"
 
 
 def test_key_points_hang_past_their_box_in_large_print() -> None:
     """Wrapped lines of a key point start where its first line's text does, at 16 pt too."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from guide import compose, render
-    from guide.validate import load_guide
-
-    guide, _ = load_guide(Path(__file__).resolve().parent.parent / "data" / "ai-engineer")
+    guide, _ = load_guide(AI)
     theme = load_theme("large-print")
     kit = make_kit(theme)
-    story = compose.compose(guide, "key", labels=theme.labels, note_lines=theme.note_lines)
-    answer = next(item for item in story if isinstance(item, compose.KeyAnswer))
-    points = [f for f in render._key_answer(answer, kit, []) if getattr(f, "bulletText", None) == "☐"]
-    body = kit.styles["body"]
+    answer = next(
+        i for i in compose.topic_items(guide, "key", 0, note_lines=5) if isinstance(i, compose.KeyAnswer)
+    )
+    points = [
+        b for b in story.key_answer(answer, kit, []) if getattr(getattr(b, "bullet", None), "text", "") == "☐"
+    ]
     assert points
     for point in points:
-        assert point.style.leftIndent >= stringWidth("☐ ", body.bulletFontName, body.bulletFontSize)
+        assert point.bullet is not None
+        assert point.indent >= point.bullet.end - point.bullet.size * 0.6  # the box and a space fit
 
 
-def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Wrapped again at the same width, a paragraph keeps its lines; at another width, or once a
-    split dropped them, it breaks them anew, and the result is what a fresh paragraph gives."""
-    from reportlab.lib.styles import ParagraphStyle
+def test_a_paragraph_breaks_its_lines_once_per_width() -> None:
+    """Wrapped again at the same width, a paragraph keeps its lines; at another width it breaks
+    them anew, and the result is what a fresh paragraph gives."""
+    source = " ".join(f"word{i}" for i in range(120))
+    para = _para(source)
+    first = para.lines(200)
+    assert para.lines(200) is first
+    assert para.line_texts(100) == _para(source).line_texts(100)
+    assert para.line_texts(200) == _para(source).line_texts(200)
 
-    from guide.render.flowables import Paragraph as OnceParagraph
 
-    style = ParagraphStyle("p", fontName="Helvetica", fontSize=10, leading=12)
-    words = " ".join(f"word{i}" for i in range(120))
-    para = OnceParagraph(words, style)
-    calls = []
-    real = Paragraph.breakLines
+@pytest.mark.parametrize("seed", range(20))
+def test_lines_never_pass_their_width_and_keep_every_word(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["a", "bb", "word", "longerword", "x" * rng.randint(1, 60), "naïve", "über", "—", "Z" * 90]
+    source = " ".join(rng.choice(words) for _ in range(rng.randint(1, 80)))
+    width = rng.uniform(40, 400)
+    para = _para(source)
+    lines = para.line_texts(width)
+    assert all(_width(para, line) <= width + 1e-6 for line in lines), (width, lines)
+    assert "".join("".join(lines).split()) == "".join(source.split())  # nothing lost, nothing added
 
-    def counting(self: Paragraph, widths: list[float]) -> object:
-        calls.append(widths[0])
-        return real(self, widths)
 
-    monkeypatch.setattr(Paragraph, "breakLines", counting)
-    assert para.wrap(200, 1000) == para.wrap(200, 500)
-    assert len(calls) == 1
-    narrow = para.wrap(100, 1000)
-    assert len(calls) == 2 and narrow == Paragraph(words, style).wrap(100, 1000)
-    assert para.wrap(200, 1000) == Paragraph(words, style).wrap(200, 1000)
-    assert len(calls) == 5  # wider again: broken anew (the two fresh paragraphs count too)
-    del para.blPara  # as ReportLab's split() does when it gives up
-    assert para.wrap(200, 1000)[1] > 0 and len(calls) == 6
+def test_a_word_wider_than_the_line_is_cut_between_characters() -> None:
+    para = _para("a " + "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3 + " b")
+    lines = para.line_texts(100)
+    assert lines[0] == "a"  # the long word starts a line of its own
+    assert all(_width(para, line) <= 100 for line in lines)
+    assert len(lines) > 4
+
+
+def test_ideographs_break_anywhere_but_before_closing_punctuation() -> None:
+    kit = make_kit(load_theme("base"), set("これは日本語の文章です。漢字、仮名。"))
+    style = kit.style("body")
+    para = Para(plain("これは日本語の文章です。漢字と仮名が混ざっています。" * 4, style), style)
+    lines = para.line_texts(80)
+    assert len(lines) > 5
+    assert not any(line.startswith(("。", "、")) for line in lines)
+    assert "".join(lines) == "これは日本語の文章です。漢字と仮名が混ざっています。" * 4
+
+
+def test_a_split_leaves_no_line_alone() -> None:
+    """No first line alone at the foot of a page (an orphan), no last line alone at the top (a widow)."""
+    para = _para(" ".join(f"word{i}" for i in range(200)))
+    para.wrap(200, 10_000)
+    lines = len(para.lines(200))
+    leading = para.style.leading
+    assert para.split(200, leading * 1.5) == []  # one line would be alone
+    first, rest = para.split(200, leading * (lines - 1) + 1)  # the last line would be alone
+    assert len(first.lines(200)) == lines - 2 and len(rest.lines(200)) == 2
+    first, rest = para.split(200, leading * 5 + 1)
+    assert first.line_texts(200) + rest.line_texts(200) == para.line_texts(200)
+
+
+def test_justified_lines_fill_the_column_but_the_last() -> None:
+    kit = make_kit(load_theme("base"))
+    style = kit.derive("body", "justified", alignment="justify")
+    para = Para(plain(" ".join(f"word{i}" for i in range(60)), style), style)
+    para.wrap(200, 1000)
+
+    class Canvas:
+        def __init__(self) -> None:
+            self._code: list[str] = []
+            self._doc = PDFDocument()
+
+    canv = Canvas()
+    para.render(canv, 0, 0)
+    stretches = [op for op in canv._code if op.endswith(" Tw") and op != "0 Tw"]
+    assert len(stretches) == len(para.lines(200)) - 1
+
+
+def test_a_keep_moves_whole_or_dissolves() -> None:
+    kit = make_kit(load_theme("base"))
+    paras = [_para("one two three"), _para("four five")]
+    keep = Keep(paras)
+    assert keep.split(400, 5) == paras  # too tall to keep: set as it comes
+    assert keep.wrap(400, 1000)[1] == pytest.approx(
+        2 * kit.style("body").leading + kit.style("body").space_after
+    )

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROLES, TRICKY_YAML, Built, build_into, stories, titles, write_guide
+from conftest import ROLES, TRICKY_YAML, Built, build_into, make_edition, stories, titles, write_guide
 from pdfcheck import BASE14, FOOTER, Pdf, expected_labels, front_matter, norm, overlaps
 from pypdf import PdfReader
 
@@ -315,19 +315,22 @@ def test_topics_are_open_in_the_outline(ai: Built, role: str) -> None:
     assert counts == [len(t.questions) for t in ai.guide.topics]
 
 
-def test_each_file_has_its_own_identifier(ai: Built) -> None:
+def test_each_file_has_its_own_identifier(ai: Built, tmp_path: Path) -> None:
     """A part's /ID comes from what it draws: the study guide and the answer key differ, and a copy
     stamped for a reader differs from the plain study guide."""
-    from guide import render
+    from guide import assemble, render
 
     study, key = (PdfReader(io.BytesIO(ai.pdf(role).data)).trailer["/ID"][0] for role in PARTS)
     assert study != key
     theme = load_theme("base")
-    parts = render.render_parts(ai.guide, theme)
-    copy = render.render_parts(ai.guide, theme, stamp="Copy 1", key=parts.key).study
+    edition = make_edition(ai.guide, theme, tmp_path / "edition")
+    rendered = render.render(ai.guide, theme, tmp_path, stamp="Copy 1", key=None)
+    copy = assemble.write_part(
+        ai.guide, theme, rendered, rendered.parts["study"], tmp_path / "copy.pdf", "study_guide", sibling=None
+    )
     assert (
-        PdfReader(io.BytesIO(copy.data)).trailer["/ID"][0]
-        != PdfReader(io.BytesIO(parts.study.data)).trailer["/ID"][0]
+        PdfReader(copy.path).trailer["/ID"][0]
+        != PdfReader(edition.file("study_guide").path).trailer["/ID"][0]
     )
 
 

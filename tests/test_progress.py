@@ -5,16 +5,19 @@ before anything else is printed."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import make_edition
 
 from guide import compose, render
 from guide.build import Options, build_guide
 from guide.cli import _Progress, main
 from guide.errors import GuideError, Location, Problem
 from guide.fonts import check_coverage
-from guide.parallel import can_fork
+from guide.parallel import MIN_QUESTIONS, can_fork
 from guide.styles import load_theme
 from guide.validate import load_guide
 
@@ -22,81 +25,104 @@ ROOT = Path(__file__).resolve().parent.parent
 AI = ROOT / "data" / "ai-engineer"
 
 
-def test_two_processes_give_the_bytes_of_one() -> None:
-    """The study guide laid out in a forked child: every byte and anchor as when laid out in turn."""
-    guide, _ = load_guide(AI)
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated bank just large enough to be laid out by two workers."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    folder = tmp_path_factory.mktemp("bank") / "bank"
+    generate.generate(MIN_QUESTIONS, folder)
+    return folder
+
+
+def test_two_processes_give_the_bytes_of_one(bank: Path, tmp_path: Path) -> None:
+    """Half the units laid out in a forked child: every byte as when both halves are laid out in turn."""
+    guide, _ = load_guide(bank)
     theme = load_theme("base")
     check_coverage(guide, theme)
-    one = render.render_parts(guide, theme, parallel=False)
-    two = render.render_parts(guide, theme, parallel=True)
+    one = make_edition(guide, theme, tmp_path / "one", parallel=False)
+    two = make_edition(guide, theme, tmp_path / "two", parallel=True)
     assert can_fork()  # so that the second build did run in two processes
-    assert two == one
+    assert [f.data for f in two.files] == [f.data for f in one.files]
 
 
-def test_read_back_in_two_processes() -> None:
+def test_read_back_in_two_processes(tmp_path: Path) -> None:
     """The standalone files read back in a child while this process reads the complete edition:
     a file the child reads back that is damaged fails the check, named."""
     import dataclasses
 
-    from guide import assemble, verify
+    from guide import verify
 
     guide, _ = load_guide(AI)
     theme = load_theme("base")
     check_coverage(guide, theme)
-    parts = render.render_parts(guide, theme)
-    two = assemble.assemble(guide, theme, parts)
+    two = make_edition(guide, theme, tmp_path)
     verify.verify(two, parallel=True)
     study = two.files[0]
-    broken = dataclasses.replace(study, data=study.data[: len(study.data) // 2])
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(study.data[: len(study.data) // 2])
+    broken = dataclasses.replace(study, path=cut)
     with pytest.raises(GuideError, match=f"{study.name}: cannot be read back"):
         verify.verify(dataclasses.replace(two, files=(broken, *two.files[1:])), parallel=True)
 
 
-def test_an_error_in_the_child_is_reported_with_its_place(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A located error raised while the child lays out the study guide reaches the user as it was."""
-    guide, _ = load_guide(AI)
+def _in_child(action: Callable[[], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the layout of every topic do `action` first, in the child process only."""
+    import os
+
+    parent = os.getpid()
+    real = compose.topic_items
+
+    def items(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            action()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compose, "topic_items", items)
+
+
+def test_an_error_in_the_child_is_reported_with_its_place(
+    bank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A located error raised while the child lays out its units reaches the user as it was."""
+    guide, _ = load_guide(bank)
     theme = load_theme("base")
-    real = compose.compose
     problem = Problem(Location("data/ai-engineer/questions/01-fundamentals.yaml", 3, 5), "does not fit")
 
-    def failing(g: object, part: str, **kwargs: object) -> object:
-        if part == "study":
-            raise GuideError([problem])
-        return real(g, part, **kwargs)  # type: ignore[arg-type]
+    def fail() -> None:
+        raise GuideError([problem])
 
-    monkeypatch.setattr(compose, "compose", failing)
+    _in_child(fail, monkeypatch)
     with pytest.raises(GuideError) as caught:
-        render.render_parts(guide, theme, parallel=True)
+        render.render(guide, theme, tmp_path, parallel=True)
     assert caught.value.problems == (problem,)
 
 
-def test_a_child_that_dies_is_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_child_that_dies_is_an_error_not_a_hang(
+    bank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The child killed mid-layout: the build fails with a message, promptly."""
     import os
     import signal
 
-    guide, _ = load_guide(AI)
+    guide, _ = load_guide(bank)
     theme = load_theme("base")
-    real = compose.compose
-
-    def dying(g: object, part: str, **kwargs: object) -> object:
-        if part == "study":
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(g, part, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(compose, "compose", dying)
-    with pytest.raises(GuideError, match="the process laying out the study guide stopped"):
-        render.render_parts(guide, theme, parallel=True)
+    _in_child(lambda: os.kill(os.getpid(), signal.SIGKILL), monkeypatch)
+    with pytest.raises(GuideError, match="the process laying out half of the guide stopped"):
+        render.render(guide, theme, tmp_path, parallel=True)
 
 
 def test_a_build_reports_its_stages_and_counts(tmp_path: Path) -> None:
-    """Progress names each stage, and while laying out, the question and page reached."""
+    """Progress names each stage, and while laying out, the question reached."""
     said: list[str] = []
     build_guide(AI, tmp_path, Options(progress=said.append))
     assert said[0] == "checking the bank"
-    assert "laying out the study guide: question 15 of 15, page 12" in said
-    assert any(line.startswith("laying out the answer key: question 15 of 15") for line in said)
-    assert said[-3:] == ["assembling the three PDFs", "reading the PDFs back", "writing"]
+    assert "laying out the study guide: question 15 of 15" in said
+    assert "laying out the answer key: question 15 of 15" in said
+    assert said[-3:] == ["writing the three PDFs", "reading the PDFs back", "publishing"]
 
 
 def test_the_status_line_waits_then_redraws_then_erases(monkeypatch: pytest.MonkeyPatch) -> None:

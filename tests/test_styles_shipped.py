@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from guide.build import Options, build_guide
-from guide.render.styles import make_kit
+from guide.render.kit import make_kit
 from guide.styles import PAPERS, STYLES_DIR, load_theme
 from guide.validate import find_guides
 

@@ -6,8 +6,9 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from conftest import make_edition
 
-from guide import assemble, fonts, render, verify
+from guide import assemble, fonts, verify
 from guide.errors import GuideError
 from guide.styles import load_theme
 from guide.validate import load_guide
@@ -16,11 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def edition() -> assemble.Edition:
+def edition(tmp_path_factory: pytest.TempPathFactory) -> assemble.Edition:
     guide, _ = load_guide(ROOT / "data" / "sql-fundamentals")
     theme = load_theme("base")
     fonts.check_coverage(guide, theme)
-    return assemble.assemble(guide, theme, render.render_parts(guide, theme))
+    return make_edition(guide, theme, tmp_path_factory.mktemp("edition"))  # type: ignore[no-any-return]
 
 
 def test_a_good_edition_passes(edition: assemble.Edition) -> None:
@@ -43,9 +44,11 @@ def test_a_question_missing_from_the_pdfs_fails_the_check(edition: assemble.Edit
     assert "this is a bug in guide" in message
 
 
-def test_a_truncated_pdf_fails_the_check(edition: assemble.Edition) -> None:
+def test_a_truncated_pdf_fails_the_check(edition: assemble.Edition, tmp_path: Path) -> None:
     first = edition.files[0]
-    cut = dataclasses.replace(first, data=first.data[: len(first.data) // 2])
+    path = tmp_path / first.name
+    path.write_bytes(first.data[: len(first.data) // 2])
+    cut = dataclasses.replace(first, path=path)
     with pytest.raises(GuideError, match=f"{first.name}: "):
         verify.verify(dataclasses.replace(edition, files=(cut, *edition.files[1:])))
 

@@ -1,0 +1,131 @@
+"""Turn a Theme into what the layout draws with: registered fonts, resolved text styles, colours.
+
+A Style here is a theme's named text style with everything looked up once: the font faces, the
+size and leading in points, the colour as the PDF operator that sets it. Variants (a paragraph
+indented in a list, a heading kept with what follows) are made with `derive` and remembered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+from guide.fonts import RegisteredFamily, chain, register_theme
+from guide.styles import TextStyle, Theme
+
+Colour = tuple[float, float, float]
+
+
+@cache
+def font(face: str) -> TTFont:
+    """The registered ReportLab font of a face name."""
+    return getFont(face)
+
+
+def fill(colour: Colour) -> str:
+    """The PDF operator that sets the fill colour (text is drawn in it)."""
+    return f"{fp_str(*colour)} rg"
+
+
+def stroke(colour: Colour) -> str:
+    """The PDF operator that sets the stroke colour (rules are drawn in it)."""
+    return f"{fp_str(*colour)} RG"
+
+
+def colour_of(hex_value: str) -> Colour:
+    c = HexColor(hex_value)
+    return (float(c.red), float(c.green), float(c.blue))
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """A named text style, resolved: what a paragraph set in it looks like."""
+
+    name: str
+    fonts: tuple[RegisteredFamily, ...]  # the style's family, then every family that may stand in
+    bold: bool
+    italic: bool
+    size: float
+    leading: float
+    colour: Colour
+    space_before: float = 0.0
+    space_after: float = 0.0
+    left_indent: float = 0.0
+    first_indent: float = 0.0  # added to left_indent on the first line (negative: a hanging indent)
+    alignment: str = "left"  # left, right, center or justify
+    keep_with_next: bool = False
+
+    @property
+    def face(self) -> str:
+        """The ReportLab font name of the style's own face."""
+        return self.fonts[0].face(self.bold, self.italic)
+
+
+@dataclass
+class Kit:
+    """What every piece of the layout needs: the theme, its fonts, and its resolved text styles."""
+
+    theme: Theme
+    families: dict[str, RegisteredFamily]
+    styles: dict[str, Style]
+    frame_width: float
+
+    def style(self, name: str) -> Style:
+        return self.styles[name]
+
+    def colour(self, role: str) -> Colour:
+        return colour_of(self.theme.colours[role])
+
+    def family_of(self, style: str) -> RegisteredFamily:
+        return self.families[self.theme.styles[style].font]
+
+    def fonts_for(self, style: str) -> tuple[RegisteredFamily, ...]:
+        """The style's own family, then the theme's fallbacks."""
+        return chain(self.theme, self.families, self.theme.styles[style].font)
+
+    def face(self, style: str) -> str:
+        return self.styles[style].face
+
+    def derive(self, base: str, key: str, **changes: object) -> Style:
+        """A variant of a named style (indents for lists, say), made once and reused."""
+        name = f"{base}:{key}"
+        style = self.styles.get(name)
+        if style is None:
+            style = dataclasses.replace(self.styles[base], name=name, **changes)  # type: ignore[arg-type]
+            self.styles[name] = style
+        return style
+
+
+def make_kit(theme: Theme, chars: Iterable[str] = ()) -> Kit:
+    """The kit for a theme, with the fallback fonts that `chars` needs."""
+    families = register_theme(theme, chars)
+    styles = {name: _style(theme, spec, families) for name, spec in theme.styles.items()}
+    width = theme.paper[0] - theme.margins["inner"] - theme.margins["outer"]
+    return Kit(theme, families, styles, width)
+
+
+def _style(theme: Theme, spec: TextStyle, families: dict[str, RegisteredFamily]) -> Style:
+    own = chain(theme, families, spec.font)
+    # Validation accepts a character that any font of the theme has (a technical sign such as ⌒
+    # only the monospace font has, say), so the layout must be able to reach all of them.
+    reachable = (*own, *(f for f in families.values() if all(f is not g for g in own)))
+    return Style(
+        name=spec.name,
+        fonts=reachable,
+        bold=spec.bold,
+        italic=spec.italic,
+        size=spec.size,
+        leading=spec.leading,
+        colour=colour_of(spec.colour),
+        space_before=spec.space_before,
+        space_after=spec.space_after,
+        left_indent=spec.left_indent,
+        alignment=spec.alignment,
+    )

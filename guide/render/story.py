@@ -1,0 +1,198 @@
+"""Turn the items of a part's story into blocks: the cover, contents, topics, questions and answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from guide import compose
+from guide.render import markdown
+from guide.render.blocks import Box, CondPageBreak, Keep, Mark, NoteLines, PageBreak, Rule, Separator, Spacer
+from guide.render.heads import ContentsLine, HeadLine
+from guide.render.kit import Kit
+from guide.render.markdown import bullet_face, width_of_face
+from guide.render.paragraph import Bullet, Para
+from guide.render.spans import inline, plain
+
+
+def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Any]:
+    """The blocks of a run of story items, made one item at a time as the pager asks for them."""
+    # A topic's heading goes into its first question's keep-together block: kept apart, a first
+    # question too tall for the rest of the page would move on and leave the heading alone.
+    lead: list[Any] = []
+    topics = 0
+    for item in items:
+        if isinstance(item, compose.Cover):
+            yield from cover(item, kit)
+        elif isinstance(item, compose.Introduction):
+            yield from introduction(item, kit)
+        elif isinstance(item, compose.Contents):
+            yield from contents(item, kit)
+            yield PageBreak(recto=True, template="body")
+        elif isinstance(item, compose.TopicStart):
+            if topics:
+                yield PageBreak()  # each topic starts a page
+            topics += 1
+            lead = topic(item, kit)
+        elif isinstance(item, compose.StudyQuestion):
+            yield Mark("id", item.id)
+            yield from study_question(item, kit, lead)
+            lead = []
+        elif isinstance(item, compose.KeyAnswer):
+            yield Mark("id", item.id)
+            yield from key_answer(item, kit, lead)
+            lead = []
+    yield from lead
+
+
+def label(value: str, kit: Kit, style: str = "label", **kw: Any) -> Para:
+    """A paragraph of plain text in a named style (a label, a title): drawn as written."""
+    resolved = kit.style(style)
+    return Para(plain(value, resolved), resolved, **kw)
+
+
+def cover(item: compose.Cover, kit: Kit) -> list[Any]:
+    out: list[Any] = [
+        Spacer(kit.theme.paper[1] * 0.18),
+        label(item.part_label.upper(), kit),
+        Spacer(6),
+        label(item.title, kit, "cover_title"),
+    ]
+    if item.subtitle:
+        out.append(label(item.subtitle, kit, "cover_subtitle"))
+    out.append(Rule(kit.colour("rule")))
+    meta = [f"Edition {item.edition}" + (f" · {item.date}" if item.date else "")]
+    topics = "topic" if item.topics == 1 else "topics"
+    meta.append(f"{item.questions} {kit.theme.labels['questions']} in {item.topics} {topics}")
+    if item.authors:
+        meta.append(item.authors)
+    if item.selection:
+        meta.append(item.selection)
+    out += [label(line, kit, "cover_meta") for line in meta]
+    # Printed on both sides, the cover's back stays blank: the guide opens on a right-hand page.
+    out.append(PageBreak(recto=True, template="front"))
+    return out
+
+
+def introduction(item: compose.Introduction, kit: Kit) -> list[Any]:
+    out: list[Any] = [label(item.heading, kit, "heading")]
+    out += markdown.blocks(item.description, kit)
+    out += markdown.blocks(item.advice, kit)
+    return out
+
+
+def contents(item: compose.Contents, kit: Kit) -> Iterator[Any]:
+    yield CondPageBreak(kit.theme.paper[1] * 0.3)
+    yield Spacer(10)
+    yield label(item.heading, kit, "heading")
+    leader = kit.colour("rule")
+    entry_style = kit.derive("toc_entry", "hang", left_indent=18.0, first_indent=-18.0)
+    for section in item.topics:
+        head = ContentsLine(
+            label(section.title, kit, "toc_topic"), section.anchor, f"toc-{section.anchor}", 0, leader
+        )
+        for number, entry in enumerate(section.entries):
+            spans = plain(f"{entry.number}.\u2002{entry.title}", entry_style)
+            line = ContentsLine(Para(spans, entry_style), entry.anchor, f"toc-{entry.anchor}", 14, leader)
+            if number == 0:
+                head.keep_with_next = True  # a topic's line never ends a page: it goes with its first entry
+                yield head
+            yield line
+        if not section.entries:
+            yield head
+
+
+def topic(item: compose.TopicStart, kit: Kit) -> list[Any]:
+    noun = kit.theme.labels["question" if item.questions == 1 else "questions"]
+    count = f"{item.questions} {noun}"
+    heading = label(item.title, kit, "heading")
+    return [
+        Mark("topic", item.title),
+        label(f"{kit.theme.labels['topic']} {item.index} · {count}".upper(), kit),
+        HeadLine(heading, anchor=item.anchor, outline=(item.title, 0)),
+        Spacer(kit.style("heading").space_after),
+    ]
+
+
+def meta_label(number: int, difficulty: str, tags: tuple[str, ...], kit: Kit, extra: str = "") -> Para:
+    """'QUESTION 4 · EASY · tags': the question's number in bold, then what else is known of it."""
+    style = kit.style("meta")
+    word = kit.theme.labels["question"].upper()
+    spans = plain(f"{word} {number}", style, bold=True)
+    rest = []
+    if extra:
+        rest.append(extra)
+    if difficulty:
+        rest.append(difficulty.upper())
+    if tags:
+        rest.append(", ".join(tags))
+    for part in rest:
+        # '·' stays with the word before it: a wrapped label never starts a line with '· EASY'.
+        spans += plain(f"\u00a0· {part}", style)
+    return Para(spans, style)
+
+
+def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Any]) -> list[Any]:
+    """A question of the study guide, kept together with `lead` (its topic's heading, if first)."""
+    labels = kit.theme.labels
+    head = HeadLine(
+        meta_label(item.number, item.difficulty, item.tags, kit),
+        anchor=item.anchor,
+        outline=(f"{item.number}. {item.title}", 1),
+        ref_number=f"ref-{item.answer_anchor}",
+        ref_link=item.answer_anchor,
+        question=f"{labels['question']} {item.number}",
+        topic=item.topic,
+    )
+    keep: list[Any] = [*lead, head, markdown.paragraph(item.question, kit, "question")]
+    if item.guidance:
+        inner = [label(labels["guidance"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
+        keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent")))
+    if item.note_lines:
+        # The notes belong to their question: they move with it rather than start a page alone.
+        keep.append(label(labels["notes"].upper(), kit, space_before=4.0))
+        keep.append(NoteLines(item.note_lines, kit.theme.note_spacing, kit.colour("note_line")))
+    return [Keep(keep), Mark("end"), Separator(20)]
+
+
+def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Any]) -> list[Any]:
+    """An answer of the key, its opening kept together with `lead` (its topic's heading, if first)."""
+    labels = kit.theme.labels
+    head = HeadLine(
+        meta_label(item.number, item.difficulty, (), kit, extra=item.topic),
+        anchor=item.anchor,
+        outline=(f"{item.number}. {item.title}", 1),
+        ref_number=f"ref-{item.question_anchor}",
+        ref_link=item.question_anchor,
+        question=f"{labels['question']} {item.number}",
+        topic=item.topic,
+    )
+    answer = markdown.blocks(item.answer, kit, "body")
+    keep: list[Any] = [
+        *lead,
+        head,
+        markdown.paragraph(item.question, kit, "question"),
+        label(labels["answer"].upper(), kit),
+        *answer[:1],
+    ]
+    out: list[Any] = [Keep(keep), *answer[1:]]
+    body = kit.style("body")
+    face = bullet_face(kit, body)
+    # The hanging indent fits the box or arrow and a space at the style's size (16 pt in large print).
+    mark = max(width_of_face(face, body.size, m + "\u2002") for m in ("☐", "→"))
+    hang = float(max(16, round(mark + 0.5)))
+    for heading, values, symbol in (
+        (labels["key_points"], item.key_points, "☐"),
+        (labels["follow_ups"], item.follow_ups, "→"),
+    ):
+        if not values:
+            continue
+        out.append(label(heading.upper(), kit, space_before=6.0, keep_with_next=True))
+        for value in values:
+            bullet = Bullet(symbol, face, body.size, body.colour, 0.0)
+            out.append(Para(inline(value, kit, body), body, indent=hang, bullet=bullet, space_after=3.0))
+    if (item.key_points or item.follow_ups) and len(out) > 2 and isinstance(out[-1], Para):
+        # The answer's last item never starts a page alone, as a line would not end a paragraph.
+        out[-2].keep_with_next = True
+    out += [Mark("end"), Separator(8, 14, rule=kit.colour("rule"))]
+    return out
