@@ -144,10 +144,15 @@ def test_lines_never_pass_their_width_and_keep_every_word(seed: int) -> None:
 
 
 def test_a_word_wider_than_the_line_is_cut_between_characters() -> None:
-    para = _para("a " + "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3 + " b")
+    """Its first piece fills the line it starts on; the rest follow, each line as full as it can be."""
+    word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3
+    para = _para("a " + word + " b")
     lines = para.line_texts(100)
-    assert lines[0] == "a"  # the long word starts a line of its own
+    assert lines[0].startswith("a Pneumono")  # not a line holding "a" alone
     assert all(_width(para, line) <= 100 for line in lines)
+    for line, after in zip(lines[:-1], lines[1:], strict=True):
+        assert _width(para, line + after[0]) > 100  # full: not even the next letter fits
+    assert "".join(lines).replace(" ", "") == "a" + word + "b"
     assert len(lines) > 4
 
 

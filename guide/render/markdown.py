@@ -165,6 +165,11 @@ class CodeText(Block):
                     break
                 used += w
                 end += 1
+            if end < len(chars):
+                # Wrapped after a space, if there is one in the line's second half: words stay whole.
+                space = max((i for i in range(start, end) if chars[i][1] == " "), default=-1)
+                if space >= start + (end - start) // 2:
+                    end = space + 1
             piece = "".join(c for _, c in chars[start:end])
             out.append(self._spans(prefix + piece))
             start, prefix = end, CONTINUED

@@ -167,6 +167,14 @@ def break_lines(
             used += space + word[0]
             i += 1
             continue
+        if word[0] > width and room - used - space >= room / 5:
+            # A word wider than any line is cut anyway: its first piece fills this line, rather
+            # than leaving it short and starting the word on the next.
+            pieces = _cut(word, spans, room - used - space, width)
+            out = [*out[:i], *pieces, *out[i + 1 :]]
+            n = len(out)
+            used += space + out[i][0]
+            i += 1
         lines.append((start, i, used))
         start, used, room = i, 0.0, width
     if start < n or not lines:
