@@ -3,6 +3,7 @@ its spacing and says where it wraps, paragraphs split without widows or orphans,
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def test_a_word_wider_than_the_line_is_cut_between_characters() -> None:
     lines = para.line_texts(100)
     assert lines[0].startswith("a Pneumono")  # not a line holding "a" alone
     assert all(_width(para, line) <= 100 for line in lines)
-    for line, after in zip(lines[:-1], lines[1:], strict=True):
+    for line, after in itertools.pairwise(lines):
         assert _width(para, line + after[0]) > 100  # full: not even the next letter fits
     assert "".join(lines).replace(" ", "") == "a" + word + "b"
     assert len(lines) > 4
