@@ -136,19 +136,21 @@ def _median(values: list[float]) -> float:
 
 
 def guide_columns(detail: dict[str, Any], clock: str = "wall") -> dict[str, float]:
-    """guide's stage times folded into the table's columns (wall clock, or "cpu": process CPU time)."""
+    """guide's stage times folded into the table's columns (wall clock, or "cpu": process CPU time).
+
+    With two processes, the stages are those of the parent; "wait" is the time the parent spent
+    waiting for the child, inside the layout, beyond its own share.
+    """
     s = detail["stages_cpu"] if clock == "cpu" and "stages_cpu" in detail else detail["stages"]
-
-    def part(name: str) -> float:
-        return sum(s.get(f"layout/{k}[{name}]", 0.0) for k in ("compose", "flowables", "build"))
-
-    layout = s.get("layout", 0.0)
+    render = s.get("render", 0.0)
+    layout = s.get("render/layout", 0.0)
+    finish = s.get("render/finish", 0.0) + s.get("render/numbering", 0.0)
     return {
         "load+validate": s.get("load+validate", 0.0) + s.get("theme", 0.0),
         "coverage": s.get("coverage", 0.0),
-        "layout study": part("study"),
-        "layout key": part("key"),
-        "refs+save": layout - part("study") - part("key"),
+        "layout": layout,
+        "finish": finish,
+        "wait": max(0.0, render - layout - finish),
         "assemble/merge": s.get("assemble", 0.0),
         "verify": s.get("verify", 0.0),
         "write": s.get("write", 0.0),
@@ -161,9 +163,9 @@ def baseline_columns(detail: dict[str, Any]) -> dict[str, float]:
     return {
         "load+validate": s["load"] + s["validate"],
         "coverage": s["fonts"],  # the baseline checks nothing: this is its font registration
-        "layout study": s["layout_study"],
-        "layout key": s["layout_key"],
-        "refs+save": 0.0,
+        "layout": s["layout_study"] + s["layout_key"],
+        "finish": 0.0,
+        "wait": 0.0,
         "assemble/merge": s["merge_write"],
         "verify": 0.0,
         "write": 0.0,  # written inside layout and merge
@@ -174,9 +176,9 @@ def baseline_columns(detail: dict[str, Any]) -> dict[str, float]:
 COLUMNS = (
     "load+validate",
     "coverage",
-    "layout study",
-    "layout key",
-    "refs+save",
+    "layout",
+    "finish",
+    "wait",
     "assemble/merge",
     "verify",
     "write",
@@ -222,13 +224,7 @@ def summarise(n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def print_table(summaries: list[dict[str, Any]]) -> None:
     head = ("N", "tool", "wall s", "cpu s", *COLUMNS, "pages", "pages/s", "RSS MB", "complete MB")
-    short = {
-        "load+validate": "load+val",
-        "layout study": "lay.study",
-        "layout key": "lay.key",
-        "assemble/merge": "assemble",
-        "refs+save": "refs+save",
-    }
+    short = {"load+validate": "load+val", "assemble/merge": "assemble"}
     names = [short.get(h, h) for h in head]
     rows = []
     for s in summaries:

@@ -37,8 +37,7 @@ MODULES = (
     "guide.text",
     "guide.compose",
     "guide.render",
-    "guide.render.document",
-    "guide.render.markup",
+    "guide.render.units",
     "guide.assemble",
     "guide.verify",
     "guide.publish",
@@ -59,13 +58,7 @@ IMPORTS = time.perf_counter() - T0
 IMPORTS_CPU = time.process_time()  # CPU since the process started: interpreter start and imports
 
 
-def _part_of_doc(args: tuple[Any, ...]) -> str:
-    doc = args[0]
-    info = getattr(doc, "info", None)
-    return str(getattr(info, "part", "?"))
-
-
-# (module, attribute, stage name, how to name the part from the arguments or None)
+# (module, attribute or Class.method, stage name, how to name the part from the arguments or None)
 TARGETS: tuple[tuple[str, str, str, Callable[[tuple[Any, ...]], str] | None], ...] = (
     ("guide.build", "_validated", "load+validate", None),
     ("guide.validate", "load_guide", "load+validate", None),
@@ -74,13 +67,11 @@ TARGETS: tuple[tuple[str, str, str, Callable[[tuple[Any, ...]], str] | None], ..
     ("guide.styles", "load_theme", "theme", None),
     ("guide.fonts", "check_coverage", "coverage", None),
     ("guide.fonts", "register_theme", "fonts", None),
-    ("guide.render", "render_parts", "layout", None),
-    ("guide.render.styles", "make_kit", "kit", None),
-    ("guide.compose", "compose", "compose", lambda a: str(a[1])),
-    ("guide.render", "_flowables", "flowables", None),
-    ("guide.render", "_build", "build", _part_of_doc),
+    ("guide.render", "render", "render", None),
+    ("guide.render.units", "Worker.lay_out", "layout", None),
+    ("guide.render.units", "number", "numbering", None),
+    ("guide.render.units", "Worker.finish", "finish", None),
     ("guide.assemble", "assemble", "assemble", None),
-    ("guide.assemble", "_finish", "finish", None),
     ("guide.verify", "verify", "verify", None),
     ("guide.publish", "publish", "write", None),
 )
@@ -138,15 +129,23 @@ def install(timers: Timers) -> list[str]:
             except ImportError:
                 missing.append(f"{module}.{attr}")
                 continue
-        fn = getattr(mod, attr, None)
+        owner: Any = mod
+        function = attr
+        if "." in attr:  # a method: wrapped on its class
+            cls_name, function = attr.split(".", 1)
+            owner = getattr(mod, cls_name, None)
+        fn = getattr(owner, function, None) if owner is not None else None
         if fn is None:
             missing.append(f"{module}.{attr}")
             continue
         fn = getattr(fn, "_bench_original", fn)
         wrapped = timers.wrap(fn, name, part)
+        if owner is not mod:
+            setattr(owner, function, wrapped)
+            continue
         for other in list(sys.modules.values()):
-            if getattr(other, "__name__", "").startswith("guide") and getattr(other, attr, None) is fn:
-                setattr(other, attr, wrapped)
+            if getattr(other, "__name__", "").startswith("guide") and getattr(other, function, None) is fn:
+                setattr(other, function, wrapped)
     return missing
 
 

@@ -30,13 +30,6 @@ LIST_FIELDS = ("key_points", "follow_ups", "tags")
 _RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
 
 
-def visible(value: str) -> str:
-    """The text without its invisible characters (see is_invisible)."""
-    if value.isascii():
-        return value
-    return "".join(c for c in value if not is_invisible(c))
-
-
 def is_rtl(char: str) -> bool:
     code = ord(char)
     return any(lo <= code <= hi for lo, hi in _RTL_RANGES)
@@ -136,7 +129,9 @@ def register_theme(theme: Theme, chars: Iterable[str] = ()) -> dict[str, Registe
 
 def guide_chars(guide: Guide) -> set[str]:
     """Every character of every text the layout draws."""
-    return set().union(*(set(t[3]) for t in _question_texts(guide)))
+    if guide.characters:
+        return set(guide.characters)
+    return set("".join(t[3] for t in _question_texts(guide)))
 
 
 def chain(theme: Theme, families: dict[str, RegisteredFamily], primary: str) -> tuple[RegisteredFamily, ...]:
@@ -154,26 +149,30 @@ def _question_texts(guide: Guide) -> Iterator[tuple[str, str, Location, str]]:
     for topic in guide.topics:
         yield "", "topic", topic.questions[0].where("topic"), topic.title
         for q in topic.questions:
-            for name in TEXT_FIELDS:
-                yield q.id, name, q.where(name), getattr(q, name)
-            for name in LIST_FIELDS:
-                yield q.id, name, q.where(name), " ".join(getattr(q, name))
+            for name, where, value in q.texts():
+                yield q.id, name, where, value
 
 
 def check_coverage(guide: Guide, theme: Theme) -> None:
     """Raise GuideError naming every character that no font of the theme can draw, with its place."""
-    problems = coverage_problems(list(_question_texts(guide)), theme)
+    problems = coverage_problems(_question_texts(guide), theme, guide_chars(guide))
     if problems:
         raise GuideError(problems)
 
 
-def coverage_problems(texts: Sequence[tuple[str, str, Location, str]], theme: Theme) -> list[Problem]:
+def coverage_problems(
+    texts: Iterable[tuple[str, str, Location, str]], theme: Theme, chars: set[str] | None = None
+) -> list[Problem]:
     """A problem for every field holding characters that no font of the theme can draw.
 
     `texts`: (question id or "", field, location, text), as the guide's texts or as those of
-    a guide that failed validation (so that both kinds of problem come in one report).
+    a guide that failed validation (so that both kinds of problem come in one report); `chars`,
+    every character they hold, if known. The texts are only read through when some are bad.
     """
-    every_char = set().union(*(set(t[3]) for t in texts))
+    if chars is None:
+        kept = list(texts)
+        texts, chars = kept, set("".join(t[3] for t in kept))
+    every_char = chars
     families = register_theme(theme, every_char)
     usable: set[int] = set()
     for family in families.values():
@@ -188,11 +187,13 @@ def coverage_problems(texts: Sequence[tuple[str, str, Location, str]], theme: Th
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
     for qid, name, where, text in texts:
+        if bad.isdisjoint(text):
+            continue
         # One message a field: a Korean sentence in a Latin-only style is one problem, not forty.
-        chars = [c for c in dict.fromkeys(text) if c in bad and (qid, c) not in reported]  # as typed
-        reported.update((qid, c) for c in chars)
-        rtl = [c for c in chars if is_rtl(c)]
-        missing = [c for c in chars if not is_rtl(c)]
+        found = [c for c in dict.fromkeys(text) if c in bad and (qid, c) not in reported]  # as typed
+        reported.update((qid, c) for c in found)
+        rtl = [c for c in found if is_rtl(c)]
+        missing = [c for c in found if not is_rtl(c)]
         owner = f"question '{qid}', {name}" if qid else name
         if rtl:
             problems.append(

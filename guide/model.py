@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -37,6 +37,13 @@ class Question:
         """The location of one field, or of the question when the field has none."""
         return self.field_locations.get(field_name, self.location)
 
+    def texts(self) -> Iterator[tuple[str, Location, str]]:
+        """(field, location, text) for every text of the question that the layout draws."""
+        for name in ("question", "guidance", "answer"):
+            yield name, self.where(name), getattr(self, name)
+        for name in ("key_points", "follow_ups", "tags"):
+            yield name, self.where(name), " ".join(getattr(self, name))
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:
@@ -63,6 +70,9 @@ class Guide:
     selection: str = ""  # for a practice set: how its questions were chosen, printed on the cover
     root: Path = field(default=Path("."), compare=False)
     location: Location = field(default=Location("<memory>"), compare=False)
+    # Every character of its texts, as validation met them; empty when unknown (a guide made in
+    # code): then whoever needs them reads them off the texts.
+    characters: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def questions(self) -> tuple[Question, ...]:

@@ -14,7 +14,6 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,18 +44,47 @@ _TAGS: dict[str, Kind] = {
     _CORE + "map": "map",
 }
 _NO_KEY = object()  # a mapping key that was refused (a list or mapping used as a key)
+# What scalars have for items and entries: shared, never added to (only sequences and mappings
+# get their own, made by the builder).
+_NO_ITEMS: list[Node] = []
+_NO_ENTRIES: dict[str, tuple[Location, Node]] = {}
 
 
-@dataclass(slots=True)
 class Node:
-    """A YAML value: scalars keep their source text; mappings keep key locations."""
+    """A YAML value: scalars keep their source text; mappings keep key locations.
 
-    kind: Kind
-    location: Location
-    text: str = ""  # a scalar's text as written (after YAML unescaping)
-    items: list[Node] = field(default_factory=list)  # a sequence's items
-    entries: dict[str, tuple[Location, Node]] = field(default_factory=dict)  # key → (where, value)
-    quoted: bool = False  # written in '…' or "…" (a block scalar, | or >, is not quoted)
+    A plain class rather than a dataclass: a large bank makes a million of them, and scalars
+    share one empty list and mapping rather than allocate their own.
+    """
+
+    __slots__ = ("entries", "items", "kind", "location", "quoted", "text")
+
+    def __init__(
+        self,
+        kind: Kind,
+        location: Location,
+        text: str = "",
+        items: list[Node] | None = None,
+        entries: dict[str, tuple[Location, Node]] | None = None,
+        quoted: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.location = location
+        self.text = text  # a scalar's text as written (after YAML unescaping)
+        self.items: list[Node] = _NO_ITEMS if items is None else items  # a sequence's items
+        # A mapping's entries: key → (where the key is, its value).
+        self.entries: dict[str, tuple[Location, Node]] = _NO_ENTRIES if entries is None else entries
+        self.quoted = quoted  # written in '…' or "…" (a block scalar, | or >, is not quoted)
+
+    def __repr__(self) -> str:
+        return f"Node({self.kind!r}, {self.location!r}, text={self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def describe(self) -> str:
         """Name the value's type the way an error message should."""
@@ -368,6 +396,7 @@ def _place(first: Location, here: Location) -> str:
     return f"column {first.column}" if first.line == here.line else f"line {first.line}"
 
 
+_SCALAR = events.ScalarEvent
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 _TIGHT_COMMENT = re.compile(r"[ \t]#[^\s#]")  # one space, '#', then a word: text, not a comment
@@ -402,6 +431,14 @@ class _Builder:
         root: Node | None = None
         documents = 0
         for event in stream:
+            cls = type(event)
+            if cls is _SCALAR:  # most events: tested first
+                value = self.scalar(event)  # type: ignore[arg-type]
+                if stack:
+                    self.attach(stack[-1], value, 1, plain_key=True)
+                else:
+                    root = value
+                continue
             if isinstance(event, events.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -454,7 +491,8 @@ class _Builder:
                     )
                     raise _Refused
                 is_seq = isinstance(event, events.SequenceStartEvent)
-                stack.append([Node(kind, self.where(event)), None, None, event.anchor, 1, is_seq])
+                node = Node(kind, self.where(event), items=[], entries={})
+                stack.append([node, None, None, event.anchor, 1, is_seq])
                 continue
             elif isinstance(event, events.SequenceEndEvent | events.MappingEndEvent):
                 node, _, _, anchor, size, _ = stack.pop()
@@ -506,7 +544,12 @@ class _Builder:
         parent.entries[key] = (key_location, node)
 
     def scalar(self, event: events.ScalarEvent) -> Node:
-        where = self.where(event)
+        mark = event.start_mark
+        where = (
+            Location(self.display, mark.line + 1, mark.column + 1)
+            if mark is not None
+            else Location(self.display)
+        )
         tag = event.tag
         plain = not event.style  # libyaml gives '' for plain scalars, the pure-Python parser None
         quoted = event.style in ("'", '"')

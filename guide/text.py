@@ -41,6 +41,7 @@ __all__ = [
     "parse_inline",
     "plain_text",
     "short_title",
+    "visible",
     "walk_text",
 ]
 
@@ -562,8 +563,11 @@ def _is_plain(markdown: str) -> bool:
 def parse(markdown: str) -> tuple[Block, ...]:
     """Turn Markdown text into a tuple of blocks."""
     markdown = _normalise(markdown)
-    if _is_plain(markdown):
-        return (Paragraph((Text(markdown),)),)
+    # White space at the end changes nothing in Markdown: a field written as a YAML block (`|`)
+    # ends with a newline, and is still one line of plain text.
+    line = markdown.rstrip(" \n")
+    if _is_plain(line):
+        return (Paragraph((Text(line),)),)
     return _parse_slow(markdown)
 
 
@@ -679,6 +683,26 @@ def plain_text(nodes: Node | Iterable[Node]) -> str:
             pending = False
         parts.append(text)
     return "".join(parts)
+
+
+class _Invisibles(dict[int, int | None]):
+    """A str.translate table that drops invisible characters: each character is looked at once,
+    the first time it is met, then answered from the table at C speed."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if is_invisible(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_INVISIBLES = _Invisibles()
+
+
+def visible(value: str) -> str:
+    """The text without its invisible characters (see is_invisible)."""
+    if value.isascii():
+        return value
+    return value.translate(_INVISIBLES)
 
 
 def is_invisible(char: str) -> bool:

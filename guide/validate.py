@@ -99,7 +99,9 @@ def load_guide(folder: Path, *, max_file_bytes: int | None = None) -> tuple[Guid
     reader = _GuideReader(folder, problems, max_file_bytes)
     guide = reader.read()
     if problems.has_errors:
-        raise InvalidGuide(problems.items, reader.texts)
+        # The texts of the questions that read well, with those kept of the ones that did not.
+        good = [(q.id, *text) for q in reader.questions for text in q.texts()]
+        raise InvalidGuide(problems.items, [*reader.texts, *good])
     assert guide is not None  # read() gives None only after recording an error
     return guide, problems.warnings
 
@@ -159,7 +161,11 @@ class _GuideReader:
         self.max_file_bytes = max_file_bytes
         self.ids: list[tuple[str, Location]] = []  # every valid id, in reading order
         self.topic_refs: list[tuple[str, Location]] = []  # every valid topic a question names
-        self.texts: list[Text] = []  # every text that read well, for the glyph check
+        # Texts that read well, for the glyph check of a guide with errors: the guide's own and
+        # those of questions with errors (a question read well has its texts).
+        self.texts: list[Text] = []
+        self.questions: list[Question] = []  # the questions read well
+        self.chars: set[str] = set()  # every character of every text read well
 
     def keep_texts(self, qid: str, node: Node, fields: dict[str, str | list[str]]) -> None:
         """Note texts read well, with where they are, for the glyph check of a guide with errors."""
@@ -258,7 +264,7 @@ class _GuideReader:
                 f"the guide has no questions; add a 'questions:' list, or YAML files in"
                 f" {display_path(folder / QUESTIONS_DIR)}/",
             )
-        questions = [q for q in (self.question(n) for n in raw_questions) if q is not None]
+        questions = self.questions = [q for q in (self.question(n) for n in raw_questions) if q is not None]
         self.check_ids()
         if fields is None:
             return None
@@ -277,6 +283,7 @@ class _GuideReader:
             description=fields.description,
             root=folder,
             location=fields.location,
+            characters=frozenset(self.chars),
         )
 
     def question_files(self) -> list[Node]:
@@ -379,7 +386,6 @@ class _GuideReader:
         # The fields fonts._question_texts checks, so that a guide with errors gets the same check.
         fields = {"topic": topic, "question": question, "answer": answer, "guidance": guidance}
         lists = {"key_points": key_points, "follow_ups": follow_ups, "tags": tags}
-        self.keep_texts(qid, node, {**fields, **lists})
         difficulty = self.difficulty(node)
         if "guidance" not in node.entries and "guidance" not in meant:
             self.problems.warning(
@@ -392,6 +398,7 @@ class _GuideReader:
                 node.location, f"{label} has no key points; add 'key_points:' with {_WANTS['key_points']}"
             )
         if any(p.severity == "error" for p in self.problems.items[before:]):
+            self.keep_texts(qid, node, {**fields, **lists})
             return None
         return Question(
             id=qid,
@@ -586,7 +593,7 @@ def text(
 
 def _blank(value: str) -> bool:
     """Nothing a reader would see: whitespace and invisible characters (zero-width space, U+FE0F…)."""
-    return all(c.isspace() or markdown.is_invisible(c) for c in value)
+    return not markdown.visible(value).strip()
 
 
 def check_text(
@@ -608,7 +615,9 @@ def check_text(
         reader.error(value.location, _not_text(what, value, single_line=single_line))
         return ""
     result = unicodedata.normalize("NFC", value.text.replace("\r\n", "\n").replace("\r", "\n"))
-    bad = _FORBIDDEN.search(result)
+    # Printable ASCII, tabs and newlines (most text) holds nothing forbidden: no need to scan it.
+    ordinary = result.isascii() and result.replace("\n", "").replace("\t", "").isprintable()
+    bad = None if ordinary else _FORBIDDEN.search(result)
     if bad:
         char = bad.group()
         name = describe_char(char)
@@ -627,6 +636,7 @@ def check_text(
         return ""
     if single_line:
         result = " ".join(result.split())
+    reader.chars.update(result)
     return result
 
 
@@ -637,10 +647,20 @@ def _draws_something(value: str) -> bool:
     """Whether Markdown text puts a visible character on the page (not just a rule or a definition)."""
     # The common case without parsing: letters or digits draw, unless all of them could sit in
     # a link definition ('[a]: https://…') or a code fence's language ('```python' alone).
-    if _LETTER_OR_DIGIT.search(value) and not any(m in value for m in ("]:", "```", "~~~")):
-        return True
+    if _LETTER_OR_DIGIT.search(value) and "]:" not in value:
+        if not any(fence in value for fence in _FENCES):
+            return True
+        # Code fences: a letter on any line but a fence's own (code is drawn, as is all else).
+        if any(
+            _LETTER_OR_DIGIT.search(line) and not line.lstrip().startswith(_FENCES)
+            for line in value.split("\n")
+        ):
+            return True
     drawn = markdown.plain_text(markdown.parse(value))
     return not _blank(drawn)
+
+
+_FENCES = ("```", "~~~")
 
 
 def text_list(

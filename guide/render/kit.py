@@ -44,6 +44,9 @@ def colour_of(hex_value: str) -> Colour:
     return (float(c.red), float(c.green), float(c.blue))
 
 
+_colour = cache(colour_of)
+
+
 @dataclass(frozen=True, slots=True)
 class Style:
     """A named text style, resolved: what a paragraph set in it looks like."""
@@ -81,7 +84,7 @@ class Kit:
         return self.styles[name]
 
     def colour(self, role: str) -> Colour:
-        return colour_of(self.theme.colours[role])
+        return _colour(self.theme.colours[role])
 
     def family_of(self, style: str) -> RegisteredFamily:
         return self.families[self.theme.styles[style].font]

@@ -9,11 +9,11 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus import Table, TableStyle
 
 from guide import text
-from guide.fonts import visible
 from guide.render.blocks import EPS, Block, Box, Fitted, Indented, Rule, Spacer
 from guide.render.kit import Kit, Style
 from guide.render.paragraph import Bullet, Para, TextPen, width_of
 from guide.render.spans import Span, font_runs, inline
+from guide.text import visible
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
 INDENT = 14.0

@@ -86,6 +86,8 @@ def _ideographic_pieces(value: str) -> list[str]:
 
 def words_of(spans: Sequence[Span]) -> list[Word]:
     """The words of a paragraph's spans, each measured, with what separates it from the last."""
+    if len(spans) == 1 and spans[0].text.isascii() and not spans[0].hard_break:
+        return _plain_words(spans[0])
     words: list[Word] = []
     gap = START  # what separates the next word from the last one
     word: list[Any] | None = None  # the word being made: [width, span index, text, pieces, gap]
@@ -123,6 +125,24 @@ def words_of(spans: Sequence[Span]) -> list[Word]:
                 gap = JOINED
     if word is not None:
         words.append(_made(word))
+    return words
+
+
+def _plain_words(span: Span) -> list[Word]:
+    """The words of one span of ASCII text (most paragraphs): words_of, the quick way."""
+    table = widths(span.face, span.size)
+    measure, size, get = span.font.stringWidth, span.size, table.get
+    words: list[Word] = []
+    append = words.append
+    for part in span.text.translate(WHITE_SPACE).split(" "):
+        if part:
+            width = get(part)
+            if width is None:
+                width = table[part] = measure(part, size)
+            append((width, 0, part, None, 0))
+    if words:
+        width, _, part, _, _ = words[0]
+        words[0] = (width, 0, part, None, START)
     return words
 
 

@@ -14,8 +14,9 @@ from functools import cache
 from reportlab.pdfbase.ttfonts import TTFont
 
 from guide import text
-from guide.fonts import RegisteredFamily, visible
+from guide.fonts import RegisteredFamily
 from guide.render.kit import Colour, Kit, Style, font
+from guide.text import visible
 
 # What a paragraph breaks lines at and collapses: ASCII white space. A no-break space, and the
 # other Unicode spaces, are characters like any other.
@@ -60,6 +61,12 @@ def covers_ascii(family: RegisteredFamily) -> bool:
     return all(code in family.coverage for code in range(32, 127))
 
 
+@cache
+def characters(family: RegisteredFamily) -> frozenset[str]:
+    """The characters a family has, as strings: a whole text is checked against them at once."""
+    return frozenset(map(chr, family.coverage)) | frozenset(" \t\n\r")
+
+
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 # Control characters draw nothing a reader could use (validation refuses them as typed): dropped.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -75,6 +82,8 @@ def font_runs(value: str, fonts: Sequence[RegisteredFamily]) -> list[tuple[Regis
     if value.isascii() and covers_ascii(primary) and _PRINTABLE_ASCII.fullmatch(value):
         return [(primary, value)]
     value = _CONTROLS.sub("", value)
+    if characters(primary).issuperset(value):
+        return [(primary, value)]
     runs: list[tuple[RegisteredFamily, list[str]]] = []
     replacement = next((f for f in fonts if 0xFFFD in f.coverage), primary)
     for char in value:
