@@ -32,6 +32,7 @@ from pypdf.generic import (
 from reportlab.lib.rl_accel import fp_str
 
 from guide.model import Guide
+from guide.parallel import beside, wanted
 from guide.pdfinfo import document_info, file_name
 from guide.render import Rendered, RenderedPart
 from guide.render.canvas import Link
@@ -78,17 +79,32 @@ def output_file(role: str, path: Path, pages: int) -> OutputFile:
     return OutputFile(role, path.name, path, pages, path.stat().st_size, digest)
 
 
-def assemble(guide: Guide, theme: Theme, rendered: Rendered, folder: Path) -> Edition:
-    """Write the study guide, the answer key and the complete edition into `folder`."""
+def assemble(
+    guide: Guide, theme: Theme, rendered: Rendered, folder: Path, *, parallel: bool | None = None
+) -> Edition:
+    """Write the study guide, the answer key and the complete edition into `folder`.
+
+    For a large guide the two parts are written in a child process while this one writes the
+    complete edition, which has as many pages as both.
+    """
     study, key = rendered.parts["study"], rendered.parts["key"]
-    files = [
-        write_part(guide, theme, rendered, study, folder / file_name(guide, "study_guide"), "study_guide",
-                   sibling=(file_name(guide, "answer_key"), key)),
-        write_part(guide, theme, rendered, key, folder / file_name(guide, "answer_key"), "answer_key",
-                   sibling=(file_name(guide, "study_guide"), study)),
-        write_complete(guide, theme, rendered, folder / file_name(guide, "complete")),
-    ]  # fmt: skip
-    return Edition(guide, tuple(files))
+
+    def parts() -> tuple[OutputFile, OutputFile]:
+        return (
+            write_part(guide, theme, rendered, study, folder / file_name(guide, "study_guide"), "study_guide",
+                       sibling=(file_name(guide, "answer_key"), key)),
+            write_part(guide, theme, rendered, key, folder / file_name(guide, "answer_key"), "answer_key",
+                       sibling=(file_name(guide, "study_guide"), study)),
+        )  # fmt: skip
+
+    def complete() -> OutputFile:
+        return write_complete(guide, theme, rendered, folder / file_name(guide, "complete"))
+
+    if wanted(parallel, len(guide.questions)):
+        (study_file, key_file), book = beside(parts, complete, guide.location)
+    else:
+        (study_file, key_file), book = parts(), complete()
+    return Edition(guide, (study_file, key_file, book))
 
 
 def write_part(

@@ -17,7 +17,6 @@ from typing import Any
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
-from guide import text
 from guide.render.kit import Colour, Kit, Style
 from guide.render.paragraph import TextPen, width_of
 from guide.render.spans import Span, plain
@@ -116,7 +115,7 @@ class PageCanvas(Canvas):  # type: ignore[misc]
 
 def style_spans(kit: Kit, style: str, value: str) -> list[Span]:
     """One line of plain text in a named style, each run in a font that has it."""
-    return plain(text.short_title(value, 100_000) if "\n" in value else value, kit.style(style))
+    return plain(value, kit.style(style))
 
 
 def spans_width(spans: list[Span]) -> float:
@@ -134,17 +133,40 @@ def draw_spans(canv: Any, spans: list[Span], x: float, y: float, colour: Colour)
 
 
 def draw_line(canv: Any, kit: Kit, style: str, x: float, y: float, value: str, align: str = "left") -> float:
-    """Draw one line in a named style, in the muted colour of page furniture; return its width."""
-    spans = style_spans(kit, style, value)
-    width = spans_width(spans)
-    x -= {"left": 0.0, "right": width, "center": width / 2}[align]
-    draw_spans(canv, spans, x, y, kit.colour("muted"))
-    return width
+    """Draw one line in a named style, in the muted colour of page furniture; return its width.
+
+    Remembered per canvas: the running head is the same on page after page.
+    """
+    drawn = getattr(canv, "_guide_lines", None)
+    if drawn is None:
+        drawn = canv._guide_lines = {}
+    key = (style, value, x, y, align)
+    found = drawn.get(key)
+    if found is None:
+        spans = style_spans(kit, style, value)
+        width = spans_width(spans)
+        start = x - {"left": 0.0, "right": width, "center": width / 2}[align]
+        code = canv._code
+        canv._code = []
+        draw_spans(canv, spans, start, y, kit.colour("muted"))
+        found = (canv._code, width)
+        canv._code = code
+        if len(drawn) < 10_000:
+            drawn[key] = found
+    canv._code.extend(found[0])
+    return found[1]
 
 
 def line_width(kit: Kit, style: str, value: str) -> float:
-    """The width of one line in a named style, as draw_line draws it."""
-    return spans_width(style_spans(kit, style, value))
+    """The width of one line in a named style, as draw_line draws it (remembered: running heads
+    and footers ask for the same few lines on every page)."""
+    key = (style, value)
+    width = kit.line_widths.get(key)
+    if width is None:
+        if len(kit.line_widths) > 10_000:
+            kit.line_widths.clear()
+        width = kit.line_widths[key] = spans_width(style_spans(kit, style, value))
+    return width
 
 
 def defer(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from reportlab.lib.colors import HexColor
@@ -79,6 +79,7 @@ class Kit:
     families: dict[str, RegisteredFamily]
     styles: dict[str, Style]
     frame_width: float
+    line_widths: dict[tuple[str, str], float] = field(default_factory=dict)  # (style, text) → width
 
     def style(self, name: str) -> Style:
         return self.styles[name]

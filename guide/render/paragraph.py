@@ -335,6 +335,7 @@ class Para(Block):
         self._words: list[Word] | None = None
         self._lines: list[Line] = []
         self._lines_width: float | None = None
+        self._joined = False
         self.width = self.height = 0.0
 
     # --- measuring ---------------------------------------------------------------------------------
@@ -356,6 +357,8 @@ class Para(Block):
                 self._words, self.spans, text_width - self._first_offset(), text_width
             )
             self._lines_width = width
+            # Whether some words meet without a space (ideographs, a word cut): lines join them so.
+            self._joined = any(w[4] == JOINED for w in self._words)
         return self._lines
 
     def line_texts(self, width: float) -> list[str]:
@@ -444,8 +447,8 @@ class Para(Block):
                 span = spans[0]
                 if start == end:
                     continue
-                if all(words[i][4] >= 0 for i in range(start + 1, end)):
-                    value = " ".join([words[i][2] for i in range(start, end)])
+                if not self._joined:
+                    value = " ".join([w[2] for w in words[start:end]])
                 else:
                     value = "".join(
                         (" " if i > start and words[i][4] >= 0 else "") + words[i][2]

@@ -23,6 +23,9 @@ from guide.text import visible
 WHITE_SPACE = str.maketrans("\t\n\r\f\v", "     ")
 
 
+_metrics: dict[tuple[str, float], tuple[TTFont, float]] = {}  # (face, size) → (font, width of a space)
+
+
 class Span:
     """A run of text drawn in one face, size and colour; a link, a code background, a strike."""
 
@@ -42,14 +45,18 @@ class Span:
     ) -> None:
         self.text = text
         self.face = face
-        self.font: TTFont = font(face)
         self.size = size
         self.colour = colour
         self.link = link
         self.back = back
         self.strike = strike
         self.hard_break = hard_break
-        self.space = self.font.stringWidth(" ", size)  # the width of a space between words
+        found = _metrics.get((face, size))
+        if found is None:
+            ttf = font(face)
+            found = _metrics[(face, size)] = (ttf, ttf.stringWidth(" ", size))
+        self.font: TTFont = found[0]
+        self.space: float = found[1]  # the width of a space between words
 
     def __repr__(self) -> str:
         return f"Span({self.text!r}, {self.face}, {self.size})"
