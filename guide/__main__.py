@@ -2,4 +2,5 @@
 
 from guide.cli import run
 
-run()
+if __name__ == "__main__":  # not when a process of the build is started afresh (it imports this)
+    run()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 from array import array
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -120,12 +119,12 @@ def write_part(
 ) -> OutputFile:
     """One part as a file of its own; links to the other part open `sibling`'s file at the page."""
     label = theme.labels[role]
-    with PdfFile(path, theme) as pdf:
+    with PdfFile(path, theme, pages=part.numbers.pages) as pdf:
         pdf.add_fonts(rendered)
         placed = {part.part: 0}
         pdf.add_pages(rendered, part, 0, placed, {part.part: part}, sibling)
         pdf.label_part(part, 0)
-        pdf.outline_part(part, 0, parent=None)
+        pdf.outline_part(None, part, 0)
         pdf.finish(document_info(guide, title or f"{guide.title}: {label}", with_pypdf=True), guide.language)
     return pdf.output(role)
 
@@ -146,23 +145,9 @@ def write_complete(guide: Guide, theme: Theme, rendered: Rendered, path: Path) -
         pdf.label_part(study, 0)
         pdf.label_part(key, key_start)
         for part, role in ((study, "study_guide"), (key, "answer_key")):
-            top = pdf.outline_entry(theme.labels[role], (placed[part.part], None), parent=None)
-            pdf.outline_part(part, placed[part.part], parent=top)
+            pdf.outline_part(theme.labels[role], part, placed[part.part])
         pdf.finish(document_info(guide, guide.title, with_pypdf=True), guide.language)
     return pdf.output("complete")
-
-
-Destination = tuple[int, tuple[float, float] | None]  # page index in the file, (x, y) or the page's top
-
-
-class _Outline:
-    __slots__ = ("children", "dest", "number", "title")
-
-    def __init__(self, title: str, dest: Destination) -> None:
-        self.title = title
-        self.dest = dest
-        self.children: list[_Outline] = []
-        self.number = 0
 
 
 class PdfFile:
@@ -170,7 +155,7 @@ class PdfFile:
 
     CATALOG, PAGES, INFO, OUTLINES = 1, 2, 3, 4
 
-    def __init__(self, path: Path, theme: Theme, pages: int | None = None) -> None:
+    def __init__(self, path: Path, theme: Theme, pages: int) -> None:
         self.path = path
         self.theme = theme
         self.file: BinaryIO = open(path, "wb")  # noqa: SIM115 (closed by __exit__)
@@ -178,11 +163,13 @@ class PdfFile:
         self.written = 0
         self.offsets = array("q", [0] * 5)  # object number → byte offset; 0: not written yet
         self.next_number = 5
-        self.page_numbers: list[int] = []  # the object number of each page, in order
-        self.expected_pages = pages
+        self.pages = pages
+        self.first_page = self.next_number  # page k is object first_page + k: known ahead, for links
+        for _ in range(pages):
+            self.allocate()
         self.resources: dict[int, int] = {}  # layout worker → its resource dictionary's number
         self.labels: list[tuple[int, str, str]] = []  # (first page, style, prefix)
-        self.outline_roots: list[_Outline] = []
+        self.outlines: list[tuple[str | None, RenderedPart, int]] = []  # (title, part, first page)
         self.content_digest = hashlib.sha256()
         self._raw(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
@@ -241,10 +228,10 @@ class PdfFile:
     # --- pages ---------------------------------------------------------------------------------
 
     def _page_number(self, index: int) -> int:
-        """The object number of the page at `index` in the file, allocated ahead when needed."""
-        while len(self.page_numbers) <= index:
-            self.page_numbers.append(self.allocate())
-        return self.page_numbers[index]
+        """The object number of the page at `index` in the file."""
+        if not 0 <= index < self.pages:
+            raise ValueError(f"page {index} of a file of {self.pages}")
+        return self.first_page + index
 
     def add_pages(
         self,
@@ -259,8 +246,8 @@ class PdfFile:
         width, height = self.theme.paper
         media = f"[0 0 {fp_str(width)} {fp_str(height)}]".encode()
         other = "key" if part.part == "study" else "study"
-        for index, ref in enumerate(part.pages):
-            data, links = rendered.read(ref)
+        for index in range(part.numbers.pages):
+            data, links, worker = rendered.read(part, index)
             self.content_digest.update(data)
             number = self._page_number(first + index)
             contents = self.allocate()
@@ -281,7 +268,7 @@ class PdfFile:
             self.write_object(
                 number,
                 b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources %d 0 R /Contents %d 0 R%s >>"
-                % (media, self.resources[ref[0]], contents, annot_entry),
+                % (media, self.resources[worker], contents, annot_entry),
             )
 
     def blank_page(self, index: int) -> None:
@@ -306,13 +293,13 @@ class PdfFile:
             return b"/A << /S /URI /URI %s >>" % _string(target.encode("utf-8"))
         owner = part.part if kind == "anchor" else other
         if owner in parts:
-            index, x, y = parts[owner].anchors[target]
+            index, x, y = parts[owner].places.get(int(target))
             page = self._page_number(placed[owner] + index)
             return b"/Dest [%d 0 R /XYZ %s null]" % (page, fp_str(x, y).encode())
         if sibling is None:
             return None  # a copy that goes out without the other part links nowhere
         name, other_part = sibling
-        index, x, y = other_part.anchors[target]
+        index, x, y = other_part.places.get(int(target))
         # A remote destination names its page by index: the sibling file opens at that page.
         return b"/A << /S /GoToR /F %s /D [%d /XYZ %s null] >>" % (
             _string(name.encode("utf-8")),
@@ -329,69 +316,94 @@ class PdfFile:
             self.labels.append((first, "/r", prefix))
         self.labels.append((first + part.numbers.body_start, "/D", prefix))
 
-    def outline_entry(self, title: str, dest: Destination, parent: _Outline | None) -> _Outline:
-        entry = _Outline(title, dest)
-        (parent.children if parent is not None else self.outline_roots).append(entry)
-        return entry
-
-    def outline_part(self, part: RenderedPart, first: int, parent: _Outline | None) -> None:
-        """The part's outline under `parent`: its topics, and under each its questions."""
-        parents: dict[int, _Outline | None] = {0: parent}
-        for title, level, anchor in part.outline:
-            index, x, y = part.anchors[anchor]
-            entry = self.outline_entry(title, (first + index, (x, y)), parents.get(level, parent))
-            parents[level + 1] = entry
+    def outline_part(self, title: str | None, part: RenderedPart, first: int) -> None:
+        """The part's outline (its topics, and under each its questions), under an entry `title`
+        leading to its first page if given, else at the top level."""
+        self.outlines.append((title, part, first))
 
     def _write_outline(self) -> int | None:
-        if not self.outline_roots:
+        """Write the outline entries, every one open, straight from the parts' arrays of anchors.
+
+        The outline of a large book has a hundred thousand entries: each part's are numbered in
+        one run, so that an entry's neighbours, parent and children are known from where it is.
+        """
+        groups = []  # (its own entry's number or None, title, part, first page, first entry's number)
+        for title, part, first in self.outlines:
+            own = self.allocate() if title is not None else None
+            base = self.next_number
+            for _ in range(len(part.outline)):
+                self.allocate()
+            groups.append((own, title, part, first, base))
+        # The top level: the parts' own entries, or (a file of one part) its topics.
+        owns = [own for own, *_ in groups if own is not None]
+        if len(owns) == len(groups):
+            top = owns
+        else:
+            _, _, part, _, base = groups[0]
+            top = [base + k for k, anchor in enumerate(part.outline) if anchor < 0]
+        if not top:
             return None
-        every = list(_walk(self.outline_roots))
-        for entry in every:
-            entry.number = self.allocate()
-
-        def write_level(entries: list[_Outline], parent: int) -> int:
-            count = 0
-            for i, entry in enumerate(entries):
-                fields = [b"/Title " + _text(entry.title), b"/Parent %d 0 R" % parent]
-                if i:
-                    fields.append(b"/Prev %d 0 R" % entries[i - 1].number)
-                if i + 1 < len(entries):
-                    fields.append(b"/Next %d 0 R" % entries[i + 1].number)
-                below = 0
-                if entry.children:
-                    below = write_level(entry.children, entry.number)
-                    fields.append(b"/First %d 0 R /Last %d 0 R /Count %d" % (
-                        entry.children[0].number, entry.children[-1].number, below))  # fmt: skip
-                page, where = entry.dest
-                target = self._page_number(page)
-                if where is None:
-                    fields.append(b"/Dest [%d 0 R /XYZ null null null]" % target)
-                else:
-                    fields.append(b"/Dest [%d 0 R /XYZ %s null]" % (target, fp_str(*where).encode()))
-                self.write_object(entry.number, b"<< " + b" ".join(fields) + b" >>")
-                count += 1 + below  # every entry is open: its descendants show
-            return count
-
-        total = write_level(self.outline_roots, self.OUTLINES)
-        roots = self.outline_roots
+        total = 0
+        for own, title, part, first, base in groups:
+            entries = part.outline
+            topics = [k for k, anchor in enumerate(entries) if anchor < 0]
+            ends = [*topics[1:], len(entries)]
+            parent = own if own is not None else self.OUTLINES
+            for t, (k, end) in enumerate(zip(topics, ends, strict=True)):
+                siblings = (
+                    base + topics[t - 1] if t else None,
+                    base + topics[t + 1] if t + 1 < len(topics) else None,
+                )
+                children = (base + k + 1, base + end - 1) if end > k + 1 else None
+                self._entry(base + k, part, entries[k], first, parent, siblings, children, end - k - 1)
+                for q in range(k + 1, end):
+                    siblings = (base + q - 1 if q > k + 1 else None, base + q + 1 if q + 1 < end else None)
+                    self._entry(base + q, part, entries[q], first, base + k, siblings, None, 0)
+            if own is not None:
+                number = top.index(own)
+                siblings = (
+                    top[number - 1] if number else None,
+                    top[number + 1] if number + 1 < len(top) else None,
+                )
+                children = (base + topics[0], base + topics[-1]) if topics else None
+                fields = [b"/Title " + _text(title or ""), b"/Parent %d 0 R" % self.OUTLINES]
+                fields += _links_between(siblings, children, len(entries))
+                fields.append(b"/Dest [%d 0 R /XYZ null null null]" % self._page_number(first))
+                self.write_object(own, b"<< " + b" ".join(fields) + b" >>")
+                total += 1
+            total += len(entries)
         self.write_object(
             self.OUTLINES,
-            b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
-            % (roots[0].number, roots[-1].number, total),
+            b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (top[0], top[-1], total),
         )
         return self.OUTLINES
+
+    def _entry(
+        self,
+        number: int,
+        part: RenderedPart,
+        anchor: int,
+        first: int,
+        parent: int,
+        siblings: tuple[int | None, int | None],
+        children: tuple[int, int] | None,
+        count: int,
+    ) -> None:
+        index, x, y = part.places.get(anchor)
+        fields = [b"/Title " + _text(part.titles[anchor]), b"/Parent %d 0 R" % parent]
+        fields += _links_between(siblings, children, count)
+        fields.append(
+            b"/Dest [%d 0 R /XYZ %s null]" % (self._page_number(first + index), fp_str(x, y).encode())
+        )
+        self.write_object(number, b"<< " + b" ".join(fields) + b" >>")
 
     # --- the end ---------------------------------------------------------------------------------
 
     def finish(self, info: dict[str, str], language: str) -> None:
         """Write the outline, page tree, catalog, metadata and cross-reference: the file is whole."""
-        if self.expected_pages is not None and len(self.page_numbers) != self.expected_pages:
-            raise ValueError(f"{len(self.page_numbers)} pages made, {self.expected_pages} expected")
         outlines = self._write_outline()
-        kids = b" ".join(b"%d 0 R" % n for n in self.page_numbers)
-        self.write_object(
-            self.PAGES, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(self.page_numbers))
-        )
+        kids = b" ".join(b"%d 0 R" % (self.first_page + k) for k in range(self.pages))
+        self.write_object(self.PAGES, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, self.pages))
         entries = DictionaryObject({NameObject(k): TextStringObject(v) for k, v in info.items()})
         self.write_object(self.INFO, _serialised(entries))
         catalog = [b"/Type /Catalog /Pages 2 0 R", b"/Lang " + _text(language)]
@@ -425,17 +437,22 @@ class PdfFile:
         self.file.flush()
 
     def output(self, role: str) -> OutputFile:
-        return OutputFile(
-            role, self.path.name, self.path, len(self.page_numbers), self.written, self.digest.hexdigest()
-        )
+        return OutputFile(role, self.path.name, self.path, self.pages, self.written, self.digest.hexdigest())
 
 
-def _walk(entries: Iterable[_Outline]) -> Iterator[_Outline]:
-    stack = list(reversed(list(entries)))
-    while stack:
-        entry = stack.pop()
-        yield entry
-        stack.extend(reversed(entry.children))
+def _links_between(
+    siblings: tuple[int | None, int | None], children: tuple[int, int] | None, count: int
+) -> list[bytes]:
+    """An outline entry's /Prev, /Next, and its /First, /Last and /Count (every entry is open)."""
+    before, after = siblings
+    fields = []
+    if before is not None:
+        fields.append(b"/Prev %d 0 R" % before)
+    if after is not None:
+        fields.append(b"/Next %d 0 R" % after)
+    if children is not None:
+        fields.append(b"/First %d 0 R /Last %d 0 R /Count %d" % (*children, count))
+    return fields
 
 
 def _serialised(obj: PdfObject) -> bytes:

@@ -14,6 +14,7 @@ from guide import FEW_COLLECTIONS
 from guide.errors import GuideError, Location, Problem
 from guide.model import Guide
 from guide.select import Selection
+from guide.store import TextStore
 from guide.validate import find_guides, load_guide
 
 if TYPE_CHECKING:
@@ -107,11 +108,13 @@ def theme_for(options: Options) -> Theme:
     return theme
 
 
-def _validated(folder: Path, options: Options) -> tuple[Guide, tuple[Problem, ...]]:
+def _validated(
+    folder: Path, options: Options, store: TextStore | None = None
+) -> tuple[Guide, tuple[Problem, ...]]:
     from guide.validate import InvalidGuide
 
     try:
-        guide, warnings = load_guide(folder, max_file_bytes=options.max_file_bytes)
+        guide, warnings = load_guide(folder, max_file_bytes=options.max_file_bytes, store=store)
     except InvalidGuide as exc:
         # Characters no font has are found on the texts that did read well: reported now, in
         # the same run, rather than once the other errors are fixed.
@@ -140,11 +143,17 @@ def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
 @_collecting_less
 def build_guide(folder: Path, out_root: Path, options: Options) -> BuildResult:
     """Build one guide's PDFs and manifest into out_root/<guide id>/; nothing is written on failure."""
+    # The questions' texts wait in a temporary file while they are not used: most of a large
+    # bank's memory, in each process of the build. It goes with the last question.
+    return _build_guide(folder, out_root, options, TextStore())
+
+
+def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStore) -> BuildResult:
     from guide import assemble, fonts, protect, publish, render, select, verify
 
     report = options.progress or _quiet
     report("checking the bank")
-    guide, warnings = _validated(folder, options)
+    guide, warnings = _validated(folder, options, store)
     if options.selection is not None:
         # A practice set has its own id, so its folder and files sit beside the full edition's.
         guide = select.select(guide, options.selection)
@@ -258,9 +267,15 @@ class HandoutsResult:
 @_collecting_less
 def build_handouts(folder: Path, candidates_file: Path, out_root: Path, options: Options) -> HandoutsResult:
     """Make a marked study guide per candidate in out_root/<id>-handouts/; nothing is written on failure."""
+    return _build_handouts(folder, candidates_file, out_root, options, TextStore())
+
+
+def _build_handouts(
+    folder: Path, candidates_file: Path, out_root: Path, options: Options, store: TextStore
+) -> HandoutsResult:
     from guide import fonts, handouts, publish
 
-    guide, warnings = _validated(folder, options)
+    guide, warnings = _validated(folder, options, store)
     candidates = handouts.read_candidates(candidates_file)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)

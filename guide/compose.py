@@ -14,16 +14,20 @@ from guide import text
 from guide.model import Guide, Question
 
 Part = Literal["study", "key"]
+# A place in a part that links, the outline and page references lead to: a question's number
+# (its question in the study guide, its answer in the key), or minus a topic's number (1-based).
+# Numbers rather than names: a large bank has a hundred thousand of them.
+Anchor = int
 
 
-def question_anchor(qid: str) -> str:
-    """Where a question starts in the study guide."""
-    return f"q-{qid}"
+def question_anchor(number: int) -> Anchor:
+    """Where a question starts in the study guide, or its answer in the answer key."""
+    return number
 
 
-def answer_anchor(qid: str) -> str:
-    """Where a question's answer starts in the answer key."""
-    return f"a-{qid}"
+def topic_anchor(index: int) -> Anchor:
+    """Where the topic at `index` (from 0) starts in either part."""
+    return -(index + 1)
 
 
 @dataclass(frozen=True)
@@ -53,13 +57,13 @@ class Introduction:
 class ContentsEntry:
     number: int
     title: str  # plain text of the question
-    anchor: str
+    anchor: Anchor
 
 
 @dataclass(frozen=True)
 class ContentsTopic:
     title: str
-    anchor: str
+    anchor: Anchor
     entries: tuple[ContentsEntry, ...]
 
 
@@ -72,7 +76,7 @@ class Contents:
 @dataclass(frozen=True)
 class TopicStart:
     title: str
-    anchor: str
+    anchor: Anchor
     index: int  # 1-based
     questions: int
 
@@ -84,14 +88,14 @@ class StudyQuestion:
     id: str
     number: int
     topic: str
-    anchor: str
+    anchor: Anchor
     question: tuple[text.Inline, ...]
     title: str  # plain text, for the outline
     difficulty: str
     tags: tuple[str, ...]
     guidance: tuple[text.Block, ...]
     note_lines: int
-    answer_anchor: str
+    answer_anchor: Anchor  # in the answer key
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,14 @@ class KeyAnswer:
     id: str
     number: int
     topic: str
-    anchor: str
+    anchor: Anchor
     question: tuple[text.Inline, ...]
     title: str
     difficulty: str
     answer: tuple[text.Block, ...]
     key_points: tuple[tuple[text.Inline, ...], ...]
     follow_ups: tuple[tuple[text.Inline, ...], ...]
-    question_anchor: str
+    question_anchor: Anchor  # in the study guide
 
 
 Item = Cover | Introduction | Contents | TopicStart | StudyQuestion | KeyAnswer
@@ -164,32 +168,28 @@ def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ..
             topics=tuple(
                 ContentsTopic(
                     title=text.short_title(topic.title),
-                    anchor=topic_anchor(part, topic.slug),
+                    anchor=topic_anchor(index),
                     entries=tuple(
-                        ContentsEntry(
-                            q.number,
-                            text.short_title(text.plain_text(text.parse_inline(q.question))),
-                            question_anchor(q.id) if is_study else answer_anchor(q.id),
-                        )
+                        ContentsEntry(q.number, title(q.question), question_anchor(q.number))
                         for q in topic.questions
                     ),
                 )
-                for topic in guide.topics
+                for index, topic in enumerate(guide.topics)
             ),
         ),
     )
 
 
-def topic_anchor(part: Part, slug: str) -> str:
-    """Where a topic starts in a part."""
-    return ("t-" if part == "study" else "kt-") + slug
+def title(question: str) -> str:
+    """A question as the contents and the outline name it: its plain text, cut short if long."""
+    return text.short_title(text.plain_text(text.parse_inline(question)))
 
 
 def topic_items(guide: Guide, part: Part, index: int, *, note_lines: int) -> Iterator[Item]:
     """One topic of a part: its start, then its questions, each made (and its Markdown parsed) as
     it is asked for, so that a large guide's parsed text is never all in memory at once."""
     topic = guide.topics[index]
-    yield TopicStart(topic.title, topic_anchor(part, topic.slug), index + 1, len(topic.questions))
+    yield TopicStart(topic.title, topic_anchor(index), index + 1, len(topic.questions))
     for q in topic.questions:
         yield _study(q, note_lines) if part == "study" else _key(q)
 
@@ -206,14 +206,14 @@ def _study(q: Question, note_lines: int) -> StudyQuestion:
         id=q.id,
         number=q.number,
         topic=q.topic,
-        anchor=question_anchor(q.id),
+        anchor=question_anchor(q.number),
         question=inline,
         title=text.short_title(text.plain_text(inline)),
         difficulty=q.difficulty or "",
         tags=q.tags,
         guidance=text.parse(q.guidance) if q.guidance else (),
         note_lines=note_lines,
-        answer_anchor=answer_anchor(q.id),
+        answer_anchor=question_anchor(q.number),
     )
 
 
@@ -223,12 +223,12 @@ def _key(q: Question) -> KeyAnswer:
         id=q.id,
         number=q.number,
         topic=q.topic,
-        anchor=answer_anchor(q.id),
+        anchor=question_anchor(q.number),
         question=inline,
         title=text.short_title(text.plain_text(inline)),
         difficulty=q.difficulty or "",
         answer=text.parse(q.answer),
         key_points=tuple(text.parse_inline(p) for p in q.key_points),
         follow_ups=tuple(text.parse_inline(f) for f in q.follow_ups),
-        question_anchor=question_anchor(q.id),
+        question_anchor=question_anchor(q.number),
     )

@@ -3,46 +3,129 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from guide.errors import Location
+from guide.store import Texts, TextStore, Values
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 
 
+# The fields whose places a Question keeps, in the order they are packed.
+FIELDS = ("id", "topic", "difficulty", "tags", "question", "guidance", "answer", "key_points", "follow_ups")
+FIELD_INDEX = {name: index for index, name in enumerate(FIELDS)}
+_POSITION = struct.Struct("<II")  # line, column
+
+
+def positions(places: Mapping[str, Location]) -> bytes:
+    """The lines and columns of a question's fields, packed for Question.field_positions."""
+    empty = Location("", 0, 0)
+    return b"".join(_POSITION.pack(*(places.get(name) or empty)[1:]) for name in FIELDS)
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
-    """One question with what a strong answer covers; text fields are Markdown source."""
+    """One question with what a strong answer covers; text fields are Markdown source.
+
+    The texts (question, answer, guidance, key points, follow-ups) are read from `body`, which
+    holds them or reads them back from a file (store.py): make a Question with make().
+    """
 
     id: str
     number: int  # 1-based, in reading order across the whole guide
     topic: str
-    question: str
-    answer: str
-    guidance: str = ""
-    key_points: tuple[str, ...] = ()
-    follow_ups: tuple[str, ...] = ()
+    body: Texts = field(repr=False)
     difficulty: Difficulty | None = None
     tags: tuple[str, ...] = ()
-    # Where the question and each of its fields stand in the source, so that a
-    # problem found late (a glyph no font has, a block too tall) still names its line.
+    # Where the question and each of its fields stand in the source, so that a problem found
+    # late (a glyph no font has, a block too tall) still names its line. The fields' lines and
+    # columns are packed (see positions): a large bank has hundreds of thousands of them.
     location: Location = field(default=Location("<memory>"), compare=False)
-    field_locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    field_positions: bytes = field(default=b"", compare=False, repr=False)
+    digest: str = field(default="", compare=False, repr=False)  # of its content: see content_digest
+
+    @classmethod
+    def make(
+        cls,
+        id: str,
+        number: int,
+        topic: str,
+        question: str,
+        answer: str,
+        guidance: str = "",
+        key_points: tuple[str, ...] = (),
+        follow_ups: tuple[str, ...] = (),
+        *,
+        store: TextStore | None = None,
+        **rest: Any,
+    ) -> Question:
+        """A question from its texts, kept in `store` if given, else in memory."""
+        values = (question, answer, guidance, tuple(key_points), tuple(follow_ups))
+        body = store.add(values) if store is not None else Texts.of(values)
+        digest = content_digest(id, topic, values, rest.get("difficulty"), rest.get("tags", ()))
+        return cls(id, number, topic, body, digest=digest, **rest)
+
+    @property
+    def question(self) -> str:
+        return self.body.text(0)
+
+    @property
+    def answer(self) -> str:
+        return self.body.text(1)
+
+    @property
+    def guidance(self) -> str:
+        return self.body.text(2)
+
+    @property
+    def key_points(self) -> tuple[str, ...]:
+        return self.body.items(3)
+
+    @property
+    def follow_ups(self) -> tuple[str, ...]:
+        return self.body.items(4)
 
     def where(self, field_name: str) -> Location:
         """The location of one field, or of the question when the field has none."""
-        return self.field_locations.get(field_name, self.location)
+        index = FIELD_INDEX.get(field_name)
+        if index is None or not self.field_positions:
+            return self.location
+        line, column = _POSITION.unpack_from(self.field_positions, index * _POSITION.size)
+        return Location(self.location.file, line, column) if line else self.location
 
     def texts(self) -> Iterator[tuple[str, Location, str]]:
         """(field, location, text) for every text of the question that the layout draws."""
-        for name in ("question", "guidance", "answer"):
-            yield name, self.where(name), getattr(self, name)
-        for name in ("key_points", "follow_ups", "tags"):
-            yield name, self.where(name), " ".join(getattr(self, name))
+        question, answer, guidance, key_points, follow_ups = self.body.values()
+        for name, value in (("question", question), ("guidance", guidance), ("answer", answer)):
+            yield name, self.where(name), value
+        for name, items in (("key_points", key_points), ("follow_ups", follow_ups), ("tags", self.tags)):
+            yield name, self.where(name), " ".join(items)
+
+
+def content_digest(
+    qid: str, topic: str, values: Values, difficulty: str | None, tags: tuple[str, ...]
+) -> str:
+    """A stable digest of a question's content, so scripts can tell what changed between editions."""
+    question, answer, guidance, key_points, follow_ups = values
+    data = {
+        "id": qid,
+        "topic": topic,
+        "question": question,
+        "answer": answer,
+        "guidance": guidance,
+        "key_points": list(key_points),
+        "follow_ups": list(follow_ups),
+        "difficulty": difficulty,
+        "tags": list(tags),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

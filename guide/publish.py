@@ -26,7 +26,7 @@ from pathlib import Path
 from guide import __version__
 from guide.assemble import Edition
 from guide.errors import GuideError, Location, Problem
-from guide.model import Guide
+from guide.model import Guide, Question, content_digest
 
 STALE_SECONDS = 3600  # a temporary folder this old belongs to a build that died
 # Temporary names join the guide id with '+', which no guide id contains: with '-', guide 'ml'
@@ -35,21 +35,12 @@ _TEMPORARY = "+tmp-"
 _TRASH = "+old-"  # an edition being deleted: renamed to this first, so it is never half there
 
 
-def question_hash(q: object) -> str:
+def question_hash(q: Question) -> str:
     """A stable digest of a question's content, so scripts can tell what changed between editions."""
-    fields = (
-        "id",
-        "topic",
-        "question",
-        "answer",
-        "guidance",
-        "key_points",
-        "follow_ups",
-        "difficulty",
-        "tags",
-    )
-    data = {name: getattr(q, name) for name in fields}
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    if q.digest:
+        return q.digest  # made when the question was read
+    values = (q.question, q.answer, q.guidance, q.key_points, q.follow_ups)
+    return content_digest(q.id, q.topic, values, q.difficulty, q.tags)
 
 
 def manifest(guide: Guide, edition: Edition, *, encrypted: Collection[str] = ()) -> dict[str, object]:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from guide import text as markdown
 from guide.errors import GuideError, Location, Problem, Problems
-from guide.model import DIFFICULTIES, Difficulty, Guide, Question, Topic
+from guide.model import DIFFICULTIES, Difficulty, Guide, Question, Topic, positions
 from guide.source import Node, describe_char, load_yaml
+from guide.store import TextStore
 
 GUIDE_FILE = "guide.yaml"
 QUESTIONS_DIR = "questions"
@@ -93,10 +94,15 @@ class InvalidGuide(GuideError):
 Text = tuple[str, str, Location, str]  # (question id or "", field, location, text)
 
 
-def load_guide(folder: Path, *, max_file_bytes: int | None = None) -> tuple[Guide, tuple[Problem, ...]]:
-    """Read and validate one guide folder: the Guide and its warnings, or InvalidGuide with all problems."""
+def load_guide(
+    folder: Path, *, max_file_bytes: int | None = None, store: TextStore | None = None
+) -> tuple[Guide, tuple[Problem, ...]]:
+    """Read and validate one guide folder: the Guide and its warnings, or InvalidGuide with all problems.
+
+    Given a `store`, the questions' texts are kept in it rather than in memory.
+    """
     problems = Problems()
-    reader = _GuideReader(folder, problems, max_file_bytes)
+    reader = _GuideReader(folder, problems, max_file_bytes, store)
     guide = reader.read()
     if problems.has_errors:
         # The texts of the questions that read well, with those kept of the ones that did not.
@@ -155,8 +161,11 @@ def _not_text(what: str, node: Node, *, single_line: bool) -> str:
 class _GuideReader:
     """Check one guide folder, field by field, collecting problems instead of stopping."""
 
-    def __init__(self, folder: Path, problems: Problems, max_file_bytes: int | None) -> None:
+    def __init__(
+        self, folder: Path, problems: Problems, max_file_bytes: int | None, store: TextStore | None = None
+    ) -> None:
         self.folder = folder
+        self.store = store
         self.problems = problems
         self.max_file_bytes = max_file_bytes
         self.ids: list[tuple[str, Location]] = []  # every valid id, in reading order
@@ -166,6 +175,7 @@ class _GuideReader:
         self.texts: list[Text] = []
         self.questions: list[Question] = []  # the questions read well
         self.chars: set[str] = set()  # every character of every text read well
+        self._strings: dict[str, str] = {}
 
     def keep_texts(self, qid: str, node: Node, fields: dict[str, str | list[str]]) -> None:
         """Note texts read well, with where they are, for the glyph check of a guide with errors."""
@@ -247,24 +257,24 @@ class _GuideReader:
 
         # Questions are checked even when guide.yaml is unusable: every problem at once.
         before = len(self.problems.items)
-        raw_questions: list[Node] = []
+        found = 0  # questions written, read well or not
         inline = root.entries.get("questions") if root is not None else None
         if inline is not None and inline[1].kind != "null":
-            raw_questions.extend(self.question_list(inline[1]))
-        raw_questions.extend(self.question_files())
+            found += self.take(self.question_list(inline[1]))
+        found += self.question_files()
         sources_failed = any(p.severity == "error" for p in self.problems.items[before:])
         # A misspelt 'questions:' key is already reported ("did you mean 'questions'?").
         misspelt = any(
             k not in GUIDE_KEYS and _closest(k, GUIDE_KEYS) == "questions"
             for k in (root.entries if root is not None else ())
         )
-        if root is not None and not raw_questions and not sources_failed and not misspelt:
+        if root is not None and not found and not sources_failed and not misspelt:
             self.error(
                 root.location,
                 f"the guide has no questions; add a 'questions:' list, or YAML files in"
                 f" {display_path(folder / QUESTIONS_DIR)}/",
             )
-        questions = self.questions = [q for q in (self.question(n) for n in raw_questions) if q is not None]
+        questions = self.questions
         self.check_ids()
         if fields is None:
             return None
@@ -286,7 +296,20 @@ class _GuideReader:
             characters=frozenset(self.chars),
         )
 
-    def question_files(self) -> list[Node]:
+    def shared(self, value: str) -> str:
+        return self._strings.setdefault(value, value)
+
+    def take(self, nodes: list[Node]) -> int:
+        """Check questions as read, keeping those read well; return how many there were."""
+        for node in nodes:
+            question = self.question(node)
+            if question is not None:
+                self.questions.append(question)
+        return len(nodes)
+
+    def question_files(self) -> int:
+        """Read and check the question files, one at a time (a large bank's YAML trees are never
+        all in memory at once); return how many questions they held."""
         qdir = self.folder / QUESTIONS_DIR
         where = Location(display_path(qdir))
         if not qdir.exists():
@@ -296,17 +319,17 @@ class _GuideReader:
                     "questions is a symbolic link that leads nowhere (or back to itself);"
                     " point it at a folder of question files, or delete it",
                 )
-            return []
+            return 0
         if not qdir.is_dir():
             self.error(where, "expected a folder of question files, found a file; rename it or move it away")
-            return []
+            return 0
         try:
             names = sorted(os.listdir(qdir))
         except OSError as exc:
             reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror
             self.error(where, f"cannot list the folder: {reason or exc}; make it readable (chmod a+rx)")
-            return []
-        nodes: list[Node] = []
+            return 0
+        count = 0
         for name in names:
             # Hidden files (editor backups and locks) are not questions, as a shell's * skips them.
             if name.startswith("."):
@@ -329,8 +352,8 @@ class _GuideReader:
                     "the file is empty; add a list of questions, each starting with '- ', or delete it",
                 )
                 continue
-            nodes.extend(self.question_list(node))
-        return nodes
+            count += self.take(self.question_list(node))
+        return count
 
     def question_list(self, node: Node) -> list[Node]:
         if node.kind == "other":
@@ -374,7 +397,8 @@ class _GuideReader:
             if key not in node.entries and key not in meant:
                 what = "question text" if key == "question" else key
                 self.error(node.location, f"{label} has no {what}; add '{key}:' with {_WANTS[key]}")
-        topic = text(self, node, "topic", single_line=True, required=True)
+        # Topics and tags repeat from question to question: one string each, shared.
+        topic = self.shared(text(self, node, "topic", single_line=True, required=True))
         if topic:
             self.topic_refs.append((topic, node.entries["topic"][1].location))
         question = text(self, node, "question", required=True)
@@ -382,7 +406,7 @@ class _GuideReader:
         guidance = text(self, node, "guidance")
         key_points = text_list(self, node, "key_points")
         follow_ups = text_list(self, node, "follow_ups")
-        tags = text_list(self, node, "tags", single_line=True)
+        tags = [self.shared(tag) for tag in text_list(self, node, "tags", single_line=True)]
         # The fields fonts._question_texts checks, so that a guide with errors gets the same check.
         fields = {"topic": topic, "question": question, "answer": answer, "guidance": guidance}
         lists = {"key_points": key_points, "follow_ups": follow_ups, "tags": tags}
@@ -400,7 +424,7 @@ class _GuideReader:
         if any(p.severity == "error" for p in self.problems.items[before:]):
             self.keep_texts(qid, node, {**fields, **lists})
             return None
-        return Question(
+        return Question.make(
             id=qid,
             number=0,
             topic=topic,
@@ -409,10 +433,11 @@ class _GuideReader:
             guidance=guidance,
             key_points=tuple(key_points),
             follow_ups=tuple(follow_ups),
+            store=self.store,
             difficulty=difficulty,
             tags=tuple(tags),
             location=node.location,
-            field_locations={k: v[1].location for k, v in node.entries.items()},
+            field_positions=positions({k: v[1].location for k, v in node.entries.items()}),
         )
 
     def identifier(self, node: Node, meant: set[str]) -> str:

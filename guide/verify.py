@@ -1,81 +1,162 @@
 """Read the finished PDFs back before publishing: an edition that fails its own check is not published.
 
 The files are read by PDFium, the engine of Chrome's PDF viewer: a reader independent of the
-libraries that wrote them, and many times faster than reading them with pypdf again.
+libraries that wrote them, and many times faster than reading them with pypdf again. A large
+edition is read by two processes started afresh (the complete edition in one, the two parts in
+the other): PDFium's memory is theirs, not the build's, and they share none of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import dataclasses
+import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from guide.assemble import Edition, OutputFile
 from guide.errors import GuideError, Location, Problem
-from guide.model import Guide
-from guide.parallel import beside, wanted
+from guide.parallel import wanted
+
+if TYPE_CHECKING:
+    from guide.assemble import Edition
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to read back, and what it must hold."""
+
+    path: str
+    name: str
+    pages: int
+    role: str
+    siblings: dict[str, int]  # the file it may link to: its name → its page count
+    topics: int
+    numbers: tuple[int, ...]  # the numbers of the guide's questions
 
 
 def verify(edition: Edition, *, parallel: bool | None = None) -> None:
     """Raise GuideError if a file does not read back as built: page count, links, outline, questions.
 
-    For a large guide the complete edition is read here while a child process reads the others.
+    For a large guide the complete edition and the two parts are read in two fresh processes.
     """
     guide = edition.guide
     by_role = {f.role: f for f in edition.files}
     # The one file each may link to: the study guide and the answer key open each other.
     other = {"study_guide": "answer_key", "answer_key": "study_guide"}
-
-    def check(files: Sequence[OutputFile]) -> list[str]:
-        found = []
-        for f in files:
-            try:
-                sibling = by_role.get(other.get(f.role, ""))
-                siblings = {sibling.name: sibling.pages} if sibling else {}
-                found += [f"{f.name}: {p}" for p in _check(f.path, f.pages, f.role, guide, siblings)]
-            except Exception as exc:
-                found.append(f"{f.name}: cannot be read back: {exc}")
-        return found
-
+    numbers = tuple(q.number for q in guide.questions)
+    jobs = []
+    for f in edition.files:
+        sibling = by_role.get(other.get(f.role, ""))
+        siblings = {sibling.name: sibling.pages} if sibling else {}
+        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, len(guide.topics), numbers))
     if wanted(parallel, len(guide.questions)):
-        standalone, complete = edition.files[:-1], edition.files[-1:]
-        found = beside(partial(check, standalone), partial(check, complete), guide.location)
-        problems = [*found[0], *found[1]]
+        problems = [p for found in _in_fresh_processes([jobs[:-1], jobs[-1:]]) for p in found]
     else:
-        problems = check(edition.files)
+        problems = check(jobs)
     if problems:
         where = Location(str(guide.root))
         raise GuideError(Problem(where, f"the built edition failed its check ({p}); this is a bug in guide")
                          for p in problems)  # fmt: skip
 
 
-def _check(path: Path, pages: int, role: str, guide: Guide, siblings: dict[str, int]) -> list[str]:
-    """What is wrong with one file; `siblings`: the page count of the file it may link to, by name."""
+def _in_fresh_processes(groups: Sequence[Sequence[Job]]) -> list[list[str]]:
+    """check() of each group of jobs, each in a Python process of its own, all at once."""
+    env = dict(os.environ)
+    # The package as this process has it, wherever it was imported from.
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "guide.verify"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in groups
+    ]
+    results: list[list[str]] = []
+    for process, group in zip(processes, groups, strict=True):
+        out, err = process.communicate(json.dumps([dataclasses.asdict(job) for job in group]).encode())
+        found: list[str] | None = None
+        if process.returncode == 0:
+            with contextlib.suppress(ValueError):
+                found = [str(p) for p in json.loads(out)]
+        if found is None:
+            reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["it stopped"]
+            found = [f"{job.name}: cannot be read back: {reason[0]}" for job in group]
+        results.append(found)
+    return results
+
+
+def check(jobs: Sequence[Job]) -> list[str]:
+    """What is wrong with each file, named."""
+    found = []
+    for job in jobs:
+        try:
+            found += [f"{job.name}: {p}" for p in _check(job)]
+        except Exception as exc:
+            found.append(f"{job.name}: cannot be read back: {exc}")
+    return found
+
+
+# PDFium keeps every object it has parsed until the document is closed: a book of 50,000
+# questions would hold its 200,000 links at once. The pages are read in windows of this many
+# links, each from the document opened afresh.
+WINDOW_LINKS = 25_000
+
+
+def _check(job: Job) -> list[str]:
+    """What is wrong with one file."""
+    found: list[str] = []
+    path, siblings = Path(job.path), job.siblings
+    with _open(path) as pdf:
+        count = len(pdf)
+        if count != job.pages:
+            found.append(f"{count} pages instead of {job.pages}")
+    found += _check_outline(path, job)
+    index = 0
+    while index < count:
+        with _open(path) as pdf:
+            _meet(pdf)
+            links = 0
+            while index < count and links < WINDOW_LINKS:
+                page = pdf[index]
+                try:
+                    for link in _links(page):
+                        links += 1
+                        if not _lands(pdf, link, siblings):
+                            found.append(f"a link on page {index + 1} leads nowhere")
+                            break
+                finally:
+                    page.close()
+                index += 1
+    return found
+
+
+def _meet(pdf: pdfium.PdfDocument) -> None:
+    """Meet every page: PDFium finds the page a link or an outline entry leads to among the pages
+    it has met, else by walking the page tree (for every link: quadratic). Meeting a page reads
+    only its dictionary, not what it draws."""
+    for index in range(len(pdf)):
+        pdf.get_page_size(index)
+
+
+@contextlib.contextmanager
+def _open(path: Path) -> Iterator[pdfium.PdfDocument]:
     pdf = pdfium.PdfDocument(str(path))
     try:
-        found: list[str] = []
-        if len(pdf) != pages:
-            found.append(f"{len(pdf)} pages instead of {pages}")
-        # PDFium finds a link's page by walking the page tree, unless it has met that page
-        # before: the contents' links to pages far ahead made the check quadratic (43 s at
-        # 50,000 questions). Asking each page's size first meets them all, cheaply.
-        for index in range(len(pdf)):
-            pdf.get_page_size(index)
-        for index in range(len(pdf)):
-            page = pdf[index]
-            try:
-                if any(not _lands(pdf, link, siblings) for link in _links(page)):
-                    found.append(f"a link on page {index + 1} leads nowhere")
-            finally:
-                page.close()
-        found += _check_outline(pdf, role, guide)
-        return found
+        yield pdf
     finally:
         pdf.close()
 
@@ -110,21 +191,76 @@ def _lands(pdf: pdfium.PdfDocument, link: Any, siblings: dict[str, int]) -> bool
     return 0 <= target < pages
 
 
-def _check_outline(pdf: pdfium.PdfDocument, role: str, guide: Guide) -> list[str]:
-    """Every question has its entry ("12. What is …") in each part the file holds; every entry a page."""
+# Outline entries read in one opening of a file, at most (beyond the first group of entries): a
+# book's hundred thousand entries held by PDFium at once would take 120 MB.
+OUTLINE_GROUP = 30_000
+
+
+def _check_outline(path: Path, job: Job) -> list[str]:
+    """Every question has its entry ("12. What is …") in each part the file holds; every entry a page.
+
+    The top-level entries are read in groups, each from the file opened afresh.
+    """
+    with _open(path) as pdf:
+        sizes = [1 + abs(pdfium_c.FPDFBookmark_GetCount(top)) for top in _siblings(pdf, None)]
+    groups: list[tuple[int, int]] = []  # (first top-level entry, how many)
+    first, held = 0, 0
+    for index, size in enumerate(sizes):
+        if held and held + size > OUTLINE_GROUP:
+            groups.append((first, index - first))
+            first, held = index, 0
+        held += size
+    if held:
+        groups.append((first, len(sizes) - first))
+    count, numbers, nowhere = 0, Counter[str](), ""
+    for first, length in groups:
+        with _open(path) as pdf:
+            _meet(pdf)
+            pages = len(pdf)
+            tops = _siblings(pdf, None)
+            for _ in range(first):
+                next(tops)
+            stack = [next(tops) for _ in range(length)][::-1]
+            while stack:
+                item = stack.pop()
+                count += 1
+                title = _title(item)
+                numbers[title.split(".", 1)[0]] += 1
+                dest = pdfium_c.FPDFBookmark_GetDest(pdf.raw, item)
+                index = pdfium_c.FPDFDest_GetDestPageIndex(pdf.raw, dest) if dest else -1
+                if not nowhere and not 0 <= index < pages:
+                    nowhere = title
+                stack.extend(list(_siblings(pdf, item))[::-1])
     found = []
-    items = list(pdf.get_toc(max_depth=8))
-    parts = 2 if role == "complete" else 1
-    wanted = parts * (len(guide.topics) + len(guide.questions)) + (2 if role == "complete" else 0)
-    if len(items) != wanted:
-        found.append(f"{len(items)} outline entries instead of {wanted}")
-    numbers = Counter(item.get_title().split(".", 1)[0] for item in items)
-    missing = [q.number for q in guide.questions if numbers[str(q.number)] < parts]
+    if nowhere:
+        found.append(f"the outline entry '{nowhere}' leads nowhere")
+    parts = 2 if job.role == "complete" else 1
+    wanted = parts * (job.topics + len(job.numbers)) + (2 if job.role == "complete" else 0)
+    if count != wanted:
+        found.append(f"{count} outline entries instead of {wanted}")
+    missing = [n for n in job.numbers if numbers[str(n)] < parts]
     if missing:
         found.append(f"no outline entry for question {missing[0]}")
-    for item in items:
-        dest = item.get_dest()
-        if dest is None or not 0 <= dest.get_index() < len(pdf):
-            found.append(f"the outline entry '{item.get_title()}' leads nowhere")
-            break
     return found
+
+
+def _siblings(pdf: pdfium.PdfDocument, parent: Any) -> Iterator[Any]:
+    """The outline entries under `parent` (None: the top level), in order."""
+    item = pdfium_c.FPDFBookmark_GetFirstChild(pdf.raw, parent)
+    seen = 0
+    while item and seen < 10_000_000:  # a cycle in a broken outline ends here
+        yield item
+        seen += 1
+        item = pdfium_c.FPDFBookmark_GetNextSibling(pdf.raw, item)
+
+
+def _title(item: Any) -> str:
+    size = pdfium_c.FPDFBookmark_GetTitle(item, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFBookmark_GetTitle(item, buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le", "replace")
+
+
+if __name__ == "__main__":  # a process started by verify(): jobs on stdin, what is wrong on stdout
+    todo = [Job(**job) for job in json.load(sys.stdin)]
+    json.dump(check(todo), sys.stdout)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.rl_accel import fp_str
 
@@ -25,6 +25,9 @@ from guide.render.canvas import (
 )
 from guide.render.kit import Kit, stroke
 from guide.render.pager import PartInfo
+
+if TYPE_CHECKING:
+    from guide.render.units import Numbering
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,10 @@ def roman(number: int) -> str:
 class Resolver:
     """Draws what pages marked, in the fonts of the process that laid them out."""
 
-    def __init__(self, kit: Kit, canv: PageCanvas, folios: dict[str, str]) -> None:
+    def __init__(self, kit: Kit, canv: PageCanvas, numbering: Numbering) -> None:
         self.kit = kit
         self.canv = canv
-        self.folios = folios  # an anchor → the folio of its page, in its own part
+        self.numbering = numbering
         theme = kit.theme
         self.left = float(theme.margins["inner"])
         self.right = self.left + kit.frame_width
@@ -116,9 +119,9 @@ class Resolver:
         answer (in the study guide) or of an answer's question (in the key)."""
         kind, anchor = name.split("-", 1)
         if kind == "toc":
-            return self.folios[anchor]
-        label = "answer_ref" if info.part == "study" else "question_ref"
-        return self.kit.theme.labels[label].format(page=self.folios[anchor])
+            return self.numbering.folio(info.part, int(anchor))
+        other, label = ("key", "answer_ref") if info.part == "study" else ("study", "question_ref")
+        return self.kit.theme.labels[label].format(page=self.numbering.folio(other, int(anchor)))
 
     def _body_footer(self, info: PartInfo, numbers: PartNumbers, index: int, right_hand: bool) -> None:
         labels = self.kit.theme.labels

@@ -19,18 +19,18 @@ TOC_NUMBER_WIDTH = 44.0
 class HeadLine(Block):
     """A label on the left (wrapped if long) and a page reference on the right, drawn once known.
 
-    When drawn it records its position as an anchor and an outline entry, and puts a link over
-    the reference, to `ref_link`: an anchor of the other part.
+    When drawn it records its position as an anchor (compose.Anchor) with the title of its outline
+    entry, and puts a link over the reference, to `ref_link`: an anchor of the other part.
     """
 
     def __init__(
         self,
         label: Para,
         *,
-        anchor: str = "",
-        outline: tuple[str, int] | None = None,
+        anchor: int = 0,
+        outline: str | None = None,
         ref_number: str = "",
-        ref_link: str = "",
+        ref_link: int = 0,
         question: str = "",
         topic: str = "",
     ) -> None:
@@ -84,13 +84,13 @@ class HeadLine(Block):
                     x + self.width,
                     baseline + style.leading - 2,
                 )
-                canv.record_link(rect, "across", self.ref_link)
+                canv.record_link(rect, "across", str(self.ref_link))
 
 
 class ContentsLine(Block):
     """One entry of the contents: its text, dotted leader, and page number; all of it a link."""
 
-    def __init__(self, entry: Para, anchor: str, number_name: str, indent: float, leader: Colour) -> None:
+    def __init__(self, entry: Para, anchor: int, number_name: str, indent: float, leader: Colour) -> None:
         self.entry = entry
         self.anchor = anchor
         self.number_name = number_name
@@ -116,5 +116,5 @@ class ContentsLine(Block):
             self.number_name, x + self.width, baseline, "toc_entry", leader=start - self.width
         )
         canv.record_link(
-            (x + self.indent, y + space - 2, x + self.width, y + self.height), "anchor", self.anchor
+            (x + self.indent, y + space - 2, x + self.width, y + self.height), "anchor", str(self.anchor)
         )

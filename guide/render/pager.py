@@ -18,8 +18,10 @@ from guide.render.blocks import EPS, CondPageBreak, Keep, Mark, PageBreak, Separ
 from guide.render.canvas import PageCanvas, defer, draw_line, line_width, page_marker
 from guide.render.kit import Kit, stroke
 
-Anchor = tuple[int, float, float]  # page index (in the unit, then in the part), x, y (top of the target)
-OutlineEntry = tuple[str, int, str]  # title, level (0: a topic, 1: a question), anchor
+# Where an anchor (compose.Anchor) landed: the anchor, its page (in the unit), x and y (the top of
+# what is there). An outline entry: the anchor, and the entry's title.
+Landing = tuple[int, int, float, float]
+OutlineEntry = tuple[int, str]
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Pager:
         self.y = self.top
         self.at_top = True
         self.after = 0.0  # the space asked for after the last block set
-        self.anchors: dict[str, Anchor] = {}
+        self.anchors: list[Landing] = []
         self.outline: list[OutlineEntry] = []
         self.blank: set[int] = set()
         self.topic = topic
@@ -203,11 +205,11 @@ class Pager:
 
     # --- what blocks tell the pager while they are drawn ------------------------------------------
 
-    def record_anchor(self, anchor: str, x: float, y: float, outline: tuple[str, int] | None) -> None:
-        self.anchors.setdefault(anchor, (self.pages, round(x, 2), round(y, 2)))
-        if outline is not None:
-            title, level = outline
-            self.outline.append((title, level, anchor))
+    def record_anchor(self, anchor: int, x: float, y: float, title: str | None) -> None:
+        """Note where an anchor landed; `title`: its outline entry's, if it has one."""
+        self.anchors.append((anchor, self.pages, round(x, 2), round(y, 2)))
+        if title is not None:
+            self.outline.append((anchor, title))
 
     # --- furniture -------------------------------------------------------------------------------
 

@@ -109,7 +109,7 @@ def topic(item: compose.TopicStart, kit: Kit) -> list[Any]:
     return [
         Mark("topic", item.title),
         label(f"{kit.theme.labels['topic']} {item.index} · {count}".upper(), kit),
-        HeadLine(heading, anchor=item.anchor, outline=(item.title, 0)),
+        HeadLine(heading, anchor=item.anchor, outline=item.title),
         Spacer(kit.style("heading").space_after),
     ]
 
@@ -138,7 +138,7 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Any]) -> li
     head = HeadLine(
         meta_label(item.number, item.difficulty, item.tags, kit),
         anchor=item.anchor,
-        outline=(f"{item.number}. {item.title}", 1),
+        outline=f"{item.number}. {item.title}",
         ref_number=f"ref-{item.answer_anchor}",
         ref_link=item.answer_anchor,
         question=f"{labels['question']} {item.number}",
@@ -161,7 +161,7 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Any]) -> list[Any]:
     head = HeadLine(
         meta_label(item.number, item.difficulty, (), kit, extra=item.topic),
         anchor=item.anchor,
-        outline=(f"{item.number}. {item.title}", 1),
+        outline=f"{item.number}. {item.title}",
         ref_number=f"ref-{item.question_anchor}",
         ref_link=item.question_anchor,
         question=f"{labels['question']} {item.number}",

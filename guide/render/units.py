@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import tempfile
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
 
@@ -26,7 +26,7 @@ from guide.render import story
 from guide.render.canvas import Link, PageCanvas, PageStore, parse_links
 from guide.render.finish import PartNumbers, Resolver
 from guide.render.kit import Kit
-from guide.render.pager import Anchor, OutlineEntry, Pager, PartInfo, TooLarge
+from guide.render.pager import Landing, OutlineEntry, Pager, PartInfo, TooLarge
 
 Progress = Callable[[str], None]  # told what is being done, now and then, for a terminal to show
 CHILD = "the process laying out half of the guide"
@@ -63,10 +63,11 @@ def cost(unit: Unit, guide: Guide) -> float:
     total = 0.0
     for index in unit.topics:
         for q in guide.topics[index].questions:
+            size = q.body.size
             if unit.part == "study":
-                total += len(q.question) + len(q.guidance) + 400  # and the note lines
+                total += size(0) + size(2) + 400  # the question, its guidance, and the note lines
             else:
-                total += len(q.question) + len(q.answer) + sum(map(len, (*q.key_points, *q.follow_ups))) + 200
+                total += size(0) + size(1) + size(3) + size(4) + 200  # question, answer, key points …
     return total
 
 
@@ -89,18 +90,57 @@ class UnitLayout:
     unit: Unit
     worker: int
     store_pages: list[int]
-    anchors: dict[str, Anchor]  # page index within the unit
+    anchors: list[Landing]  # page index within the unit
     outline: list[OutlineEntry]
+
+
+class Places:
+    """Where a part's anchors landed (compose.Anchor): page index, x and y, in arrays.
+
+    A dictionary of a hundred thousand named anchors took 30 MB of a 50,000-question build;
+    these arrays take 2.
+    """
+
+    def __init__(self, questions: int, topics: int) -> None:
+        self.questions = questions
+        size = questions + topics + 1
+        self.pages = array("i", [-1]) * size
+        self.xs = array("d", [0.0]) * size
+        self.ys = array("d", [0.0]) * size
+
+    def _slot(self, anchor: int) -> int:
+        return anchor if anchor > 0 else self.questions - anchor
+
+    def set(self, anchor: int, page: int, x: float, y: float) -> None:
+        slot = self._slot(anchor)
+        if self.pages[slot] < 0:  # where it starts: a heading split across pages stays on the first
+            self.pages[slot], self.xs[slot], self.ys[slot] = page, x, y
+
+    def get(self, anchor: int) -> tuple[int, float, float]:
+        slot = self._slot(anchor)
+        if not 0 < slot < len(self.pages) or self.pages[slot] < 0:
+            raise KeyError(anchor)
+        return self.pages[slot], self.xs[slot], self.ys[slot]
+
+    def __contains__(self, anchor: object) -> bool:
+        return (
+            isinstance(anchor, int)
+            and 0 < self._slot(anchor) < len(self.pages)
+            and self.pages[self._slot(anchor)] >= 0
+        )
 
 
 @dataclass
 class Numbering:
-    """How the pages of both parts are numbered, and the folio of every anchor."""
+    """How the pages of both parts are numbered, and where every anchor is."""
 
     parts: dict[str, PartNumbers]
     starts: dict[tuple[str, int], int]  # (part, unit order) → index in the part of its first page
-    folios: dict[str, str]  # anchor → folio of its page, in its own part
-    labels: dict[str, str]
+    places: dict[str, Places]  # of the parts laid out, and of a part given
+
+    def folio(self, part: str, anchor: int) -> str:
+        """The printed folio of the page an anchor of a part is on."""
+        return self.parts[part].folio(self.places[part].get(anchor)[0])
 
 
 @dataclass
@@ -109,22 +149,24 @@ class Finished:
 
     worker: int
     path: Path
-    pages: dict[tuple[str, int], tuple[int, int, int]]  # (part, index) → (offset, content, links)
+    pages: list[tuple[str, int, int, int, int]]  # (part, index, offset, content bytes, link bytes)
     fonts: bytes
-
-
-PageRef = tuple[int, int, int, int]  # worker, offset, content bytes, link bytes
 
 
 @dataclass
 class RenderedPart:
-    """A part laid out and finished: its pages in order, its numbering, anchors and outline."""
+    """A part laid out and finished: where its pages are, its numbering, anchors and outline."""
 
     part: str
     numbers: PartNumbers
-    pages: list[PageRef]
-    anchors: dict[str, Anchor]  # page index within the part; x as the page is printed
-    outline: list[OutlineEntry]
+    places: Places  # x as the page is printed
+    outline: array[int]  # the anchors of its outline entries, in order (topics below zero)
+    titles: dict[int, str]  # the title of each outline entry, by anchor
+    # Page by page: the worker that finished it, and where in that worker's file.
+    workers: array[int] = field(default_factory=lambda: array("b"))
+    offsets: array[int] = field(default_factory=lambda: array("q"))
+    sizes: array[int] = field(default_factory=lambda: array("l"))
+    link_sizes: array[int] = field(default_factory=lambda: array("l"))
 
 
 @dataclass
@@ -134,13 +176,14 @@ class Rendered:
     parts: dict[str, RenderedPart]
     workers: dict[int, Finished] = field(default_factory=dict)
 
-    def read(self, ref: PageRef) -> tuple[bytes, list[Link]]:
-        """A finished page: its compressed content and its links."""
-        worker, offset, size, link_size = ref
+    def read(self, part: RenderedPart, index: int) -> tuple[bytes, list[Link], int]:
+        """A finished page: its compressed content, its links, and the worker that laid it out."""
+        worker, offset = part.workers[index], part.offsets[index]
+        size, link_size = part.sizes[index], part.link_sizes[index]
         with open(self.workers[worker].path, "rb") as fh:
             fh.seek(offset)
             data = fh.read(size + link_size)
-        return data[:size], parse_links(data[size:].decode("utf-8"))
+        return data[:size], parse_links(data[size:].decode("utf-8")), worker
 
 
 class Worker:
@@ -188,9 +231,9 @@ class Worker:
         return layouts
 
     def finish(self, layouts: list[UnitLayout], numbering: Numbering) -> Finished:
-        resolver = Resolver(self.kit, self.canv, numbering.folios)
+        resolver = Resolver(self.kit, self.canv, numbering)
         path = self.folder / f"finished-{self.index}.bin"
-        pages: dict[tuple[str, int], tuple[int, int, int]] = {}
+        pages: list[tuple[str, int, int, int, int]] = []
         offset = 0
         with open(path, "wb") as out:
             for layout in layouts:
@@ -204,7 +247,7 @@ class Worker:
                     encoded = _links(links, resolver.shift if index % 2 else 0.0).encode("utf-8")
                     out.write(data)
                     out.write(encoded)
-                    pages[(part, index)] = (offset, len(data), len(encoded))
+                    pages.append((part, index, offset, len(data), len(encoded)))
                     offset += len(data) + len(encoded)
         self.store.close()
         return Finished(self.index, path, pages, self.canv.fonts_pdf())
@@ -231,38 +274,41 @@ def _located(guide: Guide, qid: str, exc: Exception) -> GuideError:
 
 
 def number(
-    layouts: list[UnitLayout], infos: dict[str, PartInfo], kit: Kit, given: dict[str, RenderedPart]
-) -> tuple[Numbering, dict[str, dict[str, Anchor]], dict[str, list[OutlineEntry]]]:
-    """Number the pages of each part laid out; the folio of every anchor, laid out or `given`."""
+    layouts: list[UnitLayout],
+    infos: dict[str, PartInfo],
+    guide: Guide,
+    kit: Kit,
+    given: dict[str, RenderedPart],
+) -> tuple[Numbering, dict[str, RenderedPart]]:
+    """Number the pages of each part laid out, and place every anchor; a part `given` as it is."""
     theme = kit.theme
     shift = float(theme.margins["outer"] - theme.margins["inner"]) if theme.duplex else 0.0
     parts: dict[str, PartNumbers] = {}
     starts: dict[tuple[str, int], int] = {}
-    anchors: dict[str, dict[str, Anchor]] = {}
-    outlines: dict[str, list[OutlineEntry]] = {}
-    folios: dict[str, str] = {}
+    places: dict[str, Places] = {}
+    rendered: dict[str, RenderedPart] = {}
+    titles: dict[int, str] = {}  # the same in both parts
     for part, info in infos.items():
         mine = sorted((u for u in layouts if u.unit.part == part), key=lambda u: u.unit.order)
         start = 0
-        part_anchors: dict[str, Anchor] = {}
-        outline: list[OutlineEntry] = []
+        landed = Places(len(guide.questions), len(guide.topics))
+        outline = array("i")
         for layout in mine:
             starts[(part, layout.unit.order)] = start
-            for name, (page, x, y) in layout.anchors.items():
+            for anchor, page, x, y in layout.anchors:
                 index = start + page
-                part_anchors[name] = (index, round(x + (shift if index % 2 else 0.0), 2), y)
-            outline.extend(layout.outline)
+                landed.set(anchor, index, round(x + (shift if index % 2 else 0.0), 2), y)
+            for anchor, title in layout.outline:
+                outline.append(anchor)
+                titles.setdefault(anchor, title)
             start += len(layout.store_pages)
         body_start = len(mine[0].store_pages) if mine and mine[0].unit.order == 0 else 0
-        numbers = PartNumbers(start, body_start, info.folio_prefix)
-        parts[part] = numbers
-        anchors[part], outlines[part] = part_anchors, outline
-        for name, (index, _, _) in part_anchors.items():
-            folios[name] = numbers.folio(index)
-    for rendered in given.values():
-        for name, (index, _, _) in rendered.anchors.items():
-            folios[name] = rendered.numbers.folio(index)
-    return Numbering(parts, starts, folios, dict(theme.labels)), anchors, outlines
+        parts[part] = PartNumbers(start, body_start, info.folio_prefix)
+        places[part] = landed
+        rendered[part] = RenderedPart(part, parts[part], landed, outline, titles)
+    for part, given_part in given.items():
+        parts[part], places[part] = given_part.numbers, given_part.places
+    return Numbering(parts, starts, places), rendered
 
 
 def render_units(
@@ -285,27 +331,29 @@ def render_units(
     folder = Path(tempfile.mkdtemp(prefix="render-", dir=folder))  # one folder per rendering
     if workers == 2 and fork:
         mine, theirs = share(units, guide, 2)
-        numbering, anchors, outlines, finished = _in_two(
-            guide, kit, infos, folder, mine, theirs, given, progress
-        )
+        parts, finished = _in_two(guide, kit, infos, folder, mine, theirs, given, progress)
     else:
         shares = share(units, guide, 2) if workers == 2 else [units]
         team = [Worker(i, kit, folder, infos) for i in range(len(shares))]
         try:
             layouts = [w.lay_out(s, guide, progress) for w, s in zip(team, shares, strict=True)]
-            numbering, anchors, outlines = number([u for mine in layouts for u in mine], infos, kit, given)
+            numbering, parts = number([u for mine in layouts for u in mine], infos, guide, kit, given)
             finished = {w.index: w.finish(mine, numbering) for w, mine in zip(team, layouts, strict=True)}
         finally:
             for w in team:
                 w.store.close()
-    parts = {}
-    for part, numbers in numbering.parts.items():
-        refs: list[PageRef] = []
-        for index in range(numbers.pages):
-            owner = next(w for w, f in finished.items() if (part, index) in f.pages)
-            offset, size, link_size = finished[owner].pages[(part, index)]
-            refs.append((owner, offset, size, link_size))
-        parts[part] = RenderedPart(part, numbers, refs, anchors[part], outlines[part])
+    for part in parts.values():
+        count = part.numbers.pages
+        part.workers.extend([-1] * count)
+        part.offsets.extend([0] * count)
+        part.sizes.extend([0] * count)
+        part.link_sizes.extend([0] * count)
+    for worker, done in finished.items():
+        for name, index, offset, size, link_size in done.pages:
+            part = parts[name]
+            part.workers[index], part.offsets[index] = worker, offset
+            part.sizes[index], part.link_sizes[index] = size, link_size
+        done.pages = []  # kept in the parts' arrays from here on
     return Rendered(parts, finished)
 
 
@@ -318,7 +366,7 @@ def _in_two(
     theirs: list[Unit],
     given: dict[str, RenderedPart],
     progress: Progress | None,
-) -> tuple[Numbering, dict[str, dict[str, Anchor]], dict[str, list[OutlineEntry]], dict[int, Finished]]:
+) -> tuple[dict[str, RenderedPart], dict[int, Finished]]:
     """Lay out `theirs` in a forked child while this process lays out `mine`; then both finish.
 
     Each side first lays out its units, then the child sends where its pages and anchors fell,
@@ -334,9 +382,10 @@ def _in_two(
         ours.close()
         worker = Worker(1, kit, folder, infos)
         try:
-            child_end.send(("layouts", worker.lay_out(theirs, guide, None)))
+            laid_out = worker.lay_out(theirs, guide, None)
+            child_end.send(("layouts", laid_out))
             _, numbering = child_end.recv()
-            child_end.send(("finished", worker.finish(*numbering)))
+            child_end.send(("finished", worker.finish(laid_out, numbering)))
         except (EOFError, BrokenPipeError):
             return  # the parent stopped (it failed, or was killed): nobody is left to tell
         except GuideError as exc:
@@ -356,9 +405,9 @@ def _in_two(
     try:
         layouts = worker.lay_out(mine, guide, progress)
         child_layouts = receive(ours, where, "layouts", CHILD)
-        everything = layouts + child_layouts
-        numbering, anchors, outlines = number(everything, infos, kit, given)
-        ours.send(("numbering", (child_layouts, numbering)))
+        numbering, parts = number(layouts + child_layouts, infos, guide, kit, given)
+        del child_layouts
+        ours.send(("numbering", numbering))
         if progress is not None:
             progress("finishing the pages")
         finished = {0: worker.finish(layouts, numbering)}
@@ -369,7 +418,7 @@ def _in_two(
         if process.is_alive():
             process.terminate()
         process.join()
-    return numbering, anchors, outlines, finished
+    return parts, finished
 
 
-__all__ = ["Any", "Rendered", "RenderedPart", "Unit", "render_units"]
+__all__ = ["Rendered", "RenderedPart", "Unit", "render_units"]

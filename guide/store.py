@@ -1,0 +1,123 @@
+"""Keep a question's texts in a temporary file rather than in memory, and give them back when asked.
+
+The texts of a large bank are most of its size: 50,000 questions hold 65 MB of text, 90 MB as
+Python strings, in every process of a build. Once read and checked, a build's texts go to a
+temporary file; a Question keeps only where its texts are, and reads one back each time it is
+asked for it (a few microseconds). A guide read for a check only keeps them in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from typing import IO
+
+# What a question's texts are, in the order they are kept: three texts, then two lists of texts.
+TEXT_FIELDS = ("question", "answer", "guidance")
+LIST_FIELDS = ("key_points", "follow_ups")
+_SEPARATOR = "\x00"  # between the items of a list: validation refuses it in any text
+
+Values = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
+
+
+class TextStore:
+    """A temporary file that question texts are written to, once, and read back from at will.
+
+    Forked processes share it: reads name their offset, and no one writes after the bank is read.
+    It is deleted when closed, which happens when the last question that reads from it is gone.
+    """
+
+    def __init__(self) -> None:
+        # Deleted as soon as it is closed, and by the system if the process dies first.
+        self.file: IO[bytes] = tempfile.TemporaryFile(prefix="guide-texts-")  # noqa: SIM115
+        self.end = 0
+        self.unwritten = False  # texts still in the file object's buffer
+
+    def add(self, values: Values) -> Texts:
+        """Keep one question's texts; the handle that reads them back."""
+        encoded = [value.encode("utf-8") for value in values[:3]]
+        encoded += [_SEPARATOR.join(items).encode("utf-8") for items in values[3:]]
+        offset = self.end
+        self.file.write(b"".join(encoded))
+        self.end += sum(map(len, encoded))
+        self.unwritten = True
+        return Texts(None, self, offset, tuple(map(len, encoded)))
+
+    def read(self, offset: int, size: int) -> str:
+        if self.unwritten:  # reads go to the file itself (pread), past the object's buffer
+            self.file.flush()
+            self.unwritten = False
+        return os.pread(self.file.fileno(), size, offset).decode("utf-8")
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __del__(self) -> None:
+        # The store lives as long as a question that reads from it: closed with the last one.
+        self.file.close()
+
+
+class Texts:
+    """A question's texts: held here, or read back from a TextStore."""
+
+    __slots__ = ("_lengths", "_offset", "_store", "_values")
+
+    def __init__(
+        self,
+        values: Values | None,
+        store: TextStore | None = None,
+        offset: int = 0,
+        lengths: Sequence[int] = (),
+    ) -> None:
+        self._values = values
+        self._store = store
+        self._offset = offset
+        self._lengths = tuple(lengths)
+
+    @classmethod
+    def of(cls, values: Values) -> Texts:
+        return cls(values)
+
+    def get(self, index: int) -> str:
+        """The text at `index` (0 question, 1 answer, 2 guidance; 3 and 4 the lists, joined)."""
+        if self._values is not None:
+            value = self._values[index]
+            return value if isinstance(value, str) else _SEPARATOR.join(value)
+        assert self._store is not None
+        start = self._offset + sum(self._lengths[:index])
+        return self._store.read(start, self._lengths[index]) if self._lengths[index] else ""
+
+    def text(self, index: int) -> str:
+        return self.get(index)
+
+    def size(self, index: int) -> int:
+        """How long the text at `index` is (in bytes once stored): known without reading it."""
+        if self._values is not None:
+            value = self._values[index]
+            return len(value) if isinstance(value, str) else sum(map(len, value))
+        return self._lengths[index]
+
+    def items(self, index: int) -> tuple[str, ...]:
+        joined = self.get(index)
+        return tuple(joined.split(_SEPARATOR)) if joined else ()
+
+    def values(self) -> Values:
+        if self._values is not None:
+            return self._values
+        return (self.text(0), self.text(1), self.text(2), self.items(3), self.items(4))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Texts):
+            return NotImplemented
+        return self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        return f"Texts({self.values()!r})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # A copy sent to another process carries the texts themselves, not a file handle.
+        return (Texts, (self.values(),))
