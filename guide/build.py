@@ -166,6 +166,8 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
         rendered = render.render(guide, theme, pages, progress=options.progress)
         report("writing the three PDFs")
         edition = assemble.assemble(guide, theme, rendered, work)
+        rendered.close()
+        del rendered  # the laid-out pages are in the files now: their bookkeeping can go
         shutil.rmtree(pages)
         report("reading the PDFs back")
         verify.verify(edition)

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -75,19 +76,23 @@ def _in_fresh_processes(groups: Sequence[Sequence[Job]]) -> list[list[str]]:
     # The package as this process has it, wherever it was imported from.
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "guide.verify"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-        )
-        for _ in groups
-    ]
+    processes = []
+    for group in groups:
+        with tempfile.TemporaryFile() as jobs:  # the process's standard input: its jobs
+            jobs.write(json.dumps([dataclasses.asdict(job) for job in group]).encode())
+            jobs.seek(0)
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "guide.verify"],
+                    stdin=jobs,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                )
+            )
     results: list[list[str]] = []
     for process, group in zip(processes, groups, strict=True):
-        out, err = process.communicate(json.dumps([dataclasses.asdict(job) for job in group]).encode())
+        out, err = process.communicate()
         found: list[str] | None = None
         if process.returncode == 0:
             with contextlib.suppress(ValueError):

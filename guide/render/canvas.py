@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
-from guide.render.kit import Colour, Kit, Style
+from guide.render.kit import Colour, Kit
 from guide.render.paragraph import TextPen, width_of
 from guide.render.spans import Span, plain
 
@@ -184,13 +183,3 @@ def defer(
 def page_marker(canv: Any, name: str) -> None:
     """Mark something drawn on the whole page once the page's number is known (its footer)."""
     canv._code.append(f"{MARK}{name} - - -")
-
-
-def markers(content: str) -> Iterator[str]:
-    """The names of the markers in a page's content."""
-    for found in MARKED.finditer(content):
-        yield found[1].split(" ", 1)[0]
-
-
-def style_of(kit: Kit, name: str) -> Style:
-    return kit.style(name)

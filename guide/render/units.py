@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import tempfile
 from array import array
 from collections.abc import Callable, Iterator
@@ -122,13 +123,6 @@ class Places:
             raise KeyError(anchor)
         return self.pages[slot], self.xs[slot], self.ys[slot]
 
-    def __contains__(self, anchor: object) -> bool:
-        return (
-            isinstance(anchor, int)
-            and 0 < self._slot(anchor) < len(self.pages)
-            and self.pages[self._slot(anchor)] >= 0
-        )
-
 
 @dataclass
 class Numbering:
@@ -175,15 +169,29 @@ class Rendered:
 
     parts: dict[str, RenderedPart]
     workers: dict[int, Finished] = field(default_factory=dict)
+    _files: dict[int, int] = field(default_factory=dict, repr=False)  # worker → its file, open
 
     def read(self, part: RenderedPart, index: int) -> tuple[bytes, list[Link], int]:
-        """A finished page: its compressed content, its links, and the worker that laid it out."""
+        """A finished page: its compressed content, its links, and the worker that laid it out.
+
+        Read at its offset (pread): a process forked while the file is open reads it as well.
+        """
         worker, offset = part.workers[index], part.offsets[index]
         size, link_size = part.sizes[index], part.link_sizes[index]
-        with open(self.workers[worker].path, "rb") as fh:
-            fh.seek(offset)
-            data = fh.read(size + link_size)
+        fd = self._files.get(worker)
+        if fd is None:
+            fd = self._files[worker] = os.open(self.workers[worker].path, os.O_RDONLY)
+        data = os.pread(fd, size + link_size, offset)
         return data[:size], parse_links(data[size:].decode("utf-8")), worker
+
+    def close(self) -> None:
+        """Close the files the pages were read from."""
+        for fd in self._files.values():
+            os.close(fd)
+        self._files.clear()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class Worker:
