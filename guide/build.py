@@ -137,6 +137,7 @@ def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
     guide, warnings = _validated(folder, options)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
+    fonts.check_faces(theme)  # a build reads a face when it first needs it: a check reads them all
     return warnings
 
 

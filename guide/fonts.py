@@ -79,29 +79,68 @@ def _subset_tag(face: bytes, subset: Sequence[int]) -> str:
     return "".join(chr(65 + b % 26) for b in digest[:6])
 
 
+_face_paths: dict[str, Path] = {}  # every face named so far → its file, loaded when first used
+
+
 @cache
-def _register_face(path: Path) -> tuple[str, frozenset[int]]:
-    """Register one TTF file once per process; its ReportLab name is derived from its bytes."""
-    data = path.read_bytes()
+def _face_name(path: Path) -> str:
+    """A face's ReportLab name, derived from its file's bytes: the same font, the same name."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GuideError(
+            [Problem(Location(str(path)), f"cannot use this font: {exc.strerror or exc}")]
+        ) from None
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
+    _face_paths[name] = path
+    return name
+
+
+@cache
+def load_face(name: str) -> TTFont:
+    """The registered font of a face named by _face_name, read from its file the first time.
+
+    Faces are read when first needed: parsing the dozen faces of a theme was a sixth of the
+    time a small guide takes to build, and most guides never set a bold italic monospace word.
+    """
+    path = _face_paths[name]
     try:
         font = _TaggedTTFont(name, str(path))
     except (TTFError, OSError, ValueError) as exc:
         raise GuideError([Problem(Location(str(path)), f"cannot use this font: {exc}")]) from None
     pdfmetrics.registerFont(font)
-    return name, frozenset(font.face.charToGlyph)
+    return font
+
+
+@cache
+def face_coverage(name: str) -> frozenset[int]:
+    """The characters a face has a glyph for."""
+    return frozenset(load_face(name).face.charToGlyph)
 
 
 @cache
 def register_family(family: FontFamily) -> RegisteredFamily:
-    """Register the four faces and the family, so that bold and italic really are."""
-    names = [_register_face(p) for p in (family.regular, family.bold, family.italic, family.bold_italic)]
-    regular, bold, italic, bold_italic = (n for n, _ in names)
-    pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold, italic=italic, boldItalic=bold_italic)
-    coverage = names[0][1]
-    for _, other in names[1:]:
-        coverage &= other
-    return RegisteredFamily(family.name, regular, bold, italic, bold_italic, coverage)
+    """Name the family's four faces and read its regular one, whose characters are the family's.
+
+    A character its bold or italic face lacks is drawn in the regular face (see spans.py).
+    """
+    regular, bold, italic, bold_italic = (
+        _face_name(p) for p in (family.regular, family.bold, family.italic, family.bold_italic)
+    )
+    return RegisteredFamily(family.name, regular, bold, italic, bold_italic, face_coverage(regular))
+
+
+def check_faces(theme: Theme) -> None:
+    """Raise GuideError naming every face of the theme's families that cannot be read."""
+    problems: list[Problem] = []
+    for family in theme.families.values():
+        for path in (family.regular, family.bold, family.italic, family.bold_italic):
+            try:
+                load_face(_face_name(path))
+            except GuideError as exc:
+                problems.extend(p for p in exc.problems if p not in problems)
+    if problems:
+        raise GuideError(problems)
 
 
 def register_theme(theme: Theme, chars: Iterable[str] = ()) -> dict[str, RegisteredFamily]:

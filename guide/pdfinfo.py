@@ -11,13 +11,26 @@ import datetime as dt
 import os
 import re
 from functools import cache
-from importlib import metadata
 
 from guide import __version__
 from guide.model import Guide
 
 SUFFIX = {"study_guide": "study-guide", "answer_key": "answer-key", "complete": "complete"}
-_tool_version = cache(metadata.version)  # looked up once a process, for the Producer entry
+
+
+@cache
+def _tool_version(name: str) -> str:
+    """The version of ReportLab or pypdf, for the Producer entry (from the module: importing
+    importlib.metadata to ask would cost more than a small guide's layout)."""
+    if name == "reportlab":
+        import reportlab
+
+        return str(reportlab.Version)
+    import pypdf
+
+    return str(pypdf.__version__)
+
+
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a PDF date can hold
 
 

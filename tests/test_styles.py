@@ -77,3 +77,29 @@ def test_styles_extending_each_other_in_a_loop(tmp_path: Path) -> None:
 def test_parent_cycle_is_an_error(tmp_path: Path) -> None:
     style = _overlay(tmp_path, "styles:\n  body:\n    parent: small\n")
     assert any("inherits from itself" in m for m in _messages(style))
+
+
+def test_a_face_that_is_not_a_font_is_located_by_check_and_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A build reads a face when it first needs one, a check reads them all: a bold face that
+    is not a font fails both, named, and the build writes nothing."""
+    from guide.cli import main
+
+    bad = tmp_path / "NotABold.ttf"
+    bad.write_bytes(b"\x00\x01" * 2000)
+    style = _overlay(
+        tmp_path,
+        f"fonts:\n  sans:\n    regular: {STYLES_DIR / 'fonts/DejaVuSans.ttf'}\n    bold: {bad}\n"
+        f"    italic: {STYLES_DIR / 'fonts/DejaVuSans-Oblique.ttf'}\n"
+        f"    bold_italic: {STYLES_DIR / 'fonts/DejaVuSans-BoldOblique.ttf'}\n",
+    )
+    guide = str(Path(__file__).resolve().parent.parent / "data" / "sql-fundamentals")
+    for argv in (
+        ["check", guide, "--style", style],
+        ["build", guide, "--style", style, "--out", str(tmp_path / "out")],
+    ):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert f"{bad}: error: cannot use this font: " in err, err
+    assert not (tmp_path / "out" / "sql-fundamentals").exists()

@@ -1,9 +1,9 @@
 """The blocks a page is made of: each measures itself for a width, splits between lines, draws itself.
 
 Blocks follow ReportLab's flowable protocol (wrap, split, drawOn, the space before and after),
-so a ReportLab Table can hold them in its cells and the pager can place a Table among them; but
-they draw by writing PDF operators into the page's content directly, without ReportLab's
-per-call state machine.
+so that the pager places a ReportLab Table among them as it places them, and a Table holds
+them (markdown.py wraps them for it); but they draw by writing PDF operators into the page's
+content directly, without ReportLab's per-call state machine.
 """
 
 from __future__ import annotations
@@ -12,29 +12,21 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
-from reportlab.platypus import Flowable
 
 from guide.render.kit import Colour, fill, stroke
 
 EPS = 1e-6
 
 
-class Block(Flowable):  # type: ignore[misc]
+class Block:
     """A piece of a page. Subclasses give measure(), render(), and split() if they can split."""
 
     space_before = 0.0
     space_after = 0.0
     keep_with_next = False
-    # ReportLab's Flowable sets these in its __init__, which blocks do not call: too slow for
-    # the thousands of blocks of a large guide.
-    wrapped = 0
-    hAlign = "LEFT"
-    vAlign = "BOTTOM"
-    _traceInfo = None
-    _showBoundary = None
-    encoding = None
     width = 0.0
     height = 0.0
+    canv: Any = None
 
     def measure(self, width: float) -> float:
         """The height the block takes when set `width` wide."""
@@ -51,9 +43,6 @@ class Block(Flowable):  # type: ignore[misc]
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         return []
-
-    def draw(self) -> None:
-        self.render(self.canv, 0, 0)
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         self.canv = canvas

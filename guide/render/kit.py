@@ -14,19 +14,17 @@ from functools import cache
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfbase.ttfonts import TTFont
 
-from guide.fonts import RegisteredFamily, chain, register_theme
+from guide.fonts import RegisteredFamily, chain, load_face, register_theme
 from guide.styles import TextStyle, Theme
 
 Colour = tuple[float, float, float]
 
 
-@cache
 def font(face: str) -> TTFont:
-    """The registered ReportLab font of a face name."""
-    return getFont(face)
+    """The ReportLab font of a face name, read from its file the first time."""
+    return load_face(face)
 
 
 def fill(colour: Colour) -> str:
@@ -111,6 +109,7 @@ def make_kit(theme: Theme, chars: Iterable[str] = ()) -> Kit:
     """The kit for a theme, with the fallback fonts that `chars` needs."""
     families = register_theme(theme, chars)
     styles = {name: _style(theme, spec, families) for name, spec in theme.styles.items()}
+    font(styles["body"].face)  # a canvas's first font, which ReportLab looks up by name
     width = theme.paper[0] - theme.margins["inner"] - theme.margins["outer"]
     return Kit(theme, families, styles, width)
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
-
-from reportlab.lib.rl_accel import fp_str
-from reportlab.platypus import Table, TableStyle
 
 from guide import text
 from guide.render.blocks import EPS, Block, Box, Fitted, Indented, Rule, Spacer
-from guide.render.kit import Kit, Style
+from guide.render.kit import Kit, Style, font
 from guide.render.paragraph import Bullet, Para, TextPen, width_of
 from guide.render.spans import Span, font_runs, inline
 from guide.text import visible
@@ -110,8 +108,6 @@ def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int, quotes: i
 
 
 def width_of_face(face: str, size: float, value: str) -> float:
-    from guide.render.kit import font
-
     return width_of(font(face), face, size, value)
 
 
@@ -221,6 +217,8 @@ def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Block:
             weights[i] = max(weights[i], min(len(text.plain_text(c)), 40) + 4.0)
 
     def make(width: float) -> Any:
+        from reportlab.platypus import Table, TableStyle  # only a guide with a table needs them
+
         if columns * MIN_COLUMN > width:
             return _records(node, kit)
         rows = [[_cell(node, kit, c, i, header=True) for i, c in enumerate(node.header)]]
@@ -258,7 +256,35 @@ def _colour(kit: Kit, role: str) -> Any:
     return HexColor(kit.theme.colours[role])
 
 
-def _cell(node: text.Table, kit: Kit, runs: text.Cell, column: int, *, header: bool) -> Para:
+@cache
+def _cell_class() -> type:
+    """ReportLab's Flowable around a block: what a Table's cells must be."""
+    from reportlab.platypus import Flowable
+
+    class Cell(Flowable):  # type: ignore[misc]
+        def __init__(self, block: Block) -> None:
+            super().__init__()
+            self.block = block
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            return self.block.wrap(avail_width, avail_height)
+
+        def split(self, avail_width: float, avail_height: float) -> list[Any]:
+            return [Cell(part) for part in self.block.split(avail_width, avail_height)]
+
+        def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+            self.block.drawOn(canvas, x, y)
+
+        def getSpaceBefore(self) -> float:
+            return self.block.space_before
+
+        def getSpaceAfter(self) -> float:
+            return self.block.space_after
+
+    return Cell
+
+
+def _cell(node: text.Table, kit: Kit, runs: text.Cell, column: int, *, header: bool) -> Any:
     align = node.align[column] if column < len(node.align) else ""
     style = kit.style("table")
     changes: dict[str, Any] = {}
@@ -268,18 +294,21 @@ def _cell(node: text.Table, kit: Kit, runs: text.Cell, column: int, *, header: b
         changes["alignment"] = align
     if changes:
         style = kit.derive("table", f"{'head' if header else 'cell'}-{align}", **changes)
-    return Para(inline(runs, kit, style), style)
+    return _cell_class()(Para(inline(runs, kit, style), style))
 
 
 def _records(node: text.Table, kit: Kit) -> Any:
     """A wide table as one record per row: each cell beside its column's header."""
+    from reportlab.platypus import Table, TableStyle
+
     head = kit.derive("table", "head-", bold=True)
-    rows: list[list[Para]] = []
+    rows: list[list[Any]] = []
     ends: list[int] = []  # the last line of each record
     for row in node.rows or ((),):
         for i, title in enumerate(node.header):
             value = row[i] if i < len(row) else ()
-            rows.append([Para(inline(title, kit, head), head), _cell(node, kit, value, i, header=False)])
+            title_cell = _cell_class()(Para(inline(title, kit, head), head))
+            rows.append([title_cell, _cell(node, kit, value, i, header=False)])
         ends.append(len(rows) - 1)
     grid = Table(rows, colWidths=["30%", "70%"], splitInRow=1, hAlign="LEFT")
     commands = _grid_style(kit)
@@ -289,6 +318,7 @@ def _records(node: text.Table, kit: Kit) -> Any:
 
 
 def _grid_style(kit: Kit) -> list[tuple[object, ...]]:
+    font(kit.face("table"))  # ReportLab looks the table's font up by name
     return [
         # Tables set each cell's font even for flowable cells; the default would pull in an
         # unembedded Helvetica.
@@ -300,6 +330,3 @@ def _grid_style(kit: Kit) -> list[tuple[object, ...]]:
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
-
-
-__all__ = ["CONTINUED", "blocks", "code_block", "column_widths", "fp_str", "list_block", "paragraph", "table"]

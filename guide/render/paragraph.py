@@ -379,7 +379,7 @@ class Para(Block):
             return self.indent
         return self.indent + (self._first_offset() if len(lines) == 1 else 0.0) + lines[-1][2]
 
-    def split(self, width: float, height: float) -> list[Block]:
+    def split(self, width: float, height: float) -> list[Para]:
         lines = self.lines(width)
         count = len(lines)
         fit = int((height + EPS) // self.style.leading)

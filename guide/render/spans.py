@@ -14,7 +14,7 @@ from functools import cache
 from reportlab.pdfbase.ttfonts import TTFont
 
 from guide import text
-from guide.fonts import RegisteredFamily
+from guide.fonts import RegisteredFamily, face_coverage
 from guide.render.kit import Colour, Kit, Style, font
 from guide.text import visible
 
@@ -74,6 +74,28 @@ def characters(family: RegisteredFamily) -> frozenset[str]:
     return frozenset(map(chr, family.coverage)) | frozenset(" \t\n\r")
 
 
+@cache
+def face_characters(face: str) -> frozenset[str]:
+    return frozenset(map(chr, face_coverage(face))) | frozenset(" \t\n\r")
+
+
+def faced(family: RegisteredFamily, bold: bool, italic: bool, run: str) -> list[tuple[str, str]]:
+    """A run of a family's characters as (face, text): in its bold or italic face, but for any
+    character that face lacks (a family's characters are its regular face's), drawn upright."""
+    face = family.face(bold, italic)
+    if face == family.regular or face_characters(face).issuperset(run):
+        return [(face, run)]
+    has = face_characters(face)
+    pieces: list[tuple[str, str]] = []
+    for char in run:
+        use = face if char in has else family.regular
+        if pieces and pieces[-1][0] == use:
+            pieces[-1] = (use, pieces[-1][1] + char)
+        else:
+            pieces.append((use, char))
+    return pieces
+
+
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 # Control characters draw nothing a reader could use (validation refuses them as typed): dropped.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -124,9 +146,10 @@ def plain(
     size = style.size if size is None else size
     colour = style.colour if colour is None else colour
     return [
-        Span(run, family.face(bold, italic), size, colour)
+        Span(piece, face, size, colour)
         for family, run in font_runs(visible(value).translate(WHITE_SPACE), style.fonts)
         if run
+        for face, piece in faced(family, bold, italic, run)
     ]
 
 
@@ -159,10 +182,8 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
         colour = link_colour if link is not None else style.colour
         if isinstance(node, text.Text):
             for family, run in font_runs(visible(node.text), style.fonts):
-                if run:
-                    out.append(
-                        Span(run, family.face(bold, italic), style.size, colour, link=link, strike=strike)
-                    )
+                for face, piece in faced(family, bold, italic, run) if run else ():
+                    out.append(Span(piece, face, style.size, colour, link=link, strike=strike))
         elif isinstance(node, text.Code):
             code = keep_space_runs(visible(node.text))
             for family, run in font_runs(code, mono):
