@@ -98,7 +98,10 @@ def words_of(spans: Sequence[Span]) -> list[Word]:
                 word = None
             gap = HARD
             continue
-        parts = span.text.translate(WHITE_SPACE).split(" ")
+        value = span.text
+        if "\n" in value or "\t" in value or "\r" in value:
+            value = value.translate(WHITE_SPACE)
+        parts = value.split(" ")
         table = widths(span.face, span.size)
         measure, size = span.font.stringWidth, span.size
         for k, part in enumerate(parts):
@@ -134,7 +137,10 @@ def _plain_words(span: Span) -> list[Word]:
     measure, size, get = span.font.stringWidth, span.size, table.get
     words: list[Word] = []
     append = words.append
-    for part in span.text.translate(WHITE_SPACE).split(" "):
+    value = span.text
+    if "\n" in value or "\t" in value or "\r" in value:
+        value = value.translate(WHITE_SPACE)
+    for part in value.split(" "):
         if part:
             width = get(part)
             if width is None:
@@ -267,7 +273,8 @@ class TextPen:
         self.ops: list[str] = []
 
     def move(self, x: float, y: float) -> None:
-        self.ops.append(f"1 0 0 1 {fp_str(x)} {fp_str(y)} Tm")
+        # Two decimals are a hundredth of a point: and half the time of ReportLab's fp_str.
+        self.ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
 
     def set_colour(self, colour: Colour) -> None:
         if colour != self.colour:
@@ -287,9 +294,20 @@ class TextPen:
             if name is None:
                 name = self.names[key] = text_font.getSubsetInternalName(subset, self.doc)
             if self.current != (name, size):
-                ops.append(f"{name} {fp_str(size)} Tf")
+                ops.append(f"{name} {_number(size)} Tf")
                 self.current = (name, size)
             ops.append(f"({escapePDF(data)}) Tj")
+
+
+_numbers: dict[float, str] = {}
+
+
+def _number(value: float) -> str:
+    """A font size as PDF writes it (the few sizes of a theme, formatted once)."""
+    text = _numbers.get(value)
+    if text is None:
+        text = _numbers[value] = fp_str(value)
+    return text
 
 
 _ascii_faces: dict[str, bool] = {}
@@ -420,69 +438,78 @@ class Para(Block):
         lines = self.lines(width)
         top = y + self.height
         baseline = top - style.size
+        leading = style.leading
         pen = TextPen(canv)
+        move, set_colour, show = pen.move, pen.set_colour, pen.show
         code = canv._code
         ops = pen.ops
         decorations: list[str] = []  # code backgrounds go under the text, strikes over it
         over: list[str] = []
         if self.bullet is not None:
             b = self.bullet
-            pen.move(x + b.indent, baseline)
-            pen.set_colour(b.colour)
-            pen.show(b.face, font(b.face), b.size, b.text)
+            move(x + b.indent, baseline)
+            set_colour(b.colour)
+            show(b.face, font(b.face), b.size, b.text)
         spans = self.spans
         words = self._words or []
-        simple = len(spans) == 1 and style.alignment != "justify"
+        align = style.alignment
+        decorated = any(s.back is not None or s.link is not None or s.strike for s in spans)
         text_width = width - self.indent
+        first_offset = self._first_offset()
         last = len(lines) - 1
-        for number, (start, end, used) in enumerate(lines):
-            left = x + self.indent + (self._first_offset() if number == 0 else 0.0)
-            room = text_width - (self._first_offset() if number == 0 else 0.0)
-            align = style.alignment
-            if align == "right":
-                left += room - used
-            elif align == "center":
-                left += (room - used) / 2
-            if simple:
-                span = spans[0]
-                if start == end:
-                    continue
-                if not self._joined:
-                    value = " ".join([w[2] for w in words[start:end]])
-                else:
-                    value = "".join(
-                        (" " if i > start and words[i][4] >= 0 else "") + words[i][2]
-                        for i in range(start, end)
-                    )
-                pen.move(left, baseline)
-                pen.set_colour(span.colour)
-                pen.show(span.face, span.font, span.size, value)
-                if span.back is not None or span.link is not None or span.strike:
-                    self._decorate(canv, span, left, used, baseline, decorations, over)
-            else:
+        if len(spans) == 1 and align != "justify":  # one style: each line one string
+            span = spans[0]
+            face, span_font, size = span.face, span.font, span.size
+            set_colour(span.colour)
+            for number, (start, end, used) in enumerate(lines):
+                if start < end:
+                    left = x + self.indent + (first_offset if number == 0 else 0.0)
+                    if align != "left":
+                        room = text_width - (first_offset if number == 0 else 0.0)
+                        left += room - used if align == "right" else (room - used) / 2
+                    if self._joined:
+                        value = "".join(
+                            (" " if i > start and words[i][4] >= 0 else "") + words[i][2]
+                            for i in range(start, end)
+                        )
+                    else:
+                        value = " ".join([w[2] for w in words[start:end]])
+                    move(left, baseline)
+                    show(face, span_font, size, value)
+                    if decorated:
+                        self._decorate(canv, span, left, used, baseline, decorations, over)
+                baseline -= leading
+        else:
+            for number, (start, end, used) in enumerate(lines):
+                left = x + self.indent + (first_offset if number == 0 else 0.0)
+                room = text_width - (first_offset if number == 0 else 0.0)
+                if align == "right":
+                    left += room - used
+                elif align == "center":
+                    left += (room - used) / 2
                 segments, spaces = _segments(words, start, end)
                 stretch = 0.0
-                if (align == "justify" and spaces and number < last) or (
-                    align == "justify" and spaces and number == last and not self.ends_paragraph
-                ):
-                    hard = end < len(words) and words[end][4] == HARD
-                    if not hard:
-                        stretch = (room - used) / spaces
-                pen.move(left, baseline)
+                hard = end < len(words) and words[end][4] == HARD  # a line a hard break ends
+                if align == "justify" and spaces and (number < last or not self.ends_paragraph) and not hard:
+                    stretch = (room - used) / spaces
+                move(left, baseline)
                 if stretch:
-                    ops.append(f"{fp_str(stretch)} Tw")
+                    ops.append(f"{stretch:.3f} Tw")
                 cursor = left
                 for index, value in segments:
                     span = spans[index]
-                    pen.set_colour(span.colour)
-                    pen.show(span.face, span.font, span.size, value)
-                    advance = width_of(span.font, span.face, span.size, value) + stretch * value.count(" ")
-                    if span.back is not None or span.link is not None or span.strike:
-                        self._decorate(canv, span, cursor, advance, baseline, decorations, over, value)
-                    cursor += advance
+                    set_colour(span.colour)
+                    show(span.face, span.font, span.size, value)
+                    if decorated or stretch:
+                        advance = width_of(span.font, span.face, span.size, value) + stretch * value.count(
+                            " "
+                        )
+                        if span.back is not None or span.link is not None or span.strike:
+                            self._decorate(canv, span, cursor, advance, baseline, decorations, over, value)
+                        cursor += advance
                 if stretch:
                     ops.append("0 Tw")
-            baseline -= style.leading
+                baseline -= leading
         code.append("q")
         code.extend(decorations)
         code.append("BT")
