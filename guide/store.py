@@ -91,6 +91,10 @@ class Texts:
     def text(self, index: int) -> str:
         return self.get(index)
 
+    def where(self) -> tuple[int, tuple[int, ...]]:
+        """Where in its store the texts are: their offset, and each one's length."""
+        return self._offset, self._lengths
+
     def size(self, index: int) -> int:
         """How long the text at `index` is (in bytes once stored): known without reading it."""
         if self._values is not None:

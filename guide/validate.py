@@ -16,7 +16,7 @@ from guide import text as markdown
 from guide.errors import GuideError, Location, Problem, Problems
 from guide.model import DIFFICULTIES, Difficulty, Guide, Question, Topic, positions
 from guide.source import Node, describe_char, load_yaml
-from guide.store import TextStore
+from guide.store import Texts, TextStore
 
 GUIDE_FILE = "guide.yaml"
 QUESTIONS_DIR = "questions"
@@ -156,6 +156,62 @@ def _not_text(what: str, node: Node, *, single_line: bool) -> str:
     if node.kind == "map":
         return f"{message}: a ': ' in text makes it a mapping; put the text in quotes{lines}"
     return f"{message} ({_show(node.text)}); write it as text"
+
+
+# A bank whose question files hold this much is read by two processes, each half of the files.
+TWO_PROCESSES_BYTES = 1 << 20
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_file reports why
+
+
+@dataclasses.dataclass
+class _Checked:
+    """What a reader of some of the files found: sent from a child process to the parent.
+
+    The questions come without their texts, which stay where the child put them: a store the
+    parent made before the child started, and reads from.
+    """
+
+    problems: list[Problem]
+    texts: list[Text]
+    ids: list[tuple[str, Location]]
+    topic_refs: list[tuple[str, Location]]
+    chars: set[str]
+    questions: list[tuple[Question, int, tuple[int, ...]]]  # without its texts; where they are
+
+    @classmethod
+    def of(cls, reader: _GuideReader) -> _Checked:
+        questions: list[tuple[Question, int, tuple[int, ...]]]
+        if reader.store is None:  # texts held in memory travel with their questions
+            questions = [(q, 0, ()) for q in reader.questions]
+        else:
+            empty = Texts.of(("", "", "", (), ()))
+            questions = [(dataclasses.replace(q, body=empty), *q.body.where()) for q in reader.questions]
+        return cls(
+            reader.problems.items, reader.texts, reader.ids, reader.topic_refs, reader.chars, questions
+        )
+
+    def merge_into(self, reader: _GuideReader, store: TextStore | None) -> None:
+        reader.problems.items.extend(self.problems)
+        reader.texts.extend(self.texts)
+        reader.ids.extend(self.ids)
+        reader.topic_refs.extend(self.topic_refs)
+        reader.chars |= self.chars
+        for question, offset, lengths in self.questions:
+            body = Texts(None, store, offset, lengths) if store is not None else question.body
+            reader.questions.append(
+                dataclasses.replace(
+                    question,
+                    body=body,
+                    topic=reader.shared(question.topic),
+                    tags=tuple(map(reader.shared, question.tags)),
+                )
+            )
 
 
 class _GuideReader:
@@ -329,7 +385,7 @@ class _GuideReader:
             reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror
             self.error(where, f"cannot list the folder: {reason or exc}; make it readable (chmod a+rx)")
             return 0
-        count = 0
+        paths = []
         for name in names:
             # Hidden files (editor backups and locks) are not questions, as a shell's * skips them.
             if name.startswith("."):
@@ -343,17 +399,51 @@ class _GuideReader:
                         f" {QUESTIONS_DIR}/ hold questions; move its files up into {QUESTIONS_DIR}/",
                     )
                 continue
-            node = load_yaml(path, display_path(path), self.problems, max_bytes=self.max_file_bytes)
-            if node is None:
-                continue
-            if node.kind == "null":
-                self.problems.warning(
-                    node.location,
-                    "the file is empty; add a list of questions, each starting with '- ', or delete it",
-                )
-                continue
-            count += self.take(self.question_list(node))
-        return count
+            paths.append(path)
+        sizes = [_size(p) for p in paths]
+        if len(paths) > 1 and sum(sizes) >= TWO_PROCESSES_BYTES:
+            return self.read_in_two(paths, sizes)
+        return sum(self.read_file(path) for path in paths)
+
+    def read_file(self, path: Path) -> int:
+        """Read and check one file of questions; return how many it held."""
+        node = load_yaml(path, display_path(path), self.problems, max_bytes=self.max_file_bytes)
+        if node is None:
+            return 0
+        if node.kind == "null":
+            self.problems.warning(
+                node.location,
+                "the file is empty; add a list of questions, each starting with '- ', or delete it",
+            )
+            return 0
+        return self.take(self.question_list(node))
+
+    def read_in_two(self, paths: list[Path], sizes: list[int]) -> int:
+        """Read the first files here and the others in a forked child, about half the bytes each.
+
+        The child keeps the texts of its questions in a store of its own and sends back the rest
+        of them, its problems and what the checks across files need; everything comes back in
+        the order the files are read in one process.
+        """
+        from guide.parallel import beside
+
+        half, split = sum(sizes) / 2, 1
+        while split < len(paths) - 1 and sum(sizes[:split]) < half:
+            split += 1
+        theirs = TextStore() if self.store is not None else None
+
+        def in_child() -> tuple[int, _Checked]:
+            reader = _GuideReader(self.folder, Problems(), self.max_file_bytes, theirs)
+            count = sum(reader.read_file(path) for path in paths[split:])
+            if theirs is not None:
+                theirs.file.flush()  # read by the parent, from its side of the same file
+            return count, _Checked.of(reader)
+
+        (count, checked), mine = beside(
+            in_child, lambda: sum(self.read_file(path) for path in paths[:split]), Location(str(self.folder))
+        )
+        checked.merge_into(self, theirs)
+        return mine + count
 
     def question_list(self, node: Node) -> list[Node]:
         if node.kind == "other":

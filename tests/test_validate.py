@@ -433,3 +433,43 @@ def test_guide_equality_ignores_root_and_location() -> None:
     a = Guide(id="g", title="T", edition="1", topics=(), root=Path("a"), location=Location("a", 1, 1))
     b = Guide(id="g", title="T", edition="1", topics=(), root=Path("b"))
     assert a == b
+
+
+# ---- a large bank, read by two processes ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_files_read_in_two_processes_give_the_guide_and_problems_of_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: bool
+) -> None:
+    """A bank large enough is read half here, half in a forked child: the same guide (texts kept
+    in memory or in a store), and the same problems in the same order, as when read in one."""
+    import guide.validate as validate
+    from guide.store import TextStore
+
+    files = {
+        f"{n:02d}.yaml": "".join(question(f"q{n}-{k}", topic=f"Topic {k % 3}", indent="") for k in range(4))
+        for n in range(6)
+    }
+    files["03.yaml"] += question("q0-1", indent="") + "- id: broken\n  topic: Basics\n  anwser: no\n"
+    files["05.yaml"] += "- id: also broken\n"
+    write(tmp_path / "g", HEAD, files)
+    del files["03.yaml"], files["05.yaml"]
+    write(tmp_path / "ok", HEAD, files)
+
+    def read(folder: str, threshold: int) -> tuple[Guide | None, list[str]]:
+        monkeypatch.setattr(validate, "TWO_PROCESSES_BYTES", threshold)
+        try:
+            guide, _ = load_guide(Path(folder), store=TextStore() if stored else None)
+        except GuideError as exc:
+            return None, [str(p) for p in exc.problems]
+        return guide, []
+
+    one, two = read("g", 1 << 40), read("g", 1)
+    assert one == two and one[1]  # the same problems, errors in the child's files among them
+    assert any("05.yaml" in p for p in two[1]) and any("duplicate id 'q0-1'" in p for p in two[1])
+    (one_guide, _), (two_guide, _) = read("ok", 1 << 40), read("ok", 1)
+    assert one_guide is not None and one_guide == two_guide
+    assert [q.number for q in two_guide.questions] == list(range(1, 17))
+    assert two_guide.questions[-1].answer == one_guide.questions[-1].answer
+    assert two_guide.characters == one_guide.characters
