@@ -444,7 +444,7 @@ def test_files_read_in_two_processes_give_the_guide_and_problems_of_one(
 ) -> None:
     """A bank large enough is read half here, half in a forked child: the same guide (texts kept
     in memory or in a store), and the same problems in the same order, as when read in one."""
-    import guide.validate as validate
+    from guide import validate
     from guide.store import TextStore
 
     files = {
