@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from guide.fonts import register_theme
+from guide.fonts import face_coverage, register_theme
+from guide.render.spans import faced
 from guide.styles import load_theme
 
 
@@ -15,3 +16,14 @@ def test_line_breaks_and_invisible_characters_load_no_fallback_font() -> None:
 def test_a_character_the_fonts_lack_loads_the_first_fallback_that_has_it() -> None:
     assert set(register_theme(load_theme("base"), set("漢"))) == {"serif", "sans", "mono", "cjk"}
     assert "korean" in register_theme(load_theme("base"), set("한"))
+
+
+def test_a_character_the_bold_face_lacks_is_drawn_from_the_regular_face() -> None:
+    """DejaVu Serif Bold has no double-struck ℝ: a bold run keeps its other characters bold and
+    draws ℝ upright rather than as an empty box."""
+    serif = register_theme(load_theme("base"))["serif"]
+    bold = serif.face(True, False)
+    assert ord("ℝ") in face_coverage(serif.regular) and ord("ℝ") not in face_coverage(bold)
+    assert faced(serif, True, False, "x ∈ ℝ, y") == [(bold, "x ∈ "), (serif.regular, "ℝ"), (bold, ", y")]
+    assert faced(serif, True, False, "plain") == [(bold, "plain")]
+    assert faced(serif, False, False, "x ∈ ℝ") == [(serif.regular, "x ∈ ℝ")]

@@ -62,3 +62,38 @@ def test_a_link_past_the_other_files_last_page_fails_the_check(edition: assemble
         verify.verify(dataclasses.replace(edition, files=(study, cut, complete)), parallel=False)
     assert f"{study.name}: a link on page" in str(caught.value)
     assert "leads nowhere" in str(caught.value)
+
+
+def test_small_windows_read_every_link_and_every_outline_entry(
+    edition: assemble.Edition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large book is read in windows of links and groups of outline entries, each from the file
+    opened afresh: with windows of a few links the check reads the same links as in one pass, and
+    the outline check (which counts every entry) still passes."""
+    seen: list[int] = []
+    lands = verify._lands
+
+    def counting(pdf: object, link: object, siblings: dict[str, int]) -> bool:
+        seen.append(1)
+        return lands(pdf, link, siblings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify, "_lands", counting)
+    verify.verify(edition, parallel=False)
+    in_one_pass = len(seen)
+    assert in_one_pass > 20
+    seen.clear()
+    monkeypatch.setattr(verify, "WINDOW_LINKS", 3)
+    monkeypatch.setattr(verify, "OUTLINE_GROUP", 4)
+    verify.verify(edition, parallel=False)
+    assert len(seen) == in_one_pass
+
+
+def test_a_bad_link_in_a_later_window_is_found(
+    edition: assemble.Edition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study, key, complete = edition.files
+    monkeypatch.setattr(verify, "WINDOW_LINKS", 2)
+    cut = dataclasses.replace(key, pages=2)
+    with pytest.raises(GuideError) as caught:
+        verify.verify(dataclasses.replace(edition, files=(study, cut, complete)), parallel=False)
+    assert f"{study.name}: a link on page" in str(caught.value)

@@ -1,0 +1,42 @@
+"""Question texts kept in a temporary file read back exactly, in this process and in another."""
+
+from __future__ import annotations
+
+import pickle
+
+from guide.store import Texts, TextStore
+
+VALUES = [
+    ("What is **bias**?", "Über-fitting, 過学習, تعلم 🙂", "", ("one", "two\nlines"), ()),
+    ("", "x" * 20_000, "Guidance\r\n", (), ("why?",)),
+    ("Q", "A", "G", ("only",), ("a", "b", "c")),
+]
+
+
+def test_stored_texts_read_back_as_written() -> None:
+    store = TextStore()
+    handles = [store.add(values) for values in VALUES]
+    for handle, values in zip(handles, VALUES, strict=True):
+        assert handle.values() == values
+        assert handle == Texts.of(values)
+        assert [handle.size(i) for i in range(3)] == [len(v.encode()) for v in values[:3]]
+    store.close()
+
+
+def test_a_copy_for_another_process_carries_the_texts() -> None:
+    store = TextStore()
+    handle = store.add(VALUES[0])
+    copy = pickle.loads(pickle.dumps(handle))
+    store.close()  # the copy no longer needs the file
+    assert copy.values() == VALUES[0]
+
+
+def test_the_store_is_deleted_with_its_last_reader() -> None:
+    store = TextStore()
+    handle = store.add(VALUES[2])
+    file = store.file
+    del store
+    assert not file.closed  # a question still reads from it
+    assert handle.values() == VALUES[2]
+    del handle
+    assert file.closed
