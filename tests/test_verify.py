@@ -73,9 +73,9 @@ def test_small_windows_read_every_link_and_every_outline_entry(
     seen: list[int] = []
     lands = verify._lands
 
-    def counting(pdf: object, link: object, siblings: dict[str, int]) -> bool:
+    def counting(pdf: object, link: object, siblings: dict[str, int], meet: object) -> bool:
         seen.append(1)
-        return lands(pdf, link, siblings)  # type: ignore[arg-type]
+        return lands(pdf, link, siblings, meet)  # type: ignore[arg-type]
 
     monkeypatch.setattr(verify, "_lands", counting)
     verify.verify(edition, parallel=False)
