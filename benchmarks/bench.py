@@ -158,6 +158,41 @@ def guide_columns(detail: dict[str, Any], clock: str = "wall") -> dict[str, floa
     }
 
 
+def guide_cpu_columns(detail: dict[str, Any]) -> dict[str, float]:
+    """CPU seconds of each of guide's stages, summed over the build's process and those it forks
+    (the read-back runs in fresh processes that are not timed per stage: its wall time is shown)."""
+    here, forked = detail.get("stages_cpu", {}), detail.get("children_cpu", {})
+
+    def both(path: str) -> float:
+        return float(here.get(path, 0.0) + forked.get(path, 0.0))
+
+    yaml = both("load+validate/file/yaml") + both("load+validate/yaml")
+    return {
+        "read YAML": yaml,
+        "validate": here.get("load+validate", 0.0) + forked.get("load+validate/file", 0.0) - yaml,
+        "layout study": both("render/layout/part[study]"),
+        "layout key": both("render/layout/part[key]"),
+        "finish": both("render/finish") + both("render/numbering"),
+        "merge (complete)": both("assemble/complete"),
+        "parts": both("assemble/part[study]") + both("assemble/part[key]"),
+        "verify (wall)": detail["stages"].get("verify", 0.0),
+        "write": both("write"),
+    }
+
+
+CPU_COLUMNS = (
+    "read YAML",
+    "validate",
+    "layout study",
+    "layout key",
+    "finish",
+    "merge (complete)",
+    "parts",
+    "verify (wall)",
+    "write",
+)
+
+
 def baseline_columns(detail: dict[str, Any]) -> dict[str, float]:
     s = detail["stages"]
     return {
@@ -193,6 +228,9 @@ def summarise(n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
     tool = ok[0]["tool"]
     columns = guide_columns if tool == "guide" else baseline_columns
     stages = {c: _median([columns(r["detail"])[c] for r in ok]) for c in COLUMNS}
+    cpu_stages = {}
+    if tool == "guide":
+        cpu_stages = {c: _median([guide_cpu_columns(r["detail"])[c] for r in ok]) for c in CPU_COLUMNS}
     detail = ok[0]["detail"]
     if tool == "guide":
         pages = detail["pages"].get("complete", 0)
@@ -213,6 +251,7 @@ def summarise(n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
         "cpu": _median([r["cpu"] for r in ok]),
         "rss_mb": max(r["rss_mb"] for r in ok),
         "stages": stages,
+        "cpu_stages": cpu_stages,
         "pages": pages,
         "pages_parts": detail["pages"],
         "pages_per_s": pages / wall if wall else 0.0,
@@ -244,6 +283,17 @@ def print_table(summaries: list[dict[str, Any]]) -> None:
                 f"{s['complete_bytes'] / 1e6:.1f}",
             ]
         )
+    _print_rows(names, rows)
+    guide_rows = [s for s in summaries if s.get("cpu_stages")]
+    if guide_rows:
+        print("\nguide, CPU seconds per stage over all its processes:")
+        _print_rows(
+            ["N", *CPU_COLUMNS],
+            [[f"{s['n']:,}", *(f"{s['cpu_stages'][c]:.2f}" for c in CPU_COLUMNS)] for s in guide_rows],
+        )
+
+
+def _print_rows(names: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(x)) for x in col) for col in zip(names, *rows, strict=True)]
     print("  ".join(h.rjust(w) for h, w in zip(names, widths, strict=True)))
     for row in rows:

@@ -16,7 +16,10 @@ import functools
 import hashlib
 import importlib
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -62,6 +65,7 @@ IMPORTS_CPU = time.process_time()  # CPU since the process started: interpreter 
 TARGETS: tuple[tuple[str, str, str, Callable[[tuple[Any, ...]], str] | None], ...] = (
     ("guide.build", "_validated", "load+validate", None),
     ("guide.validate", "load_guide", "load+validate", None),
+    ("guide.validate", "_GuideReader.read_file", "file", None),
     ("guide.source", "load_yaml", "yaml", None),
     ("guide.source", "parse_yaml", "parse", None),
     ("guide.styles", "load_theme", "theme", None),
@@ -69,23 +73,51 @@ TARGETS: tuple[tuple[str, str, str, Callable[[tuple[Any, ...]], str] | None], ..
     ("guide.fonts", "register_theme", "fonts", None),
     ("guide.render", "render", "render", None),
     ("guide.render.units", "Worker.lay_out", "layout", None),
+    ("guide.render.pager", "Pager.run", "part", lambda args: str(args[0].info.part)),
     ("guide.render.units", "number", "numbering", None),
     ("guide.render.units", "Worker.finish", "finish", None),
     ("guide.assemble", "assemble", "assemble", None),
+    ("guide.assemble", "write_part", "part", lambda args: str(args[3].part)),
+    ("guide.assemble", "write_complete", "complete", None),
     ("guide.verify", "verify", "verify", None),
     ("guide.publish", "publish", "write", None),
 )
 
 
 class Timers:
-    """Inclusive time per call path ("layout/build[study]"), summed over calls."""
+    """Inclusive time per call path ("render/layout/part[study]"), summed over calls.
 
-    def __init__(self) -> None:
+    A build forks processes of its own (the second layout process, the half of a large bank
+    read beside, the parts written beside the complete edition): the timers they inherit write
+    each measurement to `log`, one JSON line each, which `children()` sums.
+    """
+
+    def __init__(self, log: Path) -> None:
         self.totals: dict[str, float] = defaultdict(float)
         self.cpu: dict[str, float] = defaultdict(float)  # process CPU time: robust when the machine is busy
         self.calls: dict[str, int] = defaultdict(int)
         self.stack: list[str] = []
         self.last_part = ""
+        self.pid = os.getpid()
+        self.log = log
+
+    def record(self, path: str, wall: float, cpu: float) -> None:
+        if os.getpid() == self.pid:
+            self.totals[path] += wall
+            self.cpu[path] += cpu
+            self.calls[path] += 1
+        else:  # a forked child, which may end with os._exit: written at once
+            with open(self.log, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"path": path, "wall": wall, "cpu": cpu}) + "\n")
+
+    def children(self) -> dict[str, float]:
+        """CPU seconds per call path in the forked children."""
+        cpu: dict[str, float] = defaultdict(float)
+        if self.log.exists():
+            for line in self.log.read_text(encoding="utf-8").splitlines():
+                entry = json.loads(line)
+                cpu[entry["path"]] += entry["cpu"]
+        return dict(cpu)
 
     def wrap(self, fn: Callable[..., Any], name: str, part: Callable[[tuple[Any, ...]], str] | None) -> Any:
         timers = self
@@ -109,9 +141,7 @@ class Timers:
             try:
                 return fn(*args, **kwargs)
             finally:
-                timers.totals[path] += time.perf_counter() - start
-                timers.cpu[path] += time.process_time() - cpu
-                timers.calls[path] += 1
+                timers.record(path, time.perf_counter() - start, time.process_time() - cpu)
                 timers.stack.pop()
 
         timed._bench_original = fn  # type: ignore[attr-defined]
@@ -163,7 +193,8 @@ CODE_VERSION = code_version()
 def run(folder: Path, out: Path) -> dict[str, Any]:
     """Build one guide as `guide build` does, timing each stage."""
     build = MODS["guide.build"]
-    timers = Timers()
+    log = Path(tempfile.mkdtemp(prefix="guide-stages-")) / "children.jsonl"
+    timers = Timers(log)
     missing = install(timers)
     options = build.Options(quiet=True)
     start, cpu = time.perf_counter(), time.process_time()
@@ -177,6 +208,8 @@ def run(folder: Path, out: Path) -> dict[str, Any]:
     stages["other"] = total - top
     stages_cpu = dict(timers.cpu)
     stages_cpu["other"] = total_cpu - sum(v for k, v in stages_cpu.items() if "/" not in k)
+    children_cpu = timers.children()
+    shutil.rmtree(log.parent, ignore_errors=True)
     return {
         "tool": "guide",
         "code_version": CODE_VERSION,
@@ -187,6 +220,7 @@ def run(folder: Path, out: Path) -> dict[str, Any]:
         "build_cpu": total_cpu,
         "stages": stages,
         "stages_cpu": stages_cpu,
+        "children_cpu": children_cpu,
         "calls": dict(timers.calls),
         "files": files,
         "pages": {role: f["pages"] for role, f in files.items()},
