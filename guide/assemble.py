@@ -34,11 +34,7 @@ from guide.model import Guide
 from guide.parallel import beside, wanted
 from guide.pdfinfo import document_info, file_name
 from guide.render import Rendered, RenderedPart
-from guide.render.canvas import Link
 from guide.styles import Theme
-
-ROLES = ("study_guide", "answer_key", "complete")
-PART_OF = {"study_guide": "study", "answer_key": "key"}
 
 
 @dataclass(frozen=True)
@@ -71,11 +67,10 @@ class Edition:
         return next(f for f in self.files if f.role == role)
 
 
-def output_file(role: str, path: Path, pages: int) -> OutputFile:
-    """A finished file of an edition, its size and digest read from the disk."""
-    with open(path, "rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    return OutputFile(role, path.name, path, pages, path.stat().st_size, digest)
+def write_output(role: str, path: Path, data: bytes, pages: int) -> OutputFile:
+    """Write a file of an edition made whole in memory (an encrypted part, a booklet)."""
+    path.write_bytes(data)
+    return OutputFile(role, path.name, path, pages, len(data), hashlib.sha256(data).hexdigest())
 
 
 def assemble(
@@ -87,14 +82,16 @@ def assemble(
     complete edition, which has as many pages as both.
     """
     study, key = rendered.parts["study"], rendered.parts["key"]
+    study_name, key_name = file_name(guide, "study_guide"), file_name(guide, "answer_key")
+
+    def part(role: str, name: str, which: RenderedPart, sibling: tuple[str, RenderedPart]) -> OutputFile:
+        return write_part(guide, theme, rendered, which, folder / name, role, sibling=sibling)
 
     def parts() -> tuple[OutputFile, OutputFile]:
         return (
-            write_part(guide, theme, rendered, study, folder / file_name(guide, "study_guide"), "study_guide",
-                       sibling=(file_name(guide, "answer_key"), key)),
-            write_part(guide, theme, rendered, key, folder / file_name(guide, "answer_key"), "answer_key",
-                       sibling=(file_name(guide, "study_guide"), study)),
-        )  # fmt: skip
+            part("study_guide", study_name, study, (key_name, key)),
+            part("answer_key", key_name, key, (study_name, study)),
+        )
 
     def complete() -> OutputFile:
         return write_complete(guide, theme, rendered, folder / file_name(guide, "complete"))
@@ -115,17 +112,14 @@ def write_part(
     role: str,
     *,
     sibling: tuple[str, RenderedPart] | None,
-    title: str | None = None,
 ) -> OutputFile:
     """One part as a file of its own; links to the other part open `sibling`'s file at the page."""
-    label = theme.labels[role]
-    with PdfFile(path, theme, pages=part.numbers.pages) as pdf:
+    with PdfFile(path, theme, {part.part: (part, 0)}, sibling) as pdf:
         pdf.add_fonts(rendered)
-        placed = {part.part: 0}
-        pdf.add_pages(rendered, part, 0, placed, {part.part: part}, sibling)
-        pdf.label_part(part, 0)
-        pdf.outline_part(None, part, 0)
-        pdf.finish(document_info(guide, title or f"{guide.title}: {label}", with_pypdf=True), guide.language)
+        pdf.add_pages(rendered, part)
+        pdf.label_part(part)
+        pdf.outline_part(None, part)
+        pdf.finish(document_info(guide, f"{guide.title}: {theme.labels[role]}"), guide.language)
     return pdf.output(role)
 
 
@@ -134,30 +128,41 @@ def write_complete(guide: Guide, theme: Theme, rendered: Rendered, path: Path) -
     study, key = rendered.parts["study"], rendered.parts["key"]
     # The answer key starts on a right-hand page, so duplex printing keeps it on its own sheet.
     key_start = study.numbers.pages + study.numbers.pages % 2
-    placed = {"study": 0, "key": key_start}
-    parts = {"study": study, "key": key}
-    with PdfFile(path, theme, pages=key_start + key.numbers.pages) as pdf:
+    with PdfFile(path, theme, {"study": (study, 0), "key": (key, key_start)}, None) as pdf:
         pdf.add_fonts(rendered)
-        pdf.add_pages(rendered, study, 0, placed, parts, None)
+        pdf.add_pages(rendered, study)
         if key_start > study.numbers.pages:
             pdf.blank_page(study.numbers.pages)
-        pdf.add_pages(rendered, key, key_start, placed, parts, None)
-        pdf.label_part(study, 0)
-        pdf.label_part(key, key_start)
+        pdf.add_pages(rendered, key)
+        pdf.label_part(study)
+        pdf.label_part(key)
         for part, role in ((study, "study_guide"), (key, "answer_key")):
-            pdf.outline_part(theme.labels[role], part, placed[part.part])
-        pdf.finish(document_info(guide, guide.title, with_pypdf=True), guide.language)
+            pdf.outline_part(theme.labels[role], part)
+        pdf.finish(document_info(guide, guide.title), guide.language)
     return pdf.output("complete")
 
 
 class PdfFile:
-    """A PDF written as it is made: objects go to the file at once, the cross-reference at the end."""
+    """A PDF written as it is made: objects go to the file at once, the cross-reference at the end.
+
+    `placed` gives each part the file holds and the index of its first page; links to a part it
+    does not hold open `sibling`'s file (its name and part), or lead nowhere without one.
+    """
 
     CATALOG, PAGES, INFO, OUTLINES = 1, 2, 3, 4
 
-    def __init__(self, path: Path, theme: Theme, pages: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        theme: Theme,
+        placed: dict[str, tuple[RenderedPart, int]],
+        sibling: tuple[str, RenderedPart] | None,
+    ) -> None:
         self.path = path
         self.theme = theme
+        self.placed = placed
+        self.sibling = sibling
+        pages = max(first + part.numbers.pages for part, first in placed.values())
         self.file: BinaryIO = open(path, "wb")  # noqa: SIM115 (closed by __exit__)
         self.digest = hashlib.sha256()
         self.written = 0
@@ -170,7 +175,6 @@ class PdfFile:
         self.resources: dict[int, int] = {}  # layout worker → its resource dictionary's number
         self.labels: list[tuple[int, str, str]] = []  # (first page, style, prefix)
         self.outlines: list[tuple[str | None, RenderedPart, int]] = []  # (title, part, first page)
-        self.content_digest = hashlib.sha256()
         self._raw(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
     # --- low-level writing ---------------------------------------------------------------------
@@ -216,11 +220,9 @@ class PdfFile:
                 fonts.get_object() if fonts is not None else DictionaryObject()
             )
             number = self.allocate()
-            body = io.BytesIO()
-            font_dict.write_to_stream(body)
             self.write_object(
                 number,
-                b"<< /Font " + body.getvalue() + b" /ProcSet [/PDF /Text]"
+                b"<< /Font " + _serialised(font_dict) + b" /ProcSet [/PDF /Text]"
                 b" /ExtGState << /GSwm << /Type /ExtGState /ca 0.18 /CA 0.18 >> >> >>",
             )
             self.resources[worker] = number
@@ -233,27 +235,18 @@ class PdfFile:
             raise ValueError(f"page {index} of a file of {self.pages}")
         return self.first_page + index
 
-    def add_pages(
-        self,
-        rendered: Rendered,
-        part: RenderedPart,
-        first: int,
-        placed: dict[str, int],
-        parts: dict[str, RenderedPart],
-        sibling: tuple[str, RenderedPart] | None,
-    ) -> None:
-        """A part's pages from index `first` on, each with its links made for this file."""
+    def add_pages(self, rendered: Rendered, part: RenderedPart) -> None:
+        """A part's pages, from where it is placed on, each with its links made for this file."""
         width, height = self.theme.paper
         media = f"[0 0 {fp_str(width)} {fp_str(height)}]".encode()
-        other = "key" if part.part == "study" else "study"
+        first = self.placed[part.part][1]
         for index in range(part.numbers.pages):
             data, links, worker = rendered.read(part, index)
-            self.content_digest.update(data)
             number = self._page_number(first + index)
             contents = self.allocate()
             annots = []
             for kind, rect, target in links:
-                action = self._action(kind, target, part, other, placed, parts, sibling)
+                action = self._action(kind, target, part.part)
                 if action is None:
                     continue
                 annot = self.allocate()
@@ -279,26 +272,20 @@ class PdfFile:
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s] >>" % fp_str(width, height).encode(),
         )
 
-    def _action(
-        self,
-        kind: str,
-        target: str,
-        part: RenderedPart,
-        other: str,
-        placed: dict[str, int],
-        parts: dict[str, RenderedPart],
-        sibling: tuple[str, RenderedPart] | None,
-    ) -> bytes | None:
+    def _action(self, kind: str, target: str, part: str) -> bytes | None:
+        """A link's destination in this file: an anchor of its own part, one of the other part
+        (here, or in the sibling file), or a web address."""
         if kind == "uri":
             return b"/A << /S /URI /URI %s >>" % _string(target.encode("utf-8"))
-        owner = part.part if kind == "anchor" else other
-        if owner in parts:
-            index, x, y = parts[owner].places.get(int(target))
-            page = self._page_number(placed[owner] + index)
+        owner = part if kind == "anchor" else ("key" if part == "study" else "study")
+        if owner in self.placed:
+            owner_part, first = self.placed[owner]
+            index, x, y = owner_part.places.get(int(target))
+            page = self._page_number(first + index)
             return b"/Dest [%d 0 R /XYZ %s null]" % (page, fp_str(x, y).encode())
-        if sibling is None:
+        if self.sibling is None:
             return None  # a copy that goes out without the other part links nowhere
-        name, other_part = sibling
+        name, other_part = self.sibling
         index, x, y = other_part.places.get(int(target))
         # A remote destination names its page by index: the sibling file opens at that page.
         return b"/A << /S /GoToR /F %s /D [%d /XYZ %s null] >>" % (
@@ -309,17 +296,18 @@ class PdfFile:
 
     # --- labels and outline --------------------------------------------------------------------
 
-    def label_part(self, part: RenderedPart, first: int) -> None:
+    def label_part(self, part: RenderedPart) -> None:
         """Page labels as the folios print: i, ii … in the front matter, then 1, 2 … (A-1 … in the key)."""
+        first = self.placed[part.part][1]
         prefix = part.numbers.prefix
         if part.numbers.body_start > 0:
             self.labels.append((first, "/r", prefix))
         self.labels.append((first + part.numbers.body_start, "/D", prefix))
 
-    def outline_part(self, title: str | None, part: RenderedPart, first: int) -> None:
+    def outline_part(self, title: str | None, part: RenderedPart) -> None:
         """The part's outline (its topics, and under each its questions), under an entry `title`
         leading to its first page if given, else at the top level."""
-        self.outlines.append((title, part, first))
+        self.outlines.append((title, part, self.placed[part.part][1]))
 
     def _write_outline(self) -> int | None:
         """Write the outline entries, every one open, straight from the parts' arrays of anchors.
@@ -422,10 +410,9 @@ class PdfFile:
         missing = [n for n in range(1, self.next_number) if not self.offsets[n]]
         if missing:
             raise ValueError(f"objects {missing[:5]} were referred to but never written")
-        # A digest of what the pages draw and what the file says of itself: two different files
-        # never share an identifier, and the same inputs always give the same one.
-        self.content_digest.update(repr(sorted(info.items())).encode())
-        identifier = self.content_digest.hexdigest()[:32].encode()
+        # The digest of all written so far (pages, outline, metadata): two different files never
+        # share an identifier, and the same inputs always give the same one.
+        identifier = self.digest.copy().hexdigest()[:32].encode()
         start = self.written
         xref = [b"xref\n0 %d\n0000000000 65535 f \n" % self.next_number]
         xref.extend(b"%010d 00000 n \n" % self.offsets[n] for n in range(1, self.next_number))
@@ -512,4 +499,4 @@ class _Copier:
         return obj
 
 
-__all__ = ["ROLES", "Edition", "Link", "OutputFile", "assemble", "write_complete", "write_part"]
+__all__ = ["Edition", "OutputFile", "assemble", "write_complete", "write_part"]

@@ -197,8 +197,8 @@ def _with_booklet(edition: Edition, work: Path) -> Edition:
     study = edition.file("study_guide")
     data, sides = impose.booklet(study.path.read_bytes())
     path = work / (study.name.removesuffix(".pdf") + "-booklet.pdf")
-    path.write_bytes(data)
-    return assemble.Edition(edition.guide, (*edition.files, assemble.output_file(BOOKLET_ROLE, path, sides)))
+    booklet = assemble.write_output(BOOKLET_ROLE, path, data, sides)
+    return assemble.Edition(edition.guide, (*edition.files, booklet))
 
 
 @dataclass(frozen=True)

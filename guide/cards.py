@@ -111,7 +111,7 @@ def cards_pdf(
     canv.save()
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
-    info = document_info(guide, f"{guide.title}: flash cards", with_pypdf=True)
+    info = document_info(guide, f"{guide.title}: flash cards")
     writer.add_metadata(info)
     # The backs are mirrored for flipping on the long edge: a printer dialog that reads this
     # offers the right duplex setting by itself.

@@ -16,6 +16,7 @@ import difflib
 import hashlib
 import io
 import re
+import shutil
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -298,13 +299,17 @@ def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate], w
     key = render.render(guide, theme, pages).parts["key"]
     handouts = []
     for candidate, code in zip(candidates, codes, strict=True):
+        copy_pages = pages / code  # each copy's laid-out pages, gone once its file is written
+        copy_pages.mkdir()
         copy = render.render(
-            guide, theme, pages, stamp=stamp(candidate, code), watermark=candidate.name, key=key
+            guide, theme, copy_pages, stamp=stamp(candidate, code), watermark=candidate.name, key=key
         )
         name = f"{guide.id}-{guide.edition}-study-guide-{slug(candidate.name)}-{code}.pdf"
         made = assemble.write_part(
             guide, theme, copy, copy.parts["study"], work / name, "study_guide", sibling=None
         )
+        copy.close()
+        shutil.rmtree(copy_pages)
         _check(made.path.read_bytes(), name)
         handouts.append(Handout(candidate, code, name, made.path, made.pages, made.sha256))
     return handouts
@@ -339,6 +344,6 @@ def publish_handouts(guide: Guide, handouts: Sequence[Handout], out_root: Path) 
     """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
     from guide import publish
 
-    files: list[tuple[str, bytes | Path]] = [(h.name, h.path) for h in handouts]
+    files: list[tuple[str, publish.Source]] = [(h.name, (h.path, h.sha256)) for h in handouts]
     files.append((DISTRIBUTION, distribution_csv(handouts)))
     return publish.publish_folder(out_root, folder_name(guide), files)

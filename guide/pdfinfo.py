@@ -60,11 +60,9 @@ def pdf_date(guide: Guide) -> str | None:
     return None
 
 
-def document_info(guide: Guide, title: str, *, with_pypdf: bool) -> dict[str, str]:
-    """The Info dictionary of one file, keys as PDF names ("/Title"); `with_pypdf`: pypdf wrote it."""
-    made_with = f"ReportLab {_tool_version('reportlab')}"
-    if with_pypdf:
-        made_with += f", pypdf {_tool_version('pypdf')}"
+def document_info(guide: Guide, title: str) -> dict[str, str]:
+    """The Info dictionary of one file, keys as PDF names ("/Title")."""
+    made_with = f"ReportLab {_tool_version('reportlab')}, pypdf {_tool_version('pypdf')}"
     info = {
         "/Title": title,
         "/Author": ", ".join(guide.authors),

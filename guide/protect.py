@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from guide.assemble import Edition, output_file
+from guide.assemble import Edition, write_output
 from guide.errors import GuideError, Location, Problem
 
 PASSWORD_VARIABLE = "GUIDE_KEY_PASSWORD"
@@ -107,8 +107,7 @@ def protect(edition: Edition, password: str, roles: Collection[str] = PROTECTED_
         encrypted = encrypt(plain.path.read_bytes(), password)
         # A new file, not the old one rewritten: it may be linked from elsewhere.
         plain.path.unlink()
-        plain.path.write_bytes(encrypted)
-        files.append(output_file(plain.role, plain.path, plain.pages))
+        files.append(write_output(plain.role, plain.path, encrypted, plain.pages))
     return Edition(edition.guide, tuple(files))
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from guide import __version__
 from guide.assemble import Edition
 from guide.errors import GuideError, Location, Problem
-from guide.model import Guide, Question, content_digest
+from guide.model import Guide, Question
 
 STALE_SECONDS = 3600  # a temporary folder this old belongs to a build that died
 # Temporary names join the guide id with '+', which no guide id contains: with '-', guide 'ml'
@@ -37,10 +37,7 @@ _TRASH = "+old-"  # an edition being deleted: renamed to this first, so it is ne
 
 def question_hash(q: Question) -> str:
     """A stable digest of a question's content, so scripts can tell what changed between editions."""
-    if q.digest:
-        return q.digest  # made when the question was read
-    values = (q.question, q.answer, q.guidance, q.key_points, q.follow_ups)
-    return content_digest(q.id, q.topic, values, q.difficulty, q.tags)
+    return q.digest  # made when the question was read
 
 
 def manifest(guide: Guide, edition: Edition, *, encrypted: Collection[str] = ()) -> dict[str, object]:
@@ -69,11 +66,13 @@ def manifest(guide: Guide, edition: Edition, *, encrypted: Collection[str] = ())
 def publish(guide: Guide, edition: Edition, out_root: Path, *, encrypted: Collection[str] = ()) -> Path:
     """Put the edition's files and manifest in out_root/<guide id>/ and return that path."""
     body = json.dumps(manifest(guide, edition, encrypted=encrypted), indent=2, ensure_ascii=False) + "\n"
-    files: list[tuple[str, bytes | Path]] = [(f.name, f.path) for f in edition.files]
+    files: list[tuple[str, Source]] = [(f.name, (f.path, f.sha256)) for f in edition.files]
     return publish_folder(out_root, guide.id, [*files, ("manifest.json", body.encode())])
 
 
-Source = bytes | Path  # a file's bytes, or a finished file to link in (copied across file systems)
+# A file's bytes, or a finished file to link in (copied across file systems) with its SHA-256,
+# known from when it was written.
+Source = bytes | tuple[Path, str]
 
 
 @contextlib.contextmanager
@@ -117,7 +116,8 @@ def publish_folder(out_root: Path, name: str, files: Sequence[tuple[str, Source]
             digest = hashlib.sha256()
             for file_name, source in files:
                 _place(staging / file_name, source)
-                digest.update(f"{file_name}\0{_sha256(staging / file_name)}\n".encode())
+                sha256 = hashlib.sha256(source).hexdigest() if isinstance(source, bytes) else source[1]
+                digest.update(f"{file_name}\0{sha256}\n".encode())
             final = out_root / f".{name}-{digest.hexdigest()[:12]}"
             with _lock(out_root / f".{name}.lock"):
                 if final.exists() and _same_files(final, staging):
@@ -143,17 +143,13 @@ def _place(path: Path, source: Source) -> None:
     if isinstance(source, bytes):
         _write(path, source)
         return
+    finished, _ = source
     try:
-        os.link(source, path)  # the same file under a second name: nothing copied
+        os.link(finished, path)  # the same file under a second name: nothing copied
     except OSError:
-        _write(path, source.read_bytes())  # another file system, or one without hard links
+        _write(path, finished.read_bytes())  # another file system, or one without hard links
     else:
         _sync(path)
-
-
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _write(path: Path, data: bytes) -> None:

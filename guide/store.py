@@ -79,7 +79,7 @@ class Texts:
     def of(cls, values: Values) -> Texts:
         return cls(values)
 
-    def get(self, index: int) -> str:
+    def text(self, index: int) -> str:
         """The text at `index` (0 question, 1 answer, 2 guidance; 3 and 4 the lists, joined)."""
         if self._values is not None:
             value = self._values[index]
@@ -87,9 +87,6 @@ class Texts:
         assert self._store is not None
         start = self._offset + sum(self._lengths[:index])
         return self._store.read(start, self._lengths[index]) if self._lengths[index] else ""
-
-    def text(self, index: int) -> str:
-        return self.get(index)
 
     def where(self) -> tuple[int, tuple[int, ...]]:
         """Where in its store the texts are: their offset, and each one's length."""
@@ -103,7 +100,7 @@ class Texts:
         return self._lengths[index]
 
     def items(self, index: int) -> tuple[str, ...]:
-        joined = self.get(index)
+        joined = self.text(index)
         return tuple(joined.split(_SEPARATOR)) if joined else ()
 
     def values(self) -> Values:
