@@ -24,7 +24,7 @@ from guide.fonts import guide_chars
 from guide.model import Guide, Question
 from guide.pdfinfo import document_info
 from guide.render import markdown
-from guide.render.canvas import draw_line, line_width
+from guide.render.canvas import draw_line, fit_line, line_width
 from guide.render.kit import Kit, make_kit
 from guide.render.paragraph import Bullet, Para
 from guide.render.spans import inline, plain
@@ -213,14 +213,9 @@ def _draw_card(canv: Canvas, grid: Grid, x: float, y: float, card: _Card, side: 
 def _footer(line: str, kit: Kit, width: float) -> Para:
     """The card's footer on one line: room is kept for one only, so a long title is shortened."""
     style = kit.derive("header", "card-footer", colour=kit.colour("muted"))
-    limit = len(line)
-    while True:
-        shown = text.short_title(line, limit)
-        footer = Para(plain(shown, style), style)
-        _, height = footer.wrap(width, 10_000)
-        if height <= style.leading + 0.01 or limit <= 8:
-            return footer
-        limit = min(limit, len(shown)) * 4 // 5
+    footer = Para(plain(fit_line(kit, style.name, line, width), style), style)
+    footer.wrap(width, 10_000)  # drawn as it is, on every card
+    return footer
 
 
 def _cut_marks(canv: Canvas, grid: Grid, kit: Kit) -> None:

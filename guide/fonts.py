@@ -263,28 +263,6 @@ def _characters(chars: Sequence[str], shown: int = 4) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def split_runs(text: str, fonts: Iterable[RegisteredFamily]) -> list[tuple[RegisteredFamily, str]]:
-    """Cut text into runs, each drawn by the first family in `fonts` that has all its characters."""
-    order = tuple(fonts)
-    runs: list[tuple[RegisteredFamily, str]] = []
-    primary = order[0]
-    current: RegisteredFamily | None = None
-    start = 0
-    for i, char in enumerate(text):
-        code = ord(char)
-        if code in primary.coverage or char in "\n\t":
-            family = primary
-        else:
-            family = next((f for f in order if code in f.coverage), primary)
-        if family is not current:
-            if current is not None and i > start:
-                runs.append((current, text[start:i]))
-            current, start = family, i
-    if current is not None and start < len(text):
-        runs.append((current, text[start:]))
-    return runs
-
-
 def _fix_astral_tounicode() -> None:
     """Make copy and paste give back characters above U+FFFF (emoji, math letters).
 

@@ -195,5 +195,18 @@ def test_a_long_title_stays_in_the_card_footer(tmp_path: Path) -> None:
                 left, bottom, right, top = textpage.get_rect(i)
                 assert left >= 0 and right <= width and bottom >= 0 and top <= height
             assert "Word299" not in textpage.get_text_range()
+            # Every card's footer is one line: the title cut short at a word.
+            footers = [line for line in textpage.get_text_range().splitlines() if line.startswith("Word0 ")]
+            assert footers and all(line.endswith("…") for line in footers), footers
     finally:
         pdf.close()
+
+
+def test_each_card_has_its_footer_on_one_line(tmp_path: Path) -> None:
+    data, _, _ = cards_pdf(load_guide(_guide(tmp_path))[0], load_theme("base"))
+    pdf = pdfium.PdfDocument(data)
+    try:
+        lines = pdf[0].get_textpage().get_text_range().splitlines()
+    finally:
+        pdf.close()
+    assert lines.count("Cards · 1") == 3, lines  # the three questions' fronts

@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from guide.render.kit import Colour, Kit
 from guide.render.paragraph import TextPen, width_of
 from guide.render.spans import Span, plain
+from guide.text import short_title
 
 # The line of page content that stands for something drawn later (see defer): ReportLab writes
 # every byte below 32 in text as an escape, so no text drawn on the page can look like it.
@@ -168,18 +169,33 @@ def line_width(kit: Kit, style: str, value: str) -> float:
     return width
 
 
-def defer(
-    canv: Any, name: str, x: float, y: float, style: str = "-", align: str = "-", leader: float | None = None
-) -> None:
-    """Mark the place of something drawn once it is known: at (x, y), `name` in `style`.
+def fit_line(kit: Kit, style: str, value: str, room: float) -> str:
+    """The value on one line, cut short at a word with an ellipsis until it is no wider than
+    `room` ("" if nothing fits). Remembered: running heads ask the same of every page."""
+    key = (style, value, round(room, 2))
+    fitted = kit.fitted.get(key)
+    if fitted is None:
+        limit = len(value)
+        fitted = value
+        while fitted and line_width(kit, style, fitted) > room:
+            limit -= max(1, limit // 20)
+            fitted = short_title(value, limit) if limit > 1 else ""
+        if len(kit.fitted) > 10_000:
+            kit.fitted.clear()
+        kit.fitted[key] = fitted
+    return fitted
+
+
+def defer(canv: Any, name: str, x: float, y: float, style: str, leader: float | None = None) -> None:
+    """Mark the place of a number drawn once it is known: right-aligned at (x, y), `name` in `style`.
 
     A contents number has a dotted leader from `leader` (relative to x) up to it. The marker is a
     line of the page's content that finish.Resolver replaces with the drawing.
     """
     leader_text = "-" if leader is None else fp_str(leader)
-    canv._code.append(f"q 1 0 0 1 {fp_str(x, y)} cm\n{MARK}{name} {style} {align} {leader_text}\nQ")
+    canv._code.append(f"q 1 0 0 1 {fp_str(x, y)} cm\n{MARK}{name} {style} {leader_text}\nQ")
 
 
 def page_marker(canv: Any, name: str) -> None:
     """Mark something drawn on the whole page once the page's number is known (its footer)."""
-    canv._code.append(f"{MARK}{name} - - -")
+    canv._code.append(f"{MARK}{name} - -")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reportlab.lib.rl_accel import fp_str
 
@@ -19,7 +19,7 @@ from guide.render.canvas import (
     PageCanvas,
     draw_line,
     draw_spans,
-    line_width,
+    fit_line,
     spans_width,
     style_spans,
 )
@@ -73,8 +73,7 @@ class Resolver:
         self.left = float(theme.margins["inner"])
         self.right = self.left + kit.frame_width
         self.footer_y = float(theme.margins["bottom"]) - 24
-        # How far a left-hand page moves when printing on both sides: the binding is on its right.
-        self.shift = float(theme.margins["outer"] - theme.margins["inner"]) if theme.duplex else 0.0
+        self.shift = kit.shift
         self._watermarks: dict[tuple[str, bool], str] = {}  # the same on every page of its side
 
     def finish(self, content: str, info: PartInfo, numbers: PartNumbers, index: int, level: int = 6) -> bytes:
@@ -91,7 +90,7 @@ class Resolver:
     def _drawing(
         self, marker: str, info: PartInfo, numbers: PartNumbers, index: int, right_hand: bool
     ) -> str:
-        name, style, align, leader = marker.split(" ")
+        name, style, leader = marker.split(" ")
         canv = self.canv
         page_code = canv._code
         canv._code = []  # the drawing is caught here rather than added to a page
@@ -109,7 +108,7 @@ class Resolver:
                     self._watermarks[key] = "\n".join(canv._code)
                 return self._watermarks[key]
             else:
-                self._number(self._value(name, info), style, align, None if leader == "-" else float(leader))
+                self._number(self._value(name, info), style, None if leader == "-" else float(leader))
             return "\n".join(canv._code)
         finally:
             canv._code = page_code
@@ -136,13 +135,12 @@ class Resolver:
             draw_line(canv, kit, "header", self.left, y, phrase)
             draw_line(canv, kit, "header", self.right, y, info.part_label, "right")
 
-    def _number(self, value: str, style: str, align: str, leader: float | None) -> None:
+    def _number(self, value: str, style: str, leader: float | None) -> None:
         """A number at the origin (the marker's place), right-aligned, with its dotted leader."""
         canv = self.canv
         # A number set at the end of a line of text starts with a space, so that copied text
         # reads "Deep learning 5" and "QUESTION 2 Answer: page A-1", not "learning5".
-        shown = " " + value if align == "right" else value
-        drawn = draw_line(canv, self.kit, style, 0.0, 0.0, shown, "right" if align == "right" else "left")
+        drawn = draw_line(canv, self.kit, style, 0.0, 0.0, " " + value, "right")
         if leader is not None and leader < -drawn - 6:
             canv._code.append(
                 f"q {stroke(self.kit.colour('rule'))} 0.6 w [0.6 2.8] 0 d {fp_str(leader)} 0 m"
@@ -162,18 +160,9 @@ class Resolver:
             style = kit.derive("cover_title", f"watermark{size:g}", size=size)
             spans = style_spans(kit, style.name, value)
         if spans_width(spans) > height * 0.8:
-            spans = _cut(kit, style.name, value, height * 0.8)
+            spans = style_spans(kit, style.name, fit_line(kit, style.name, value, height * 0.8) or "…")
         # Turned 54° (cos, sin), in the light ExtGState every page's resources have (assemble.py).
         turn = "0.587785 0.809017 -0.809017 0.587785 0 0 cm"
         canv._code.append(f"q /GSwm gs 1 0 0 1 {fp_str(centre_x, height / 2)} cm {turn}")
         draw_spans(canv, spans, -spans_width(spans) / 2, -size / 3, kit.colour("rule"))
         canv._code.append("Q")
-
-
-def _cut(kit: Kit, style: str, value: str, room: float) -> Any:
-    """The spans of value cut with an ellipsis where they would pass `room` points."""
-    for end in range(len(value), 0, -1):
-        shown = value[:end].rstrip() + "…"
-        if line_width(kit, style, shown) <= room:
-            return style_spans(kit, style, shown)
-    return style_spans(kit, style, "…")

@@ -78,19 +78,19 @@ class Kit:
     styles: dict[str, Style]
     frame_width: float
     line_widths: dict[tuple[str, str], float] = field(default_factory=dict)  # (style, text) → width
+    fitted: dict[tuple[str, str, float], str] = field(default_factory=dict)  # see canvas.fit_line
+
+    @property
+    def shift(self) -> float:
+        """How far a left-hand page moves when printing on both sides: its binding is on its right."""
+        margins = self.theme.margins
+        return float(margins["outer"] - margins["inner"]) if self.theme.duplex else 0.0
 
     def style(self, name: str) -> Style:
         return self.styles[name]
 
     def colour(self, role: str) -> Colour:
         return _colour(self.theme.colours[role])
-
-    def family_of(self, style: str) -> RegisteredFamily:
-        return self.families[self.theme.styles[style].font]
-
-    def fonts_for(self, style: str) -> tuple[RegisteredFamily, ...]:
-        """The style's own family, then the theme's fallbacks."""
-        return chain(self.theme, self.families, self.theme.styles[style].font)
 
     def face(self, style: str) -> str:
         return self.styles[style].face

@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guide import text
 from guide.render.blocks import EPS, CondPageBreak, Keep, Mark, PageBreak, Separator, Spacer
-from guide.render.canvas import PageCanvas, defer, draw_line, line_width, page_marker
+from guide.render.canvas import PageCanvas, defer, draw_line, fit_line, line_width, page_marker
 from guide.render.kit import Kit, stroke
 
 # Where an anchor (compose.Anchor) landed: the anchor, its page (in the unit), x and y (the top of
@@ -52,8 +51,7 @@ class Pager:
         info: PartInfo,
         *,
         template: str = "body",
-        topic: str = "",
-        on_page: Callable[[int, str], None] | None = None,
+        on_page: Callable[[str], None] | None = None,
     ) -> None:
         theme = kit.theme
         self.kit = kit
@@ -74,13 +72,11 @@ class Pager:
         self.after = 0.0  # the space asked for after the last block set
         self.anchors: list[Landing] = []
         self.outline: list[OutlineEntry] = []
-        self.blank: set[int] = set()
-        self.topic = topic
+        self.topic = ""
         self.question: tuple[str, str] | None = None  # (label, topic) while a question is being set
         self.page_started_in: tuple[str, str] | None = None
         self.current_id = ""  # the question being laid out, for error messages
         self.on_page = on_page
-        self._fitted: dict[tuple[str, str, float], str] = {}
 
     # --- laying out ------------------------------------------------------------------------------
 
@@ -162,7 +158,6 @@ class Pager:
         if recto and self.kit.theme.duplex and not self.started and self.pages % 2 == 1:
             # The next page would be a left-hand one: leave it blank, with no furniture (a copy's
             # mark and watermark excepted: they are on every page).
-            self.blank.add(self.pages)
             self.begin_page()
             self.end_page(furniture=False)
 
@@ -201,7 +196,7 @@ class Pager:
         self.pages += 1
         self.started = False
         if self.on_page is not None:
-            self.on_page(self.pages, self.current_id)
+            self.on_page(self.current_id)
 
     # --- what blocks tell the pager while they are drawn ------------------------------------------
 
@@ -216,7 +211,7 @@ class Pager:
     def _stamp(self) -> None:
         below_folio = self.bottom - 24 - max(12.0, self.kit.style("header").leading)
         # Cut to the text block's width: the stamp starts with the copy code, which stays.
-        stamp = self.fit("header", self.info.stamp, self.width)
+        stamp = fit_line(self.kit, "header", self.info.stamp, self.width)
         draw_line(self.canv, self.kit, "header", self.left + self.width / 2, below_folio, stamp, "center")
 
     def _running_head(self) -> None:
@@ -238,9 +233,9 @@ class Pager:
         running = next(
             (w for w in wordings if title_width + gap + self.width_of(w) <= self.width),
             next((w for w in wordings if self.width_of(w) + least <= self.width), ""),
-        ) or self.fit("header", wordings[-1], self.width - least)
+        ) or fit_line(self.kit, "header", wordings[-1], self.width - least)
         room = self.width - (self.width_of(running) + gap if running else 0)
-        title = self.fit("header", self.info.title, room - self.width_of(edition))
+        title = fit_line(self.kit, "header", self.info.title, room - self.width_of(edition))
         draw_line(self.canv, kit, "header", left, top, title + edition if title else self.info.edition)
         if running:
             draw_line(self.canv, kit, "header", right, top, running, "right")
@@ -251,25 +246,9 @@ class Pager:
     def width_of(self, value: str) -> float:
         return line_width(self.kit, "header", value)
 
-    def fit(self, style: str, value: str, room: float) -> str:
-        """The value, cut short with an ellipsis until it is no wider than room ("" if nothing fits).
-
-        Remembered: the running heads ask the same of every page.
-        """
-        key = (style, value, round(room, 2))
-        fitted = self._fitted.get(key)
-        if fitted is None:
-            limit = len(value)
-            fitted = value
-            while fitted and line_width(self.kit, style, fitted) > room:
-                limit -= max(1, limit // 20)
-                fitted = text.short_title(value, limit) if limit > 1 else ""
-            self._fitted[key] = fitted
-        return fitted
-
     def defer_number(self, name: str, x: float, y: float, style: str, leader: float | None = None) -> None:
         """A number known once every unit is laid out, right-aligned at (x, y)."""
-        defer(self.canv, name, x, y, style, "right", leader)
+        defer(self.canv, name, x, y, style, leader)
 
 
 def _kept_together(blocks: Iterable[Any]) -> Iterator[Any]:

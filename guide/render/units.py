@@ -215,7 +215,7 @@ class Worker:
             if progress is not None:
                 what, total = info.part_label.lower(), len(guide.questions)
 
-                def report(page: int, qid: str, what: str = what, total: int = total) -> None:
+                def report(qid: str, what: str = what, total: int = total) -> None:
                     progress(f"laying out the {what}: question {numbers.get(qid, 0)} of {total}")
 
             pager = Pager(self.kit, self.canv, info, template="cover" if unit.order == 0 else "body",
@@ -289,8 +289,7 @@ def number(
     given: dict[str, RenderedPart],
 ) -> tuple[Numbering, dict[str, RenderedPart]]:
     """Number the pages of each part laid out, and place every anchor; a part `given` as it is."""
-    theme = kit.theme
-    shift = float(theme.margins["outer"] - theme.margins["inner"]) if theme.duplex else 0.0
+    shift = kit.shift
     parts: dict[str, PartNumbers] = {}
     starts: dict[tuple[str, int], int] = {}
     places: dict[str, Places] = {}
