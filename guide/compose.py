@@ -88,14 +88,13 @@ class StudyQuestion:
     id: str
     number: int
     topic: str
-    anchor: Anchor
+    anchor: Anchor  # its own, and its answer's in the answer key
     question: tuple[text.Inline, ...]
     title: str  # plain text, for the outline
     difficulty: str
     tags: tuple[str, ...]
     guidance: tuple[text.Block, ...]
     note_lines: int
-    answer_anchor: Anchor  # in the answer key
 
 
 @dataclass(frozen=True)
@@ -105,14 +104,13 @@ class KeyAnswer:
     id: str
     number: int
     topic: str
-    anchor: Anchor
+    anchor: Anchor  # its own, and its question's in the study guide
     question: tuple[text.Inline, ...]
     title: str
     difficulty: str
     answer: tuple[text.Block, ...]
     key_points: tuple[tuple[text.Inline, ...], ...]
     follow_ups: tuple[tuple[text.Inline, ...], ...]
-    question_anchor: Anchor  # in the study guide
 
 
 Item = Cover | Introduction | Contents | TopicStart | StudyQuestion | KeyAnswer
@@ -182,7 +180,11 @@ def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ..
 
 def title(question: str) -> str:
     """A question as the contents and the outline name it: its plain text, cut short if long."""
-    return text.short_title(text.plain_text(text.parse_inline(question)))
+    return _title(text.parse_inline(question))
+
+
+def _title(inline: tuple[text.Inline, ...]) -> str:
+    return text.short_title(text.plain_text(inline))
 
 
 def topic_items(guide: Guide, part: Part, index: int, *, note_lines: int) -> Iterator[Item]:
@@ -208,12 +210,11 @@ def _study(q: Question, note_lines: int) -> StudyQuestion:
         topic=q.topic,
         anchor=question_anchor(q.number),
         question=inline,
-        title=text.short_title(text.plain_text(inline)),
+        title=_title(inline),
         difficulty=q.difficulty or "",
         tags=q.tags,
         guidance=text.parse(q.guidance) if q.guidance else (),
         note_lines=note_lines,
-        answer_anchor=question_anchor(q.number),
     )
 
 
@@ -225,10 +226,9 @@ def _key(q: Question) -> KeyAnswer:
         topic=q.topic,
         anchor=question_anchor(q.number),
         question=inline,
-        title=text.short_title(text.plain_text(inline)),
+        title=_title(inline),
         difficulty=q.difficulty or "",
         answer=text.parse(q.answer),
         key_points=tuple(text.parse_inline(p) for p in q.key_points),
         follow_ups=tuple(text.parse_inline(f) for f in q.follow_ups),
-        question_anchor=question_anchor(q.number),
     )

@@ -12,8 +12,9 @@ from reportlab.pdfbase.pdfdoc import PDFDocument
 
 from guide import compose, text
 from guide.render import markdown, story
-from guide.render.blocks import Keep
+from guide.render.blocks import CondPageBreak, Keep, PageBreak
 from guide.render.kit import make_kit
+from guide.render.pager import _kept_together
 from guide.render.paragraph import Para, width_of
 from guide.render.spans import inline, plain
 from guide.styles import load_theme
@@ -205,3 +206,14 @@ def test_a_keep_moves_whole_or_dissolves() -> None:
     assert keep.wrap(400, 1000)[1] == pytest.approx(
         2 * kit.style("body").leading + kit.style("body").space_after
     )
+
+
+def test_a_page_break_after_a_heading_is_never_swallowed_by_a_keep() -> None:
+    """A break inside a Keep would be measured as nothing and draw nothing: it stays outside."""
+    heading, body = _para("Heading"), _para("Body")
+    heading.keep_with_next = True
+    for brk in (CondPageBreak(100), PageBreak()):
+        made = list(_kept_together([heading, brk, body]))
+        assert made[1] is brk, made
+        assert isinstance(made[0], Keep) and made[0].blocks == [heading]
+        assert made[2] is body

@@ -219,100 +219,58 @@ class Box(Block):
         render_stack(canv, self.blocks, x0 + left, y + self.height - top)
 
 
-class Indented(Block):
-    """Any flowable (a ReportLab Table, say) moved right by an indent, as wide as what is left."""
+class Placed(Block):
+    """A ReportLab flowable (a table, or a part of one split between pages), `indent` in from the
+    left and as wide as what is left."""
 
-    def __init__(self, inner: Any, indent: float, before: float = 0.0, after: float = 0.0) -> None:
-        self.inner = inner
+    def __init__(self, flowable: Any, indent: float = 0.0, before: float = 0.0, after: float = 0.0) -> None:
+        self.flowable = flowable
         self.indent = indent
         self.space_before = before
         self.space_after = after
 
-    def measure(self, width: float) -> float:
-        _, height = self.inner.wrap(max(width - self.indent, 1.0), 1e9)
-        return float(height)
+    def flowable_for(self, width: float) -> Any:
+        return self.flowable
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        _, height = self.inner.wrap(max(avail_width - self.indent, 1.0), avail_height)
+        width = max(avail_width - self.indent, 1.0)
+        _, height = self.flowable_for(width).wrap(width, avail_height)
         self.height = float(height)
         return (avail_width, self.height)
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        parts = self.inner.split(max(avail_width - self.indent, 1.0), avail_height)
+        width = max(avail_width - self.indent, 1.0)
+        parts: list[Any] = self.flowable_for(width).split(width, avail_height)
         if len(parts) < 2:
             return []
-        out = [Indented(part, self.indent) for part in parts]
+        out = [Placed(part, self.indent) for part in parts]
         out[0].space_before = self.space_before
         out[-1].space_after = self.space_after
         return out
 
     def render(self, canv: Any, x: float, y: float) -> None:
-        self.inner.drawOn(canv, x + self.indent, y)
+        self.flowable_for(max(self.width - self.indent, 1.0)).drawOn(canv, x + self.indent, y)
 
 
-class Fitted(Block):
+class Fitted(Placed):
     """A flowable made for the width it lands in (a table that chooses columns or records).
 
     A table may sit in a quote, a list, the guidance box or a card, each narrower than the page:
     made for a width fixed in advance, it would draw past the box's edge.
     """
 
-    def __init__(self, make: Callable[[float], Any], before: float = 0.0, after: float = 0.0) -> None:
+    def __init__(
+        self, make: Callable[[float], Any], indent: float = 0.0, before: float = 0.0, after: float = 0.0
+    ) -> None:
+        super().__init__(None, indent, before, after)
         self.make = make
-        self.made: tuple[float, Any] | None = None
-        self.space_before = before
-        self.space_after = after
+        self.made_for: float | None = None
 
-    def inner(self, width: float) -> Any:
-        if self.made is None or self.made[0] != width:
-            self.made = (width, self.make(width))
-        return self.made[1]
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        _, height = self.inner(avail_width).wrap(avail_width, avail_height)
-        self.height = float(height)
-        return (avail_width, self.height)
-
-    def measure(self, width: float) -> float:
-        return self.wrap(width, 1e9)[1]
-
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        parts: list[Any] = self.inner(avail_width).split(avail_width, avail_height)
-        if len(parts) < 2:
-            return []
-        out: list[Any] = [_Made(part) for part in parts]
-        out[0].space_before = self.space_before
-        out[-1].space_after = self.space_after
-        return out
-
-    def render(self, canv: Any, x: float, y: float) -> None:
-        assert self.made is not None
-        self.made[1].drawOn(canv, x, y)
-
-
-class _Made(Block):
-    """A part of a split flowable, kept at the width it was made for."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        _, height = self.inner.wrap(avail_width, avail_height)
-        self.height = float(height)
-        return (avail_width, self.height)
-
-    def measure(self, width: float) -> float:
-        return self.wrap(width, 1e9)[1]
-
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        parts: list[Any] = self.inner.split(avail_width, avail_height)
-        return [_Made(p) for p in parts] if len(parts) > 1 else []
-
-    def render(self, canv: Any, x: float, y: float) -> None:
-        self.inner.drawOn(canv, x, y)
+    def flowable_for(self, width: float) -> Any:
+        if self.made_for != width:
+            self.flowable, self.made_for = self.make(width), width
+        return self.flowable
 
 
 class NoteLines(Block):

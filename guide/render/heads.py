@@ -6,6 +6,7 @@ finish.py to draw once every page is laid out, so one layout pass suffices.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from guide.render.blocks import Block
@@ -54,15 +55,8 @@ class HeadLine(Block):
         parts = self.label.split(avail_width - self._reserve(), avail_height)
         if len(parts) < 2:
             return []
-        first = HeadLine(
-            parts[0],
-            anchor=self.anchor,
-            outline=self.outline,
-            ref_number=self.ref_number,
-            ref_link=self.ref_link,
-            question=self.question,
-            topic=self.topic,
-        )
+        first = copy.copy(self)
+        first.label = parts[0]
         return [first, *parts[1:]]
 
     def render(self, canv: Any, x: float, y: float) -> None:

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from guide import text
-from guide.render.blocks import EPS, Block, Box, Fitted, Indented, Rule, Spacer
+from guide.render.blocks import EPS, Block, Box, Fitted, Rule, Spacer
 from guide.render.kit import Kit, Style, font
 from guide.render.paragraph import Bullet, Para, TextPen, width_of
 from guide.render.spans import Span, font_runs, inline
@@ -231,11 +231,7 @@ def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Block:
         )
         return grid
 
-    fitted = Fitted(make)
-    if indent:
-        return Indented(fitted, indent, before=3.0, after=8.0)
-    fitted.space_before, fitted.space_after = 3.0, 8.0
-    return fitted
+    return Fitted(make, indent, before=3.0, after=8.0)
 
 
 def column_widths(weights: Sequence[float], width: float) -> list[float]:

@@ -258,7 +258,14 @@ def _kept_together(blocks: Iterable[Any]) -> Iterator[Any]:
         if run and type(block) is Mark:
             run.append(block)
             continue
-        if block.getKeepWithNext() and type(block) not in (PageBreak, CondPageBreak):
+        if type(block) in (PageBreak, CondPageBreak):
+            # A break acts only where the pager meets it: never inside a Keep, where it is nothing.
+            if run:
+                yield Keep(run)
+                run = []
+            yield block
+            continue
+        if block.getKeepWithNext():
             run.append(block)
             continue
         if run:

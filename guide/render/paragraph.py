@@ -262,7 +262,6 @@ class TextPen:
     """Writes text operators into a canvas's page content: the fonts' subsets, the current font."""
 
     def __init__(self, canv: Any) -> None:
-        self.canv = canv
         self.doc = canv._doc
         names = getattr(canv, "_guide_subset_names", None)
         if names is None:

@@ -69,13 +69,9 @@ def covers_ascii(family: RegisteredFamily) -> bool:
 
 
 @cache
-def characters(family: RegisteredFamily) -> frozenset[str]:
-    """The characters a family has, as strings: a whole text is checked against them at once."""
-    return frozenset(map(chr, family.coverage)) | frozenset(" \t\n\r")
-
-
-@cache
 def face_characters(face: str) -> frozenset[str]:
+    """The characters a face has, as strings: a whole text is checked against them at once.
+    A family's characters are its regular face's."""
     return frozenset(map(chr, face_coverage(face))) | frozenset(" \t\n\r")
 
 
@@ -111,7 +107,7 @@ def font_runs(value: str, fonts: Sequence[RegisteredFamily]) -> list[tuple[Regis
     if value.isascii() and covers_ascii(primary) and _PRINTABLE_ASCII.fullmatch(value):
         return [(primary, value)]
     value = _CONTROLS.sub("", value)
-    if characters(primary).issuperset(value):
+    if face_characters(primary.regular).issuperset(value):
         return [(primary, value)]
     runs: list[tuple[RegisteredFamily, list[str]]] = []
     replacement = next((f for f in fonts if 0xFFFD in f.coverage), primary)

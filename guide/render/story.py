@@ -132,18 +132,23 @@ def meta_label(number: int, difficulty: str, tags: tuple[str, ...], kit: Kit, ex
     return Para(spans, style)
 
 
+def _head(item: compose.StudyQuestion | compose.KeyAnswer, meta: Para, kit: Kit) -> HeadLine:
+    """A question's head: its label, and the page of the same question in the other part, linked."""
+    return HeadLine(
+        meta,
+        anchor=item.anchor,
+        outline=f"{item.number}. {item.title}",
+        ref_number=f"ref-{item.anchor}",
+        ref_link=item.anchor,
+        question=f"{kit.theme.labels['question']} {item.number}",
+        topic=item.topic,
+    )
+
+
 def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Any]) -> list[Any]:
     """A question of the study guide, kept together with `lead` (its topic's heading, if first)."""
     labels = kit.theme.labels
-    head = HeadLine(
-        meta_label(item.number, item.difficulty, item.tags, kit),
-        anchor=item.anchor,
-        outline=f"{item.number}. {item.title}",
-        ref_number=f"ref-{item.answer_anchor}",
-        ref_link=item.answer_anchor,
-        question=f"{labels['question']} {item.number}",
-        topic=item.topic,
-    )
+    head = _head(item, meta_label(item.number, item.difficulty, item.tags, kit), kit)
     keep: list[Any] = [*lead, head, markdown.paragraph(item.question, kit, "question")]
     if item.guidance:
         inner = [label(labels["guidance"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
@@ -158,15 +163,7 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Any]) -> li
 def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Any]) -> list[Any]:
     """An answer of the key, its opening kept together with `lead` (its topic's heading, if first)."""
     labels = kit.theme.labels
-    head = HeadLine(
-        meta_label(item.number, item.difficulty, (), kit, extra=item.topic),
-        anchor=item.anchor,
-        outline=f"{item.number}. {item.title}",
-        ref_number=f"ref-{item.question_anchor}",
-        ref_link=item.question_anchor,
-        question=f"{labels['question']} {item.number}",
-        topic=item.topic,
-    )
+    head = _head(item, meta_label(item.number, item.difficulty, (), kit, extra=item.topic), kit)
     answer = markdown.blocks(item.answer, kit, "body")
     keep: list[Any] = [
         *lead,

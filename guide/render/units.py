@@ -76,10 +76,11 @@ def share(units: list[Unit], guide: Guide, workers: int) -> list[list[Unit]]:
     """Units dealt to workers, the most costly first to the least loaded: about equal shares."""
     loads = [0.0] * workers
     shares: list[list[Unit]] = [[] for _ in range(workers)]
-    for unit in sorted(units, key=lambda u: -cost(u, guide)):
+    costs = {unit: cost(unit, guide) for unit in units}
+    for unit in sorted(units, key=lambda u: -costs[u]):
         least = loads.index(min(loads))
         shares[least].append(unit)
-        loads[least] += cost(unit, guide)
+        loads[least] += costs[unit]
     order = {unit: i for i, unit in enumerate(units)}
     return [sorted(s, key=order.__getitem__) for s in shares]
 
