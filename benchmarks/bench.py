@@ -180,17 +180,7 @@ def guide_cpu_columns(detail: dict[str, Any]) -> dict[str, float]:
     }
 
 
-CPU_COLUMNS = (
-    "read YAML",
-    "validate",
-    "layout study",
-    "layout key",
-    "finish",
-    "merge (complete)",
-    "parts",
-    "verify (wall)",
-    "write",
-)
+CPU_COLUMNS = tuple(guide_cpu_columns({"stages": {}}))  # the columns, in the order made above
 
 
 def baseline_columns(detail: dict[str, Any]) -> dict[str, float]:

@@ -157,13 +157,18 @@ def register_theme(theme: Theme, chars: Iterable[str] = ()) -> dict[str, Registe
         covered |= family.coverage
     # Line breaks, tabs and invisible characters are never drawn: without this, every guide
     # loaded every fallback font (several MB each) for want of a glyph for '\n'.
-    missing = {ord(c) for c in chars if c not in "\n\t" and not is_invisible(c)} - covered
+    missing = {ord(c) for c in chars if _drawn(c)} - covered
     for name in theme.fallback:
         if name not in families and missing:
             family = register_family(theme.families[name])
             families[name] = family
             missing -= family.coverage
     return families
+
+
+def _drawn(char: str) -> bool:
+    """Whether a character needs a glyph: line breaks, tabs and invisible characters are never drawn."""
+    return char not in "\n\t" and not is_invisible(char)
 
 
 def guide_chars(guide: Guide) -> set[str]:
@@ -211,16 +216,11 @@ def coverage_problems(
     if chars is None:
         kept = list(texts)
         texts, chars = kept, set("".join(t[3] for t in kept))
-    every_char = chars
-    families = register_theme(theme, every_char)
+    families = register_theme(theme, chars)
     usable: set[int] = set()
     for family in families.values():
         usable |= family.coverage
-    bad = {
-        c
-        for c in every_char
-        if c not in "\n\t" and not is_invisible(c) and (ord(c) not in usable or is_rtl(c))
-    }
+    bad = {c for c in chars if _drawn(c) and (ord(c) not in usable or is_rtl(c))}
     if not bad:
         return []
     problems: list[Problem] = []

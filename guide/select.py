@@ -81,6 +81,7 @@ def select(guide: Guide, selection: Selection) -> Guide:
         subtitle="",  # the full guide's ("Fifteen questions on …") would contradict the selection
         topics=_sections(guide, chosen, selection.shuffle),
         selection=f"Practice set: {count} of {len(guide.questions)} questions ({how})",
+        characters=frozenset(),  # the whole bank's: found again from the chosen questions' texts
     )
 
 

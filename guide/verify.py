@@ -42,7 +42,7 @@ class Job:
     role: str
     siblings: dict[str, int]  # the file it may link to: its name → its page count
     topics: int
-    numbers: tuple[int, ...]  # the numbers of the guide's questions
+    questions: int  # numbered 1 to this, in every guide (a practice set is numbered afresh)
 
 
 def verify(edition: Edition, *, parallel: bool | None = None) -> None:
@@ -54,13 +54,13 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
     by_role = {f.role: f for f in edition.files}
     # The one file each may link to: the study guide and the answer key open each other.
     other = {"study_guide": "answer_key", "answer_key": "study_guide"}
-    numbers = tuple(q.number for q in guide.questions)
     jobs = []
+    topics, questions = len(guide.topics), len(guide.questions)
     for f in edition.files:
         sibling = by_role.get(other.get(f.role, ""))
         siblings = {sibling.name: sibling.pages} if sibling else {}
-        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, len(guide.topics), numbers))
-    if wanted(parallel, len(guide.questions)):
+        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, topics, questions))
+    if wanted(parallel, questions):
         problems = [p for found in _in_fresh_processes([jobs[:-1], jobs[-1:]]) for p in found]
     else:
         problems = check(jobs)
@@ -258,10 +258,10 @@ def _check_outline(path: Path, job: Job) -> list[str]:
     if nowhere:
         found.append(f"the outline entry '{nowhere}' leads nowhere")
     parts = 2 if job.role == "complete" else 1
-    wanted = parts * (job.topics + len(job.numbers)) + (2 if job.role == "complete" else 0)
+    wanted = parts * (job.topics + job.questions) + (2 if job.role == "complete" else 0)
     if count != wanted:
         found.append(f"{count} outline entries instead of {wanted}")
-    missing = [n for n in job.numbers if numbers[str(n)] < parts]
+    missing = [n for n in range(1, job.questions + 1) if numbers[str(n)] < parts]
     if missing:
         found.append(f"no outline entry for question {missing[0]}")
     return found

@@ -125,3 +125,22 @@ def test_build_practice_set_beside_the_full_edition(
 
     assert cli.main(["build", str(AI), "--out", str(out), "--topics", "Deep lerning"]) == 1
     assert "did you mean 'Deep learning'?" in capsys.readouterr().err
+
+
+def test_a_practice_set_needs_only_the_characters_of_its_own_questions(guide: Guide) -> None:
+    """The layout loads a fallback font for any character the guide holds: a set drawn from a
+    bank asks only for its own questions' characters, not the whole bank's."""
+    from guide.fonts import guide_chars
+
+    practice = select(guide, Selection(count=1, seed=1))
+    (only,) = practice.questions
+    titles = [
+        guide.title,
+        guide.subtitle,
+        guide.description,
+        *guide.authors,
+        *(t.title for t in guide.topics),
+    ]
+    own = set("".join(value for _, _, value in only.texts())) | set("".join(titles))
+    assert set(guide_chars(guide)) - own  # the bank holds characters this set does not draw
+    assert guide_chars(practice) <= own
