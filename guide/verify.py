@@ -83,7 +83,9 @@ def _in_fresh_processes(groups: Sequence[Sequence[Job]]) -> list[list[str]]:
             jobs.seek(0)
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "guide.verify"],
+                    # -P: the working folder is not put first on the path, where a folder
+                    # named guide would stand in for the package.
+                    [sys.executable, "-P", "-m", "guide.verify"],
                     stdin=jobs,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,

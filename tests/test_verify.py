@@ -97,3 +97,15 @@ def test_a_bad_link_in_a_later_window_is_found(
     with pytest.raises(GuideError) as caught:
         verify.verify(dataclasses.replace(edition, files=(study, cut, complete)), parallel=False)
     assert f"{study.name}: a link on page" in str(caught.value)
+
+
+def test_the_read_back_processes_run_this_guide_whatever_the_working_folder(
+    edition: assemble.Edition, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder named guide in the working folder (a checkout of another version, say) is not
+    what the fresh read-back processes import."""
+    impostor = tmp_path / "guide"
+    impostor.mkdir()
+    (impostor / "__init__.py").write_text("raise SystemExit('the wrong guide')\n")
+    monkeypatch.chdir(tmp_path)
+    verify.verify(edition, parallel=True)
