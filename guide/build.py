@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from guide import FEW_COLLECTIONS
+from guide.data.model import Guide
+from guide.data.select import Selection
+from guide.data.store import TextStore
+from guide.data.validate import find_guides, load_guide
 from guide.errors import GuideError, Location, Problem
-from guide.model import Guide
-from guide.select import Selection
-from guide.store import TextStore
-from guide.validate import find_guides, load_guide
 
 if TYPE_CHECKING:
-    from guide.assemble import Edition
-    from guide.handouts import Handout
-    from guide.styles import Theme
+    from guide.edition.handouts import Handout
+    from guide.layout.styles import Theme
+    from guide.pdf.assemble import Edition
 
 __all__ = [
     "BuildResult",
@@ -100,7 +100,7 @@ def theme_for(options: Options) -> Theme:
     """The style the options name, on the paper they ask for."""
     import dataclasses
 
-    from guide import styles
+    from guide.layout import styles
 
     theme = styles.load_theme(options.style)
     if options.paper:
@@ -111,14 +111,14 @@ def theme_for(options: Options) -> Theme:
 def _validated(
     folder: Path, options: Options, store: TextStore | None = None
 ) -> tuple[Guide, tuple[Problem, ...]]:
-    from guide.validate import InvalidGuide
+    from guide.data.validate import InvalidGuide
 
     try:
         guide, warnings = load_guide(folder, max_file_bytes=options.max_file_bytes, store=store)
     except InvalidGuide as exc:
         # Characters no font has are found on the texts that did read well: reported now, in
         # the same run, rather than once the other errors are fixed.
-        from guide import fonts
+        from guide.layout import fonts
 
         try:
             extra = fonts.coverage_problems(exc.texts, theme_for(options))
@@ -132,7 +132,7 @@ def _validated(
 
 def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
     """Validate one guide folder (data, style and glyph coverage) and write nothing; return warnings."""
-    from guide import fonts
+    from guide.layout import fonts
 
     guide, warnings = _validated(folder, options)
     theme = theme_for(options)
@@ -150,7 +150,11 @@ def build_guide(folder: Path, out_root: Path, options: Options) -> BuildResult:
 
 
 def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStore) -> BuildResult:
-    from guide import assemble, fonts, protect, publish, render, select, verify
+    from guide import layout
+    from guide.data import select
+    from guide.edition import publish
+    from guide.layout import fonts
+    from guide.pdf import assemble, protect, verify
 
     report = options.progress or _quiet
     report("checking the bank")
@@ -164,7 +168,7 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
     with publish.workspace(out_root, guide.id) as work:
         pages = work / "pages"
         pages.mkdir()
-        rendered = render.render(guide, theme, pages, progress=options.progress)
+        rendered = layout.render(guide, theme, pages, progress=options.progress)
         report("writing the three PDFs")
         edition = assemble.assemble(guide, theme, rendered, work)
         rendered.close()
@@ -192,7 +196,7 @@ def _quiet(_: str) -> None:
 
 def _with_booklet(edition: Edition, work: Path) -> Edition:
     """The edition and, beside it, its study guide imposed as a booklet."""
-    from guide import assemble, impose
+    from guide.pdf import assemble, impose
 
     study = edition.file("study_guide")
     data, sides = impose.booklet(study.path.read_bytes())
@@ -224,7 +228,8 @@ def build_cards(
     import os
     import tempfile
 
-    from guide import cards, fonts, publish
+    from guide.edition import cards, publish
+    from guide.layout import fonts
 
     guide, warnings = _validated(folder, options)
     theme = theme_for(options)
@@ -259,7 +264,7 @@ class HandoutsResult:
     warnings: tuple[Problem, ...] = ()
 
     def summary(self) -> list[str]:
-        from guide.handouts import DISTRIBUTION
+        from guide.edition.handouts import DISTRIBUTION
 
         lines = [f"{self.folder / h.name}  ({h.pages} pages, copy {h.code})" for h in self.handouts]
         count = len(self.handouts)
@@ -276,7 +281,8 @@ def build_handouts(folder: Path, candidates_file: Path, out_root: Path, options:
 def _build_handouts(
     folder: Path, candidates_file: Path, out_root: Path, options: Options, store: TextStore
 ) -> HandoutsResult:
-    from guide import fonts, handouts, publish
+    from guide.edition import handouts, publish
+    from guide.layout import fonts
 
     guide, warnings = _validated(folder, options, store)
     candidates = handouts.read_candidates(candidates_file)

@@ -16,7 +16,7 @@ from guide import FEW_COLLECTIONS, __version__
 from guide.errors import GuideError, Problem
 
 if TYPE_CHECKING:
-    from guide.select import Selection
+    from guide.data.select import Selection
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_DATA = Path("data")
@@ -230,7 +230,7 @@ def _selection(args: argparse.Namespace) -> Selection | None:
         and getattr(args, "seed", None) is None
     ):
         return None
-    from guide.select import Selection
+    from guide.data.select import Selection
 
     return Selection(
         topics=args.topics or (),
@@ -278,7 +278,7 @@ def _run(args: argparse.Namespace) -> int:
 
     password: str | None = None
     if getattr(args, "protect_key", False):
-        from guide.protect import read_password
+        from guide.pdf.protect import read_password
 
         try:
             password = read_password(args.password_file)
@@ -295,7 +295,7 @@ def _run(args: argparse.Namespace) -> int:
             )
             return EXIT_INVALID
     if args.command != "check":
-        from guide.pdfinfo import MAX_EPOCH, source_date_epoch
+        from guide.pdf.info import MAX_EPOCH, source_date_epoch
 
         try:
             source_date_epoch()

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from pdfcheck import Pdf, Rect, norm
 
-from guide import compose
 from guide.build import Options, build_guide
-from guide.model import Guide
-from guide.styles import load_theme
+from guide.data.model import Guide
+from guide.layout import compose
+from guide.layout.styles import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -134,10 +134,11 @@ def titles(guide: Guide) -> dict[int, str]:
 
 def make_edition(guide: Guide, theme: Any, folder: Path, **kwargs: Any) -> Any:
     """A guide's edition laid out and written into `folder` (made if need be), as a build does."""
-    from guide import assemble, render
+    from guide import layout
+    from guide.pdf import assemble
 
     folder.mkdir(parents=True, exist_ok=True)
-    rendered = render.render(guide, theme, folder, **kwargs)
+    rendered = layout.render(guide, theme, folder, **kwargs)
     return assemble.assemble(guide, theme, rendered, folder)
 
 

@@ -15,10 +15,10 @@ from conftest import DATA, ROLES, ROOT, TRICKY_YAML, Built, tree, write_guide
 from pdfcheck import MM, dark_pixels, ink_box
 from pypdf import PdfReader
 
-from guide import assemble
 from guide.cli import main
 from guide.errors import GuideError
-from guide.styles import load_theme
+from guide.layout.styles import load_theme
+from guide.pdf import assemble
 
 # --- the manifest ---------------------------------------------------------------------------------
 
@@ -259,8 +259,8 @@ def test_a_build_collects_cycles_less_often_and_restores_the_collector(
     """The raised collector threshold holds for the build only, a failed build included."""
     import gc
 
-    from guide import assemble
     from guide.build import Options, build_guide
+    from guide.pdf import assemble
 
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []

@@ -9,10 +9,10 @@ import pytest
 from PIL import Image
 
 from guide import cli
-from guide.cards import MARK_GAP, SHEET_MARGIN, cards_pdf, make_grid
+from guide.data.validate import load_guide
+from guide.edition.cards import MARK_GAP, SHEET_MARGIN, cards_pdf, make_grid
 from guide.errors import GuideError
-from guide.styles import load_theme
-from guide.validate import load_guide
+from guide.layout.styles import load_theme
 
 CARDS_YAML = """\
 title: Cards

@@ -254,7 +254,7 @@ def test_a_read_only_or_full_disk_is_a_clear_error_and_keeps_the_edition(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """EROFS and ENOSPC while publishing: one line naming the cause, exit 1, the old edition whole."""
-    import guide.publish
+    import guide.edition.publish
 
     def fail(*args: Any, **kwargs: Any) -> Any:
         raise OSError(fault, os.strerror(fault))
@@ -267,7 +267,7 @@ def test_a_read_only_or_full_disk_is_a_clear_error_and_keeps_the_edition(
         return real_open(file, mode, *args, **kwargs)
 
     if target == "open":
-        monkeypatch.setattr(guide.publish, "open", fail_writes, raising=False)
+        monkeypatch.setattr(guide.edition.publish, "open", fail_writes, raising=False)
     else:
         monkeypatch.setattr(os, target.removeprefix("os."), fail)
     code, err = _cli(["build", f"v2/{GUIDE}", "--out", "out"], capsys)
@@ -314,7 +314,7 @@ class _Crash:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, at: int) -> None:
         import builtins
 
-        import guide.publish
+        import guide.edition.publish
 
         self.at, self.steps, self.dead = at, 0, False
         for name in self.STEPS:
@@ -346,7 +346,7 @@ class _Crash:
             handle = real_open(file, mode, *args, **kwargs)
             return HalfWriter(handle) if "w" in mode and "b" in mode else handle
 
-        monkeypatch.setattr(guide.publish, "open", fake_open, raising=False)
+        monkeypatch.setattr(guide.edition.publish, "open", fake_open, raising=False)
 
     def step(self, before_dying: Any = None) -> None:
         if self.dead:
@@ -370,9 +370,9 @@ def _edition(folder: Path) -> tuple[Any, Any]:
     """A guide and its finished edition, ready to publish."""
     from conftest import make_edition
 
-    from guide import fonts
-    from guide.styles import load_theme
-    from guide.validate import load_guide
+    from guide.data.validate import load_guide
+    from guide.layout import fonts
+    from guide.layout.styles import load_theme
 
     guide, _ = load_guide(folder)
     theme = load_theme("base")
@@ -384,7 +384,7 @@ def test_publishing_interrupted_at_every_step_leaves_a_whole_edition(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Kill publishing at each of its filesystem steps in turn (mid-write too), then publish again."""
-    from guide.publish import publish
+    from guide.edition.publish import publish
 
     editions = {e: _edition(write_guide(tmp_path / f"v{e}", e, questions=1)) for e in ("1", "2")}
     out = tmp_path / "out"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from guide.fonts import face_coverage, register_theme
-from guide.render.spans import faced
-from guide.styles import load_theme
+from guide.layout.fonts import face_coverage, register_theme
+from guide.layout.spans import faced
+from guide.layout.styles import load_theme
 
 
 def test_line_breaks_and_invisible_characters_load_no_fallback_font() -> None:

@@ -13,12 +13,13 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from guide import cli, text
+from guide import cli
+from guide.data import text
+from guide.data.model import Guide
+from guide.data.validate import load_guide
+from guide.edition.handouts import Candidate, copy_code, copy_codes, make_handouts, read_candidates, slug
 from guide.errors import GuideError, Location
-from guide.handouts import Candidate, copy_code, copy_codes, make_handouts, read_candidates, slug
-from guide.model import Guide
-from guide.styles import load_theme
-from guide.validate import load_guide
+from guide.layout.styles import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 AI = ROOT / "data" / "ai-engineer"

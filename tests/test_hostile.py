@@ -51,12 +51,12 @@ import pytest
 from pypdf import PdfReader
 
 import guide.build
-import guide.render
+import guide.layout
 from guide.cli import main
-from guide.render.markdown import CONTINUED
+from guide.layout.markdown import CONTINUED
 
 # Imported above, not during a timed run: the time and memory limits are for the input's work.
-assert guide.build and guide.render
+assert guide.build and guide.layout
 
 CASES = Path(__file__).parent / "cases" / "tricky"
 NAMES = sorted(p.stem for p in CASES.glob("*.expect"))
@@ -123,7 +123,7 @@ def pdf_facts(path: Path, right_edge: float | None = None) -> PdfFacts:
 
 def right_edge(style: str = "base") -> float:
     """Where the text column of a style ends, 4 pt to spare: nothing but the page edge lies beyond."""
-    from guide.styles import load_theme
+    from guide.layout.styles import load_theme
 
     theme = load_theme(style)
     return float(theme.paper[0] - min(theme.margins["inner"], theme.margins["outer"]) + 4)

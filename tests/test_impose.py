@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from guide import cli
-from guide.impose import booklet, booklet_order
+from guide.pdf.impose import booklet, booklet_order
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -95,18 +95,19 @@ def test_every_link_lands_on_the_page_of_its_question(book: Book) -> None:
 
 
 def _edition(guide: object, theme: object, folder: Path, parallel: bool) -> dict[str, bytes]:
-    from guide import assemble, render
+    from guide import layout
+    from guide.pdf import assemble
 
     folder.mkdir()
-    rendered = render.render(guide, theme, folder, parallel=parallel)  # type: ignore[arg-type]
+    rendered = layout.render(guide, theme, folder, parallel=parallel)  # type: ignore[arg-type]
     edition = assemble.assemble(guide, theme, rendered, folder)  # type: ignore[arg-type]
     return {f.role: f.path.read_bytes() for f in edition.files}
 
 
 def test_two_processes_make_the_bytes_of_one(tmp_path: Path) -> None:
     """The topics of both parts shared between two processes, each with its own fonts: the same files."""
-    from guide.styles import load_theme
-    from guide.validate import load_guide
+    from guide.data.validate import load_guide
+    from guide.layout.styles import load_theme
 
     generate.generate(QUESTIONS, tmp_path / "bank")
     guide, _ = load_guide(tmp_path / "bank")
@@ -120,15 +121,15 @@ def test_two_processes_make_the_bytes_of_one(tmp_path: Path) -> None:
 
 def test_pages_go_to_disk_as_they_are_drawn(tmp_path: Path) -> None:
     """A layout process keeps no page in memory: ReportLab's document holds none, the page store all."""
-    from guide.render.kit import make_kit
-    from guide.render.units import Worker, plan
-    from guide.styles import load_theme
-    from guide.validate import load_guide
+    from guide.data.validate import load_guide
+    from guide.layout.kit import make_kit
+    from guide.layout.styles import load_theme
+    from guide.layout.units import Worker, plan
 
     generate.generate(60, tmp_path / "bank")
     guide, _ = load_guide(tmp_path / "bank")
     kit = make_kit(load_theme("base"))
-    from guide.render import _info
+    from guide.layout import _info
 
     worker = Worker(0, kit, tmp_path, {"key": _info(guide, kit.theme, "key", across=True)})
     try:

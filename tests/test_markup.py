@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from reportlab.pdfbase.pdfdoc import PDFDocument
 
-from guide import compose, text
-from guide.render import markdown, story
-from guide.render.blocks import CondPageBreak, Keep, PageBreak
-from guide.render.kit import make_kit
-from guide.render.pager import _kept_together
-from guide.render.paragraph import Para, width_of
-from guide.render.spans import inline, plain
-from guide.styles import load_theme
-from guide.validate import load_guide
+from guide.data import text
+from guide.data.validate import load_guide
+from guide.layout import compose, markdown, story
+from guide.layout.blocks import CondPageBreak, Keep, PageBreak
+from guide.layout.kit import make_kit
+from guide.layout.pager import _kept_together
+from guide.layout.paragraph import Para, width_of
+from guide.layout.spans import inline, plain
+from guide.layout.styles import load_theme
 
 SPAN = "`WHERE o.status = 'paid' AND o.customer_id IS NOT NULL`"
 AI = Path(__file__).resolve().parent.parent / "data" / "ai-engineer"

@@ -13,10 +13,11 @@ from conftest import ROLES, TRICKY_YAML, Built, build_into, make_edition, storie
 from pdfcheck import BASE14, FOOTER, Pdf, expected_labels, front_matter, norm, overlaps
 from pypdf import PdfReader
 
-from guide import compose, text
+from guide.data import text
+from guide.data.model import Guide
 from guide.errors import GuideError
-from guide.model import Guide
-from guide.styles import load_theme
+from guide.layout import compose
+from guide.layout.styles import load_theme
 
 PARTS = ("study_guide", "answer_key")
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -318,13 +319,14 @@ def test_topics_are_open_in_the_outline(ai: Built, role: str) -> None:
 def test_each_file_has_its_own_identifier(ai: Built, tmp_path: Path) -> None:
     """A part's /ID comes from what it draws: the study guide and the answer key differ, and a copy
     stamped for a reader differs from the plain study guide."""
-    from guide import assemble, render
+    from guide import layout
+    from guide.pdf import assemble
 
     study, key = (PdfReader(io.BytesIO(ai.pdf(role).data)).trailer["/ID"][0] for role in PARTS)
     assert study != key
     theme = load_theme("base")
     edition = make_edition(ai.guide, theme, tmp_path / "edition")
-    rendered = render.render(ai.guide, theme, tmp_path, stamp="Copy 1", key=None)
+    rendered = layout.render(ai.guide, theme, tmp_path, stamp="Copy 1", key=None)
     copy = assemble.write_part(
         ai.guide, theme, rendered, rendered.parts["study"], tmp_path / "copy.pdf", "study_guide", sibling=None
     )

@@ -12,14 +12,15 @@ from typing import Any
 import pytest
 from conftest import make_edition
 
-from guide import compose, render
+from guide import layout
 from guide.build import Options, build_guide
 from guide.cli import _Progress, main
+from guide.data.validate import load_guide
 from guide.errors import GuideError, Location, Problem
-from guide.fonts import check_coverage
+from guide.layout import compose
+from guide.layout.fonts import check_coverage
+from guide.layout.styles import load_theme
 from guide.parallel import MIN_QUESTIONS, can_fork
-from guide.styles import load_theme
-from guide.validate import load_guide
 
 ROOT = Path(__file__).resolve().parent.parent
 AI = ROOT / "data" / "ai-engineer"
@@ -54,7 +55,7 @@ def test_read_back_in_two_processes(tmp_path: Path) -> None:
     a file the child reads back that is damaged fails the check, named."""
     import dataclasses
 
-    from guide import verify
+    from guide.pdf import verify
 
     guide, _ = load_guide(AI)
     theme = load_theme("base")
@@ -97,7 +98,7 @@ def test_an_error_in_the_child_is_reported_with_its_place(
 
     _in_child(fail, monkeypatch)
     with pytest.raises(GuideError) as caught:
-        render.render(guide, theme, tmp_path, parallel=True)
+        layout.render(guide, theme, tmp_path, parallel=True)
     assert caught.value.problems == (problem,)
 
 
@@ -112,7 +113,7 @@ def test_a_child_that_dies_is_an_error_not_a_hang(
     theme = load_theme("base")
     _in_child(lambda: os.kill(os.getpid(), signal.SIGKILL), monkeypatch)
     with pytest.raises(GuideError, match="the process laying out half of the guide stopped"):
-        render.render(guide, theme, tmp_path, parallel=True)
+        layout.render(guide, theme, tmp_path, parallel=True)
 
 
 def test_a_build_reports_its_stages_and_counts(tmp_path: Path) -> None:

@@ -20,13 +20,15 @@ import pypdfium2 as pdfium
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from guide import assemble, fonts, render, text
+from guide import layout
+from guide.data import text
+from guide.data.validate import load_guide
 from guide.errors import GuideError
-from guide.render import markdown
-from guide.render.kit import make_kit
-from guide.render.spans import inline
-from guide.styles import load_theme
-from guide.validate import load_guide
+from guide.layout import fonts, markdown
+from guide.layout.kit import make_kit
+from guide.layout.spans import inline
+from guide.layout.styles import load_theme
+from guide.pdf import assemble
 
 FUZZING = "GUIDE_FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("GUIDE_FUZZ_EXAMPLES", "30"))
@@ -157,7 +159,7 @@ def test_any_text_builds_with_every_character_or_fails_with_located_messages(
         try:
             guide, _ = load_guide(folder)
             fonts.check_coverage(guide, THEME)
-            rendered = render.render(guide, THEME, Path(tmp))
+            rendered = layout.render(guide, THEME, Path(tmp))
             edition = assemble.assemble(guide, THEME, rendered, Path(tmp))
         except GuideError as exc:
             assert exc.problems

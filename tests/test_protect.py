@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from guide import cli
 from guide.build import Options
 from guide.errors import GuideError
-from guide.protect import PASSWORD_VARIABLE, encrypt, read_password
+from guide.pdf.protect import PASSWORD_VARIABLE, encrypt, read_password
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL = ROOT / "data" / "sql-fundamentals"

@@ -10,10 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from guide import cli
+from guide.data.model import Guide
+from guide.data.select import Selection, select
+from guide.data.validate import load_guide
 from guide.errors import GuideError
-from guide.model import Guide
-from guide.select import Selection, select
-from guide.validate import load_guide
 
 ROOT = Path(__file__).resolve().parent.parent
 AI = ROOT / "data" / "ai-engineer"
@@ -130,7 +130,7 @@ def test_build_practice_set_beside_the_full_edition(
 def test_a_practice_set_needs_only_the_characters_of_its_own_questions(guide: Guide) -> None:
     """The layout loads a fallback font for any character the guide holds: a set drawn from a
     bank asks only for its own questions' characters, not the whole bank's."""
-    from guide.fonts import guide_chars
+    from guide.layout.fonts import guide_chars
 
     practice = select(guide, Selection(count=1, seed=1))
     (only,) = practice.questions

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from guide.data.source import ALIAS_BUDGET, MAX_DEPTH, Node, load_yaml, max_file_bytes, parse_yaml
 from guide.errors import Location, Problems
-from guide.source import ALIAS_BUDGET, MAX_DEPTH, Node, load_yaml, max_file_bytes, parse_yaml
 
 GUIDE = """\
 title: Test guide

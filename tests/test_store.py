@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from guide.store import Texts, TextStore
+from guide.data.store import Texts, TextStore
 
 VALUES = [
     ("What is **bias**?", "Über-fitting, 過学習, تعلم 🙂", "", ("one", "two\nlines"), ()),

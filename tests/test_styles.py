@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from guide.errors import GuideError
-from guide.styles import STYLES_DIR, load_theme
+from guide.layout.styles import STYLES_DIR, load_theme
 
 
 def _overlay(tmp_path: Path, body: str, name: str = "mine") -> str:

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from guide.build import Options, build_guide
-from guide.render.kit import make_kit
-from guide.styles import PAPERS, STYLES_DIR, load_theme
-from guide.validate import find_guides
+from guide.data.validate import find_guides
+from guide.layout.kit import make_kit
+from guide.layout.styles import PAPERS, STYLES_DIR, load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = tuple(sorted(p.stem for p in STYLES_DIR.glob("*.yaml")))  # any style added is tested too

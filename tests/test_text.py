@@ -1,4 +1,4 @@
-"""Tests for guide.text: Markdown source to a typed tree of blocks and inline runs."""
+"""Tests for guide.data.text: Markdown source to a typed tree of blocks and inline runs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
-from guide import text
-from guide.text import (
+from guide.data import text
+from guide.data.text import (
     Code,
     CodeBlock,
     Emphasis,

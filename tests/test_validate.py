@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from guide.data.model import Guide
+from guide.data.validate import display_path, find_guides, load_guide
 from guide.errors import GuideError, Location
-from guide.model import Guide
-from guide.validate import display_path, find_guides, load_guide
 
 HEAD = 'title: Test guide\nedition: "1"\ndate: 2025-01-15\n'
 
@@ -444,8 +444,8 @@ def test_files_read_in_two_processes_give_the_guide_and_problems_of_one(
 ) -> None:
     """A bank large enough is read half here, half in a forked child: the same guide (texts kept
     in memory or in a store), and the same problems in the same order, as when read in one."""
-    from guide import validate
-    from guide.store import TextStore
+    from guide.data import validate
+    from guide.data.store import TextStore
 
     files = {
         f"{n:02d}.yaml": "".join(question(f"q{n}-{k}", topic=f"Topic {k % 3}", indent="") for k in range(4))

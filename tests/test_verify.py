@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import make_edition
 
-from guide import assemble, fonts, verify
+from guide.data.validate import load_guide
 from guide.errors import GuideError
-from guide.styles import load_theme
-from guide.validate import load_guide
+from guide.layout import fonts
+from guide.layout.styles import load_theme
+from guide.pdf import assemble, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guide.render.blocks import EPS, CondPageBreak, Keep, Mark, PageBreak, Separator, Spacer
-from guide.render.canvas import PageCanvas, defer, draw_line, fit_line, line_width, page_marker
-from guide.render.kit import Kit, stroke
+from guide.layout.blocks import EPS, CondPageBreak, Keep, Mark, PageBreak, Separator, Spacer
+from guide.layout.canvas import PageCanvas, defer, draw_line, fit_line, line_width, page_marker
+from guide.layout.kit import Kit, stroke
 
 # Where an anchor (compose.Anchor) landed: the anchor, its page (in the unit), x and y (the top of
 # what is there). An outline entry: the anchor, and the entry's title.

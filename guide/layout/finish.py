@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from reportlab.lib.rl_accel import fp_str
 
-from guide.render.canvas import (
+from guide.layout.canvas import (
     MARKED,
     PageCanvas,
     draw_line,
@@ -23,11 +23,11 @@ from guide.render.canvas import (
     spans_width,
     style_spans,
 )
-from guide.render.kit import Kit, stroke
-from guide.render.pager import PartInfo
+from guide.layout.kit import Kit, stroke
+from guide.layout.pager import PartInfo
 
 if TYPE_CHECKING:
-    from guide.render.units import Numbering
+    from guide.layout.units import Numbering
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from guide.data.model import DIFFICULTIES, Guide, Question, Topic
 from guide.errors import GuideError, Problem
-from guide.model import DIFFICULTIES, Guide, Question, Topic
 
 SHUFFLED_TOPIC = "Practice set"  # the one section of a shuffled set: its questions come in drawn order
 

@@ -19,15 +19,14 @@ from pathlib import Path
 
 from reportlab.lib.rl_accel import fp_str
 
-from guide import compose
+from guide.data.model import Guide
 from guide.errors import GuideError, Location, Problem
-from guide.model import Guide
+from guide.layout import compose, story
+from guide.layout.canvas import Link, PageCanvas, PageStore, parse_links
+from guide.layout.finish import PartNumbers, Resolver
+from guide.layout.kit import Kit
+from guide.layout.pager import Landing, OutlineEntry, Pager, PartInfo, TooLarge
 from guide.parallel import receive
-from guide.render import story
-from guide.render.canvas import Link, PageCanvas, PageStore, parse_links
-from guide.render.finish import PartNumbers, Resolver
-from guide.render.kit import Kit
-from guide.render.pager import Landing, OutlineEntry, Pager, PartInfo, TooLarge
 
 Progress = Callable[[str], None]  # told what is being done, now and then, for a terminal to show
 CHILD = "the process laying out half of the guide"

@@ -16,8 +16,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.ttfonts import TTFont
 
-from guide.fonts import RegisteredFamily, chain, load_face, register_theme
-from guide.styles import TextStyle, Theme
+from guide.layout.fonts import RegisteredFamily, chain, load_face, register_theme
+from guide.layout.styles import TextStyle, Theme
 
 Colour = tuple[float, float, float]
 

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guide.data.source import DEFAULT_MAX_FILE_BYTES, Node, load_yaml
+from guide.data.validate import display_path
 from guide.errors import Location, Problems
-from guide.source import DEFAULT_MAX_FILE_BYTES, Node, load_yaml
-from guide.validate import display_path
 
-STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
+STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 PAPERS = {"A4": (595.2756, 841.8898), "LETTER": (612.0, 792.0), "A5": (419.5276, 595.2756)}
 FACES = ("regular", "bold", "italic", "bold_italic")

@@ -18,19 +18,19 @@ from pypdf.generic import DictionaryObject, NameObject
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from guide import text
+from guide.data import text
+from guide.data.model import Guide, Question
 from guide.errors import GuideError, Problem
-from guide.fonts import guide_chars
-from guide.model import Guide, Question
-from guide.pdfinfo import document_info
-from guide.render import markdown
-from guide.render.canvas import draw_line, fit_line, line_width
-from guide.render.kit import Kit, make_kit
-from guide.render.paragraph import Bullet, Para
-from guide.render.spans import inline, plain
-from guide.styles import Theme
+from guide.layout import markdown
+from guide.layout.canvas import draw_line, fit_line, line_width
+from guide.layout.fonts import guide_chars
+from guide.layout.kit import Kit, make_kit
+from guide.layout.paragraph import Bullet, Para
+from guide.layout.spans import inline, plain
+from guide.layout.styles import Theme
+from guide.pdf.info import document_info
 
-Flowable = Any  # a block (guide.render.blocks) or any ReportLab flowable
+Flowable = Any  # a block (guide.layout.blocks) or any ReportLab flowable
 
 SHEET_MARGIN = 12 * mm  # room for the cut marks; printers rarely reach closer to the edge
 CARD_PADDING = 5 * mm

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from guide import text
-from guide.model import Guide, Question
+from guide.data import text
+from guide.data.model import Guide, Question
 
 Part = Literal["study", "key"]
 # A place in a part that links, the outline and page references lead to: a question's number

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from guide.fonts import guide_chars
-from guide.model import Guide
+from guide.data.model import Guide
+from guide.layout.fonts import guide_chars
+from guide.layout.kit import Kit, make_kit
+from guide.layout.pager import PartInfo
+from guide.layout.styles import Theme
+from guide.layout.units import Progress, Rendered, RenderedPart, render_units
 from guide.parallel import MIN_QUESTIONS, can_fork
-from guide.render.kit import Kit, make_kit
-from guide.render.pager import PartInfo
-from guide.render.units import Progress, Rendered, RenderedPart, render_units
-from guide.styles import Theme
 
 __all__ = ["Kit", "PartInfo", "Rendered", "RenderedPart", "make_kit", "render"]
 

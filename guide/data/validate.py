@@ -12,11 +12,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from guide import text as markdown
+from guide.data import text as markdown
+from guide.data.model import DIFFICULTIES, Difficulty, Guide, Question, Topic, positions
+from guide.data.source import Node, describe_char, load_yaml
+from guide.data.store import Texts, TextStore
 from guide.errors import GuideError, Location, Problem, Problems
-from guide.model import DIFFICULTIES, Difficulty, Guide, Question, Topic, positions
-from guide.source import Node, describe_char, load_yaml
-from guide.store import Texts, TextStore
 
 GUIDE_FILE = "guide.yaml"
 QUESTIONS_DIR = "questions"

@@ -30,11 +30,11 @@ from pypdf.generic import (
 )
 from reportlab.lib.rl_accel import fp_str
 
-from guide.model import Guide
+from guide.data.model import Guide
+from guide.layout import Rendered, RenderedPart
+from guide.layout.styles import Theme
 from guide.parallel import beside, wanted
-from guide.pdfinfo import document_info, file_name
-from guide.render import Rendered, RenderedPart
-from guide.styles import Theme
+from guide.pdf.info import document_info, file_name
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from guide.assemble import Edition, write_output
 from guide.errors import GuideError, Location, Problem
+from guide.pdf.assemble import Edition, write_output
 
 PASSWORD_VARIABLE = "GUIDE_KEY_PASSWORD"
 PROTECTED_ROLES = ("answer_key", "complete")  # every file that holds the answers

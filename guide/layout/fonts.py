@@ -17,10 +17,10 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from guide.data.model import Guide
+from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
-from guide.model import Guide
-from guide.styles import FontFamily, Theme
-from guide.text import is_invisible
+from guide.layout.styles import FontFamily, Theme
 
 TEXT_FIELDS = ("question", "guidance", "answer")
 LIST_FIELDS = ("key_points", "follow_ups", "tags")

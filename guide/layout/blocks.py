@@ -13,7 +13,7 @@ from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
 
-from guide.render.kit import Colour, fill, stroke
+from guide.layout.kit import Colour, fill, stroke
 
 EPS = 1e-6
 

@@ -233,7 +233,7 @@ class _Markdown(MarkdownIt):
         return True
 
 
-# Right-to-left scripts, as guide.fonts refuses them (kept here: this module does not load ReportLab).
+# Right-to-left scripts, as guide.layout.fonts refuses them (kept here: this module does not load ReportLab).
 _RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
 # Bidirectional embeddings, overrides and isolates, which the validator refuses when typed.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -29,7 +29,7 @@ from guide.errors import GuideError, Location, Problem
 from guide.parallel import wanted
 
 if TYPE_CHECKING:
-    from guide.assemble import Edition
+    from guide.pdf.assemble import Edition
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _in_fresh_processes(groups: Sequence[Sequence[Job]]) -> list[list[str]]:
     """check() of each group of jobs, each in a Python process of its own, all at once."""
     env = dict(os.environ)
     # The package as this process has it, wherever it was imported from.
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     processes = []
     for group in groups:
@@ -85,7 +85,7 @@ def _in_fresh_processes(groups: Sequence[Sequence[Job]]) -> list[list[str]]:
                 subprocess.Popen(
                     # -P: the working folder is not put first on the path, where a folder
                     # named guide would stand in for the package.
-                    [sys.executable, "-P", "-m", "guide.verify"],
+                    [sys.executable, "-P", "-m", "guide.pdf.verify"],
                     stdin=jobs,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,

@@ -22,10 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from guide.data.model import Guide
+from guide.data.validate import display_path
 from guide.errors import GuideError, Location, Problem, Problems
-from guide.model import Guide
-from guide.styles import Theme
-from guide.validate import display_path
+from guide.layout.styles import Theme
 
 COLUMNS = ("name", "id", "email")
 DISTRIBUTION = "distribution.csv"
@@ -203,7 +203,7 @@ def _candidate(
 
 def check_names(candidates: Iterable[Candidate], theme: Theme) -> None:
     """Raise GuideError, with each row's line, for a name the style's fonts cannot print correctly."""
-    from guide.fonts import chain, is_rtl, register_theme
+    from guide.layout.fonts import chain, is_rtl, register_theme
 
     candidates = list(candidates)
     chars = {c for candidate in candidates for c in candidate.name + candidate.id}
@@ -287,7 +287,8 @@ def stamp(candidate: Candidate, code: str) -> str:
 def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate], work: Path) -> list[Handout]:
     """One study guide per candidate, made in `work`, marked with the candidate's name and copy code
     on every page."""
-    from guide import assemble, render
+    from guide import layout
+    from guide.pdf import assemble
 
     codes = copy_codes(guide, candidates)
     if len(set(codes)) != len(codes):  # 40 bits: not expected to happen in anyone's lifetime
@@ -296,12 +297,12 @@ def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate], w
     # links into the key, which it goes out without.
     pages = work / "pages"
     pages.mkdir(exist_ok=True)
-    key = render.render(guide, theme, pages).parts["key"]
+    key = layout.render(guide, theme, pages).parts["key"]
     handouts = []
     for candidate, code in zip(candidates, codes, strict=True):
         copy_pages = pages / code  # each copy's laid-out pages, gone once its file is written
         copy_pages.mkdir()
-        copy = render.render(
+        copy = layout.render(
             guide, theme, copy_pages, stamp=stamp(candidate, code), watermark=candidate.name, key=key
         )
         name = f"{guide.id}-{guide.edition}-study-guide-{slug(candidate.name)}-{code}.pdf"
@@ -342,7 +343,7 @@ def distribution_csv(handouts: Sequence[Handout]) -> bytes:
 
 def publish_handouts(guide: Guide, handouts: Sequence[Handout], out_root: Path) -> Path:
     """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
-    from guide import publish
+    from guide.edition import publish
 
     files: list[tuple[str, publish.Source]] = [(h.name, (h.path, h.sha256)) for h in handouts]
     files.append((DISTRIBUTION, distribution_csv(handouts)))

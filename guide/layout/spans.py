@@ -13,10 +13,10 @@ from functools import cache
 
 from reportlab.pdfbase.ttfonts import TTFont
 
-from guide import text
-from guide.fonts import RegisteredFamily, face_coverage
-from guide.render.kit import Colour, Kit, Style, font
-from guide.text import visible
+from guide.data import text
+from guide.data.text import visible
+from guide.layout.fonts import RegisteredFamily, face_coverage
+from guide.layout.kit import Colour, Kit, Style, font
 
 # What a paragraph breaks lines at and collapses: ASCII white space. A no-break space, and the
 # other Unicode spaces, are characters like any other.

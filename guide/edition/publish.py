@@ -24,9 +24,9 @@ from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from guide import __version__
-from guide.assemble import Edition
+from guide.data.model import Guide, Question
 from guide.errors import GuideError, Location, Problem
-from guide.model import Guide, Question
+from guide.pdf.assemble import Edition
 
 STALE_SECONDS = 3600  # a temporary folder this old belongs to a build that died
 # Temporary names join the guide id with '+', which no guide id contains: with '-', guide 'ml'

@@ -16,10 +16,10 @@ from typing import Any
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
-from guide.render.kit import Colour, Kit
-from guide.render.paragraph import TextPen, width_of
-from guide.render.spans import Span, plain
-from guide.text import short_title
+from guide.data.text import short_title
+from guide.layout.kit import Colour, Kit
+from guide.layout.paragraph import TextPen, width_of
+from guide.layout.spans import Span, plain
 
 # The line of page content that stands for something drawn later (see defer): ReportLab writes
 # every byte below 32 in text as an escape, so no text drawn on the page can look like it.

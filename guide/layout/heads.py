@@ -9,9 +9,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from guide.render.blocks import Block
-from guide.render.kit import Colour
-from guide.render.paragraph import Para
+from guide.layout.blocks import Block
+from guide.layout.kit import Colour
+from guide.layout.paragraph import Para
 
 REF_WIDTH = 120.0  # room kept at the right of a head line for "Answer: page A-999"
 TOC_NUMBER_WIDTH = 44.0

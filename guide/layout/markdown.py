@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from guide import text
-from guide.render.blocks import EPS, Block, Box, Fitted, Rule, Spacer
-from guide.render.kit import Kit, Style, font
-from guide.render.paragraph import Bullet, Para, TextPen, width_of
-from guide.render.spans import Span, font_runs, inline
-from guide.text import visible
+from guide.data import text
+from guide.data.text import visible
+from guide.layout.blocks import EPS, Block, Box, Fitted, Rule, Spacer
+from guide.layout.kit import Kit, Style, font
+from guide.layout.paragraph import Bullet, Para, TextPen, width_of
+from guide.layout.spans import Span, font_runs, inline
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
 INDENT = 14.0

@@ -16,9 +16,9 @@ from typing import Any
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.ttfonts import TTFont
 
-from guide.render.blocks import Block
-from guide.render.kit import Colour, Style, fill, font
-from guide.render.spans import WHITE_SPACE, Span
+from guide.layout.blocks import Block
+from guide.layout.kit import Colour, Style, fill, font
+from guide.layout.spans import WHITE_SPACE, Span
 
 EPS = 1e-6
 # What separates a word from the one before it, besides a space (a span's index ≥ 0, whose

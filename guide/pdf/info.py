@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 from guide import __version__
-from guide.model import Guide
+from guide.data.model import Guide
 
 SUFFIX = {"study_guide": "study-guide", "answer_key": "answer-key", "complete": "complete"}
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from guide import compose
-from guide.render import markdown
-from guide.render.blocks import Box, CondPageBreak, Keep, Mark, NoteLines, PageBreak, Rule, Separator, Spacer
-from guide.render.heads import ContentsLine, HeadLine
-from guide.render.kit import Kit
-from guide.render.markdown import bullet_face, width_of_face
-from guide.render.paragraph import Bullet, Para
-from guide.render.spans import inline, plain
+from guide.layout import compose, markdown
+from guide.layout.blocks import Box, CondPageBreak, Keep, Mark, NoteLines, PageBreak, Rule, Separator, Spacer
+from guide.layout.heads import ContentsLine, HeadLine
+from guide.layout.kit import Kit
+from guide.layout.markdown import bullet_face, width_of_face
+from guide.layout.paragraph import Bullet, Para
+from guide.layout.spans import inline, plain
 
 
 def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Any]:

@@ -1,0 +1,1 @@
+"""Turn a guide folder into a validated Guide: YAML with places, checks, the model, its texts."""
