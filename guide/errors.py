@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
@@ -81,3 +84,30 @@ class Problems:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(sorted((p for p in self.items if p.severity == "warning"), key=Problem.sort_key))
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice a mistyped word most likely meant, ignoring case; None when none is close."""
+    by_case = {c.casefold(): c for c in choices}
+    folded = word.strip().casefold()
+    if folded in by_case:
+        return by_case[folded]
+    close = difflib.get_close_matches(folded, list(by_case), n=1, cutoff=cutoff)
+    return by_case[close[0]] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """The hint "; did you mean 'x'?" for the choice closest to a mistyped word; "" if none is close."""
+    found = closest(word, choices, cutoff)
+    return f"; did you mean '{found}'?" if found is not None else ""
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when it is inside it."""
+    absolute = Path(os.path.abspath(path))  # no symlinks followed: a loop must not raise
+    for cwd in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
+        try:
+            return str(absolute.relative_to(cwd))
+        except ValueError:
+            continue
+    return str(path)

@@ -19,7 +19,9 @@ def test_stored_texts_read_back_as_written() -> None:
     for handle, values in zip(handles, VALUES, strict=True):
         assert handle.values() == values
         assert handle == Texts.of(values)
-        assert [handle.size(i) for i in range(3)] == [len(v.encode()) for v in values[:3]]
+        sizes = [handle.size(name) for name in ("question", "answer", "guidance")]
+        assert sizes == [len(v.encode()) for v in values[:3]]
+        assert (handle.text("answer"), handle.items("key_points")) == (values[1], values[3])
     store.close()
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from guide.data.model import Guide
-from guide.data.validate import display_path, find_guides, load_guide
-from guide.errors import GuideError, Location
+from guide.data.validate import find_guides, load_guide
+from guide.errors import GuideError, Location, display_path
 
 HEAD = 'title: Test guide\nedition: "1"\ndate: 2025-01-15\n'
 

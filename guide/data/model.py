@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from guide.data.fields import LISTS, QUESTION_KEYS, STORED, TEXTS
 from guide.data.store import Texts, TextStore, Values
 from guide.errors import Location
 
@@ -19,15 +20,17 @@ DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 
 
 # The fields whose places a Question keeps, in the order they are packed.
-FIELDS = ("id", "topic", "difficulty", "tags", "question", "guidance", "answer", "key_points", "follow_ups")
-FIELD_INDEX = {name: index for index, name in enumerate(FIELDS)}
+FIELD_INDEX = {name: index for index, name in enumerate(QUESTION_KEYS)}
 _POSITION = struct.Struct("<II")  # line, column
 
 
 def positions(places: Mapping[str, Location]) -> bytes:
     """The lines and columns of a question's fields, packed for Question.field_positions."""
     empty = Location("", 0, 0)
-    return b"".join(_POSITION.pack(*(places.get(name) or empty)[1:]) for name in FIELDS)
+    return b"".join(_POSITION.pack(*(places.get(name) or empty)[1:]) for name in QUESTION_KEYS)
+
+
+NOWHERE = Location("<memory>")  # a question made in code
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,40 +60,53 @@ class Question:
         id: str,
         number: int,
         topic: str,
-        question: str,
-        answer: str,
-        guidance: str = "",
-        key_points: tuple[str, ...] = (),
-        follow_ups: tuple[str, ...] = (),
         *,
         store: TextStore | None = None,
-        **rest: Any,
+        difficulty: Difficulty | None = None,
+        tags: tuple[str, ...] = (),
+        location: Location = NOWHERE,
+        field_positions: bytes = b"",
+        **texts: str | tuple[str, ...],
     ) -> Question:
-        """A question from its texts, kept in `store` if given, else in memory."""
-        values = (question, answer, guidance, tuple(key_points), tuple(follow_ups))
+        """A question from its texts (fields.STORED, by name), kept in `store` if given, else in memory."""
+        unknown = set(texts) - set(STORED)
+        if unknown:
+            raise TypeError(f"not a text field of a question: {', '.join(sorted(unknown))}")
+        values: Values = (
+            *(str(texts.get(name, "")) for name in TEXTS),
+            *(tuple(texts.get(name, ())) for name in LISTS),
+        )
         body = store.add(values) if store is not None else Texts.of(values)
-        digest = content_digest(id, topic, values, rest.get("difficulty"), rest.get("tags", ()))
-        return cls(id, number, topic, body, digest=digest, **rest)
+        digest = content_digest(id, topic, values, difficulty, tags)
+        return cls(id, number, topic, body, difficulty, tags, location, field_positions, digest=digest)
+
+    def text(self, name: str) -> str:
+        """A Markdown text field by name ("" when the question has none)."""
+        return self.body.text(name)
+
+    def items(self, name: str) -> tuple[str, ...]:
+        """A list field by name."""
+        return self.body.items(name)
 
     @property
     def question(self) -> str:
-        return self.body.text(0)
+        return self.body.text("question")
 
     @property
     def answer(self) -> str:
-        return self.body.text(1)
+        return self.body.text("answer")
 
     @property
     def guidance(self) -> str:
-        return self.body.text(2)
+        return self.body.text("guidance")
 
     @property
     def key_points(self) -> tuple[str, ...]:
-        return self.body.items(3)
+        return self.body.items("key_points")
 
     @property
     def follow_ups(self) -> tuple[str, ...]:
-        return self.body.items(4)
+        return self.body.items("follow_ups")
 
     def where(self, field_name: str) -> Location:
         """The location of one field, or of the question when the field has none."""
@@ -102,29 +118,19 @@ class Question:
 
     def texts(self) -> Iterator[tuple[str, Location, str]]:
         """(field, location, text) for every text of the question that the layout draws."""
-        question, answer, guidance, key_points, follow_ups = self.body.values()
-        for name, value in (("question", question), ("guidance", guidance), ("answer", answer)):
-            yield name, self.where(name), value
-        for name, items in (("key_points", key_points), ("follow_ups", follow_ups), ("tags", self.tags)):
-            yield name, self.where(name), " ".join(items)
+        values = self.body.values()
+        for name, value in zip(STORED, values, strict=True):
+            yield name, self.where(name), value if isinstance(value, str) else " ".join(value)
+        yield "tags", self.where("tags"), " ".join(self.tags)
 
 
 def content_digest(
     qid: str, topic: str, values: Values, difficulty: str | None, tags: tuple[str, ...]
 ) -> str:
     """A stable digest of a question's content, so scripts can tell what changed between editions."""
-    question, answer, guidance, key_points, follow_ups = values
-    data = {
-        "id": qid,
-        "topic": topic,
-        "question": question,
-        "answer": answer,
-        "guidance": guidance,
-        "key_points": list(key_points),
-        "follow_ups": list(follow_ups),
-        "difficulty": difficulty,
-        "tags": list(tags),
-    }
+    data: dict[str, Any] = {"id": qid, "topic": topic, "difficulty": difficulty, "tags": list(tags)}
+    for name, value in zip(STORED, values, strict=True):
+        data[name] = value if isinstance(value, str) else list(value)
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -9,14 +9,13 @@ guide's own order, or in the drawn order when `shuffle` is set.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from guide.data.model import DIFFICULTIES, Guide, Question, Topic
-from guide.errors import GuideError, Problem
+from guide.errors import GuideError, Problem, did_you_mean
 
 SHUFFLED_TOPIC = "Practice set"  # the one section of a shuffled set: its questions come in drawn order
 
@@ -130,11 +129,7 @@ def _resolve(
 
 def _unknown(option: str, what: str, value: str, known: Sequence[str]) -> str:
     """The message for a value the guide does not have: the closest it has, and all of them."""
-    close = difflib.get_close_matches(
-        value.strip().casefold(), [k.casefold() for k in known], n=1, cutoff=0.6
-    )
-    by_fold = {k.casefold(): k for k in known}
-    hint = f"; did you mean '{by_fold[close[0]]}'?" if close else ""
+    hint = did_you_mean(value, known)
     plural = "difficulties" if what == "difficulty" else f"{what}s"
     listed = ", ".join(known) if known else "none"
     where = "" if what == "difficulty" else " in this guide"

@@ -13,12 +13,12 @@ import tempfile
 from collections.abc import Sequence
 from typing import IO
 
-# What a question's texts are, in the order they are kept: three texts, then two lists of texts.
-TEXT_FIELDS = ("question", "answer", "guidance")
-LIST_FIELDS = ("key_points", "follow_ups")
+from guide.data.fields import LISTS, STORED, STORED_INDEX, TEXTS
+
 _SEPARATOR = "\x00"  # between the items of a list: validation refuses it in any text
 
-Values = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
+# A question's texts in the order fields.STORED gives: its Markdown texts, then its lists.
+Values = tuple[str | tuple[str, ...], ...]
 
 
 class TextStore:
@@ -36,8 +36,9 @@ class TextStore:
 
     def add(self, values: Values) -> Texts:
         """Keep one question's texts; the handle that reads them back."""
-        encoded = [value.encode("utf-8") for value in values[:3]]
-        encoded += [_SEPARATOR.join(items).encode("utf-8") for items in values[3:]]
+        encoded = [
+            (value if isinstance(value, str) else _SEPARATOR.join(value)).encode("utf-8") for value in values
+        ]
         offset = self.end
         self.file.write(b"".join(encoded))
         self.end += sum(map(len, encoded))
@@ -79,8 +80,15 @@ class Texts:
     def of(cls, values: Values) -> Texts:
         return cls(values)
 
-    def text(self, index: int) -> str:
-        """The text at `index` (0 question, 1 answer, 2 guidance; 3 and 4 the lists, joined)."""
+    @classmethod
+    def empty(cls) -> Texts:
+        return cls(tuple("" if name in TEXTS else () for name in STORED))
+
+    def text(self, name: str) -> str:
+        """A text field (a list's items joined)."""
+        return self._text(STORED_INDEX[name])
+
+    def _text(self, index: int) -> str:
         if self._values is not None:
             value = self._values[index]
             return value if isinstance(value, str) else _SEPARATOR.join(value)
@@ -92,21 +100,23 @@ class Texts:
         """Where in its store the texts are: their offset, and each one's length."""
         return self._offset, self._lengths
 
-    def size(self, index: int) -> int:
-        """How long the text at `index` is (in bytes once stored): known without reading it."""
+    def size(self, name: str) -> int:
+        """How long a field's text is (in bytes once stored): known without reading it."""
+        index = STORED_INDEX[name]
         if self._values is not None:
             value = self._values[index]
             return len(value) if isinstance(value, str) else sum(map(len, value))
         return self._lengths[index]
 
-    def items(self, index: int) -> tuple[str, ...]:
-        joined = self.text(index)
+    def items(self, name: str) -> tuple[str, ...]:
+        """A list field's items."""
+        joined = self.text(name)
         return tuple(joined.split(_SEPARATOR)) if joined else ()
 
     def values(self) -> Values:
         if self._values is not None:
             return self._values
-        return (self.text(0), self.text(1), self.text(2), self.items(3), self.items(4))
+        return (*(self.text(name) for name in TEXTS), *(self.items(name) for name in LISTS))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Texts):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import errno
 import os
 import re
@@ -13,10 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from guide.data import text as markdown
+from guide.data.fields import QUESTION_FIELDS, QUESTION_KEYS
 from guide.data.model import DIFFICULTIES, Difficulty, Guide, Question, Topic, positions
 from guide.data.source import Node, describe_char, load_yaml
 from guide.data.store import Texts, TextStore
-from guide.errors import GuideError, Location, Problem, Problems
+from guide.errors import GuideError, Location, Problem, Problems, closest, display_path
 
 GUIDE_FILE = "guide.yaml"
 QUESTIONS_DIR = "questions"
@@ -38,13 +38,8 @@ GUIDE_KEYS = (
     "title", "subtitle", "edition", "date", "authors", "language", "description", "topics",
     "questions",
 )  # fmt: skip
-QUESTION_KEYS = (
-    "id", "topic", "question", "answer", "guidance", "key_points", "follow_ups", "difficulty",
-    "tags",
-)  # fmt: skip
-REQUIRED_QUESTION_KEYS = ("id", "topic", "question", "answer")
 
-# What each field holds, for messages that say what to write.
+# What each field holds, for messages that say what to write (a question's: fields.py).
 _WANTS = {
     "title": "the guide's title",
     "subtitle": "a subtitle",
@@ -52,13 +47,7 @@ _WANTS = {
     "authors": "the authors",
     "language": "a language tag such as en or en-GB",
     "description": "a description",
-    "topic": "the title of its topic",
-    "question": "the question to ask",
-    "answer": "a model answer",
-    "guidance": "what the interviewer listens for",
-    "key_points": "the checklist a reviewer ticks",
-    "follow_ups": "the follow-up questions",
-    "tags": "its tags",
+    **{f.name: f.wants for f in QUESTION_FIELDS if f.kind != "id"},
 }
 
 # Characters that never belong in text: C0/C1 controls (tab and newline are fine), and
@@ -69,17 +58,6 @@ _FORBIDDEN = re.compile(
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
     + "]"
 )
-
-
-def display_path(path: Path) -> str:
-    """A path as messages show it: relative to the working folder when it is inside it."""
-    absolute = Path(os.path.abspath(path))  # no symlinks followed: a loop must not raise
-    for cwd in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
-        try:
-            return str(absolute.relative_to(cwd))
-        except ValueError:
-            continue
-    return str(path)
 
 
 class InvalidGuide(GuideError):
@@ -116,14 +94,6 @@ def _show(text: str, limit: int = 60) -> str:
     """User text as a message quotes it: shortened, with invisible characters spelled out."""
     shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
-def _closest(word: str, choices: Sequence[str]) -> str | None:
-    by_case = {c.casefold(): c for c in choices}
-    if word.casefold() in by_case:
-        return by_case[word.casefold()]
-    close = difflib.get_close_matches(word.casefold(), list(by_case), n=1, cutoff=0.7)
-    return by_case[close[0]] if close else None
 
 
 def _yaml_quote(text: str) -> str:
@@ -190,7 +160,7 @@ class _Checked:
         if reader.store is None:  # texts held in memory travel with their questions
             questions = [(q, 0, ()) for q in reader.questions]
         else:
-            empty = Texts.of(("", "", "", (), ()))
+            empty = Texts.empty()
             questions = [(dataclasses.replace(q, body=empty), *q.body.where()) for q in reader.questions]
         return cls(
             reader.problems.items, reader.texts, reader.ids, reader.topic_refs, reader.chars, questions
@@ -233,11 +203,11 @@ class _GuideReader:
         self.chars: set[str] = set()  # every character of every text read well
         self._strings: dict[str, str] = {}
 
-    def keep_texts(self, qid: str, node: Node, fields: dict[str, str | list[str]]) -> None:
+    def keep_texts(self, qid: str, node: Node, fields: dict[str, str | tuple[str, ...]]) -> None:
         """Note texts read well, with where they are, for the glyph check of a guide with errors."""
         for name, value in fields.items():
             if value and name in node.entries:
-                shown = " ".join(value) if isinstance(value, list) else value
+                shown = value if isinstance(value, str) else " ".join(value)
                 self.texts.append((qid, name, node.entries[name][1].location, shown))
 
     def error(self, where: Location, message: str) -> None:
@@ -321,7 +291,7 @@ class _GuideReader:
         sources_failed = any(p.severity == "error" for p in self.problems.items[before:])
         # A misspelt 'questions:' key is already reported ("did you mean 'questions'?").
         misspelt = any(
-            k not in GUIDE_KEYS and _closest(k, GUIDE_KEYS) == "questions"
+            k not in GUIDE_KEYS and closest(k, GUIDE_KEYS, cutoff=0.7) == "questions"
             for k in (root.entries if root is not None else ())
         )
         if root is not None and not found and not sources_failed and not misspelt:
@@ -483,7 +453,7 @@ class _GuideReader:
         meant = unknown_keys(self, node, QUESTION_KEYS, "a question's")
         qid = self.identifier(node, meant)
         label = f"question '{qid}'" if qid else "this question"
-        for key in REQUIRED_QUESTION_KEYS[1:]:
+        for key in (f.name for f in QUESTION_FIELDS if f.required and f.kind != "id"):
             if key not in node.entries and key not in meant:
                 what = "question text" if key == "question" else key
                 self.error(node.location, f"{label} has no {what}; add '{key}:' with {_WANTS[key]}")
@@ -491,44 +461,42 @@ class _GuideReader:
         topic = self.shared(text(self, node, "topic", single_line=True, required=True))
         if topic:
             self.topic_refs.append((topic, node.entries["topic"][1].location))
-        question = text(self, node, "question", required=True)
-        answer = text(self, node, "answer", required=True)
-        guidance = text(self, node, "guidance")
-        key_points = text_list(self, node, "key_points")
-        follow_ups = text_list(self, node, "follow_ups")
+        # Each field read by its kind (fields.py); the texts are kept by name.
+        texts: dict[str, str | tuple[str, ...]] = {}
+        for f in QUESTION_FIELDS:
+            if f.kind == "text":
+                texts[f.name] = text(self, node, f.name, required=f.required)
+            elif f.kind == "list":
+                texts[f.name] = tuple(text_list(self, node, f.name))
         tags = [self.shared(tag) for tag in text_list(self, node, "tags", single_line=True)]
-        # The fields fonts._question_texts checks, so that a guide with errors gets the same check.
-        fields = {"topic": topic, "question": question, "answer": answer, "guidance": guidance}
-        lists = {"key_points": key_points, "follow_ups": follow_ups, "tags": tags}
         difficulty = self.difficulty(node)
-        if "guidance" not in node.entries and "guidance" not in meant:
-            self.problems.warning(
-                node.location, f"{label} has no guidance; add 'guidance:' with {_WANTS['guidance']}"
-            )
-        points = node.entries.get("key_points")
-        no_points = points is None and "key_points" not in meant
-        if no_points or (points is not None and points[1].kind == "seq" and not points[1].items):
-            self.problems.warning(
-                node.location, f"{label} has no key points; add 'key_points:' with {_WANTS['key_points']}"
-            )
+        for f in QUESTION_FIELDS:
+            if f.missing_warns and self.missing(node, f.name, meant):
+                what = f.name.replace("_", " ")
+                self.problems.warning(node.location, f"{label} has no {what}; add '{f.name}:' with {f.wants}")
         if any(p.severity == "error" for p in self.problems.items[before:]):
-            self.keep_texts(qid, node, {**fields, **lists})
+            # The texts fonts check, so that a guide with errors gets the same glyph check.
+            self.keep_texts(qid, node, {"topic": topic, **texts, "tags": tuple(tags)})
             return None
         return Question.make(
             id=qid,
             number=0,
             topic=topic,
-            question=question,
-            answer=answer,
-            guidance=guidance,
-            key_points=tuple(key_points),
-            follow_ups=tuple(follow_ups),
             store=self.store,
             difficulty=difficulty,
             tags=tuple(tags),
             location=node.location,
             field_positions=positions({k: v[1].location for k, v in node.entries.items()}),
+            **texts,
         )
+
+    @staticmethod
+    def missing(node: Node, key: str, meant: set[str]) -> bool:
+        """Whether a question lacks a field (or has an empty list for it), not counting a misspelt key."""
+        entry = node.entries.get(key)
+        if entry is None:
+            return key not in meant
+        return entry[1].kind == "seq" and not entry[1].items
 
     def identifier(self, node: Node, meant: set[str]) -> str:
         entry = node.entries.get("id")
@@ -591,7 +559,7 @@ class _GuideReader:
             for choice in DIFFICULTIES:
                 if value.text == choice:
                     return choice
-            close = _closest(value.text.strip(), DIFFICULTIES)
+            close = closest(value.text.strip(), DIFFICULTIES, cutoff=0.7)
             fix = f"did you mean '{close}'?" if close else "use one of those, or remove the line"
             self.error(value.location, f"difficulty must be {choices}, found '{_show(value.text)}'; {fix}")
             return None
@@ -622,7 +590,7 @@ class _GuideReader:
             used.add(topic)
             if topic in titles:
                 continue
-            close = _closest(topic, titles)
+            close = closest(topic, titles, cutoff=0.7)
             if close:
                 used.add(close)  # already named in the error: no second message saying it is empty
             fix = (
@@ -676,7 +644,7 @@ class _GuideFields:
         self.authors = text_list(reader, root, "authors", allow_single=True)
         self.topics = topics(reader, root)
         fields = {"title": self.title, "subtitle": self.subtitle, "description": self.description}
-        reader.keep_texts("", root, {**fields, "authors": self.authors})
+        reader.keep_texts("", root, {**fields, "authors": tuple(self.authors)})
         reader.texts += [("", "topic", where, title) for title, where in self.topics]
 
 
@@ -689,7 +657,7 @@ def unknown_keys(reader: _GuideReader, node: Node, allowed: tuple[str, ...], who
     for key, (where, _) in node.entries.items():
         if key in allowed:
             continue
-        close = _closest(key, allowed)
+        close = closest(key, allowed, cutoff=0.7)
         if close:
             meant.add(close)
         fix = f"did you mean '{close}'?" if close else f"{whose} keys are {', '.join(allowed)}"

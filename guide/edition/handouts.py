@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import codecs
 import csv
-import difflib
 import hashlib
 import io
 import re
@@ -23,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guide.data.model import Guide
-from guide.data.validate import display_path
-from guide.errors import GuideError, Location, Problem, Problems
+from guide.errors import GuideError, Location, Problem, Problems, did_you_mean, display_path
 from guide.layout.styles import Theme
 
 COLUMNS = ("name", "id", "email")
@@ -161,8 +159,7 @@ def _header(header: list[str], where: Location, problems: Problems) -> dict[str,
         if name in columns:
             problems.error(where, f"column '{name}' appears twice in the header")
         elif name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(name, COLUMNS)
             problems.error(
                 where, f"unknown column '{header[index].strip()}'{hint} (columns: name, id, email)"
             )

@@ -22,9 +22,6 @@ from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
 from guide.layout.styles import FontFamily, Theme
 
-TEXT_FIELDS = ("question", "guidance", "answer")
-LIST_FIELDS = ("key_points", "follow_ups", "tags")
-
 # Right-to-left scripts need bidirectional reordering and shaping, which the layout
 # does not do yet: refusing them beats printing letters in the wrong order.
 _RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))

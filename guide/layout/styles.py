@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from guide.data.source import DEFAULT_MAX_FILE_BYTES, Node, load_yaml
-from guide.data.validate import display_path
-from guide.errors import Location, Problems
+from guide.errors import Location, Problems, did_you_mean, display_path
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -158,11 +156,6 @@ def _merge(base: Node, overlay: Node) -> Node:
     return Node("map", overlay.location, entries=entries)
 
 
-def _suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 class _Reader:
     """Read a merged style tree into a Theme, collecting every problem."""
 
@@ -213,7 +206,7 @@ class _Reader:
     def keys(self, node: Node, allowed: tuple[str, ...], what: str) -> None:
         for key, (where, _) in node.entries.items():
             if key not in allowed:
-                self.problems.error(where, f"unknown {what} key '{key}'{_suggest(key, allowed)}")
+                self.problems.error(where, f"unknown {what} key '{key}'{did_you_mean(key, allowed)}")
 
     def length(self, node: Node | None, key: str, default: float) -> float:
         if node is None:
@@ -338,7 +331,7 @@ class _Reader:
             if item.text not in families:
                 self.problems.error(
                     item.location,
-                    f"unknown font '{item.text}' in fallback{_suggest(item.text, list(families))}",
+                    f"unknown font '{item.text}' in fallback{did_you_mean(item.text, list(families))}",
                 )
             else:
                 names.append(item.text)
@@ -404,7 +397,8 @@ class _Reader:
                 return own
             if parent.text not in raw:
                 self.problems.error(
-                    parent.location, f"unknown parent style '{parent.text}'{_suggest(parent.text, list(raw))}"
+                    parent.location,
+                    f"unknown parent style '{parent.text}'{did_you_mean(parent.text, list(raw))}",
                 )
                 return own
             return {**resolve(parent.text, (*trail, name)), **own}
@@ -434,7 +428,7 @@ class _Reader:
             self.problems.error(node.location, f"style '{name}' has no font")
         elif font_name not in families and font_name not in self.broken:
             self.problems.error(
-                font.location, f"unknown font '{font_name}'{_suggest(font_name, list(families))}"
+                font.location, f"unknown font '{font_name}'{did_you_mean(font_name, list(families))}"
             )
         colour = values.get("colour")
         colour_name = colour.text if colour is not None else "text"
@@ -444,7 +438,7 @@ class _Reader:
             and not _COLOUR.match(colour_name)
         ):
             self.problems.error(
-                colour.location, f"unknown colour '{colour_name}'{_suggest(colour_name, list(colours))}"
+                colour.location, f"unknown colour '{colour_name}'{did_you_mean(colour_name, list(colours))}"
             )
         alignment = values.get("alignment")
         if alignment is not None and alignment.text not in ALIGNMENTS:

@@ -65,9 +65,9 @@ def cost(unit: Unit, guide: Guide) -> float:
         for q in guide.topics[index].questions:
             size = q.body.size
             if unit.part == "study":
-                total += size(0) + size(2) + 400  # the question, its guidance, and the note lines
+                total += size("question") + size("guidance") + 400  # and the note lines
             else:
-                total += size(0) + size(1) + size(3) + size(4) + 200  # question, answer, key points …
+                total += sum(map(size, ("question", "answer", "key_points", "follow_ups"))) + 200
     return total
 
 
