@@ -395,7 +395,7 @@ class _GuideReader:
         of them, its problems and what the checks across files need; everything comes back in
         the order the files are read in one process.
         """
-        from guide.parallel import beside
+        from guide import parallel
 
         half, split = sum(sizes) / 2, 1
         while split < len(paths) - 1 and sum(sizes[:split]) < half:
@@ -409,9 +409,10 @@ class _GuideReader:
                 theirs.file.flush()  # read by the parent, from its side of the same file
             return count, _Checked.of(reader)
 
-        (count, checked), mine = beside(
-            in_child, lambda: sum(self.read_file(path) for path in paths[:split]), Location(str(self.folder))
-        )
+        def here() -> int:
+            return sum(self.read_file(path) for path in paths[:split])
+
+        mine, (count, checked) = parallel.pair(here, in_child, Location(str(self.folder)))
         checked.merge_into(self, theirs)
         return mine + count
 

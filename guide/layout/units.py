@@ -8,28 +8,25 @@ then finishes its own pages (draws their numbers, compresses them) for the write
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import os
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.rl_accel import fp_str
 
+from guide import parallel
 from guide.data.model import Guide
-from guide.errors import GuideError, Location, Problem
+from guide.errors import GuideError, Problem
 from guide.layout import compose, story
 from guide.layout.canvas import Link, PageCanvas, PageStore, parse_links
 from guide.layout.finish import PartNumbers, Resolver
 from guide.layout.kit import Kit
 from guide.layout.pager import Landing, OutlineEntry, Pager, PartInfo, TooLarge
-from guide.parallel import receive
 
 Progress = Callable[[str], None]  # told what is being done, now and then, for a terminal to show
-CHILD = "the process laying out half of the guide"
 
 
 @dataclass(frozen=True)
@@ -331,24 +328,45 @@ def render_units(
 ) -> Rendered:
     """Lay out, number and finish the parts named in `infos`, their units shared by `workers` (1 or 2).
 
-    With two workers, the second runs in a forked child if `fork`, else after the first: the
-    bytes are the same either way.
+    Each worker lays out its units, then is told how both parts are numbered, then finishes its
+    own pages: with two workers, the second runs in a forked child if `fork`, else after the
+    first. The bytes are the same either way.
     """
     units = plan(guide, tuple(infos))  # type: ignore[arg-type]
     folder = Path(tempfile.mkdtemp(prefix="render-", dir=folder))  # one folder per rendering
-    if workers == 2 and fork:
-        mine, theirs = share(units, guide, 2)
-        parts, finished = _in_two(guide, kit, infos, folder, mine, theirs, given, progress)
-    else:
-        shares = share(units, guide, 2) if workers == 2 else [units]
-        team = [Worker(i, kit, folder, infos) for i in range(len(shares))]
-        try:
-            layouts = [w.lay_out(s, guide, progress) for w, s in zip(team, shares, strict=True)]
-            numbering, parts = number([u for mine in layouts for u in mine], infos, guide, kit, given)
-            finished = {w.index: w.finish(mine, numbering) for w, mine in zip(team, layouts, strict=True)}
-        finally:
-            for w in team:
-                w.store.close()
+    shares = share(units, guide, 2) if workers == 2 else [units]
+
+    def side(index: int, mine: list[Unit]) -> Callable[[], Generator[list[UnitLayout], Numbering, Finished]]:
+        def task() -> Generator[list[UnitLayout], Numbering, Finished]:
+            worker = Worker(index, kit, folder, infos)
+            try:
+                layouts = worker.lay_out(mine, guide, progress if index == 0 else None)
+                numbering = yield layouts
+                if progress is not None and index == 0:
+                    progress("finishing the pages")
+                return worker.finish(layouts, numbering)
+            finally:
+                worker.store.close()
+
+        return task
+
+    numbered: dict[str, RenderedPart] = {}
+
+    def between(reports: list[list[UnitLayout]]) -> list[Numbering]:
+        numbering, parts = number([u for layouts in reports for u in layouts], infos, guide, kit, given)
+        numbered.update(parts)
+        return [numbering] * len(reports)
+
+    tasks = [side(i, mine) for i, mine in enumerate(shares)]
+    results = parallel.run(
+        tasks,
+        guide.location,
+        between=between,
+        how="fork" if fork else "here",
+        what="the process laying out half of the guide",
+    )
+    finished: dict[int, Finished] = {done.worker: done for done in results}
+    parts = numbered
     for part in parts.values():
         count = part.numbers.pages
         part.workers.extend([-1] * count)
@@ -362,70 +380,6 @@ def render_units(
             part.sizes[index], part.link_sizes[index] = size, link_size
         done.pages = []  # kept in the parts' arrays from here on
     return Rendered(parts, finished)
-
-
-def _in_two(
-    guide: Guide,
-    kit: Kit,
-    infos: dict[str, PartInfo],
-    folder: Path,
-    mine: list[Unit],
-    theirs: list[Unit],
-    given: dict[str, RenderedPart],
-    progress: Progress | None,
-) -> tuple[dict[str, RenderedPart], dict[int, Finished]]:
-    """Lay out `theirs` in a forked child while this process lays out `mine`; then both finish.
-
-    Each side first lays out its units, then the child sends where its pages and anchors fell,
-    the parent numbers the pages of both and sends the numbering back, and each finishes its own
-    pages: the same steps as in one process, and the same bytes.
-    """
-    context = multiprocessing.get_context("fork")
-    ours, child_end = context.Pipe()
-
-    def child() -> None:
-        # The child's copy of the parent's end: closed, so that a parent killed mid-build is an
-        # end of file here, not a wait for ever.
-        ours.close()
-        worker = Worker(1, kit, folder, infos)
-        try:
-            laid_out = worker.lay_out(theirs, guide, None)
-            child_end.send(("layouts", laid_out))
-            _, numbering = child_end.recv()
-            child_end.send(("finished", worker.finish(laid_out, numbering)))
-        except (EOFError, BrokenPipeError):
-            return  # the parent stopped (it failed, or was killed): nobody is left to tell
-        except GuideError as exc:
-            with contextlib.suppress(OSError):
-                child_end.send(("error", exc.problems))
-        except BaseException as exc:  # reported by the parent, at the guide's place
-            with contextlib.suppress(OSError):
-                child_end.send(("crash", f"{type(exc).__name__}: {exc}"))
-        finally:
-            worker.store.close()
-
-    process = context.Process(target=child, daemon=True)
-    process.start()
-    child_end.close()
-    where: Location = guide.location
-    worker = Worker(0, kit, folder, infos)
-    try:
-        layouts = worker.lay_out(mine, guide, progress)
-        child_layouts = receive(ours, where, "layouts", CHILD)
-        numbering, parts = number(layouts + child_layouts, infos, guide, kit, given)
-        del child_layouts
-        ours.send(("numbering", numbering))
-        if progress is not None:
-            progress("finishing the pages")
-        finished = {0: worker.finish(layouts, numbering)}
-        finished[1] = receive(ours, where, "finished", CHILD)
-    finally:
-        worker.store.close()
-        ours.close()
-        if process.is_alive():
-            process.terminate()
-        process.join()
-    return parts, finished
 
 
 __all__ = ["Rendered", "RenderedPart", "Unit", "render_units"]

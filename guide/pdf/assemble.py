@@ -33,7 +33,7 @@ from reportlab.lib.rl_accel import fp_str
 from guide.data.model import Guide
 from guide.layout import Rendered, RenderedPart
 from guide.layout.styles import Theme
-from guide.parallel import beside, wanted
+from guide.parallel import how_for, pair
 from guide.pdf.info import document_info, file_name
 
 
@@ -96,10 +96,8 @@ def assemble(
     def complete() -> OutputFile:
         return write_complete(guide, theme, rendered, folder / file_name(guide, "complete"))
 
-    if wanted(parallel, len(guide.questions)):
-        (study_file, key_file), book = beside(parts, complete, guide.location)
-    else:
-        (study_file, key_file), book = parts(), complete()
+    how = how_for(parallel, len(guide.questions))
+    book, (study_file, key_file) = pair(complete, parts, guide.location, how=how)
     return Edition(guide, (study_file, key_file, book))
 
 

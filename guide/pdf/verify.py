@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import dataclasses
-import json
-import os
-import subprocess
-import sys
-import tempfile
+import functools
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -26,7 +21,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from guide.errors import GuideError, Location, Problem
-from guide.parallel import wanted
+from guide.parallel import run, wanted
 
 if TYPE_CHECKING:
     from guide.pdf.assemble import Edition
@@ -60,50 +55,16 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
         sibling = by_role.get(other.get(f.role, ""))
         siblings = {sibling.name: sibling.pages} if sibling else {}
         jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, topics, questions))
+    where = Location(str(guide.root))
     if wanted(parallel, questions):
-        problems = [p for found in _in_fresh_processes([jobs[:-1], jobs[-1:]]) for p in found]
+        # PDFium's memory is the fresh processes' own: the build's stays as it is.
+        groups = [functools.partial(check, jobs[:-1]), functools.partial(check, jobs[-1:])]
+        problems = [p for found in run(groups, where, how="fresh") for p in found]
     else:
         problems = check(jobs)
     if problems:
-        where = Location(str(guide.root))
         raise GuideError(Problem(where, f"the built edition failed its check ({p}); this is a bug in guide")
                          for p in problems)  # fmt: skip
-
-
-def _in_fresh_processes(groups: Sequence[Sequence[Job]]) -> list[list[str]]:
-    """check() of each group of jobs, each in a Python process of its own, all at once."""
-    env = dict(os.environ)
-    # The package as this process has it, wherever it was imported from.
-    package_root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    processes = []
-    for group in groups:
-        with tempfile.TemporaryFile() as jobs:  # the process's standard input: its jobs
-            jobs.write(json.dumps([dataclasses.asdict(job) for job in group]).encode())
-            jobs.seek(0)
-            processes.append(
-                subprocess.Popen(
-                    # -P: the working folder is not put first on the path, where a folder
-                    # named guide would stand in for the package.
-                    [sys.executable, "-P", "-m", "guide.pdf.verify"],
-                    stdin=jobs,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    env=env,
-                )
-            )
-    results: list[list[str]] = []
-    for process, group in zip(processes, groups, strict=True):
-        out, err = process.communicate()
-        found: list[str] | None = None
-        if process.returncode == 0:
-            with contextlib.suppress(ValueError):
-                found = [str(p) for p in json.loads(out)]
-        if found is None:
-            reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["it stopped"]
-            found = [f"{job.name}: cannot be read back: {reason[0]}" for job in group]
-        results.append(found)
-    return results
 
 
 def check(jobs: Sequence[Job]) -> list[str]:
@@ -284,8 +245,3 @@ def _title(item: Any) -> str:
     buffer = ctypes.create_string_buffer(size)
     pdfium_c.FPDFBookmark_GetTitle(item, buffer, size)
     return buffer.raw[: size - 2].decode("utf-16-le", "replace")
-
-
-if __name__ == "__main__":  # a process started by verify(): jobs on stdin, what is wrong on stdout
-    todo = [Job(**job) for job in json.load(sys.stdin)]
-    json.dump(check(todo), sys.stdout)
