@@ -14,11 +14,12 @@ import pytest
 from conftest import DATA, ROLES, ROOT, TRICKY_YAML, Built, tree, write_guide
 from pdfcheck import MM, dark_pixels, ink_box
 from pypdf import PdfReader
+from pypdf.generic import PdfObject
 
 from guide.cli import main
 from guide.errors import GuideError
 from guide.layout.styles import load_theme
-from guide.pdf import assemble
+from guide.pdf import assemble, writer
 
 # --- the manifest ---------------------------------------------------------------------------------
 
@@ -192,15 +193,15 @@ def test_failed_build_leaves_the_previous_edition(
     # Valid data this time, but the disk fails halfway through writing the new edition.
     write_guide(tricky_source, TRICKY_YAML.replace("which says nothing else", "which says little else"))
     calls = []
-    real_write = assemble.PdfFile.write_stream
+    real_write = writer.PdfFile.write
 
-    def failing_write(self: assemble.PdfFile, number: int, data: bytes, *args: object) -> None:
+    def failing_write(self: writer.PdfFile, number: int, obj: PdfObject) -> None:
         calls.append(self.path.name)
-        if len(calls) == 6:
+        if len(calls) == 60:
             raise OSError(28, "No space left on device")
-        real_write(self, number, data, *args)  # type: ignore[arg-type]
+        real_write(self, number, obj)
 
-    monkeypatch.setattr(assemble.PdfFile, "write_stream", failing_write)
+    monkeypatch.setattr(writer.PdfFile, "write", failing_write)
     assert main(["build", str(tricky_source), "--out", str(out)]) == 1
     assert "No space left on device" in capsys.readouterr().err
     assert tree(out) == before

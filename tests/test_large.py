@@ -120,30 +120,42 @@ def test_two_processes_make_the_bytes_of_one(tmp_path: Path) -> None:
 
 
 def test_pages_go_to_disk_as_they_are_drawn(tmp_path: Path) -> None:
-    """A layout process keeps no page in memory: ReportLab's document holds none, the page store all."""
+    """A layout process keeps no page in memory: each goes to the page store as it is finished."""
+    import gc
+
     from guide.data.validate import load_guide
+    from guide.layout import _info
+    from guide.layout.compose import plan
     from guide.layout.kit import make_kit
+    from guide.layout.page import Page
     from guide.layout.styles import load_theme
-    from guide.layout.units import Worker, plan
+    from guide.layout.units import Worker
 
     generate.generate(60, tmp_path / "bank")
     guide, _ = load_guide(tmp_path / "bank")
     kit = make_kit(load_theme("base"))
-    from guide.layout import _info
-
     worker = Worker(0, kit, tmp_path, {"key": _info(guide, kit.theme, "key", across=True)})
+    alive: list[int] = []
+    keep = worker.keep
+
+    def counting(page: Page) -> int:
+        gc.collect()
+        alive.append(sum(isinstance(o, Page) for o in gc.get_objects()))
+        return keep(page)
+
+    worker.keep = counting  # type: ignore[method-assign]
     try:
         layouts = worker.lay_out(plan(guide, ("key",)), guide, None)
     finally:
         worker.store.close()
     worker.store.file = open(worker.store.path, "rb")  # noqa: SIM115 (read back below, then closed)
-    pages = sum(len(layout.store_pages) for layout in layouts)
+    pages = sum(len(layout.kept) for layout in layouts)
     assert pages > 40
     assert len(worker.store.entries) == pages
-    assert worker.canv._doc.Pages.pages == []
-    content, _ = worker.store.read(layouts[-1].store_pages[-1])
+    assert max(alive) == 1  # only the page being finished
+    content, placeholders, _ = worker.store.read(layouts[-1].kept[-1])
     worker.store.close()
-    assert "Tj" in content
+    assert "Tj" in content and placeholders
 
 
 def test_a_run_kept_with_the_next_longer_than_a_page_is_laid_out_whole(tmp_path: Path) -> None:

@@ -8,14 +8,15 @@ import random
 from pathlib import Path
 
 import pytest
-from reportlab.pdfbase.pdfdoc import PDFDocument
+from pagemodel import drawn_items
 
 from guide.data import text
 from guide.data.validate import load_guide
 from guide.layout import compose, markdown, story
 from guide.layout.blocks import CondPageBreak, Keep, PageBreak
-from guide.layout.kit import make_kit
-from guide.layout.pager import _kept_together
+from guide.layout.heads import ContentsLine
+from guide.layout.kit import font, make_kit
+from guide.layout.pager import kept_together
 from guide.layout.paragraph import Para, width_of
 from guide.layout.spans import inline, plain
 from guide.layout.styles import load_theme
@@ -64,12 +65,14 @@ def test_a_wrapped_code_line_says_it_continues() -> None:
     box = markdown.code_block(source, kit)
     box.wrap(300, 10_000)
     code = box.blocks[0]
-    lines = ["".join(s.text for s in line) for line in code._lines(code.width)]
+    assert isinstance(code, markdown.CodeText)
+    lines = code.line_texts(code.width)
     assert lines[0] == "short = 1"
     assert lines[1].startswith("value = compute(arg0")
     assert len(lines) > 3 and all(line.startswith(markdown.CONTINUED) for line in lines[2:])
     assert "".join(line.removeprefix(markdown.CONTINUED) for line in lines[1:]) == source.split("\n")[1]
-    widths = [sum(width_of(s.font, s.face, s.size, s.text) for s in line) for line in code._lines(code.width)]
+    drawn = drawn_items(code, code.width)
+    widths = [sum(width_of(font(r.face), r.face, r.size, r.text) for r in line.runs) for line in drawn]
     assert max(widths) <= code.width + 1e-6
 
 
@@ -78,7 +81,7 @@ def test_a_lead_in_paragraph_stays_with_what_it_introduces() -> None:
     kit = make_kit(load_theme("base"))
     nodes = text.parse("Consequences:\n\n- one\n- two\n\n**Reducing it.**\n\nPlain text.\n\nLast words:")
     made = markdown.blocks(nodes, kit)
-    keeps = [b.getKeepWithNext() for b in made]
+    keeps = [b.keep_with_next for b in made]
     assert keeps[0] is True  # "Consequences:"
     assert keeps[-3:] == [True, False, False]  # the bold head; plain text; a colon with nothing after
 
@@ -91,12 +94,13 @@ def test_contents_keep_a_topic_with_its_first_entry() -> None:
         i for i in compose.front(guide, "study", labels=theme.labels) if isinstance(i, compose.Contents)
     )
     made = list(story.contents(contents, kit))
-    heads = [i for i, b in enumerate(made) if getattr(b, "anchor", 0) < 0]  # topics
+    lines = [b for b in made if isinstance(b, ContentsLine)]
+    heads = [i for i, b in enumerate(lines) if b.anchor.kind == "topic"]
     assert len(heads) == len(guide.topics)
     for i in heads:
-        assert made[i].getKeepWithNext()  # the topic's line goes with …
-        assert made[i + 1].anchor > 0  # … its first entry, a question
-        assert not made[i + 1].getKeepWithNext()
+        assert lines[i].keep_with_next  # the topic's line goes with …
+        assert lines[i + 1].anchor.kind == "question"  # … its first entry, a question
+        assert not lines[i + 1].keep_with_next
 
 
 def test_a_running_head_is_cut_at_a_word() -> None:
@@ -185,25 +189,17 @@ def test_justified_lines_fill_the_column_but_the_last() -> None:
     kit = make_kit(load_theme("base"))
     style = kit.derive("body", "justified", alignment="justify")
     para = Para(plain(" ".join(f"word{i}" for i in range(60)), style), style)
-    para.wrap(200, 1000)
-
-    class Canvas:
-        def __init__(self) -> None:
-            self._code: list[str] = []
-            self._doc = PDFDocument()
-
-    canv = Canvas()
-    para.render(canv, 0, 0)
-    stretches = [op for op in canv._code if op.endswith(" Tw") and op != "0 Tw"]
-    assert len(stretches) == len(para.lines(200)) - 1
+    lines = drawn_items(para, 200)
+    assert len(lines) == len(para.lines(200)) > 3
+    assert all(line.word_space > 0 for line in lines[:-1])  # spread to the column's edge …
+    assert lines[-1].word_space == 0  # … but the last line
 
 
 def test_a_keep_moves_whole_or_dissolves() -> None:
     kit = make_kit(load_theme("base"))
     paras = [_para("one two three"), _para("four five")]
     keep = Keep(paras)
-    assert keep.split(400, 5) == paras  # too tall to keep: set as it comes
-    assert keep.wrap(400, 1000)[1] == pytest.approx(
+    assert keep.wrap(400, 1000) == pytest.approx(
         2 * kit.style("body").leading + kit.style("body").space_after
     )
 
@@ -213,7 +209,7 @@ def test_a_page_break_after_a_heading_is_never_swallowed_by_a_keep() -> None:
     heading, body = _para("Heading"), _para("Body")
     heading.keep_with_next = True
     for brk in (CondPageBreak(100), PageBreak()):
-        made = list(_kept_together([heading, brk, body]))
+        made = list(kept_together([heading, brk, body]))
         assert made[1] is brk, made
         assert isinstance(made[0], Keep) and made[0].blocks == [heading]
         assert made[2] is body

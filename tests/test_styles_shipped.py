@@ -8,11 +8,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from guide.build import Options, build_guide
 from guide.data.validate import find_guides
-from guide.layout.kit import make_kit
+from guide.layout.kit import font, make_kit
 from guide.layout.styles import PAPERS, STYLES_DIR, load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,10 +104,10 @@ def test_large_print_follows_the_guidance() -> None:
     assert min(theme.margins.values()) >= 25 * MM
     kit = make_kit(theme)
     sample = "the quick brown fox jumps over the lazy dog, and then some more words to "
-    per_char = stringWidth(sample, kit.face("body"), theme.styles["body"].size) / len(sample)
+    per_char = font(kit.face("body")).stringWidth(sample, theme.styles["body"].size) / len(sample)
     assert kit.frame_width / per_char < 60  # characters a line: fewer than in any ordinary book
     base_kit = make_kit(load_theme("base"))
-    base_per_char = stringWidth(sample, base_kit.face("body"), 10) / len(sample)
+    base_per_char = font(base_kit.face("body")).stringWidth(sample, 10) / len(sample)
     assert base_kit.frame_width / base_per_char > 1.5 * kit.frame_width / per_char
 
 

@@ -1,12 +1,16 @@
 """Turn a Guide and a Theme into the finished pages of its parts, with where every question landed.
 
-The only package that lays pages out (with ReportLab's fonts and canvas). Each part is laid out
-in units (its front matter, each topic) shared between two processes for a large guide; the
-numbers that cross units and parts (folios, the page of an answer under its question and back)
-are drawn once every unit is laid out. The pages go to files, not memory; assemble.py merges
-them into the published PDFs.
+The only package that uses ReportLab (its fonts, in fonts.py and draw.py). Each part is laid
+out in units (its front matter, each topic) shared between two processes for a large guide;
+the numbers that cross units and parts (folios, the page of an answer under its question and
+back) are placeholders until every unit is laid out. The pages go to files, not memory; the
+pdf package writes them into the published PDFs.
 
-    compose.py (what a part says) → story.py (blocks) → pager.py (pages) → finish.py (numbers)
+    compose.py  what each part says, as plain data (a cover, contents, questions, answers)
+    story.py    that story as blocks (blocks.py, paragraph.py, markdown.py, table.py, heads.py)
+    pager.py    blocks onto Pages of typed items (page.py), with running heads and placeholders
+    draw.py     a page's items into PDF content, in its fonts' subsets (the ReportLab adapter)
+    finish.py   placeholders resolved once both parts are numbered (units.py runs it all)
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from guide.data.model import Guide
+from guide.layout import compose
 from guide.layout.fonts import guide_chars
 from guide.layout.kit import Kit, make_kit
+from guide.layout.page import Part
 from guide.layout.pager import PartInfo
 from guide.layout.styles import Theme
 from guide.layout.units import Progress, Rendered, RenderedPart, render_units
@@ -52,11 +58,14 @@ def render(
     workers = 2 if len(guide.questions) >= MIN_QUESTIONS else 1
     fork = workers == 2 and (parallel if parallel is not None else True) and can_fork()
     given = {"key": key} if key is not None else {}
-    return render_units(guide, kit, infos, folder, given=given, workers=workers, fork=fork, progress=progress)
+    units = compose.plan(guide, tuple(infos))  # type: ignore[arg-type]
+    return render_units(
+        guide, kit, infos, units, folder, given=given, workers=workers, fork=fork, progress=progress
+    )
 
 
 def _info(
-    guide: Guide, theme: Theme, part: str, *, stamp: str = "", watermark: str = "", across: bool
+    guide: Guide, theme: Theme, part: Part, *, stamp: str = "", watermark: str = "", across: bool
 ) -> PartInfo:
     label = theme.labels["study_guide" if part == "study" else "answer_key"]
     return PartInfo(

@@ -1,76 +1,80 @@
-"""The blocks a page is made of: each measures itself for a width, splits between lines, draws itself.
+"""The blocks a page is made of: each measures itself for a width, splits between lines, draws items.
 
-Blocks follow ReportLab's flowable protocol (wrap, split, drawOn, the space before and after),
-so that the pager places a ReportLab Table among them as it places them, and a Table holds
-them (markdown.py wraps them for it); but they draw by writing PDF operators into the page's
-content directly, without ReportLab's per-call state machine.
+A block is set by the pager (pager.py): it is asked its height for the width of the text
+column (`wrap`), split where a page ends if it can be (`split`), and drawn with its bottom left
+corner at a point (`draw`), adding typed items (page.py) to the page being made. The space
+before and after a block collapse with its neighbours' (the larger wins); `keep_with_next`
+keeps it on the page of the block after it.
+
+A new kind of block subclasses Block: `measure` (its height for a width), `draw`, and `split`
+if it can continue on the next page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
-from reportlab.lib.rl_accel import fp_str
-
-from guide.layout.kit import Colour, fill, stroke
+from guide.layout import page
+from guide.layout.page import Colour, Item
 
 EPS = 1e-6
 
+MarkKind = Literal["topic", "question", "end", "id"]
+MarkValue = str | tuple[str, str] | None
+
+
+class Out(Protocol):
+    """Where blocks draw: the page being made, and the pager told what starts and ends."""
+
+    def add(self, item: Item) -> None:
+        """Put an item on the page."""
+
+    def mark(self, kind: MarkKind, value: MarkValue) -> None:
+        """Tell the pager what is being set (the topic, the question) for its running heads."""
+
 
 class Block:
-    """A piece of a page. Subclasses give measure(), render(), and split() if they can split."""
+    """A piece of a page. Subclasses give measure() and draw(), and split() if they can split."""
 
     space_before = 0.0
     space_after = 0.0
     keep_with_next = False
     width = 0.0
     height = 0.0
-    canv: Any = None
 
     def measure(self, width: float) -> float:
         """The height the block takes when set `width` wide."""
         raise NotImplementedError
 
-    def render(self, canv: Any, x: float, y: float) -> None:
-        """Draw the block with its bottom left corner at (x, y), as last measured."""
+    def draw(self, out: Out, x: float, y: float) -> None:
+        """Draw the block with its bottom left corner at (x, y), as last wrapped."""
         raise NotImplementedError
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        self.height = self.measure(avail_width)
-        return (avail_width, self.height)
+    def wrap(self, width: float, height: float) -> float:
+        """Set the block `width` wide (with `height` left on the page, for blocks that care): its height."""
+        self.width = width
+        self.height = self.measure(width)
+        return self.height
 
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+    def split(self, width: float, height: float) -> list[Block]:
+        """The block cut where `height` runs out: [what fits, the rest], or [] if it cannot split there."""
         return []
 
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        self.canv = canvas
-        self.render(canvas, x, y)
 
-    def getSpaceBefore(self) -> float:
-        return self.space_before
-
-    def getSpaceAfter(self) -> float:
-        return self.space_after
-
-    def getKeepWithNext(self) -> bool:
-        return self.keep_with_next
-
-
-def gap_between(above: Any, below: Any) -> float:
+def gap_between(above: Block, below: Block) -> float:
     """The space between two blocks one above the other: the larger of the two spaces asked for."""
-    return float(max(above.getSpaceAfter(), below.getSpaceBefore()))
+    return max(above.space_after, below.space_before)
 
 
-def stack_height(blocks: Sequence[Any], width: float, height: float = 1e9) -> float:
+def stack_height(blocks: Sequence[Block], width: float, height: float = 1e9) -> float:
     """The height of blocks set one under the other, the spaces between them collapsed."""
     total = 0.0
-    previous = None
+    previous: Block | None = None
     for block in blocks:
         if type(block) is Mark:
             continue
-        _, h = block.wrap(width, height)
+        h = block.wrap(width, height)
         if previous is not None:
             total += gap_between(previous, block)
         total += h
@@ -78,37 +82,39 @@ def stack_height(blocks: Sequence[Any], width: float, height: float = 1e9) -> fl
     return total
 
 
-def render_stack(canv: Any, blocks: Sequence[Any], x: float, top: float) -> float:
-    """Draw measured blocks one under the other from `top` down; return where the last one ends."""
-    previous = None
+def draw_stack(out: Out, blocks: Sequence[Block], x: float, top: float) -> float:
+    """Draw wrapped blocks one under the other from `top` down; return where the last one ends."""
+    previous: Block | None = None
     for block in blocks:
         if type(block) is Mark:
-            block.drawOn(canv, x, top)
+            block.draw(out, x, top)
             continue
         if previous is not None:
             top -= gap_between(previous, block)
         top -= block.height
-        block.drawOn(canv, x, top)
+        block.draw(out, x, top)
         previous = block
     return top
 
 
-def split_stack(blocks: Sequence[Any], width: float, height: float) -> tuple[list[Any], list[Any]] | None:
+def split_stack(
+    blocks: Sequence[Block], width: float, height: float
+) -> tuple[list[Block], list[Block]] | None:
     """Blocks cut where `height` runs out: (what fits, the rest), or None if not even a start fits."""
     used = 0.0
-    previous = None
+    previous: Block | None = None
     for index, block in enumerate(blocks):
         if type(block) is Mark:
             continue
         gap = gap_between(previous, block) if previous is not None else 0.0
-        _, h = block.wrap(width, height - used - gap)
+        h = block.wrap(width, height - used - gap)
         if used + gap + h <= height + EPS:
             used += gap + h
             previous = block
             continue
         parts = block.split(width, height - used - gap)
         if len(parts) > 1:
-            _, first_height = parts[0].wrap(width, height - used - gap)
+            first_height = parts[0].wrap(width, height - used - gap)
             if used + gap + first_height <= height + EPS:
                 return [*blocks[:index], parts[0]], [*parts[1:], *blocks[index + 1 :]]
         if previous is None:
@@ -126,7 +132,7 @@ class Spacer(Block):
     def measure(self, width: float) -> float:
         return self.space
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         pass
 
 
@@ -144,12 +150,9 @@ class Rule(Block):
     def measure(self, width: float) -> float:
         return self.thickness
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         mid = y + self.thickness / 2
-        canv._code.append(
-            f"q {stroke(self.colour)} {fp_str(self.thickness)} w {fp_str(x, mid)} m"
-            f" {fp_str(x + self.width, mid)} l S Q"
-        )
+        out.add(page.Rule(x, mid, x + self.width, mid, self.thickness, self.colour))
 
 
 class Box(Block):
@@ -157,7 +160,7 @@ class Box(Block):
 
     def __init__(
         self,
-        blocks: Sequence[Any],
+        blocks: Sequence[Block],
         *,
         padding: tuple[float, float, float, float] = (8.0, 6.0, 4.0, 4.0),  # left, right, top, bottom
         background: Colour | None = None,
@@ -184,9 +187,9 @@ class Box(Block):
         _, _, top, bottom = self.padding
         return top + stack_height(self.blocks, self._inner(width)) + bottom
 
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+    def split(self, width: float, height: float) -> list[Block]:
         _, _, top, bottom = self.padding
-        cut = split_stack(self.blocks, self._inner(avail_width), avail_height - top - bottom)
+        cut = split_stack(self.blocks, self._inner(width), height - top - bottom)
         if cut is None or not cut[1]:
             return []
         first, rest = (self._with(blocks) for blocks in cut)
@@ -194,83 +197,34 @@ class Box(Block):
         rest.space_before = 0.0
         return [first, rest]
 
-    def _with(self, blocks: list[Any]) -> Box:
-        box = Box.__new__(Box)
-        box.__dict__.update(self.__dict__)
-        box.blocks = blocks
+    def _with(self, blocks: list[Block]) -> Box:
+        box = Box(
+            blocks,
+            padding=self.padding,
+            background=self.background,
+            rule=self.rule,
+            rule_width=self.rule_width,
+            indent=self.indent,
+            before=self.space_before,
+            after=self.space_after,
+        )
+        box.keep_with_next = self.keep_with_next
         return box
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         left, _, top, _ = self.padding
         x0 = x + self.indent
         width = self.width - self.indent
         if self.background is not None:
-            canv._code.append(f"q {fill(self.background)} {fp_str(x0, y, width, self.height)} re f Q")
+            out.add(page.Fill(x0, y, width, self.height, self.background))
         if self.rule is not None:
             edge = x0 + self.rule_width / 2
-            canv._code.append(
-                f"q {stroke(self.rule)} {fp_str(self.rule_width)} w {fp_str(edge, y)} m"
-                f" {fp_str(edge, y + self.height)} l S Q"
-            )
+            out.add(page.Rule(edge, y, edge, y + self.height, self.rule_width, self.rule))
         inner = self._inner(self.width)
-        for block in self.blocks:  # measured for this width when the box was
+        for block in self.blocks:  # wrapped for this width when the box was
             if block.width != inner:
                 block.wrap(inner, 1e9)
-        render_stack(canv, self.blocks, x0 + left, y + self.height - top)
-
-
-class Placed(Block):
-    """A ReportLab flowable (a table, or a part of one split between pages), `indent` in from the
-    left and as wide as what is left."""
-
-    def __init__(self, flowable: Any, indent: float = 0.0, before: float = 0.0, after: float = 0.0) -> None:
-        self.flowable = flowable
-        self.indent = indent
-        self.space_before = before
-        self.space_after = after
-
-    def flowable_for(self, width: float) -> Any:
-        return self.flowable
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        width = max(avail_width - self.indent, 1.0)
-        _, height = self.flowable_for(width).wrap(width, avail_height)
-        self.height = float(height)
-        return (avail_width, self.height)
-
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        width = max(avail_width - self.indent, 1.0)
-        parts: list[Any] = self.flowable_for(width).split(width, avail_height)
-        if len(parts) < 2:
-            return []
-        out = [Placed(part, self.indent) for part in parts]
-        out[0].space_before = self.space_before
-        out[-1].space_after = self.space_after
-        return out
-
-    def render(self, canv: Any, x: float, y: float) -> None:
-        self.flowable_for(max(self.width - self.indent, 1.0)).drawOn(canv, x + self.indent, y)
-
-
-class Fitted(Placed):
-    """A flowable made for the width it lands in (a table that chooses columns or records).
-
-    A table may sit in a quote, a list, the guidance box or a card, each narrower than the page:
-    made for a width fixed in advance, it would draw past the box's edge.
-    """
-
-    def __init__(
-        self, make: Callable[[float], Any], indent: float = 0.0, before: float = 0.0, after: float = 0.0
-    ) -> None:
-        super().__init__(None, indent, before, after)
-        self.make = make
-        self.made_for: float | None = None
-
-    def flowable_for(self, width: float) -> Any:
-        if self.made_for != width:
-            self.flowable, self.made_for = self.make(width), width
-        return self.flowable
+        draw_stack(out, self.blocks, x0 + left, y + self.height - top)
 
 
 class NoteLines(Block):
@@ -284,8 +238,8 @@ class NoteLines(Block):
     def measure(self, width: float) -> float:
         return self.count * self.spacing
 
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        fit = int((avail_height + EPS) // self.spacing)
+    def split(self, width: float, height: float) -> list[Block]:
+        fit = int((height + EPS) // self.spacing)
         if fit < 2 or fit >= self.count:
             return []
         return [
@@ -293,14 +247,11 @@ class NoteLines(Block):
             NoteLines(self.count - fit, self.spacing, self.colour),
         ]
 
-    def render(self, canv: Any, x: float, y: float) -> None:
-        ops = [f"q {stroke(self.colour)} 0.4 w"]
+    def draw(self, out: Out, x: float, y: float) -> None:
         right = x + self.width
         for i in range(self.count):
             line_y = y + self.height - (i + 1) * self.spacing
-            ops.append(f"{fp_str(x, line_y)} m {fp_str(right, line_y)} l")
-        ops.append("S Q")
-        canv._code.append(" ".join(ops))
+            out.add(page.Rule(x, line_y, right, line_y, 0.4, self.colour))
 
 
 class Separator(Block):
@@ -319,28 +270,24 @@ class Separator(Block):
     def measure(self, width: float) -> float:
         return self.above + self.below
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         if self.rule is not None:
             line_y = y + self.below
-            canv._code.append(
-                f"q {stroke(self.rule)} 0.5 w {fp_str(x, line_y)} m {fp_str(x + self.width, line_y)} l S Q"
-            )
+            out.add(page.Rule(x, line_y, x + self.width, line_y, 0.5, self.rule))
 
 
 class Mark(Block):
-    """Zero-size block that tells the pager where something starts or ends, when it is set."""
+    """Zero-size block that tells the pager what starts or ends where it is set."""
 
-    def __init__(self, kind: str, value: Any = None) -> None:
-        self.kind = kind
+    def __init__(self, kind: MarkKind, value: MarkValue = None) -> None:
+        self.kind: MarkKind = kind
         self.value = value
 
     def measure(self, width: float) -> float:
         return 0.0
 
-    def render(self, canv: Any, x: float, y: float) -> None:
-        pager = getattr(canv, "pager", None)
-        if pager is not None:
-            pager.mark(self.kind, self.value)
+    def draw(self, out: Out, x: float, y: float) -> None:
+        out.mark(self.kind, self.value)
 
 
 class PageBreak(Block):
@@ -356,38 +303,35 @@ class PageBreak(Block):
     def measure(self, width: float) -> float:
         return 0.0
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         pass
 
 
 class CondPageBreak(Block):
-    """A page break, if less than `height` is left on the page."""
+    """A page break, if less than `room` is left on the page."""
 
-    def __init__(self, height: float) -> None:
-        self.room = height
+    def __init__(self, room: float) -> None:
+        self.room = room
 
     def measure(self, width: float) -> float:
         return 0.0
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         pass
 
 
 class Keep(Block):
     """Blocks kept on one page: moved to the next page whole if they fit there, else set as they come."""
 
-    def __init__(self, blocks: Sequence[Any]) -> None:
+    def __init__(self, blocks: Sequence[Block]) -> None:
         self.blocks = list(blocks)
         if self.blocks:
-            self.space_before = self.blocks[0].getSpaceBefore()
-            self.space_after = self.blocks[-1].getSpaceAfter()
-            self.keep_with_next = bool(self.blocks[-1].getKeepWithNext())
+            self.space_before = self.blocks[0].space_before
+            self.space_after = self.blocks[-1].space_after
+            self.keep_with_next = self.blocks[-1].keep_with_next
 
     def measure(self, width: float) -> float:
         return stack_height(self.blocks, width)
 
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        return list(self.blocks)  # dissolved: the pager places them one by one
-
-    def render(self, canv: Any, x: float, y: float) -> None:
-        render_stack(canv, self.blocks, x, y + self.height)
+    def draw(self, out: Out, x: float, y: float) -> None:
+        draw_stack(out, self.blocks, x, y + self.height)

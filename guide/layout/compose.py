@@ -8,26 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
 from guide.data import text
 from guide.data.model import Guide, Question
-
-Part = Literal["study", "key"]
-# A place in a part that links, the outline and page references lead to: a question's number
-# (its question in the study guide, its answer in the key), or minus a topic's number (1-based).
-# Numbers rather than names: a large bank has a hundred thousand of them.
-Anchor = int
+from guide.layout.page import Anchor, Part
 
 
 def question_anchor(number: int) -> Anchor:
     """Where a question starts in the study guide, or its answer in the answer key."""
-    return number
+    return Anchor("question", number)
 
 
 def topic_anchor(index: int) -> Anchor:
     """Where the topic at `index` (from 0) starts in either part."""
-    return -(index + 1)
+    return Anchor("topic", index + 1)
 
 
 @dataclass(frozen=True)
@@ -130,6 +124,34 @@ off and the follow-up questions an interviewer is likely to ask next.
 
 A model answer is one good answer, not the only one: credit any answer that covers the key
 points accurately. The page of each question in the study guide is given beside it."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What is laid out on pages of its own: a part's front matter (order 0) or one of its topics.
+
+    Units can be laid out in any order, by any process (layout/units.py shares them out).
+    """
+
+    part: Part
+    order: int
+    topics: tuple[int, ...] = ()
+
+    def items(self, guide: Guide, labels: dict[str, str], note_lines: int) -> Iterator[Item]:
+        """The unit's story, made as it is asked for."""
+        if self.order == 0:
+            yield from front(guide, self.part, labels=labels)
+        for index in self.topics:
+            yield from topic_items(guide, self.part, index, note_lines=note_lines)
+
+
+def plan(guide: Guide, parts: tuple[Part, ...]) -> list[Unit]:
+    """The units of the parts asked for, in reading order: each part's front matter, then its topics."""
+    return [
+        unit
+        for part in parts
+        for unit in (Unit(part, 0), *(Unit(part, i + 1, (i,)) for i in range(len(guide.topics))))
+    ]
 
 
 def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int) -> Story:

@@ -1,7 +1,7 @@
 """Turn a Theme's font files into registered ReportLab font families, and check text against their glyphs.
 
-Registration lives here rather than in render.py because validation needs the fonts'
-character maps too: a character no font has is an error before layout, never a black box.
+Font files are read here, for the layout and for validation alike: a character no font has is
+an error before layout, never a black box.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from guide.data.model import Guide
@@ -51,30 +50,7 @@ class RegisteredFamily:
         return self.italic if italic else self.regular
 
 
-class _TaggedTTFont(TTFont):  # type: ignore[misc]
-    """A TrueType font whose subsets are tagged by what they hold, not by their order.
-
-    ReportLab names the first subset of every font AAAAAA+, the second AAAAAB+ …: the study
-    guide and the answer key would each carry a different AAAAAA+DejaVuSans, which a merge or
-    a printer's font cache takes for one. A tag derived from the subset's characters gives one
-    name to one program, in every file.
-    """
-
-    def addObjects(self, doc: Any) -> None:
-        state = self.state.get(doc)
-        tags = [_subset_tag(self.face.name, subset) for subset in (state.subsets if state else [])]
-        numbered = ttfonts.SUBSETN
-        ttfonts.SUBSETN = lambda n, *_: tags[n].encode()  # what ReportLab calls to name subset n
-        try:
-            super().addObjects(doc)
-        finally:
-            ttfonts.SUBSETN = numbered
-
-
-def _subset_tag(face: bytes, subset: Sequence[int]) -> str:
-    digest = hashlib.sha256(face + ",".join(map(str, subset)).encode()).digest()
-    return "".join(chr(65 + b % 26) for b in digest[:6])
-
+Face: TypeAlias = TTFont  # a font face as ReportLab reads it: its character map, widths and metrics
 
 _face_paths: dict[str, Path] = {}  # every face named so far → its file, loaded when first used
 
@@ -94,7 +70,7 @@ def _face_name(path: Path) -> str:
 
 
 @cache
-def load_face(name: str) -> TTFont:
+def load_face(name: str) -> Face:
     """The registered font of a face named by _face_name, read from its file the first time.
 
     Faces are read when first needed: parsing the dozen faces of a theme was a sixth of the
@@ -102,10 +78,9 @@ def load_face(name: str) -> TTFont:
     """
     path = _face_paths[name]
     try:
-        font = _TaggedTTFont(name, str(path))
+        font = TTFont(name, str(path))
     except (TTFError, OSError, ValueError) as exc:
         raise GuideError([Problem(Location(str(path)), f"cannot use this font: {exc}")]) from None
-    pdfmetrics.registerFont(font)
     return font
 
 
@@ -258,32 +233,3 @@ def _characters(chars: Sequence[str], shown: int = 4) -> str:
     if len(names) > shown:
         return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _fix_astral_tounicode() -> None:
-    """Make copy and paste give back characters above U+FFFF (emoji, math letters).
-
-    ReportLab 5.1 writes their ToUnicode entries as `<01> <1F600>`, which is not UTF-16:
-    readers then extract the wrong character. Rewrite those entries as surrogate pairs.
-    """
-    original = ttfonts.makeToUnicodeCMap
-    if getattr(original, "_guide_fixed", False):
-        return
-
-    def fixed(fontname: str, subset: list[int]) -> str:
-        cmap: str = original(fontname, subset)
-        if all(v <= 0xFFFF for v in subset):
-            return cmap
-        lines = cmap.split("\n")
-        for i, v in enumerate(subset):
-            if v > 0xFFFF:
-                old = f"<{i:02X}> <{v:04X}>"
-                if old in lines:
-                    lines[lines.index(old)] = f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>"
-        return "\n".join(lines)
-
-    fixed._guide_fixed = True  # type: ignore[attr-defined]
-    ttfonts.makeToUnicodeCMap = fixed
-
-
-_fix_astral_tounicode()

@@ -1,16 +1,15 @@
 """The lines that point elsewhere: question heads with the page of their answer, contents entries.
 
-Each records where it lands (an anchor, an outline entry) and marks the number it prints for
-finish.py to draw once every page is laid out, so one layout pass suffices.
+Each puts where it lands on its page (a Landing, with its outline entry) and a placeholder for
+the number it prints, which finish.py draws once every page of both parts is numbered: one
+layout pass suffices.
 """
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
-from guide.layout.blocks import Block
-from guide.layout.kit import Colour
+from guide.layout import page
+from guide.layout.blocks import Block, Out
+from guide.layout.page import Anchor, Colour, Part
 from guide.layout.paragraph import Para
 
 REF_WIDTH = 120.0  # room kept at the right of a head line for "Answer: page A-999"
@@ -18,97 +17,84 @@ TOC_NUMBER_WIDTH = 44.0
 
 
 class HeadLine(Block):
-    """A label on the left (wrapped if long) and a page reference on the right, drawn once known.
+    """A label on the left (wrapped if long), and on the right the page of the same question in
+    the other part (`ref`: that part and the theme's label for it), linked to it.
 
-    When drawn it records its position as an anchor (compose.Anchor) with the title of its outline
-    entry, and puts a link over the reference, to `ref_link`: an anchor of the other part.
+    When drawn it puts its anchor on the page with the title of its outline entry, and tells
+    the pager that `question` (its label and topic) is being set, for the running heads.
     """
 
     def __init__(
         self,
         label: Para,
         *,
-        anchor: int = 0,
+        anchor: Anchor | None = None,
         outline: str | None = None,
-        ref_number: str = "",
-        ref_link: int = 0,
-        question: str = "",
-        topic: str = "",
+        ref: tuple[Part, str] | None = None,
+        question: tuple[str, str] | None = None,
     ) -> None:
         self.label = label
         self.anchor = anchor
         self.outline = outline
-        self.ref_number = ref_number
-        self.ref_link = ref_link
+        self.ref = ref
         self.question = question
-        self.topic = topic
 
     def _reserve(self) -> float:
-        return REF_WIDTH if self.ref_number else 0.0
+        return REF_WIDTH if self.ref is not None else 0.0
 
     def measure(self, width: float) -> float:
-        _, height = self.label.wrap(width - self._reserve(), 1e9)
-        return float(height)
+        return self.label.wrap(width - self._reserve(), 1e9)
 
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+    def split(self, width: float, height: float) -> list[Block]:
         # Only a label longer than a page splits: the first part keeps the anchor and the reference.
-        parts = self.label.split(avail_width - self._reserve(), avail_height)
-        if len(parts) < 2:
+        parts = self.label.split(width - self._reserve(), height)
+        if len(parts) < 2 or not isinstance(parts[0], Para):
             return []
-        first = copy.copy(self)
-        first.label = parts[0]
+        first = HeadLine(
+            parts[0], anchor=self.anchor, outline=self.outline, ref=self.ref, question=self.question
+        )
         return [first, *parts[1:]]
 
-    def render(self, canv: Any, x: float, y: float) -> None:
-        self.label.drawOn(canv, x, y)
+    def draw(self, out: Out, x: float, y: float) -> None:
+        self.label.draw(out, x, y)
         top = y + self.height
-        pager = canv.pager
-        if self.anchor:
-            pager.record_anchor(self.anchor, x, top + 4, self.outline)
-        if self.question:
-            pager.mark("question", (self.question, self.topic))
-        if self.ref_number:
+        if self.anchor is not None:
+            out.add(page.Landing(self.anchor, round(x, 2), round(top + 4, 2), self.outline))
+        if self.question is not None:
+            out.mark("question", self.question)
+        if self.ref is not None and self.anchor is not None:
+            part, label = self.ref
             style = self.label.style
             baseline = top - style.size  # the label's first baseline
-            pager.defer_number(self.ref_number, x + self.width, baseline, "meta")
-            if self.ref_link and pager.info.across:
-                rect = (
-                    x + self.width - REF_WIDTH,
-                    baseline - 3,
-                    x + self.width,
-                    baseline + style.leading - 2,
-                )
-                canv.record_link(rect, "across", str(self.ref_link))
+            right = x + self.width
+            out.add(page.PageRef(right, baseline, "meta", self.anchor, part, label))
+            rect = (right - REF_WIDTH, baseline - 3, right, baseline + style.leading - 2)
+            out.add(page.Link(rect, page.PlaceTarget(self.anchor, other_part=True)))
 
 
 class ContentsLine(Block):
     """One entry of the contents: its text, dotted leader, and page number; all of it a link."""
 
-    def __init__(self, entry: Para, anchor: int, number_name: str, indent: float, leader: Colour) -> None:
+    def __init__(self, entry: Para, anchor: Anchor, indent: float, leader: Colour) -> None:
         self.entry = entry
         self.anchor = anchor
-        self.number_name = number_name
         self.indent = indent
         self.leader = leader
         self.space_before = entry.space_before
         self.keep_with_next = entry.keep_with_next
 
     def measure(self, width: float) -> float:
-        _, height = self.entry.wrap(width - self.indent - TOC_NUMBER_WIDTH - 8, 1e9)
-        return float(height) + self.entry.space_after
+        return self.entry.wrap(width - self.indent - TOC_NUMBER_WIDTH - 8, 1e9) + self.entry.space_after
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         entry = self.entry
         space = entry.space_after
-        entry.drawOn(canv, x + self.indent, y + space)
+        entry.draw(out, x + self.indent, y + space)
         style = entry.style
         last_width = entry.last_line_width(entry.width)
         baseline = y + space + style.leading - style.size  # the entry's last baseline
-        start = self.indent + min(last_width + 6, entry.width)
+        start = x + self.indent + min(last_width + 6, entry.width)
         # The dotted leader is drawn with the number, once it is known how wide the number is.
-        canv.pager.defer_number(
-            self.number_name, x + self.width, baseline, "toc_entry", leader=start - self.width
-        )
-        canv.record_link(
-            (x + self.indent, y + space - 2, x + self.width, y + self.height), "anchor", str(self.anchor)
-        )
+        out.add(page.ContentsNumber(x + self.width, baseline, "toc_entry", self.anchor, start))
+        rect = (x + self.indent, y + space - 2, x + self.width, y + self.height)
+        out.add(page.Link(rect, page.PlaceTarget(self.anchor)))

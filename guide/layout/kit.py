@@ -12,34 +12,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from reportlab.lib.colors import HexColor
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.ttfonts import TTFont
-
-from guide.layout.fonts import RegisteredFamily, chain, load_face, register_theme
+from guide.layout.fonts import Face, RegisteredFamily, chain, load_face, register_theme
+from guide.layout.page import Colour, TextLine
 from guide.layout.styles import TextStyle, Theme
 
-Colour = tuple[float, float, float]
 
-
-def font(face: str) -> TTFont:
-    """The ReportLab font of a face name, read from its file the first time."""
+def font(face: str) -> Face:
+    """The font of a face name, read from its file the first time."""
     return load_face(face)
 
 
-def fill(colour: Colour) -> str:
-    """The PDF operator that sets the fill colour (text is drawn in it)."""
-    return f"{fp_str(*colour)} rg"
-
-
-def stroke(colour: Colour) -> str:
-    """The PDF operator that sets the stroke colour (rules are drawn in it)."""
-    return f"{fp_str(*colour)} RG"
-
-
 def colour_of(hex_value: str) -> Colour:
-    c = HexColor(hex_value)
-    return (float(c.red), float(c.green), float(c.blue))
+    """A colour from a style's '#rrggbb' (checked when the style was read)."""
+    value = hex_value.lstrip("#")
+    red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return (red, green, blue)
 
 
 _colour = cache(colour_of)
@@ -78,7 +65,8 @@ class Kit:
     styles: dict[str, Style]
     frame_width: float
     line_widths: dict[tuple[str, str], float] = field(default_factory=dict)  # (style, text) → width
-    fitted: dict[tuple[str, str, float], str] = field(default_factory=dict)  # see canvas.fit_line
+    fitted: dict[tuple[str, str, float], str] = field(default_factory=dict)  # see lines.fit_line
+    lines: dict[tuple[object, ...], TextLine] = field(default_factory=dict)  # see lines.text_line
 
     @property
     def shift(self) -> float:
@@ -109,7 +97,6 @@ def make_kit(theme: Theme, chars: Iterable[str] = ()) -> Kit:
     """The kit for a theme, with the fallback fonts that `chars` needs."""
     families = register_theme(theme, chars)
     styles = {name: _style(theme, spec, families) for name, spec in theme.styles.items()}
-    font(styles["body"].face)  # a canvas's first font, which ReportLab looks up by name
     width = theme.paper[0] - theme.margins["inner"] - theme.margins["outer"]
     return Kit(theme, families, styles, width)
 

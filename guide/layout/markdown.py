@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cache
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from guide.data import text
 from guide.data.text import visible
-from guide.layout.blocks import EPS, Block, Box, Fitted, Rule, Spacer
+from guide.layout import page
+from guide.layout.blocks import EPS, Block, Box, Out, Rule, Spacer
 from guide.layout.kit import Kit, Style, font
-from guide.layout.paragraph import Bullet, Para, TextPen, width_of
+from guide.layout.page import Colour
+from guide.layout.paragraph import Bullet, Para, width_of
 from guide.layout.spans import Span, font_runs, inline
+from guide.layout.table import Row, Table
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
 INDENT = 14.0
@@ -19,17 +20,17 @@ MIN_COLUMN = 42.0  # narrower columns wrap every word letter by letter: such a t
 CONTINUED = "\u21aa "  # ↪, which DejaVu Sans Mono has: marks a code line wrapped at the box's edge
 
 
-def paragraph(nodes: Sequence[text.Inline], kit: Kit, style: Style | str, **kw: Any) -> Para:
+def paragraph(nodes: Sequence[text.Inline], kit: Kit, style: Style | str) -> Para:
     """A paragraph of inline runs in a style."""
     resolved = kit.style(style) if isinstance(style, str) else style
-    return Para(inline(nodes, kit, resolved), resolved, **kw)
+    return Para(inline(nodes, kit, resolved), resolved)
 
 
 def blocks(
     nodes: Sequence[text.Block], kit: Kit, style: str = "body", depth: int = 0, quotes: int = 0
-) -> list[Any]:
+) -> list[Block]:
     """Blocks for a sequence of Markdown blocks set in a named style."""
-    out: list[Any] = []
+    out: list[Block] = []
     for index, node in enumerate(nodes):
         made = block(node, kit, style, depth, quotes)
         if made and index + 1 < len(nodes) and _leads_in(node):
@@ -47,7 +48,7 @@ def _leads_in(node: text.Block) -> bool:
     return text.plain_text(node.children).rstrip().endswith(":")
 
 
-def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -> list[Any]:
+def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -> list[Block]:
     indent = min(depth, MAX_INDENT_DEPTH) * INDENT
     resolved = kit.style(style)
     if isinstance(node, text.Paragraph):
@@ -79,8 +80,8 @@ def bullet_face(kit: Kit, style: Style) -> str:
     return family.regular
 
 
-def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int, quotes: int = 0) -> list[Any]:
-    out: list[Any] = []
+def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int, quotes: int = 0) -> list[Block]:
+    out: list[Block] = []
     resolved = kit.style(style)
     level = min(depth + 1, MAX_INDENT_DEPTH)
     indent = level * INDENT + (6 if node.ordered else 0)
@@ -118,21 +119,29 @@ def code_block(source: str, kit: Kit, indent: float = 0.0) -> Block:
 
 
 class CodeText(Block):
-    """Lines of code, each wrapped at the box's edge with its continuation marked; splits between lines."""
+    """Lines of code, each wrapped at the box's edge with its continuation marked; splits between lines.
+
+    The parts of a split code block share its lines, each drawing its own range of them.
+    """
 
     def __init__(self, lines: Sequence[str], kit: Kit) -> None:
         self.source = list(lines)
         self.style = kit.style("code")
         self.fonts = self.style.fonts
-        self._drawn: list[list[Span]] = []  # each drawn line as spans
+        self._drawn: list[list[Span]] = []  # each drawn line as spans, at width _for
         self._for: float | None = None
+        self._first, self._end = 0, 0  # this part's range of the drawn lines
+        self._part = False
 
     def _lines(self, width: float) -> list[list[Span]]:
         if width != self._for:
+            if self._part:  # a part set at another width than the block was: its own lines anew
+                self.source = ["".join(s.text for s in line) for line in self._drawn[self._first : self._end]]
+                self._part = False
             self._drawn = []
             for line in self.source:
                 self._drawn.extend(self._wrap(line, width))
-            self._for = width
+            self._for, self._first, self._end = width, 0, len(self._drawn)
         return self._drawn
 
     def _spans(self, value: str) -> list[Span]:
@@ -171,35 +180,39 @@ class CodeText(Block):
             start, prefix = end, CONTINUED
         return out
 
+    def line_texts(self, width: float) -> list[str]:
+        """The text of each line as drawn at a width (a wrapped line's continuation starts with ↪)."""
+        lines = self._lines(width)
+        return ["".join(s.text for s in line) for line in lines[self._first : self._end]]
+
     def measure(self, width: float) -> float:
-        return len(self._lines(width)) * self.style.leading
+        self._lines(width)
+        return (self._end - self._first) * self.style.leading
 
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        lines = self._lines(avail_width)
-        fit = int((avail_height + EPS) // self.style.leading)
-        if fit < 1 or fit >= len(lines):
+    def split(self, width: float, height: float) -> list[Block]:
+        self._lines(width)
+        fit = int((height + EPS) // self.style.leading)
+        if fit < 1 or fit >= self._end - self._first:
             return []
-        return [self._part(lines[:fit], avail_width), self._part(lines[fit:], avail_width)]
+        return [self._piece(self._first, self._first + fit), self._piece(self._first + fit, self._end)]
 
-    def _part(self, lines: list[list[Span]], width: float) -> CodeText:
+    def _piece(self, first: int, end: int) -> CodeText:
         part = CodeText.__new__(CodeText)
-        part.__dict__.update(self.__dict__)
-        part._drawn, part._for = lines, width
-        part.source = ["".join(s.text for s in line) for line in lines]  # only if re-wrapped wider
+        part.source, part.style, part.fonts = self.source, self.style, self.fonts
+        part._drawn, part._for, part._first, part._end, part._part = self._drawn, self._for, first, end, True
+        part.width, part.height = self.width, (end - first) * self.style.leading
+        part.space_before, part.space_after, part.keep_with_next = 0.0, 0.0, False
         return part
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         style = self.style
-        pen = TextPen(canv)
-        pen.set_colour(style.colour)
         baseline = y + self.height - style.size
-        for line in self._lines(self.width):
+        lines = self._lines(self.width)
+        for line in lines[self._first : self._end]:
             if line:
-                pen.move(x, baseline)
-                for span in line:
-                    pen.show(span.face, span.font, span.size, span.text)
+                runs = tuple(page.Run(s.face, s.size, s.colour, s.text) for s in line)
+                out.add(page.TextLine(x, baseline, runs))
             baseline -= style.leading
-        canv._code.extend(["q", "BT", *pen.ops, "ET", "Q"])
 
 
 def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Block:
@@ -215,23 +228,53 @@ def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Block:
     for row in (node.header, *node.rows):
         for i, c in enumerate(row[:columns]):
             weights[i] = max(weights[i], min(len(text.plain_text(c)), 40) + 4.0)
+    thin, heavy = (0.3, kit.colour("rule")), (0.8, kit.colour("text"))
+    grid: Table | None = None
+    records: Table | None = None
 
-    def make(width: float) -> Any:
-        from reportlab.platypus import Table, TableStyle  # only a guide with a table needs them
-
+    def made(width: float) -> Table:
+        """The table as columns, or as records where its columns would be too narrow."""
+        nonlocal grid, records
         if columns * MIN_COLUMN > width:
-            return _records(node, kit)
-        rows = [[_cell(node, kit, c, i, header=True) for i, c in enumerate(node.header)]]
-        rows += [
-            [_cell(node, kit, c, i, header=False) for i, c in enumerate(row[:columns])] for row in node.rows
-        ]
-        grid = Table(rows, colWidths=column_widths(weights, width), repeatRows=1, splitInRow=1, hAlign="LEFT")
-        grid.setStyle(
-            TableStyle([*_grid_style(kit), ("LINEBELOW", (0, 0), (-1, 0), 0.8, _colour(kit, "text"))])
-        )
+            if records is None:
+                records = _records(node, kit, thin, heavy, indent)
+            return records
+        if grid is None:
+            header = Row([[_cell(node, kit, c, i, header=True)] for i, c in enumerate(node.header)], heavy)
+            rows = [Row([[_cell(node, kit, c, i, header=False)] for i, c in enumerate(row[:columns])], thin)
+                    for row in node.rows]  # fmt: skip
+            grid = Table(header, rows, lambda w: column_widths(weights, w), indent=indent)
         return grid
 
-    return Fitted(make, indent, before=3.0, after=8.0)
+    return Fitted(made, indent)
+
+
+class Fitted(Block):
+    """A table made for the width it lands in: as columns where they fit, else as records.
+
+    A table may sit in a quote, a list, the guidance box or a card, each narrower than the page.
+    """
+
+    def __init__(self, make: Callable[[float], Table], indent: float) -> None:
+        self.make = make
+        self.indent = indent
+        self.space_before, self.space_after = 3.0, 8.0
+        self.table: Table | None = None
+
+    def _for(self, width: float) -> Table:
+        self.table = self.make(max(width - self.indent, 1.0))
+        return self.table
+
+    def measure(self, width: float) -> float:
+        return self._for(width).measure(width)
+
+    def split(self, width: float, height: float) -> list[Block]:
+        return self._for(width).split(width, height)
+
+    def draw(self, out: Out, x: float, y: float) -> None:
+        made = self._for(self.width)
+        made.width, made.height = self.width, self.height
+        made.draw(out, x, y)
 
 
 def column_widths(weights: Sequence[float], width: float) -> list[float]:
@@ -246,83 +289,31 @@ def column_widths(weights: Sequence[float], width: float) -> list[float]:
         floored |= low
 
 
-def _colour(kit: Kit, role: str) -> Any:
-    from reportlab.lib.colors import HexColor
-
-    return HexColor(kit.theme.colours[role])
-
-
-@cache
-def _cell_class() -> type:
-    """ReportLab's Flowable around a block: what a Table's cells must be."""
-    from reportlab.platypus import Flowable
-
-    class Cell(Flowable):  # type: ignore[misc]
-        def __init__(self, block: Block) -> None:
-            super().__init__()
-            self.block = block
-
-        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-            return self.block.wrap(avail_width, avail_height)
-
-        def split(self, avail_width: float, avail_height: float) -> list[Any]:
-            return [Cell(part) for part in self.block.split(avail_width, avail_height)]
-
-        def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-            self.block.drawOn(canvas, x, y)
-
-        def getSpaceBefore(self) -> float:
-            return self.block.space_before
-
-        def getSpaceAfter(self) -> float:
-            return self.block.space_after
-
-    return Cell
-
-
-def _cell(node: text.Table, kit: Kit, runs: text.Cell, column: int, *, header: bool) -> Any:
+def _cell(node: text.Table, kit: Kit, runs: text.Cell, column: int, *, header: bool) -> Block:
     align = node.align[column] if column < len(node.align) else ""
     style = kit.style("table")
-    changes: dict[str, Any] = {}
+    changes: dict[str, bool | str] = {}
     if header:
         changes["bold"] = True
     if align in ("center", "right"):
         changes["alignment"] = align
     if changes:
         style = kit.derive("table", f"{'head' if header else 'cell'}-{align}", **changes)
-    return _cell_class()(Para(inline(runs, kit, style), style))
+    return Para(inline(runs, kit, style), style)
 
 
-def _records(node: text.Table, kit: Kit) -> Any:
+def _records(
+    node: text.Table, kit: Kit, thin: tuple[float, Colour], heavy: tuple[float, Colour], indent: float
+) -> Table:
     """A wide table as one record per row: each cell beside its column's header."""
-    from reportlab.platypus import Table, TableStyle
-
     head = kit.derive("table", "head-", bold=True)
-    rows: list[list[Any]] = []
-    ends: list[int] = []  # the last line of each record
+    rows: list[Row] = []
     for row in node.rows or ((),):
         for i, title in enumerate(node.header):
             value = row[i] if i < len(row) else ()
-            title_cell = _cell_class()(Para(inline(title, kit, head), head))
-            rows.append([title_cell, _cell(node, kit, value, i, header=False)])
-        ends.append(len(rows) - 1)
-    grid = Table(rows, colWidths=["30%", "70%"], splitInRow=1, hAlign="LEFT")
-    commands = _grid_style(kit)
-    commands += [("LINEBELOW", (0, end), (-1, end), 0.8, _colour(kit, "text")) for end in ends]
-    grid.setStyle(TableStyle(commands))
-    return grid
-
-
-def _grid_style(kit: Kit) -> list[tuple[object, ...]]:
-    font(kit.face("table"))  # ReportLab looks the table's font up by name
-    return [
-        # Tables set each cell's font even for flowable cells; the default would pull in an
-        # unembedded Helvetica.
-        ("FONT", (0, 0), (-1, -1), kit.face("table"), 9),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, _colour(kit, "rule")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
+            last = i == len(node.header) - 1
+            title_cell = Para(inline(title, kit, head), head)
+            rows.append(
+                Row([[title_cell], [_cell(node, kit, value, i, header=False)]], heavy if last else thin)
+            )
+    return Table(None, rows, lambda w: [w * 0.3, w * 0.7], indent=indent)

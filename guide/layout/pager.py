@@ -3,31 +3,51 @@
 A pager lays out one unit of a part (its front matter, or one topic) on consecutive pages of
 its own, so that units can be laid out in any order, by any process: a unit starts on a new
 page, and nothing it draws depends on how many pages came before it. What does (the folio, the
-page of an answer, the side of the page when printing on both) is marked and drawn once every
-unit is laid out (finish.py).
+page of an answer, the side of the page when printing on both) is a placeholder on the page,
+resolved once every unit is laid out (finish.py). Each finished Page goes to the pager's sink.
+
+Blocks are placed one at a time from a stack, never by recursion: a block that runs over a
+thousand pages is split a thousand times in a loop, each piece set and gone before the next.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
-from guide.layout.blocks import EPS, CondPageBreak, Keep, Mark, PageBreak, Separator, Spacer
-from guide.layout.canvas import PageCanvas, defer, draw_line, fit_line, line_width, page_marker
-from guide.layout.kit import Kit, stroke
+from guide.layout import page
+from guide.layout.blocks import (
+    EPS,
+    Block,
+    CondPageBreak,
+    Keep,
+    Mark,
+    MarkKind,
+    MarkValue,
+    PageBreak,
+    Separator,
+    Spacer,
+)
+from guide.layout.kit import Kit
+from guide.layout.lines import fit_line, line_width, text_line
+from guide.layout.page import Anchor, Item, Page, Part
 
-# Where an anchor (compose.Anchor) landed: the anchor, its page (in the unit), x and y (the top of
-# what is there). An outline entry: the anchor, and the entry's title.
-Landing = tuple[int, int, float, float]
-OutlineEntry = tuple[int, str]
+
+class Landed(NamedTuple):
+    """Where an anchor landed: its page (counted in its unit), and x and y on it."""
+
+    anchor: Anchor
+    page: int
+    x: float
+    y: float
 
 
 @dataclass
 class PartInfo:
     """What the page furniture of one part prints."""
 
-    part: str  # "study" or "key"
+    part: Part
     title: str
     edition: str
     folio_prefix: str  # "" for the study guide, "A-" for the answer key
@@ -41,22 +61,25 @@ class TooLarge(Exception):
     """A block that does not fit on an empty page and cannot be split."""
 
 
+Sink = Callable[[Page], int]  # takes a finished page; gives where it was kept
+
+
 class Pager:
-    """Lays out one unit's blocks on pages of its own."""
+    """Lays out one unit's blocks on pages of its own, giving each finished page to `sink`."""
 
     def __init__(
         self,
         kit: Kit,
-        canv: PageCanvas,
         info: PartInfo,
+        sink: Sink,
         *,
         template: str = "body",
         on_page: Callable[[str], None] | None = None,
     ) -> None:
         theme = kit.theme
         self.kit = kit
-        self.canv = canv
         self.info = info
+        self.sink = sink
         # Pages are laid out as right-hand ones; a left-hand page of a book printed on both sides
         # is moved over to its own margins when it is finished (finish.py).
         self.left = float(theme.margins["inner"])
@@ -64,157 +87,167 @@ class Pager:
         self.bottom = float(theme.margins["bottom"])
         self.top = float(theme.paper[1] - theme.margins["top"])
         self.template = template
+        self.page: Page | None = None  # the page being filled
         self.pages = 0  # pages finished
-        self.store_pages: list[int] = []  # where in the page store each page went
-        self.started = False
+        self.kept: list[int] = []  # where the sink kept each page
         self.y = self.top
         self.at_top = True
         self.after = 0.0  # the space asked for after the last block set
-        self.anchors: list[Landing] = []
-        self.outline: list[OutlineEntry] = []
+        self.landed: list[Landed] = []
+        self.outline: list[tuple[Anchor, str]] = []  # the anchors of outline entries, with their titles
         self.topic = ""
         self.question: tuple[str, str] | None = None  # (label, topic) while a question is being set
         self.page_started_in: tuple[str, str] | None = None
         self.current_id = ""  # the question being laid out, for error messages
         self.on_page = on_page
 
-    # --- laying out ------------------------------------------------------------------------------
-
-    def run(self, blocks: Iterable[Any]) -> None:
-        """Lay out every block, then finish the last page."""
-        for block in _kept_together(blocks):
-            self.add(block)
-        if self.started:
-            self.end_page()
-
     @property
     def frame_height(self) -> float:
         return self.top - self.bottom
 
-    def add(self, block: Any) -> None:
+    # --- laying out ------------------------------------------------------------------------------
+
+    def run(self, blocks: Iterable[Block]) -> None:
+        """Lay out every block, then finish the last page."""
+        for block in kept_together(blocks):
+            self.place(block)
+        if self.page is not None:
+            self.end_page()
+
+    def place(self, block: Block) -> None:
+        """Set a block where the last one ended, on as many pages as it takes."""
+        pending = [block]  # what is left to set, the next last
+        while pending:
+            self._place(pending.pop(), pending)
+
+    def _place(self, block: Block, pending: list[Block]) -> None:
         kind = type(block)
         if kind is Mark:
+            assert isinstance(block, Mark)
             self.mark(block.kind, block.value)
             return
         if kind is PageBreak:
+            assert isinstance(block, PageBreak)
             self.page_break(recto=block.recto, template=block.template)
             return
         if kind is CondPageBreak:
-            if self.started and self.y - self.bottom < block.room:
+            assert isinstance(block, CondPageBreak)
+            if self.page is not None and self.y - self.bottom < block.room:
                 self.page_break()
             return
         while True:
-            if not self.started:
+            if self.page is None:
                 self.begin_page()
             at_top = self.at_top
-            gap = 0.0 if at_top else max(self.after, block.getSpaceBefore())
+            gap = 0.0 if at_top else max(self.after, block.space_before)
             room = self.y - self.bottom - gap
             if kind is Separator:
-                if not at_top and block.wrap(self.width, room)[1] <= room + EPS:
+                if not at_top and block.wrap(self.width, room) <= room + EPS:
                     self._set(block, gap)
                     self.after = 0.0
                 return
-            _, height = block.wrap(self.width, room)
+            height = block.wrap(self.width, room)
             if height <= room + EPS:
                 self._set(block, gap)
                 return
             if kind is Spacer:
                 return  # space that does not fit at the foot of a page is not carried over
-            if kind is Keep:
+            if isinstance(block, Keep):
                 if not at_top and height <= self.frame_height + EPS:
                     self.end_page()
                     continue
-                for inner in block.blocks:  # too tall for any page: set as it comes
-                    self.add(inner)
+                pending.extend(reversed(block.blocks))  # too tall for any page: set as it comes
                 return
             parts = block.split(self.width, room)
-            if len(parts) > 1:
-                _, first = parts[0].wrap(self.width, room)
-                if first <= room + EPS:
-                    self._set(parts[0], gap)
-                    self.end_page()
-                    for part in parts[1:]:
-                        self.add(part)
-                    return
+            if len(parts) > 1 and parts[0].wrap(self.width, room) <= room + EPS:
+                self._set(parts[0], gap)
+                self.end_page()
+                pending.extend(reversed(parts[1:]))
+                return
             if at_top:
                 raise TooLarge(
                     f"a block {height:.0f} pt tall does not fit on a page {self.frame_height:.0f} pt tall"
                 )
             self.end_page()
 
-    def _set(self, block: Any, gap: float) -> None:
+    def _set(self, block: Block, gap: float) -> None:
         bottom = self.y - gap - block.height
-        block.drawOn(self.canv, self.left, bottom)
+        block.draw(self, self.left, bottom)
         self.y = bottom
         self.at_top = False
-        self.after = block.getSpaceAfter()
+        self.after = block.space_after
 
     def page_break(self, *, recto: bool = False, template: str | None = None) -> None:
         """End the page (unless nothing is on it); the next starts a right-hand page if `recto`."""
-        if self.started and not self.at_top:
+        if self.page is not None and not self.at_top:
             self.end_page()
         if template is not None:
             self.template = template
-        if recto and self.kit.theme.duplex and not self.started and self.pages % 2 == 1:
+        if recto and self.kit.theme.duplex and self.page is None and self.pages % 2 == 1:
             # The next page would be a left-hand one: leave it blank, with no furniture (a copy's
             # mark and watermark excepted: they are on every page).
             self.begin_page()
             self.end_page(furniture=False)
 
-    def mark(self, kind: str, value: Any) -> None:
-        if kind == "topic":
+    # --- what blocks tell the pager while they are drawn (blocks.Out) ----------------------------------
+
+    def add(self, item: Item) -> None:
+        """Put an item on the page being filled; note where anchors land."""
+        assert self.page is not None
+        self.page.items.append(item)
+        if type(item) is page.Landing:
+            assert isinstance(item, page.Landing)
+            self.landed.append(Landed(item.anchor, self.pages, item.x, item.y))
+            if item.outline is not None:
+                self.outline.append((item.anchor, item.outline))
+
+    def mark(self, kind: MarkKind, value: MarkValue) -> None:
+        if kind == "topic" and isinstance(value, str):
             self.topic = value
-        elif kind == "question":
+        elif kind == "question" and isinstance(value, tuple):
             self.question = value
         elif kind == "end":
             self.question = None
-        elif kind == "id":
+        elif kind == "id" and isinstance(value, str):
             self.current_id = value
 
     # --- pages -----------------------------------------------------------------------------------
 
     def begin_page(self) -> None:
-        self.started = True
+        self.page = Page()
         self.y = self.top
         self.at_top = True
         self.after = 0.0
         self.page_started_in = self.question
-        self.canv.pager = self
         if self.info.watermark:
-            page_marker(self.canv, "watermark")
+            self.page.add(page.Watermark(self.info.watermark))
         if self.info.stamp:
             self._stamp()
 
     def end_page(self, *, furniture: bool = True) -> None:
+        assert self.page is not None
         if furniture and self.template == "body":
             self._running_head()
-            page_marker(self.canv, "footer-body")
+            self.page.add(page.Footer("body"))
         elif furniture and self.template == "front":
-            page_marker(self.canv, "footer-front")
-        self.canv.showPage()
-        self.store_pages.append(len(self.canv.store.entries) - 1)
+            self.page.add(page.Footer("front"))
+        self.kept.append(self.sink(self.page))
+        self.page = None
         self.pages += 1
-        self.started = False
         if self.on_page is not None:
             self.on_page(self.current_id)
-
-    # --- what blocks tell the pager while they are drawn ------------------------------------------
-
-    def record_anchor(self, anchor: int, x: float, y: float, title: str | None) -> None:
-        """Note where an anchor landed; `title`: its outline entry's, if it has one."""
-        self.anchors.append((anchor, self.pages, round(x, 2), round(y, 2)))
-        if title is not None:
-            self.outline.append((anchor, title))
 
     # --- furniture -------------------------------------------------------------------------------
 
     def _stamp(self) -> None:
+        assert self.page is not None
         below_folio = self.bottom - 24 - max(12.0, self.kit.style("header").leading)
         # Cut to the text block's width: the stamp starts with the copy code, which stays.
         stamp = fit_line(self.kit, "header", self.info.stamp, self.width)
-        draw_line(self.canv, self.kit, "header", self.left + self.width / 2, below_folio, stamp, "center")
+        self.page.add(text_line(self.kit, "header", self.left + self.width / 2, below_folio, stamp, "center"))
 
     def _running_head(self) -> None:
+        assert self.page is not None
         kit = self.kit
         top = self.top + 14
         left, right = self.left, self.left + self.width
@@ -236,24 +269,18 @@ class Pager:
         ) or fit_line(self.kit, "header", wordings[-1], self.width - least)
         room = self.width - (self.width_of(running) + gap if running else 0)
         title = fit_line(self.kit, "header", self.info.title, room - self.width_of(edition))
-        draw_line(self.canv, kit, "header", left, top, title + edition if title else self.info.edition)
+        self.page.add(text_line(kit, "header", left, top, title + edition if title else self.info.edition))
         if running:
-            draw_line(self.canv, kit, "header", right, top, running, "right")
-        self.canv._code.append(
-            f"q {stroke(kit.colour('rule'))} 0.4 w {left:.2f} {top - 5:.2f} m {right:.2f} {top - 5:.2f} l S Q"
-        )
+            self.page.add(text_line(kit, "header", right, top, running, "right"))
+        self.page.add(page.Rule(left, top - 5, right, top - 5, 0.4, kit.colour("rule")))
 
     def width_of(self, value: str) -> float:
         return line_width(self.kit, "header", value)
 
-    def defer_number(self, name: str, x: float, y: float, style: str, leader: float | None = None) -> None:
-        """A number known once every unit is laid out, right-aligned at (x, y)."""
-        defer(self.canv, name, x, y, style, leader)
 
-
-def _kept_together(blocks: Iterable[Any]) -> Iterator[Any]:
+def kept_together(blocks: Iterable[Block]) -> Iterator[Block]:
     """The blocks, each run kept with the next (a heading, a lead-in) joined to it in a Keep."""
-    run: list[Any] = []
+    run: list[Block] = []
     for block in blocks:
         if run and type(block) is Mark:
             run.append(block)
@@ -265,7 +292,7 @@ def _kept_together(blocks: Iterable[Any]) -> Iterator[Any]:
                 run = []
             yield block
             continue
-        if block.getKeepWithNext():
+        if block.keep_with_next:
             run.append(block)
             continue
         if run:

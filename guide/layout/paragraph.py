@@ -1,9 +1,9 @@
-"""A paragraph that breaks its own lines and draws them straight into the page's content.
+"""A paragraph that breaks its own lines and draws them as TextLine items.
 
-ReportLab's Paragraph parses markup, re-breaks its lines on every wrap and draws through a text
-object call by call: most of a large guide's layout time. Here the spans come ready, each word
-is measured once (widths are remembered per face and size), lines are broken greedily at
-spaces, and each line is drawn as one PDF text operator per run of one style.
+The spans come ready (spans.py), each word is measured once (widths are remembered per face
+and size), lines are broken greedily at spaces, and each line is one TextLine of runs, one run
+per change of style. A paragraph split between pages shares its words and lines with its
+parts, so that a paragraph of a million words costs its words once, however many pages it takes.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
-from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.pdfbase.ttfonts import TTFont
-
-from guide.layout.blocks import Block
-from guide.layout.kit import Colour, Style, fill, font
+from guide.layout import page
+from guide.layout.blocks import Block, Out
+from guide.layout.fonts import Face
+from guide.layout.kit import Style, font
+from guide.layout.page import Colour
 from guide.layout.spans import WHITE_SPACE, Span
 
 EPS = 1e-6
@@ -27,10 +27,26 @@ START = -1  # nothing: the paragraph's first word
 JOINED = -2  # nothing, but a line may break here (between two ideographs, or inside a word too long)
 HARD = -3  # a hard line break
 
-# A word: (width, span index, text, further pieces or None, what separates it from the word before).
-# A word that changes style midway ("**bold**,") has further (span index, text) pieces.
-Word = tuple[float, int, str, tuple[tuple[int, str], ...] | None, int]
-Line = tuple[int, int, float]  # first word, word after the last, width of the words and spaces
+
+class Word(NamedTuple):
+    """A word as measured: its width, the span its text starts in, that text, the further
+    (span, text) pieces of a word that changes style midway ("**bold**,"), and what separates it
+    from the word before (a span's index, whose space it is, or START, JOINED, HARD)."""
+
+    width: float
+    span: int
+    text: str
+    more: tuple[tuple[int, str], ...] | None
+    gap: int
+
+
+class Line(NamedTuple):
+    """A line of a paragraph: its first word, the word after its last, and its width."""
+
+    start: int
+    end: int
+    width: float
+
 
 _widths: dict[tuple[str, float], dict[str, float]] = {}
 
@@ -43,7 +59,7 @@ def widths(face: str, size: float) -> dict[str, float]:
     return table
 
 
-def width_of(span_font: TTFont, face: str, size: float, value: str) -> float:
+def width_of(span_font: Face, face: str, size: float, value: str) -> float:
     """The width of a string in a face and size, remembered."""
     table = widths(face, size)
     found = table.get(value)
@@ -84,17 +100,30 @@ def _ideographic_pieces(value: str) -> list[str]:
     return pieces
 
 
+class _Making:
+    """A word being made, piece by piece, until a space or the end ends it."""
+
+    __slots__ = ("gap", "more", "span", "text", "width")
+
+    def __init__(self, width: float, span: int, text: str, gap: int) -> None:
+        self.width, self.span, self.text, self.gap = width, span, text, gap
+        self.more: list[tuple[int, str]] = []
+
+    def made(self) -> Word:
+        return Word(self.width, self.span, self.text, tuple(self.more) if self.more else None, self.gap)
+
+
 def words_of(spans: Sequence[Span]) -> list[Word]:
     """The words of a paragraph's spans, each measured, with what separates it from the last."""
     if len(spans) == 1 and spans[0].text.isascii() and not spans[0].hard_break:
         return _plain_words(spans[0])
     words: list[Word] = []
     gap = START  # what separates the next word from the last one
-    word: list[Any] | None = None  # the word being made: [width, span index, text, pieces, gap]
+    word: _Making | None = None
     for index, span in enumerate(spans):
         if span.hard_break:
             if word is not None:
-                words.append(_made(word))
+                words.append(word.made())
                 word = None
             gap = HARD
             continue
@@ -107,7 +136,7 @@ def words_of(spans: Sequence[Span]) -> list[Word]:
         for k, part in enumerate(parts):
             if k:  # a space came before this part: the word before it is done
                 if word is not None:
-                    words.append(_made(word))
+                    words.append(word.made())
                     word = None
                 if gap == JOINED:
                     gap = index  # the space is this span's, and as wide as its font has it
@@ -119,15 +148,15 @@ def words_of(spans: Sequence[Span]) -> list[Word]:
                 if width is None:
                     width = table[piece] = measure(piece, size)
                 if word is not None and p == 0:  # no space before it: the word goes on, in this span
-                    word[0] += width
-                    word[3].append((index, piece))
+                    word.width += width
+                    word.more.append((index, piece))
                     continue
                 if word is not None:
-                    words.append(_made(word))
-                word = [width, index, piece, [], gap]
+                    words.append(word.made())
+                word = _Making(width, index, piece, gap)
                 gap = JOINED
     if word is not None:
-        words.append(_made(word))
+        words.append(word.made())
     return words
 
 
@@ -145,16 +174,10 @@ def _plain_words(span: Span) -> list[Word]:
             width = get(part)
             if width is None:
                 width = table[part] = measure(part, size)
-            append((width, 0, part, None, 0))
+            append(Word(width, 0, part, None, 0))
     if words:
-        width, _, part, _, _ = words[0]
-        words[0] = (width, 0, part, None, START)
+        words[0] = words[0]._replace(gap=START)
     return words
-
-
-def _made(word: list[Any]) -> Word:
-    width, index, value, pieces, gap = word
-    return (width, index, value, tuple(pieces) if pieces else None, gap)
 
 
 def break_lines(
@@ -170,47 +193,49 @@ def break_lines(
     i, n = 0, len(words)
     start, used, room = 0, 0.0, first_width
     out = words
+    cut = False
     while i < n:
-        word = out[i]
+        word_width, _, _, _, gap = out[i]
         if i == start:
-            if word[0] <= room + EPS:
-                used = word[0]
+            if word_width <= room + EPS:
+                used = word_width
                 i += 1
                 continue
-            pieces = _cut(word, spans, room, width)
-            out = [*out[:i], *pieces, *out[i + 1 :]]
+            if not cut:
+                out, cut = list(out), True  # the words given stay as they were
+            out[i : i + 1] = _cut(out[i], spans, room, width)
             n = len(out)
-            used = out[i][0]
+            used = out[i].width
             i += 1
             continue
-        gap = word[4]
         if gap == HARD:
-            lines.append((start, i, used))
+            lines.append(Line(start, i, used))
             start, used, room = i, 0.0, width
             continue
         space = spans[gap].space if gap >= 0 else 0.0
-        if used + space + word[0] <= room + EPS:
-            used += space + word[0]
+        if used + space + word_width <= room + EPS:
+            used += space + word_width
             i += 1
             continue
-        if word[0] > width and room - used - space >= room / 5:
+        if word_width > width and room - used - space >= room / 5:
             # A word wider than any line is cut anyway: its first piece fills this line, rather
             # than leaving it short and starting the word on the next.
-            pieces = _cut(word, spans, room - used - space, width)
-            out = [*out[:i], *pieces, *out[i + 1 :]]
+            if not cut:
+                out, cut = list(out), True
+            out[i : i + 1] = _cut(out[i], spans, room - used - space, width)
             n = len(out)
-            used += space + out[i][0]
+            used += space + out[i].width
             i += 1
-        lines.append((start, i, used))
+        lines.append(Line(start, i, used))
         start, used, room = i, 0.0, width
     if start < n or not lines:
-        lines.append((start, n, used))
+        lines.append(Line(start, n, used))
     return out, lines
 
 
 def _cut(word: Word, spans: Sequence[Span], room: float, width: float) -> list[Word]:
     """A word too wide for its line cut between characters: the first piece fills `room`."""
-    pieces = [(word[1], word[2]), *(word[3] or ())]
+    pieces = [(word.span, word.text), *(word.more or ())]
     chars = [(index, char) for index, value in pieces for char in value]
     out: list[Word] = []
     current: list[tuple[int, str]] = []
@@ -220,12 +245,12 @@ def _cut(word: Word, spans: Sequence[Span], room: float, width: float) -> list[W
         span = spans[index]
         w = width_of(span.font, span.face, span.size, char)
         if current and used + w > limit + EPS:
-            out.append(_word(current, used, word[4] if not out else JOINED))
+            out.append(_word(current, used, word.gap if not out else JOINED))
             current, used, limit = [], 0.0, max(width, 1.0)
         current.append((index, char))
         used += w
     if current:
-        out.append(_word(current, used, word[4] if not out else JOINED))
+        out.append(_word(current, used, word.gap if not out else JOINED))
     return out
 
 
@@ -238,7 +263,7 @@ def _word(chars: list[tuple[int, str]], width: float, gap: int) -> Word:
         else:
             pieces.append((index, char))
     first = pieces[0]
-    return (width, first[0], first[1], tuple(pieces[1:]) or None, gap)
+    return Word(width, first[0], first[1], tuple(pieces[1:]) or None, gap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,75 +283,11 @@ class Bullet:
         return self.indent + drawn + self.size * 0.6
 
 
-class TextPen:
-    """Writes text operators into a canvas's page content: the fonts' subsets, the current font."""
-
-    def __init__(self, canv: Any) -> None:
-        self.doc = canv._doc
-        names = getattr(canv, "_guide_subset_names", None)
-        if names is None:
-            names = canv._guide_subset_names = {}
-        self.names: dict[tuple[str, int], str] = names
-        self.current: tuple[str, float] | None = None
-        self.colour: Colour | None = None
-        self.ops: list[str] = []
-
-    def move(self, x: float, y: float) -> None:
-        # Two decimals are a hundredth of a point: and half the time of ReportLab's fp_str.
-        self.ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-
-    def set_colour(self, colour: Colour) -> None:
-        if colour != self.colour:
-            self.ops.append(fill(colour))
-            self.colour = colour
-
-    def show(self, face: str, text_font: TTFont, size: float, value: str) -> None:
-        """Draw a string at the current point, in the subsets of its face that hold its characters."""
-        ops = self.ops
-        if value.isascii() and _ascii_ready(face):
-            parts: Sequence[tuple[int, Any]] = ((0, value),)
-        else:
-            parts = text_font.splitString(value, self.doc)
-        for subset, data in parts:
-            key = (face, subset)
-            name = self.names.get(key)
-            if name is None:
-                name = self.names[key] = text_font.getSubsetInternalName(subset, self.doc)
-            if self.current != (name, size):
-                ops.append(f"{name} {_number(size)} Tf")
-                self.current = (name, size)
-            ops.append(f"({escapePDF(data)}) Tj")
-
-
-_numbers: dict[float, str] = {}
-
-
-def _number(value: float) -> str:
-    """A font size as PDF writes it (the few sizes of a theme, formatted once)."""
-    text = _numbers.get(value)
-    if text is None:
-        text = _numbers[value] = fp_str(value)
-    return text
-
-
-_ascii_faces: dict[str, bool] = {}
-
-
-def _ascii_ready(face: str) -> bool:
-    """Whether a face draws printable ASCII as itself, in its first subset: no lookups needed.
-
-    ReportLab puts the printable ASCII characters a font has at their own codes in subset 0
-    (rl_config.ttfAsciiReadable); text with a control character still takes the long way.
-    """
-    ready = _ascii_faces.get(face)
-    if ready is None:
-        glyphs = font(face).face.charToGlyph
-        ready = _ascii_faces[face] = all(code in glyphs for code in range(32, 127))
-    return ready
-
-
 class Para(Block):
-    """A paragraph of spans in a style: broken into lines once per width, split between lines."""
+    """A paragraph of spans in a style: broken into lines once per width, split between lines.
+
+    The parts of a split paragraph share its words and lines, each drawing its own range of lines.
+    """
 
     def __init__(
         self,
@@ -348,12 +309,13 @@ class Para(Block):
         self.space_before = style.space_before if space_before is None else space_before
         self.space_after = style.space_after if space_after is None else space_after
         self.keep_with_next = style.keep_with_next if keep_with_next is None else keep_with_next
-        self.ends_paragraph = True  # False for the first part of a split paragraph (justify its last line)
+        self.ends_paragraph = True  # False for every part of a split paragraph but its last
         self._words: list[Word] | None = None
-        self._lines: list[Line] = []
+        self._all: list[Line] = []  # the lines of the whole paragraph, at _lines_width
+        self._first, self._end = 0, 0  # this part's range of them
         self._lines_width: float | None = None
         self._joined = False
-        self.width = self.height = 0.0
+        self._part = False  # a piece of a split paragraph
 
     # --- measuring ---------------------------------------------------------------------------------
 
@@ -364,19 +326,33 @@ class Para(Block):
             offset = max(offset, self.bullet.end - self.indent)
         return offset
 
-    def lines(self, width: float) -> list[Line]:
-        """The lines for a width, broken once and remembered."""
+    def lines(self, width: float) -> Sequence[Line]:
+        """This part's lines for a width, broken once and remembered."""
         if width != self._lines_width:
             if self._words is None:
                 self._words = words_of(self.spans)
+            elif self._part:
+                self._own_words()
             text_width = width - self.indent
-            self._words, self._lines = break_lines(
+            self._words, self._all = break_lines(
                 self._words, self.spans, text_width - self._first_offset(), text_width
             )
+            self._first, self._end = 0, len(self._all)
             self._lines_width = width
             # Whether some words meet without a space (ideographs, a word cut): lines join them so.
-            self._joined = any(w[4] == JOINED for w in self._words)
-        return self._lines
+            self._joined = any(w.gap == JOINED for w in self._words)
+        if self._first == 0 and self._end == len(self._all):
+            return self._all  # the whole paragraph: most of them
+        return self._all[self._first : self._end]
+
+    def _own_words(self) -> None:
+        """A part set at another width than the paragraph was: it takes its own words, to break anew."""
+        assert self._words is not None
+        lines = self._all[self._first : self._end]
+        words = self._words[lines[0].start : lines[-1].end] if lines else []
+        if words and words[0].gap != START:
+            words[0] = words[0]._replace(gap=START)  # a line's first word has no space before it
+        self._words, self._all, self._part = words, [], False
 
     def line_texts(self, width: float) -> list[str]:
         """The text of each line as it is drawn at a width."""
@@ -394,9 +370,9 @@ class Para(Block):
         lines = self.lines(width)
         if not lines:
             return self.indent
-        return self.indent + (self._first_offset() if len(lines) == 1 else 0.0) + lines[-1][2]
+        return self.indent + (self._first_offset() if len(lines) == 1 else 0.0) + lines[-1].width
 
-    def split(self, width: float, height: float) -> list[Para]:
+    def split(self, width: float, height: float) -> list[Block]:
         lines = self.lines(width)
         count = len(lines)
         fit = int((height + EPS) // self.style.leading)
@@ -406,126 +382,112 @@ class Para(Block):
             fit -= 1  # no last line alone at the top of a page (a widow)
         if fit < 2:
             return []  # no first line alone at the foot of a page (an orphan)
-        assert self._words is not None
-        first = self._part(self._words, lines[:fit], width)
-        first.bullet, first.first_indent = self.bullet, self.first_indent
+        first = self._piece(self._first, self._first + fit)
         first.space_after, first.keep_with_next, first.ends_paragraph = 0.0, False, False
-        shift = lines[fit][0]
-        words = self._words[shift:]
-        rest = self._part(words, [(s - shift, e - shift, w) for s, e, w in lines[fit:]], width)
-        rest.space_before = 0.0
-        # The rest starts with a word that had a space before it: at a line's start it has none.
-        if words and words[0][4] != START:
-            w = words[0]
-            words[0] = (w[0], w[1], w[2], w[3], START)
+        rest = self._piece(self._first + fit, self._end)
+        rest.bullet, rest.first_indent, rest.space_before = None, 0.0, 0.0
         return [first, rest]
 
-    def _part(self, words: list[Word], lines: list[Line], width: float) -> Para:
-        part = Para.__new__(Para)
-        part.__dict__.update(self.__dict__)
-        part.bullet, part.first_indent = None, 0.0
-        part._words, part._lines, part._lines_width = list(words), lines, width
-        part.width = width
-        part.height = len(lines) * self.style.leading
+    def _piece(self, first: int, end: int) -> Para:
+        part = Para(
+            self.spans,
+            self.style,
+            indent=self.indent,
+            first_indent=self.first_indent,
+            bullet=self.bullet,
+            space_before=self.space_before,
+            space_after=self.space_after,
+            keep_with_next=self.keep_with_next,
+        )
+        part.spans = self.spans  # shared, as are the words and lines
+        part.ends_paragraph = self.ends_paragraph
+        part._words, part._all, part._first, part._end = self._words, self._all, first, end
+        part._lines_width, part._joined, part._part = self._lines_width, self._joined, True
+        part.width = self.width
+        part.height = (end - first) * self.style.leading
         return part
 
     # --- drawing -------------------------------------------------------------------------------------
 
-    def render(self, canv: Any, x: float, y: float) -> None:
+    def draw(self, out: Out, x: float, y: float) -> None:
         style = self.style
-        width = self.width
-        lines = self.lines(width)
-        top = y + self.height
-        baseline = top - style.size
+        lines = self.lines(self.width)
+        baseline = y + self.height - style.size
         leading = style.leading
-        pen = TextPen(canv)
-        move, set_colour, show = pen.move, pen.set_colour, pen.show
-        code = canv._code
-        ops = pen.ops
-        decorations: list[str] = []  # code backgrounds go under the text, strikes over it
-        over: list[str] = []
-        if self.bullet is not None:
+        under: list[page.Item] = []  # code backgrounds go under the text, strikes and links over it
+        text: list[page.Item] = []
+        over: list[page.Item] = []
+        if self.bullet is not None and self._first == 0:
             b = self.bullet
-            move(x + b.indent, baseline)
-            set_colour(b.colour)
-            show(b.face, font(b.face), b.size, b.text)
+            text.append(page.TextLine(x + b.indent, baseline, (page.Run(b.face, b.size, b.colour, b.text),)))
         spans = self.spans
         words = self._words or []
         align = style.alignment
         decorated = any(s.back is not None or s.link is not None or s.strike for s in spans)
-        text_width = width - self.indent
-        first_offset = self._first_offset()
+        text_width = self.width - self.indent
+        first_offset = self._first_offset() if self._first == 0 else 0.0
         last = len(lines) - 1
-        if len(spans) == 1 and align != "justify":  # one style: each line one string
+        if len(spans) == 1 and align != "justify":  # one style: each line one run
             span = spans[0]
-            face, span_font, size = span.face, span.font, span.size
-            set_colour(span.colour)
+            face, size, colour = span.face, span.size, span.colour
             for number, (start, end, used) in enumerate(lines):
                 if start < end:
-                    left = x + self.indent + (first_offset if number == 0 else 0.0)
+                    offset = first_offset if number == 0 else 0.0
+                    left = x + self.indent + offset
                     if align != "left":
-                        room = text_width - (first_offset if number == 0 else 0.0)
+                        room = text_width - offset
                         left += room - used if align == "right" else (room - used) / 2
                     if self._joined:
                         value = "".join(
-                            (" " if i > start and words[i][4] >= 0 else "") + words[i][2]
+                            (" " if i > start and words[i].gap >= 0 else "") + words[i].text
                             for i in range(start, end)
                         )
                     else:
-                        value = " ".join([w[2] for w in words[start:end]])
-                    move(left, baseline)
-                    show(face, span_font, size, value)
+                        value = " ".join([w.text for w in words[start:end]])
+                    text.append(page.TextLine(left, baseline, (page.Run(face, size, colour, value),)))
                     if decorated:
-                        self._decorate(canv, span, left, used, baseline, decorations, over)
+                        self._decorate(span, left, used, baseline, under, over)
                 baseline -= leading
         else:
             for number, (start, end, used) in enumerate(lines):
-                left = x + self.indent + (first_offset if number == 0 else 0.0)
-                room = text_width - (first_offset if number == 0 else 0.0)
+                offset = first_offset if number == 0 else 0.0
+                left = x + self.indent + offset
+                room = text_width - offset
                 if align == "right":
                     left += room - used
                 elif align == "center":
                     left += (room - used) / 2
                 segments, spaces = _segments(words, start, end)
                 stretch = 0.0
-                hard = end < len(words) and words[end][4] == HARD  # a line a hard break ends
-                if align == "justify" and spaces and (number < last or not self.ends_paragraph) and not hard:
+                hard = end < len(words) and words[end].gap == HARD  # a line a hard break ends
+                ends = self.ends_paragraph and self._end == len(self._all)
+                if align == "justify" and spaces and (number < last or not ends) and not hard:
                     stretch = (room - used) / spaces
-                move(left, baseline)
-                if stretch:
-                    ops.append(f"{stretch:.3f} Tw")
+                runs = []
                 cursor = left
                 for index, value in segments:
                     span = spans[index]
-                    set_colour(span.colour)
-                    show(span.face, span.font, span.size, value)
+                    runs.append(page.Run(span.face, span.size, span.colour, value))
                     if decorated or stretch:
                         advance = width_of(span.font, span.face, span.size, value) + stretch * value.count(
                             " "
                         )
                         if span.back is not None or span.link is not None or span.strike:
-                            self._decorate(canv, span, cursor, advance, baseline, decorations, over, value)
+                            self._decorate(span, cursor, advance, baseline, under, over, value)
                         cursor += advance
-                if stretch:
-                    ops.append("0 Tw")
+                text.append(page.TextLine(left, baseline, tuple(runs), round(stretch, 3)))
                 baseline -= leading
-        code.append("q")
-        code.extend(decorations)
-        code.append("BT")
-        code.extend(ops)
-        code.append("ET")
-        code.extend(over)
-        code.append("Q")
+        for item in (*under, *text, *over):
+            out.add(item)
 
     def _decorate(
         self,
-        canv: Any,
         span: Span,
         x: float,
         width: float,
         baseline: float,
-        under: list[str],
-        over: list[str],
+        under: list[page.Item],
+        over: list[page.Item],
         value: str = "",
     ) -> None:
         """A code background, a strike, a link: for a run drawn from x, `width` wide."""
@@ -541,18 +503,16 @@ class Para(Block):
                 return
         size, leading = self.style.size, self.style.leading
         if span.back is not None:
-            bottom = baseline + size - leading
-            under.append(f"{fill(span.back)} {fp_str(x, bottom, width, leading)} re f")
+            under.append(page.Fill(x, baseline + size - leading, width, leading, span.back))
         if span.strike:
             y = baseline + 0.25 * span.size
-            over.append(
-                f"{fill(span.colour)} {fp_str(x, y - 0.03 * span.size, width, 0.06 * span.size)} re f"
-            )
+            over.append(page.Fill(x, y - 0.03 * span.size, width, 0.06 * span.size, span.colour))
         if span.link is not None:
-            add_link(canv, (x, baseline - 0.2 * span.size, x + width, baseline + span.size), "uri", span.link)
+            rect = (x, baseline - 0.2 * span.size, x + width, baseline + span.size)
+            over.append(page.Link(rect, page.WebTarget(span.link)))
 
 
-def _segments(words: list[Word], start: int, end: int) -> tuple[list[tuple[int, str]], int]:
+def _segments(words: Sequence[Word], start: int, end: int) -> tuple[list[tuple[int, str]], int]:
     """A line's text as runs of one span each, spaces included; and how many spaces it has."""
     segments: list[tuple[int, str]] = []
     current = -1
@@ -581,15 +541,3 @@ def _segments(words: list[Word], start: int, end: int) -> tuple[list[tuple[int, 
     if parts:
         segments.append((current, "".join(parts)))
     return segments, spaces
-
-
-def add_link(canv: Any, rect: tuple[float, float, float, float], kind: str, target: str) -> None:
-    """A link over a rectangle in the current coordinates: to an address (kind "uri") or an anchor.
-
-    Our page canvas records it for the writer; any other ReportLab canvas makes the annotation.
-    """
-    recorder = getattr(canv, "record_link", None)
-    if recorder is not None:
-        recorder(rect, kind, target)
-    elif kind == "uri":
-        canv.linkURL(target, rect, relative=1, thickness=0)

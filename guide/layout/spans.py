@@ -11,19 +11,18 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from reportlab.pdfbase.ttfonts import TTFont
-
 from guide.data import text
 from guide.data.text import visible
-from guide.layout.fonts import RegisteredFamily, face_coverage
-from guide.layout.kit import Colour, Kit, Style, font
+from guide.layout.fonts import Face, RegisteredFamily, face_coverage
+from guide.layout.kit import Kit, Style, font
+from guide.layout.page import Colour
 
 # What a paragraph breaks lines at and collapses: ASCII white space. A no-break space, and the
 # other Unicode spaces, are characters like any other.
 WHITE_SPACE = str.maketrans("\t\n\r\f\v", "     ")
 
 
-_metrics: dict[tuple[str, float], tuple[TTFont, float]] = {}  # (face, size) → (font, width of a space)
+_metrics: dict[tuple[str, float], tuple[Face, float]] = {}  # (face, size) → (font, width of a space)
 
 
 class Span:
@@ -55,7 +54,7 @@ class Span:
         if found is None:
             ttf = font(face)
             found = _metrics[(face, size)] = (ttf, ttf.stringWidth(" ", size))
-        self.font: TTFont = found[0]
+        self.font: Face = found[0]
         self.space: float = found[1]  # the width of a space between words
 
     def __repr__(self) -> str:

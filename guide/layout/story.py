@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from guide.layout import compose, markdown
-from guide.layout.blocks import Box, CondPageBreak, Keep, Mark, NoteLines, PageBreak, Rule, Separator, Spacer
+from guide.layout.blocks import (
+    Block,
+    Box,
+    CondPageBreak,
+    Keep,
+    Mark,
+    NoteLines,
+    PageBreak,
+    Rule,
+    Separator,
+    Spacer,
+)
 from guide.layout.heads import ContentsLine, HeadLine
 from guide.layout.kit import Kit
 from guide.layout.markdown import bullet_face, width_of_face
+from guide.layout.page import Part
 from guide.layout.paragraph import Bullet, Para
 from guide.layout.spans import inline, plain
 
 
-def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Any]:
+def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Block]:
     """The blocks of a run of story items, made one item at a time as the pager asks for them."""
     # A topic's heading goes into its first question's keep-together block: kept apart, a first
     # question too tall for the rest of the page would move on and leave the heading alone.
-    lead: list[Any] = []
+    lead: list[Block] = []
     topics = 0
     for item in items:
         if isinstance(item, compose.Cover):
@@ -44,14 +55,21 @@ def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Any]:
     yield from lead
 
 
-def label(value: str, kit: Kit, style: str = "label", **kw: Any) -> Para:
+def label(
+    value: str,
+    kit: Kit,
+    style: str = "label",
+    *,
+    space_before: float | None = None,
+    keep_with_next: bool | None = None,
+) -> Para:
     """A paragraph of plain text in a named style (a label, a title): drawn as written."""
     resolved = kit.style(style)
-    return Para(plain(value, resolved), resolved, **kw)
+    return Para(plain(value, resolved), resolved, space_before=space_before, keep_with_next=keep_with_next)
 
 
-def cover(item: compose.Cover, kit: Kit) -> list[Any]:
-    out: list[Any] = [
+def cover(item: compose.Cover, kit: Kit) -> list[Block]:
+    out: list[Block] = [
         Spacer(kit.theme.paper[1] * 0.18),
         label(item.part_label.upper(), kit),
         Spacer(6),
@@ -73,26 +91,24 @@ def cover(item: compose.Cover, kit: Kit) -> list[Any]:
     return out
 
 
-def introduction(item: compose.Introduction, kit: Kit) -> list[Any]:
-    out: list[Any] = [label(item.heading, kit, "heading")]
+def introduction(item: compose.Introduction, kit: Kit) -> list[Block]:
+    out: list[Block] = [label(item.heading, kit, "heading")]
     out += markdown.blocks(item.description, kit)
     out += markdown.blocks(item.advice, kit)
     return out
 
 
-def contents(item: compose.Contents, kit: Kit) -> Iterator[Any]:
+def contents(item: compose.Contents, kit: Kit) -> Iterator[Block]:
     yield CondPageBreak(kit.theme.paper[1] * 0.3)
     yield Spacer(10)
     yield label(item.heading, kit, "heading")
     leader = kit.colour("rule")
     entry_style = kit.derive("toc_entry", "hang", left_indent=18.0, first_indent=-18.0)
     for section in item.topics:
-        head = ContentsLine(
-            label(section.title, kit, "toc_topic"), section.anchor, f"toc-{section.anchor}", 0, leader
-        )
+        head = ContentsLine(label(section.title, kit, "toc_topic"), section.anchor, 0, leader)
         for number, entry in enumerate(section.entries):
             spans = plain(f"{entry.number}.\u2002{entry.title}", entry_style)
-            line = ContentsLine(Para(spans, entry_style), entry.anchor, f"toc-{entry.anchor}", 14, leader)
+            line = ContentsLine(Para(spans, entry_style), entry.anchor, 14, leader)
             if number == 0:
                 head.keep_with_next = True  # a topic's line never ends a page: it goes with its first entry
                 yield head
@@ -101,7 +117,7 @@ def contents(item: compose.Contents, kit: Kit) -> Iterator[Any]:
             yield head
 
 
-def topic(item: compose.TopicStart, kit: Kit) -> list[Any]:
+def topic(item: compose.TopicStart, kit: Kit) -> list[Block]:
     noun = kit.theme.labels["question" if item.questions == 1 else "questions"]
     count = f"{item.questions} {noun}"
     heading = label(item.title, kit, "heading")
@@ -133,22 +149,22 @@ def meta_label(number: int, difficulty: str, tags: tuple[str, ...], kit: Kit, ex
 
 def _head(item: compose.StudyQuestion | compose.KeyAnswer, meta: Para, kit: Kit) -> HeadLine:
     """A question's head: its label, and the page of the same question in the other part, linked."""
+    study = isinstance(item, compose.StudyQuestion)
+    ref: tuple[Part, str] = ("key", "answer_ref") if study else ("study", "question_ref")
     return HeadLine(
         meta,
         anchor=item.anchor,
         outline=f"{item.number}. {item.title}",
-        ref_number=f"ref-{item.anchor}",
-        ref_link=item.anchor,
-        question=f"{kit.theme.labels['question']} {item.number}",
-        topic=item.topic,
+        ref=ref,
+        question=(f"{kit.theme.labels['question']} {item.number}", item.topic),
     )
 
 
-def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Any]) -> list[Any]:
+def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> list[Block]:
     """A question of the study guide, kept together with `lead` (its topic's heading, if first)."""
     labels = kit.theme.labels
     head = _head(item, meta_label(item.number, item.difficulty, item.tags, kit), kit)
-    keep: list[Any] = [*lead, head, markdown.paragraph(item.question, kit, "question")]
+    keep: list[Block] = [*lead, head, markdown.paragraph(item.question, kit, "question")]
     if item.guidance:
         inner = [label(labels["guidance"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
         keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent")))
@@ -159,19 +175,19 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Any]) -> li
     return [Keep(keep), Mark("end"), Separator(20)]
 
 
-def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Any]) -> list[Any]:
+def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Block]:
     """An answer of the key, its opening kept together with `lead` (its topic's heading, if first)."""
     labels = kit.theme.labels
     head = _head(item, meta_label(item.number, item.difficulty, (), kit, extra=item.topic), kit)
     answer = markdown.blocks(item.answer, kit, "body")
-    keep: list[Any] = [
+    keep: list[Block] = [
         *lead,
         head,
         markdown.paragraph(item.question, kit, "question"),
         label(labels["answer"].upper(), kit),
         *answer[:1],
     ]
-    out: list[Any] = [Keep(keep), *answer[1:]]
+    out: list[Block] = [Keep(keep), *answer[1:]]
     body = kit.style("body")
     face = bullet_face(kit, body)
     # The hanging indent fits the box or arrow and a space at the style's size (16 pt in large print).

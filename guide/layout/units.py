@@ -1,56 +1,34 @@
 """Lay a guide's parts out unit by unit, in one process or two, then number and finish the pages.
 
-A unit is a part's front matter or one of its topics: each starts on a page of its own, so the
-units of both parts can be shared between two processes, each with its own fonts and page
-store. Once every unit is laid out, the parent numbers the pages of each part; each process
-then finishes its own pages (draws their numbers, compresses them) for the writer to copy.
+A unit (compose.Unit) is a part's front matter or one of its topics: each starts on a page of
+its own, so the units of both parts can be shared between two processes, each with its own
+drawer (its fonts' subsets) and page store. Once every unit is laid out, the pages of each part
+are numbered; each process then finishes its own pages (resolves their placeholders, compresses
+them) for the writer to copy.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from array import array
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from reportlab.lib.rl_accel import fp_str
 
 from guide import parallel
 from guide.data.model import Guide
 from guide.errors import GuideError, Problem
-from guide.layout import compose, story
-from guide.layout.canvas import Link, PageCanvas, PageStore, parse_links
+from guide.layout import page, story
+from guide.layout.compose import Unit
+from guide.layout.draw import Drawer
 from guide.layout.finish import PartNumbers, Resolver
 from guide.layout.kit import Kit
-from guide.layout.pager import Landing, OutlineEntry, Pager, PartInfo, TooLarge
+from guide.layout.page import Anchor, Link, Page, Part, Placeholder, Resources
+from guide.layout.pager import Landed, Pager, PartInfo, TooLarge
 
 Progress = Callable[[str], None]  # told what is being done, now and then, for a terminal to show
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A part's front matter (order 0) or its topics from `first` to `last`, on pages of their own."""
-
-    part: compose.Part
-    order: int
-    topics: tuple[int, ...] = ()
-
-    def items(self, guide: Guide, labels: dict[str, str], note_lines: int) -> Iterator[compose.Item]:
-        if self.order == 0:
-            yield from compose.front(guide, self.part, labels=labels)
-        for index in self.topics:
-            yield from compose.topic_items(guide, self.part, index, note_lines=note_lines)
-
-
-def plan(guide: Guide, parts: tuple[compose.Part, ...]) -> list[Unit]:
-    """The units of the parts asked for, in reading order."""
-    return [
-        unit
-        for part in parts
-        for unit in (Unit(part, 0), *(Unit(part, i + 1, (i,)) for i in range(len(guide.topics))))
-    ]
 
 
 def cost(unit: Unit, guide: Guide) -> float:
@@ -81,19 +59,51 @@ def share(units: list[Unit], guide: Guide, workers: int) -> list[list[Unit]]:
     return [sorted(s, key=order.__getitem__) for s in shares]
 
 
+class PageStore:
+    """The pages one process lays out, in a file: each page's drawn content, and its placeholders
+    (each with where in the content it goes) and links, pickled: a few a page."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file = open(path, "w+b")  # noqa: SIM115 (closed by close(), after the last read)
+        self.entries: list[tuple[int, int, int]] = []  # (offset, content bytes, the rest's bytes)
+        self.end = 0
+
+    def add(self, content: str, placeholders: list[tuple[int, Placeholder]], links: list[Link]) -> int:
+        data = content.encode("latin-1")
+        rest = pickle.dumps((placeholders, links), protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.seek(self.end)
+        self.file.write(data)
+        self.file.write(rest)
+        self.entries.append((self.end, len(data), len(rest)))
+        self.end += len(data) + len(rest)
+        return len(self.entries) - 1
+
+    def read(self, index: int) -> tuple[str, list[tuple[int, Placeholder]], list[Link]]:
+        offset, size, rest_size = self.entries[index]
+        self.file.seek(offset)
+        data = self.file.read(size + rest_size)
+        placeholders, links = pickle.loads(data[size:])
+        return data[:size].decode("latin-1"), placeholders, links
+
+    def close(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+
+
 @dataclass
 class UnitLayout:
     """Where a laid-out unit's pages went (in its worker's store) and where its anchors fell."""
 
     unit: Unit
     worker: int
-    store_pages: list[int]
-    anchors: list[Landing]  # page index within the unit
-    outline: list[OutlineEntry]
+    kept: list[int]
+    landed: list[Landed]  # page counted within the unit
+    outline: list[tuple[Anchor, str]]
 
 
 class Places:
-    """Where a part's anchors landed (compose.Anchor): page index, x and y, in arrays.
+    """Where a part's anchors landed: page index, x and y, in arrays indexed by anchor.
 
     A dictionary of a hundred thousand named anchors took 30 MB of a 50,000-question build;
     these arrays take 2.
@@ -106,16 +116,21 @@ class Places:
         self.xs = array("d", [0.0]) * size
         self.ys = array("d", [0.0]) * size
 
-    def _slot(self, anchor: int) -> int:
-        return anchor if anchor > 0 else self.questions - anchor
+    def slot(self, anchor: Anchor) -> int:
+        """An anchor as a number: a question's own, a topic's after every question's."""
+        return anchor.number if anchor.kind == "question" else self.questions + anchor.number
 
-    def set(self, anchor: int, page: int, x: float, y: float) -> None:
-        slot = self._slot(anchor)
+    def anchor(self, slot: int) -> Anchor:
+        """The anchor of a slot."""
+        return Anchor("question", slot) if slot <= self.questions else Anchor("topic", slot - self.questions)
+
+    def set(self, anchor: Anchor, page_index: int, x: float, y: float) -> None:
+        slot = self.slot(anchor)
         if self.pages[slot] < 0:  # where it starts: a heading split across pages stays on the first
-            self.pages[slot], self.xs[slot], self.ys[slot] = page, x, y
+            self.pages[slot], self.xs[slot], self.ys[slot] = page_index, x, y
 
-    def get(self, anchor: int) -> tuple[int, float, float]:
-        slot = self._slot(anchor)
+    def get(self, anchor: Anchor) -> tuple[int, float, float]:
+        slot = self.slot(anchor)
         if not 0 < slot < len(self.pages) or self.pages[slot] < 0:
             raise KeyError(anchor)
         return self.pages[slot], self.xs[slot], self.ys[slot]
@@ -129,40 +144,44 @@ class Numbering:
     starts: dict[tuple[str, int], int]  # (part, unit order) → index in the part of its first page
     places: dict[str, Places]  # of the parts laid out, and of a part given
 
-    def folio(self, part: str, anchor: int) -> str:
+    def folio(self, part: str, anchor: Anchor) -> str:
         """The printed folio of the page an anchor of a part is on."""
         return self.parts[part].folio(self.places[part].get(anchor)[0])
 
 
 @dataclass
 class Finished:
-    """One worker's finished pages: where each is in its file, and the worker's fonts."""
+    """One worker's finished pages: where each is in its file, and what the pages refer to."""
 
     worker: int
     path: Path
     pages: list[tuple[str, int, int, int, int]]  # (part, index, offset, content bytes, link bytes)
-    fonts: bytes
+    resources: Resources
 
 
 @dataclass
 class RenderedPart:
     """A part laid out and finished: where its pages are, its numbering, anchors and outline."""
 
-    part: str
+    part: Part
     numbers: PartNumbers
     places: Places  # x as the page is printed
-    outline: array[int]  # the anchors of its outline entries, in order (topics below zero)
-    titles: dict[int, str]  # the title of each outline entry, by anchor
+    outline: array[int]  # the slots (Places.slot) of its outline entries, in order
+    titles: dict[int, str]  # the title of each outline entry, by slot
     # Page by page: the worker that finished it, and where in that worker's file.
     workers: array[int] = field(default_factory=lambda: array("b"))
     offsets: array[int] = field(default_factory=lambda: array("q"))
     sizes: array[int] = field(default_factory=lambda: array("l"))
     link_sizes: array[int] = field(default_factory=lambda: array("l"))
 
+    def outline_entries(self) -> list[tuple[Anchor, str]]:
+        """The outline entries, in order: each anchor, and its title."""
+        return [(self.places.anchor(slot), self.titles[slot]) for slot in self.outline]
+
 
 @dataclass
 class Rendered:
-    """Both parts (or the study guide alone), and the files and fonts their pages are in."""
+    """Both parts (or the study guide alone), and the files and resources their pages are in."""
 
     parts: dict[str, RenderedPart]
     workers: dict[int, Finished] = field(default_factory=dict)
@@ -179,7 +198,8 @@ class Rendered:
         if fd is None:
             fd = self._files[worker] = os.open(self.workers[worker].path, os.O_RDONLY)
         data = os.pread(fd, size + link_size, offset)
-        return data[:size], parse_links(data[size:].decode("utf-8")), worker
+        links: list[Link] = pickle.loads(data[size:])
+        return data[:size], links, worker
 
     def close(self) -> None:
         """Close the files the pages were read from."""
@@ -192,7 +212,7 @@ class Rendered:
 
 
 class Worker:
-    """One process's share: its canvas (so its fonts) and its page store."""
+    """One process's share: its drawer (so its fonts' subsets) and its page store."""
 
     def __init__(self, index: int, kit: Kit, folder: Path, infos: dict[str, PartInfo]) -> None:
         self.index = index
@@ -200,7 +220,33 @@ class Worker:
         self.folder = folder
         self.infos = infos
         self.store = PageStore(folder / f"pages-{index}.bin")
-        self.canv = PageCanvas(kit, self.store)
+        self.drawer = Drawer()
+
+    def keep(self, laid_out: Page) -> int:
+        """Draw a page's own items now and keep them, with its placeholders and links, in the store.
+
+        Each placeholder keeps its place among the drawn items (where in the content it goes), so
+        that text read from the page comes in order: "QUESTION 2 Answer: page A-1".
+        """
+        drawn: list[str] = []
+        static: list[page.Static] = []
+        placeholders: list[tuple[int, Placeholder]] = []
+        links: list[Link] = []
+        length = 0
+        for item in laid_out.items:
+            if isinstance(item, page.STATIC):
+                static.append(item)
+            elif isinstance(item, page.PLACEHOLDERS):
+                if static:
+                    drawn.append(self.drawer.content(static) + "\n")
+                    length += len(drawn[-1])
+                    static = []
+                placeholders.append((length, item))
+            elif isinstance(item, page.Link):
+                links.append(item)
+        if static:
+            drawn.append(self.drawer.content(static))
+        return self.store.add("".join(drawn), placeholders, links)
 
     def lay_out(self, units: list[Unit], guide: Guide, progress: Progress | None) -> list[UnitLayout]:
         layouts = []
@@ -215,28 +261,21 @@ class Worker:
                 def report(qid: str, what: str = what, total: int = total) -> None:
                     progress(f"laying out the {what}: question {numbers.get(qid, 0)} of {total}")
 
-            pager = Pager(self.kit, self.canv, info, template="cover" if unit.order == 0 else "body",
+            pager = Pager(self.kit, info, self.keep, template="cover" if unit.order == 0 else "body",
                           on_page=report)  # fmt: skip
             items = unit.items(guide, theme.labels, theme.note_lines)
             try:
                 pager.run(story.blocks(items, self.kit))
             except GuideError:
                 raise
-            except (
-                TooLarge,
-                ValueError,
-                IndexError,
-                KeyError,
-                TypeError,
-                AttributeError,
-                ZeroDivisionError,
-            ) as exc:
+            except (TooLarge, ValueError, IndexError, KeyError, TypeError, AttributeError, ZeroDivisionError,
+                    RecursionError, MemoryError) as exc:  # fmt: skip
                 raise _located(guide, pager.current_id, exc) from exc
-            layouts.append(UnitLayout(unit, self.index, pager.store_pages, pager.anchors, pager.outline))
+            layouts.append(UnitLayout(unit, self.index, pager.kept, pager.landed, pager.outline))
         return layouts
 
     def finish(self, layouts: list[UnitLayout], numbering: Numbering) -> Finished:
-        resolver = Resolver(self.kit, self.canv, numbering)
+        resolver = Resolver(self.kit, self.drawer, numbering)
         path = self.folder / f"finished-{self.index}.bin"
         pages: list[tuple[str, int, int, int, int]] = []
         offset = 0
@@ -245,28 +284,31 @@ class Worker:
                 part = layout.unit.part
                 info, numbers = self.infos[part], numbering.parts[part]
                 start = numbering.starts[(part, layout.unit.order)]
-                for k, stored in enumerate(layout.store_pages):
+                for k, stored in enumerate(layout.kept):
                     index = start + k
-                    content, links = self.store.read(stored)
-                    data = resolver.finish(content, info, numbers, index)
-                    encoded = _links(links, resolver.shift if index % 2 else 0.0).encode("utf-8")
+                    content, placeholders, links = self.store.read(stored)
+                    data = resolver.finish(content, placeholders, info, numbers, index)
+                    shift = resolver.shift if index % 2 else 0.0
+                    encoded = pickle.dumps(
+                        [_moved(link, shift) for link in links], protocol=pickle.HIGHEST_PROTOCOL
+                    )
                     out.write(data)
                     out.write(encoded)
                     pages.append((part, index, offset, len(data), len(encoded)))
                     offset += len(data) + len(encoded)
         self.store.close()
-        return Finished(self.index, path, pages, self.canv.fonts_pdf())
+        return Finished(self.index, path, pages, self.drawer.resources())
 
 
-def _links(links: list[Link], shift: float) -> str:
-    """Links as the writer reads them, moved with their page if it is a left-hand one."""
-    return "".join(
-        f"{kind} {fp_str(x1 + shift, y1, x2 + shift, y2)} {target}\n"
-        for kind, (x1, y1, x2, y2), target in links
-    )
+def _moved(link: Link, shift: float) -> Link:
+    """A link moved with its page, if that is a left-hand one."""
+    if not shift:
+        return link
+    x1, y1, x2, y2 = link.rect
+    return Link((x1 + shift, y1, x2 + shift, y2), link.target)
 
 
-def _located(guide: Guide, qid: str, exc: Exception) -> GuideError:
+def _located(guide: Guide, qid: str, exc: BaseException) -> GuideError:
     """A failure inside the layout, reported at the question being laid out."""
     where = next((q.location for q in guide.questions if q.id == qid), guide.location)
     what = f"question '{qid}'" if qid else "the guide"
@@ -291,27 +333,28 @@ def number(
     starts: dict[tuple[str, int], int] = {}
     places: dict[str, Places] = {}
     rendered: dict[str, RenderedPart] = {}
-    titles: dict[int, str] = {}  # the same in both parts
-    for part, info in infos.items():
-        mine = sorted((u for u in layouts if u.unit.part == part), key=lambda u: u.unit.order)
+    for name, info in infos.items():
+        mine = sorted((u for u in layouts if u.unit.part == name), key=lambda u: u.unit.order)
         start = 0
         landed = Places(len(guide.questions), len(guide.topics))
         outline = array("i")
+        titles: dict[int, str] = {}
         for layout in mine:
-            starts[(part, layout.unit.order)] = start
-            for anchor, page, x, y in layout.anchors:
-                index = start + page
+            starts[(name, layout.unit.order)] = start
+            for anchor, page_index, x, y in layout.landed:
+                index = start + page_index
                 landed.set(anchor, index, round(x + (shift if index % 2 else 0.0), 2), y)
             for anchor, title in layout.outline:
-                outline.append(anchor)
-                titles.setdefault(anchor, title)
-            start += len(layout.store_pages)
-        body_start = len(mine[0].store_pages) if mine and mine[0].unit.order == 0 else 0
-        parts[part] = PartNumbers(start, body_start, info.folio_prefix)
-        places[part] = landed
-        rendered[part] = RenderedPart(part, parts[part], landed, outline, titles)
-    for part, given_part in given.items():
-        parts[part], places[part] = given_part.numbers, given_part.places
+                slot = landed.slot(anchor)
+                outline.append(slot)
+                titles.setdefault(slot, title)
+            start += len(layout.kept)
+        body_start = len(mine[0].kept) if mine and mine[0].unit.order == 0 else 0
+        parts[name] = PartNumbers(start, body_start, info.folio_prefix)
+        places[name] = landed
+        rendered[name] = RenderedPart(info.part, parts[name], landed, outline, titles)
+    for name, given_part in given.items():
+        parts[name], places[name] = given_part.numbers, given_part.places
     return Numbering(parts, starts, places), rendered
 
 
@@ -319,6 +362,7 @@ def render_units(
     guide: Guide,
     kit: Kit,
     infos: dict[str, PartInfo],
+    units: Sequence[Unit],
     folder: Path,
     *,
     given: dict[str, RenderedPart],
@@ -326,15 +370,14 @@ def render_units(
     fork: bool,
     progress: Progress | None,
 ) -> Rendered:
-    """Lay out, number and finish the parts named in `infos`, their units shared by `workers` (1 or 2).
+    """Lay out, number and finish the units of the parts named in `infos`, shared by `workers` (1 or 2).
 
     Each worker lays out its units, then is told how both parts are numbered, then finishes its
     own pages: with two workers, the second runs in a forked child if `fork`, else after the
     first. The bytes are the same either way.
     """
-    units = plan(guide, tuple(infos))  # type: ignore[arg-type]
     folder = Path(tempfile.mkdtemp(prefix="render-", dir=folder))  # one folder per rendering
-    shares = share(units, guide, 2) if workers == 2 else [units]
+    shares = share(list(units), guide, 2) if workers == 2 else [list(units)]
 
     def side(index: int, mine: list[Unit]) -> Callable[[], Generator[list[UnitLayout], Numbering, Finished]]:
         def task() -> Generator[list[UnitLayout], Numbering, Finished]:
@@ -350,11 +393,11 @@ def render_units(
 
         return task
 
-    numbered: dict[str, RenderedPart] = {}
+    parts: dict[str, RenderedPart] = {}
 
     def between(reports: list[list[UnitLayout]]) -> list[Numbering]:
-        numbering, parts = number([u for layouts in reports for u in layouts], infos, guide, kit, given)
-        numbered.update(parts)
+        numbering, numbered = number([u for layouts in reports for u in layouts], infos, guide, kit, given)
+        parts.update(numbered)
         return [numbering] * len(reports)
 
     tasks = [side(i, mine) for i, mine in enumerate(shares)]
@@ -366,7 +409,6 @@ def render_units(
         what="the process laying out half of the guide",
     )
     finished: dict[int, Finished] = {done.worker: done for done in results}
-    parts = numbered
     for part in parts.values():
         count = part.numbers.pages
         part.workers.extend([-1] * count)
@@ -382,4 +424,4 @@ def render_units(
     return Rendered(parts, finished)
 
 
-__all__ = ["Rendered", "RenderedPart", "Unit", "render_units"]
+__all__ = ["Rendered", "RenderedPart", "render_units"]

@@ -19,16 +19,14 @@ SUFFIX = {"study_guide": "study-guide", "answer_key": "answer-key", "complete": 
 
 
 @cache
-def _tool_version(name: str) -> str:
-    """The version of ReportLab or pypdf, for the Producer entry (from the module: importing
+def _made_with() -> str:
+    """What drew and wrote the files, for the Producer entry (from the modules: importing
     importlib.metadata to ask would cost more than a small guide's layout)."""
-    if name == "reportlab":
-        import reportlab
-
-        return str(reportlab.Version)
     import pypdf
 
-    return str(pypdf.__version__)
+    from guide.layout.draw import ENGINE
+
+    return f"{ENGINE}, pypdf {pypdf.__version__}"
 
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a PDF date can hold
@@ -62,7 +60,7 @@ def pdf_date(guide: Guide) -> str | None:
 
 def document_info(guide: Guide, title: str) -> dict[str, str]:
     """The Info dictionary of one file, keys as PDF names ("/Title")."""
-    made_with = f"ReportLab {_tool_version('reportlab')}, pypdf {_tool_version('pypdf')}"
+    made_with = _made_with()
     info = {
         "/Title": title,
         "/Author": ", ".join(guide.authors),

@@ -1,0 +1,81 @@
+"""Single lines of plain text in a named style (running heads, footers, labels), as page items.
+
+Measured and fitted once: the same running head and footer come back on page after page.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from guide.data.text import short_title
+from guide.layout import page
+from guide.layout.kit import Kit
+from guide.layout.page import Colour
+from guide.layout.paragraph import width_of
+from guide.layout.spans import plain
+
+Align = Literal["left", "right", "center"]
+
+
+def runs(kit: Kit, style: str, value: str, colour: Colour | None = None) -> tuple[page.Run, ...]:
+    """One line of plain text in a named style, each run in a font that has it."""
+    resolved = kit.style(style)
+    return tuple(page.Run(s.face, s.size, colour or s.colour, s.text) for s in plain(value, resolved))
+
+
+def runs_width(line_runs: tuple[page.Run, ...]) -> float:
+    """How wide runs are drawn."""
+    return sum(width_of_run(run) for run in line_runs)
+
+
+def width_of_run(run: page.Run) -> float:
+    from guide.layout.kit import font
+
+    return width_of(font(run.face), run.face, run.size, run.text)
+
+
+def line_width(kit: Kit, style: str, value: str) -> float:
+    """The width of one line in a named style (remembered: running heads and footers ask for the
+    same few lines on every page)."""
+    key = (style, value)
+    width = kit.line_widths.get(key)
+    if width is None:
+        if len(kit.line_widths) > 10_000:
+            kit.line_widths.clear()
+        width = kit.line_widths[key] = runs_width(runs(kit, style, value))
+    return width
+
+
+def fit_line(kit: Kit, style: str, value: str, room: float) -> str:
+    """The value on one line, cut short at a word with an ellipsis until it is no wider than
+    `room` ("" if nothing fits). Remembered: running heads ask the same of every page."""
+    key = (style, value, round(room, 2))
+    fitted = kit.fitted.get(key)
+    if fitted is None:
+        limit = len(value)
+        fitted = value
+        while fitted and line_width(kit, style, fitted) > room:
+            limit -= max(1, limit // 20)
+            fitted = short_title(value, limit) if limit > 1 else ""
+        if len(kit.fitted) > 10_000:
+            kit.fitted.clear()
+        kit.fitted[key] = fitted
+    return fitted
+
+
+def text_line(
+    kit: Kit, style: str, x: float, y: float, value: str, align: Align = "left", colour: Colour | None = None
+) -> page.TextLine:
+    """One line in a named style on baseline y, from x (or ending at x, or centred on it); in the
+    muted colour of page furniture unless `colour` is given. Remembered: the same on every page."""
+    key = (style, value, x, y, align, colour)
+    found = kit.lines.get(key)
+    if found is None:
+        line_runs = runs(kit, style, value, colour or kit.colour("muted"))
+        width = runs_width(line_runs)
+        start = x - {"left": 0.0, "right": width, "center": width / 2}[align]
+        found = page.TextLine(start, y, line_runs)
+        if len(kit.lines) > 10_000:
+            kit.lines.clear()
+        kit.lines[key] = found
+    return found

@@ -1,0 +1,225 @@
+"""The page model: a laid-out page as typed items at their positions, and what drawing them needs.
+
+Layout turns each part into Pages (pager.py); draw.py turns a page's items into PDF content
+with ReportLab's fonts; the pdf package writes the files. Nothing here draws or knows ReportLab:
+tests read pages as data, the way WeasyPrint's tests read boxes.
+
+Positions are in PDF points from the page's bottom left corner. A number known only once both
+parts are laid out (a folio, the page of an answer, a contents number) stands in its page as a
+placeholder item (PageRef, ContentsNumber, Footer, Watermark); finish.py resolves each into
+ordinary items once every page of both parts is numbered.
+
+A new kind of content (an image, a formula) is a new item type here, its drawing in draw.py,
+and what it needs in Resources (its bytes, for the writer to embed once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+Colour = tuple[float, float, float]  # red, green, blue, each 0 to 1
+Rect = tuple[float, float, float, float]  # left, bottom, right, top
+Part = Literal["study", "key"]
+AnchorKind = Literal["question", "topic"]
+
+
+class Anchor(NamedTuple):
+    """A place that links, the outline and page references lead to: a question (its question in
+    the study guide, its answer in the key) or a topic, by its number from 1."""
+
+    kind: AnchorKind
+    number: int
+
+
+# --- what a page draws ---------------------------------------------------------------------------
+
+
+class Run(NamedTuple):
+    """Text in one face, size and colour; `rise` lifts it above the baseline (a superscript)."""
+
+    face: str
+    size: float
+    colour: Colour
+    text: str
+    rise: float = 0.0
+
+
+class TextLine(NamedTuple):
+    """A line of text: its runs drawn one after the other from (x, y), y being the baseline.
+
+    `word_space` is added to every space (a justified line).
+    """
+
+    x: float
+    y: float
+    runs: tuple[Run, ...]
+    word_space: float = 0.0
+
+
+class Fill(NamedTuple):
+    """A filled rectangle: a code background, a tinted box."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: Colour
+
+
+class Rule(NamedTuple):
+    """A straight line; `dash` is (on, off) for a dotted or dashed one."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    colour: Colour
+    dash: tuple[float, float] | None = None
+
+
+class Group(NamedTuple):
+    """Items drawn moved, turned or scaled by `transform` (a PDF matrix a b c d e f), and seen
+    through `opacity` (1: opaque)."""
+
+    transform: tuple[float, float, float, float, float, float]
+    items: tuple[Static, ...]
+    opacity: float = 1.0
+
+
+Static = TextLine | Fill | Rule | Group  # what draw.py draws
+STATIC = (TextLine, Fill, Rule, Group)
+
+
+# --- what a page leads to, and where its anchors are ---------------------------------------------
+
+
+class WebTarget(NamedTuple):
+    """A web address (http, https or mailto: the only ones guide makes)."""
+
+    address: str
+
+
+class PlaceTarget(NamedTuple):
+    """An anchor of this part or, if `other_part`, of the other part (in the same book, or in the
+    file beside it)."""
+
+    anchor: Anchor
+    other_part: bool = False
+
+
+class Link(NamedTuple):
+    """A rectangle of the page that opens its target when clicked."""
+
+    rect: Rect
+    target: WebTarget | PlaceTarget
+
+
+class Landing(NamedTuple):
+    """Where an anchor landed on its page (the top left of what is there), and the title of its
+    entry in the outline, if it has one."""
+
+    anchor: Anchor
+    x: float
+    y: float
+    outline: str | None = None
+
+
+# --- placeholders, resolved once both parts are numbered ---------------------------------------------
+
+
+class PageRef(NamedTuple):
+    """The printed page of an anchor of `part` ("Answer: page A-7"), set in `style` from the
+    theme's `label` template, its right edge at x, on baseline y."""
+
+    x: float
+    y: float
+    style: str
+    anchor: Anchor
+    part: Part
+    label: str
+
+
+class ContentsNumber(NamedTuple):
+    """A contents entry's page number, its right edge at x on baseline y, with a dotted leader from
+    `leader` (an x left of the number) up to it."""
+
+    x: float
+    y: float
+    style: str
+    anchor: Anchor
+    leader: float
+
+
+class Footer(NamedTuple):
+    """The page's footer: its folio (and in the body, "Page 3 of 120" and the part's name)."""
+
+    kind: Literal["front", "body"]
+
+
+class Watermark(NamedTuple):
+    """A candidate's name, light and diagonal across the page."""
+
+    text: str
+
+
+Placeholder = PageRef | ContentsNumber | Footer | Watermark
+PLACEHOLDERS = (PageRef, ContentsNumber, Footer, Watermark)
+Item = Static | Link | Landing | Placeholder
+
+
+@dataclass(slots=True)
+class Page:
+    """One page as laid out: its items, in the order they are drawn."""
+
+    items: list[Item] = field(default_factory=list)
+
+    def add(self, item: Item) -> None:
+        self.items.append(item)
+
+    def of(self, kind: type[Item]) -> list[Item]:
+        """The items of one kind, in order (for tests and the writer)."""
+        return [item for item in self.items if isinstance(item, kind)]
+
+
+# --- what drawing the pages needs: the fonts' subsets, transparency -----------------------------------
+
+
+@dataclass(frozen=True)
+class FaceMetrics:
+    """A font's figures as a PDF font descriptor gives them (in 1/1000 em)."""
+
+    ascent: float
+    descent: float
+    cap_height: float
+    bbox: tuple[float, float, float, float]
+    italic_angle: float
+    stem_v: float
+    flags: int
+    missing_width: float
+
+
+@dataclass(frozen=True)
+class FontSubset:
+    """One subset of a face (at most 256 characters) as pages use it, ready to embed.
+
+    `resource` is its name in the pages' content ("F1+0"), `base_font` its PostScript name with
+    a tag made from its characters ("ABCDEF+DejaVuSans"); code k draws the character
+    `characters[k]`, `widths[k]` wide.
+    """
+
+    resource: str
+    base_font: str
+    program: bytes  # the TrueType font of this subset
+    characters: tuple[int, ...]
+    widths: tuple[float, ...]
+    metrics: FaceMetrics
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What the pages drawn by one drawer refer to: font subsets, and transparency by name."""
+
+    fonts: tuple[FontSubset, ...]
+    opacities: tuple[tuple[str, float], ...] = ()
