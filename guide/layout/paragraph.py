@@ -28,16 +28,65 @@ JOINED = -2  # nothing, but a line may break here (between two ideographs, or in
 HARD = -3  # a hard line break
 
 
-class Word(NamedTuple):
-    """A word as measured: its width, the span its text starts in, that text, the further
-    (span, text) pieces of a word that changes style midway ("**bold**,"), and what separates it
-    from the word before (a span's index, whose space it is, or START, JOINED, HARD)."""
+class Words:
+    """A paragraph's words as measured, one list a field (a million words make no million objects).
 
-    width: float
-    span: int
-    text: str
-    more: tuple[tuple[int, str], ...] | None
-    gap: int
+    Word k: `widths[k]`; the span its text starts in, `spans[k]`, and that text, `texts[k]`; the
+    further (span, text) pieces of a word that changes style midway ("**bold**,"), `more[k]`;
+    and what separates it from the word before, `gaps[k]`: a span's index, whose space it is, or
+    START, JOINED, HARD.
+    """
+
+    __slots__ = ("gaps", "joined", "more", "spans", "texts", "widths")
+
+    def __init__(self) -> None:
+        self.widths: list[float] = []
+        self.spans: list[int] = []
+        self.texts: list[str] = []
+        self.more: list[tuple[tuple[int, str], ...] | None] = []
+        self.gaps: list[int] = []
+        self.joined = False  # whether some words meet without a space (ideographs, a word cut)
+
+    def __len__(self) -> int:
+        return len(self.widths)
+
+    def add(
+        self, width: float, span: int, text: str, more: tuple[tuple[int, str], ...] | None, gap: int
+    ) -> None:
+        self.widths.append(width)
+        self.spans.append(span)
+        self.texts.append(text)
+        self.more.append(more)
+        self.gaps.append(gap)
+        if gap == JOINED:
+            self.joined = True
+
+    def pieces(self, k: int) -> list[tuple[int, str]]:
+        """Word k as (span, text) pieces."""
+        return [(self.spans[k], self.texts[k]), *(self.more[k] or ())]
+
+    def replace(self, k: int, by: Words) -> None:
+        """Word k replaced by the words of `by` (a word too wide, cut)."""
+        self.widths[k : k + 1] = by.widths
+        self.spans[k : k + 1] = by.spans
+        self.texts[k : k + 1] = by.texts
+        self.more[k : k + 1] = by.more
+        self.gaps[k : k + 1] = by.gaps
+        self.joined = self.joined or by.joined
+
+    def part(self, start: int, end: int) -> Words:
+        """Words start to end as words of their own, the first with nothing before it."""
+        part = Words()
+        part.widths, part.spans, part.texts = (
+            self.widths[start:end],
+            self.spans[start:end],
+            self.texts[start:end],
+        )
+        part.more, part.gaps = self.more[start:end], self.gaps[start:end]
+        if part.gaps:
+            part.gaps[0] = START
+        part.joined = JOINED in part.gaps
+        return part
 
 
 class Line(NamedTuple):
@@ -100,31 +149,19 @@ def _ideographic_pieces(value: str) -> list[str]:
     return pieces
 
 
-class _Making:
-    """A word being made, piece by piece, until a space or the end ends it."""
-
-    __slots__ = ("gap", "more", "span", "text", "width")
-
-    def __init__(self, width: float, span: int, text: str, gap: int) -> None:
-        self.width, self.span, self.text, self.gap = width, span, text, gap
-        self.more: list[tuple[int, str]] = []
-
-    def made(self) -> Word:
-        return Word(self.width, self.span, self.text, tuple(self.more) if self.more else None, self.gap)
-
-
-def words_of(spans: Sequence[Span]) -> list[Word]:
+def words_of(spans: Sequence[Span]) -> Words:
     """The words of a paragraph's spans, each measured, with what separates it from the last."""
     if len(spans) == 1 and spans[0].text.isascii() and not spans[0].hard_break:
         return _plain_words(spans[0])
-    words: list[Word] = []
+    words = Words()
     gap = START  # what separates the next word from the last one
-    word: _Making | None = None
+    # The word being made: its width, first span and text, further pieces, and gap.
+    making: tuple[float, int, str, list[tuple[int, str]], int] | None = None
     for index, span in enumerate(spans):
         if span.hard_break:
-            if word is not None:
-                words.append(word.made())
-                word = None
+            if making is not None:
+                _made(words, making)
+                making = None
             gap = HARD
             continue
         value = span.text
@@ -135,9 +172,9 @@ def words_of(spans: Sequence[Span]) -> list[Word]:
         measure, size = span.font.stringWidth, span.size
         for k, part in enumerate(parts):
             if k:  # a space came before this part: the word before it is done
-                if word is not None:
-                    words.append(word.made())
-                    word = None
+                if making is not None:
+                    _made(words, making)
+                    making = None
                 if gap == JOINED:
                     gap = index  # the space is this span's, and as wide as its font has it
             if not part:
@@ -147,67 +184,69 @@ def words_of(spans: Sequence[Span]) -> list[Word]:
                 width = table.get(piece)
                 if width is None:
                     width = table[piece] = measure(piece, size)
-                if word is not None and p == 0:  # no space before it: the word goes on, in this span
-                    word.width += width
-                    word.more.append((index, piece))
+                if making is not None and p == 0:  # no space before it: the word goes on, in this span
+                    making[3].append((index, piece))
+                    making = (making[0] + width, making[1], making[2], making[3], making[4])
                     continue
-                if word is not None:
-                    words.append(word.made())
-                word = _Making(width, index, piece, gap)
+                if making is not None:
+                    _made(words, making)
+                making = (width, index, piece, [], gap)
                 gap = JOINED
-    if word is not None:
-        words.append(word.made())
+    if making is not None:
+        _made(words, making)
     return words
 
 
-def _plain_words(span: Span) -> list[Word]:
+def _made(words: Words, making: tuple[float, int, str, list[tuple[int, str]], int]) -> None:
+    width, span, text, more, gap = making
+    words.add(width, span, text, tuple(more) if more else None, gap)
+
+
+def _plain_words(span: Span) -> Words:
     """The words of one span of ASCII text (most paragraphs): words_of, the quick way."""
     table = widths(span.face, span.size)
     measure, size, get = span.font.stringWidth, span.size, table.get
-    words: list[Word] = []
-    append = words.append
+    words = Words()
     value = span.text
     if "\n" in value or "\t" in value or "\r" in value:
         value = value.translate(WHITE_SPACE)
-    for part in value.split(" "):
-        if part:
-            width = get(part)
-            if width is None:
-                width = table[part] = measure(part, size)
-            append(Word(width, 0, part, None, 0))
-    if words:
-        words[0] = words[0]._replace(gap=START)
+    texts = [part for part in value.split(" ") if part]
+    found = []
+    for part in texts:
+        width = get(part)
+        if width is None:
+            width = table[part] = measure(part, size)
+        found.append(width)
+    words.widths, words.texts = found, texts
+    words.spans, words.more, words.gaps = [0] * len(texts), [None] * len(texts), [0] * len(texts)
+    if texts:
+        words.gaps[0] = START
     return words
 
 
-def break_lines(
-    words: list[Word], spans: Sequence[Span], first_width: float, width: float
-) -> tuple[list[Word], list[Line]]:
+def break_lines(words: Words, spans: Sequence[Span], first_width: float, width: float) -> list[Line]:
     """Break words into lines greedily: the first line `first_width` wide, the others `width`.
 
     A word wider than a whole line is cut between characters (into new words joined without a
-    space), so that nothing is ever drawn past the edge. Returns the words (cut ones replaced)
-    and the lines.
+    space, in `words`), so that nothing is ever drawn past the edge.
     """
     lines: list[Line] = []
-    i, n = 0, len(words)
+    widths, gaps = words.widths, words.gaps
+    i, n = 0, len(widths)
     start, used, room = 0, 0.0, first_width
-    out = words
-    cut = False
     while i < n:
-        word_width, _, _, _, gap = out[i]
+        word_width = widths[i]
         if i == start:
             if word_width <= room + EPS:
                 used = word_width
                 i += 1
                 continue
-            if not cut:
-                out, cut = list(out), True  # the words given stay as they were
-            out[i : i + 1] = _cut(out[i], spans, room, width)
-            n = len(out)
-            used = out[i].width
+            words.replace(i, _cut(words, i, spans, room, width))
+            n = len(widths)
+            used = widths[i]
             i += 1
             continue
+        gap = gaps[i]
         if gap == HARD:
             lines.append(Line(start, i, used))
             start, used, room = i, 0.0, width
@@ -220,41 +259,39 @@ def break_lines(
         if word_width > width and room - used - space >= room / 5:
             # A word wider than any line is cut anyway: its first piece fills this line, rather
             # than leaving it short and starting the word on the next.
-            if not cut:
-                out, cut = list(out), True
-            out[i : i + 1] = _cut(out[i], spans, room - used - space, width)
-            n = len(out)
-            used += space + out[i].width
+            words.replace(i, _cut(words, i, spans, room - used - space, width))
+            n = len(widths)
+            used += space + widths[i]
             i += 1
         lines.append(Line(start, i, used))
         start, used, room = i, 0.0, width
     if start < n or not lines:
         lines.append(Line(start, n, used))
-    return out, lines
+    return lines
 
 
-def _cut(word: Word, spans: Sequence[Span], room: float, width: float) -> list[Word]:
-    """A word too wide for its line cut between characters: the first piece fills `room`."""
-    pieces = [(word.span, word.text), *(word.more or ())]
-    chars = [(index, char) for index, value in pieces for char in value]
-    out: list[Word] = []
+def _cut(words: Words, k: int, spans: Sequence[Span], room: float, width: float) -> Words:
+    """Word k, too wide for its line, cut between characters: the first piece fills `room`."""
+    chars = [(index, char) for index, value in words.pieces(k) for char in value]
+    out = Words()
     current: list[tuple[int, str]] = []
     used = 0.0
     limit = max(room, 1.0)
+    first_gap = words.gaps[k]
     for index, char in chars:
         span = spans[index]
         w = width_of(span.font, span.face, span.size, char)
         if current and used + w > limit + EPS:
-            out.append(_word(current, used, word.gap if not out else JOINED))
+            _word(out, current, used, first_gap if not len(out) else JOINED)
             current, used, limit = [], 0.0, max(width, 1.0)
         current.append((index, char))
         used += w
     if current:
-        out.append(_word(current, used, word.gap if not out else JOINED))
+        _word(out, current, used, first_gap if not len(out) else JOINED)
     return out
 
 
-def _word(chars: list[tuple[int, str]], width: float, gap: int) -> Word:
+def _word(out: Words, chars: list[tuple[int, str]], width: float, gap: int) -> None:
     """A word from (span index, character) pairs, consecutive ones of a span joined."""
     pieces: list[tuple[int, str]] = []
     for index, char in chars:
@@ -263,7 +300,7 @@ def _word(chars: list[tuple[int, str]], width: float, gap: int) -> Word:
         else:
             pieces.append((index, char))
     first = pieces[0]
-    return Word(width, first[0], first[1], tuple(pieces[1:]) or None, gap)
+    out.add(width, first[0], first[1], tuple(pieces[1:]) or None, gap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,11 +347,10 @@ class Para(Block):
         self.space_after = style.space_after if space_after is None else space_after
         self.keep_with_next = style.keep_with_next if keep_with_next is None else keep_with_next
         self.ends_paragraph = True  # False for every part of a split paragraph but its last
-        self._words: list[Word] | None = None
+        self._words: Words | None = None
         self._all: list[Line] = []  # the lines of the whole paragraph, at _lines_width
         self._first, self._end = 0, 0  # this part's range of them
         self._lines_width: float | None = None
-        self._joined = False
         self._part = False  # a piece of a split paragraph
 
     # --- measuring ---------------------------------------------------------------------------------
@@ -334,13 +370,9 @@ class Para(Block):
             elif self._part:
                 self._own_words()
             text_width = width - self.indent
-            self._words, self._all = break_lines(
-                self._words, self.spans, text_width - self._first_offset(), text_width
-            )
+            self._all = break_lines(self._words, self.spans, text_width - self._first_offset(), text_width)
             self._first, self._end = 0, len(self._all)
             self._lines_width = width
-            # Whether some words meet without a space (ideographs, a word cut): lines join them so.
-            self._joined = any(w.gap == JOINED for w in self._words)
         if self._first == 0 and self._end == len(self._all):
             return self._all  # the whole paragraph: most of them
         return self._all[self._first : self._end]
@@ -349,15 +381,13 @@ class Para(Block):
         """A part set at another width than the paragraph was: it takes its own words, to break anew."""
         assert self._words is not None
         lines = self._all[self._first : self._end]
-        words = self._words[lines[0].start : lines[-1].end] if lines else []
-        if words and words[0].gap != START:
-            words[0] = words[0]._replace(gap=START)  # a line's first word has no space before it
-        self._words, self._all, self._part = words, [], False
+        start, end = (lines[0].start, lines[-1].end) if lines else (0, 0)
+        self._words, self._all, self._part = self._words.part(start, end), [], False
 
     def line_texts(self, width: float) -> list[str]:
         """The text of each line as it is drawn at a width."""
         lines = self.lines(width)
-        words = self._words or []
+        words = self._words or Words()
         return ["".join(value for _, value in _segments(words, start, end)[0]) for start, end, _ in lines]
 
     def measure(self, width: float) -> float:
@@ -402,7 +432,7 @@ class Para(Block):
         part.spans = self.spans  # shared, as are the words and lines
         part.ends_paragraph = self.ends_paragraph
         part._words, part._all, part._first, part._end = self._words, self._all, first, end
-        part._lines_width, part._joined, part._part = self._lines_width, self._joined, True
+        part._lines_width, part._part = self._lines_width, True
         part.width = self.width
         part.height = (end - first) * self.style.leading
         return part
@@ -421,7 +451,8 @@ class Para(Block):
             b = self.bullet
             text.append(page.TextLine(x + b.indent, baseline, (page.Run(b.face, b.size, b.colour, b.text),)))
         spans = self.spans
-        words = self._words or []
+        words = self._words or Words()
+        texts, gaps = words.texts, words.gaps
         align = style.alignment
         decorated = any(s.back is not None or s.link is not None or s.strike for s in spans)
         text_width = self.width - self.indent
@@ -437,13 +468,12 @@ class Para(Block):
                     if align != "left":
                         room = text_width - offset
                         left += room - used if align == "right" else (room - used) / 2
-                    if self._joined:
+                    if words.joined:
                         value = "".join(
-                            (" " if i > start and words[i].gap >= 0 else "") + words[i].text
-                            for i in range(start, end)
+                            (" " if i > start and gaps[i] >= 0 else "") + texts[i] for i in range(start, end)
                         )
                     else:
-                        value = " ".join([w.text for w in words[start:end]])
+                        value = " ".join(texts[start:end])
                     text.append(page.TextLine(left, baseline, (page.Run(face, size, colour, value),)))
                     if decorated:
                         self._decorate(span, left, used, baseline, under, over)
@@ -459,7 +489,7 @@ class Para(Block):
                     left += (room - used) / 2
                 segments, spaces = _segments(words, start, end)
                 stretch = 0.0
-                hard = end < len(words) and words[end].gap == HARD  # a line a hard break ends
+                hard = end < len(words) and gaps[end] == HARD  # a line a hard break ends
                 ends = self.ends_paragraph and self._end == len(self._all)
                 if align == "justify" and spaces and (number < last or not ends) and not hard:
                     stretch = (room - used) / spaces
@@ -512,14 +542,15 @@ class Para(Block):
             over.append(page.Link(rect, page.WebTarget(span.link)))
 
 
-def _segments(words: Sequence[Word], start: int, end: int) -> tuple[list[tuple[int, str]], int]:
+def _segments(words: Words, start: int, end: int) -> tuple[list[tuple[int, str]], int]:
     """A line's text as runs of one span each, spaces included; and how many spaces it has."""
     segments: list[tuple[int, str]] = []
     current = -1
     parts: list[str] = []
     spaces = 0
+    spans, texts, more, gaps = words.spans, words.texts, words.more, words.gaps
     for i in range(start, end):
-        _, index, value, more, gap = words[i]
+        index, value, gap = spans[i], texts[i], gaps[i]
         if i > start and gap >= 0:
             spaces += 1
             if gap != current:
@@ -532,7 +563,7 @@ def _segments(words: Sequence[Word], start: int, end: int) -> tuple[list[tuple[i
                 segments.append((current, "".join(parts)))
             current, parts = index, []
         parts.append(value)
-        for piece_index, piece in more or ():
+        for piece_index, piece in more[i] or ():
             if piece_index != current:
                 if parts:
                     segments.append((current, "".join(parts)))

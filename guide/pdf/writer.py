@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import zlib
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
@@ -67,9 +68,28 @@ def numbers(values: Iterable[float]) -> ArrayObject:
     return ArrayObject(number(v) for v in values)
 
 
-def text(value: str) -> TextStringObject:
-    """A text string (PDFDocEncoding, or UTF-16 where it must: pypdf decides)."""
-    return TextStringObject(value)
+def text(value: str) -> ByteStringObject:
+    """A text string: PDFDocEncoding, or UTF-16 where it must (pypdf decides), written in hexadecimal.
+
+    pypdf writes a literal string byte by byte, escaping every one that is not a letter or a
+    digit (60 µs for an outline title); the same bytes in hexadecimal are one write, and mean
+    the same to every reader.
+    """
+    if value.isascii() and value.isprintable():
+        return ByteStringObject(value.encode("ascii"))  # PDFDocEncoding is ASCII there
+    return ByteStringObject(TextStringObject(value).get_encoded_bytes())
+
+
+def point(value: float, up: bool = False) -> NumberObject:
+    """A position rounded to a whole point (down, or `up`): link boxes and destinations need no
+    finer, and pypdf writes a whole number several times faster than a fraction."""
+    return NumberObject(math.ceil(value - 1e-6) if up else math.floor(value + 1e-6))
+
+
+def box(rect: Rect) -> ArrayObject:
+    """A rectangle grown to whole points: a link's box still covers all of its text."""
+    x1, y1, x2, y2 = rect
+    return ArrayObject([point(x1), point(y1), point(x2, up=True), point(y2, up=True)])
 
 
 def ref(number_: int) -> IndirectObject:
@@ -242,7 +262,6 @@ class PdfFile:
         entries = {
             TYPE: PAGE,
             PARENT: ref(self.PAGES),
-            MEDIABOX: self.media,
             RESOURCES: ref(self.resources[resources]),
             CONTENTS: contents,
         }
@@ -254,7 +273,7 @@ class PdfFile:
         """An empty page (the back of a part's last sheet)."""
         self.write(
             self.page_object(index),
-            DictionaryObject({TYPE: PAGE, PARENT: ref(self.PAGES), MEDIABOX: self.media}),
+            DictionaryObject({TYPE: PAGE, PARENT: ref(self.PAGES)}),
         )
 
     # --- the end -------------------------------------------------------------------------------------
@@ -277,7 +296,12 @@ class PdfFile:
         self.write(
             self.PAGES,
             DictionaryObject(
-                {TYPE: name("/Pages"), name("/Kids"): kids, name("/Count"): NumberObject(self.pages)}
+                {
+                    TYPE: name("/Pages"),
+                    name("/Kids"): kids,
+                    name("/Count"): NumberObject(self.pages),
+                    MEDIABOX: self.media,  # inherited by every page: they are all one size
+                }
             ),
         )
         self.write(self.INFO, DictionaryObject({name(k): text(v) for k, v in info.items()}))
@@ -330,12 +354,7 @@ class PdfFile:
 
 def link(rect: Rect, action: DictionaryObject | ArrayObject) -> DictionaryObject:
     """A link annotation over `rect`: to an action (a dictionary) or a destination (an array)."""
-    entries: dict[NameObject, PdfObject] = {
-        TYPE: ANNOT,
-        SUBTYPE: LINK,
-        RECT: numbers(rect),
-        BORDER: NO_BORDER,
-    }
+    entries: dict[NameObject, PdfObject] = {SUBTYPE: LINK, RECT: box(rect), BORDER: NO_BORDER}
     entries[DEST if isinstance(action, ArrayObject) else A] = action
     return DictionaryObject(entries)
 
@@ -343,7 +362,7 @@ def link(rect: Rect, action: DictionaryObject | ArrayObject) -> DictionaryObject
 def destination(page: int, x: float | None = None, y: float | None = None) -> ArrayObject:
     """A destination: the page object `page`, at (x, y) when given, the zoom unchanged."""
     return ArrayObject(
-        [ref(page), XYZ, NULL if x is None else number(x), NULL if y is None else number(y), NULL]
+        [ref(page), XYZ, NULL if x is None else point(x), NULL if y is None else point(y, up=True), NULL]
     )
 
 
@@ -353,7 +372,7 @@ def web(address: str) -> DictionaryObject:
 
 def remote(file: str, page: int, x: float, y: float) -> DictionaryObject:
     """An action that opens another file at a page (named by its index) and place."""
-    target = ArrayObject([NumberObject(page), XYZ, number(x), number(y), NULL])
+    target = ArrayObject([NumberObject(page), XYZ, point(x), point(y, up=True), NULL])
     return DictionaryObject({S: name("/GoToR"), name("/F"): text(file), name("/D"): target})
 
 
