@@ -151,6 +151,7 @@ class _Checked:
     texts: list[Text]
     ids: list[tuple[str, Location]]
     topic_refs: list[tuple[str, Location]]
+    topics_unknown: bool
     chars: set[str]
     questions: list[tuple[Question, int, tuple[int, ...]]]  # without its texts; where they are
 
@@ -163,7 +164,13 @@ class _Checked:
             empty = Texts.empty()
             questions = [(dataclasses.replace(q, body=empty), *q.body.where()) for q in reader.questions]
         return cls(
-            reader.problems.items, reader.texts, reader.ids, reader.topic_refs, reader.chars, questions
+            reader.problems.items,
+            reader.texts,
+            reader.ids,
+            reader.topic_refs,
+            reader.topics_unknown,
+            reader.chars,
+            questions,
         )
 
     def merge_into(self, reader: _GuideReader, store: TextStore | None) -> None:
@@ -171,6 +178,7 @@ class _Checked:
         reader.texts.extend(self.texts)
         reader.ids.extend(self.ids)
         reader.topic_refs.extend(self.topic_refs)
+        reader.topics_unknown |= self.topics_unknown
         reader.chars |= self.chars
         for question, offset, lengths in self.questions:
             body = Texts(None, store, offset, lengths) if store is not None else question.body
@@ -196,6 +204,10 @@ class _GuideReader:
         self.max_file_bytes = max_file_bytes
         self.ids: list[tuple[str, Location]] = []  # every valid id, in reading order
         self.topic_refs: list[tuple[str, Location]] = []  # every valid topic a question names
+        # Set when some question's topic could not be read (a file that did not parse, an item
+        # that is not a question, a question without a usable topic): a topic with no questions
+        # then says nothing of the bank, and is not warned about.
+        self.topics_unknown = False
         # Texts that read well, for the glyph check of a guide with errors: the guide's own and
         # those of questions with errors (a question read well has its texts).
         self.texts: list[Text] = []
@@ -295,6 +307,7 @@ class _GuideReader:
             for k in (root.entries if root is not None else ())
         )
         if root is not None and not found and not sources_failed and not misspelt:
+            self.topics_unknown = True  # every topic is empty: the error says so once
             self.error(
                 root.location,
                 f"the guide has no questions; add a 'questions:' list, or YAML files in"
@@ -304,6 +317,7 @@ class _GuideReader:
         self.check_ids()
         if fields is None:
             return None
+        self.topics_unknown |= misspelt
         self.check_topics(fields.topics)
         if self.problems.has_errors:
             return None
@@ -340,6 +354,7 @@ class _GuideReader:
         where = Location(display_path(qdir))
         if not qdir.exists():
             if qdir.is_symlink():
+                self.topics_unknown = True
                 self.error(
                     where,
                     "questions is a symbolic link that leads nowhere (or back to itself);"
@@ -347,12 +362,14 @@ class _GuideReader:
                 )
             return 0
         if not qdir.is_dir():
+            self.topics_unknown = True
             self.error(where, "expected a folder of question files, found a file; rename it or move it away")
             return 0
         try:
             names = sorted(os.listdir(qdir))
         except OSError as exc:
             reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror
+            self.topics_unknown = True
             self.error(where, f"cannot list the folder: {reason or exc}; make it readable (chmod a+rx)")
             return 0
         paths = []
@@ -379,6 +396,7 @@ class _GuideReader:
         """Read and check one file of questions; return how many it held."""
         node = load_yaml(path, display_path(path), self.problems, max_bytes=self.max_file_bytes)
         if node is None:
+            self.topics_unknown = True  # its questions, and their topics, are not known
             return 0
         if node.kind == "null":
             self.problems.warning(
@@ -416,6 +434,10 @@ class _GuideReader:
         return mine + count
 
     def question_list(self, node: Node) -> list[Node]:
+        """The items of a list of questions that are mappings; the others are reported."""
+        good = [item for item in node.items if item.kind == "map"]
+        if node.kind != "seq" or len(good) < len(node.items):
+            self.topics_unknown = True  # something written as questions could not be read as one
         if node.kind == "other":
             return []
         if node.kind != "seq":
@@ -431,13 +453,10 @@ class _GuideReader:
                     f"expected a list of questions, found {_found(node)}; start each question with '- '",
                 )
             return []
-        good = []
         for item in node.items:
-            if item.kind == "map":
-                good.append(item)
-            elif item.kind == "other":
+            if item.kind in ("map", "other"):  # a question, or a value whose tag is already reported
                 continue
-            elif item.kind == "null":
+            if item.kind == "null":
                 self.error(item.location, "expected a question, found an empty item; remove the lone '-'")
             else:
                 self.error(
@@ -461,6 +480,8 @@ class _GuideReader:
         topic = self.shared(text(self, node, "topic", single_line=True, required=True))
         if topic:
             self.topic_refs.append((topic, node.entries["topic"][1].location))
+        else:
+            self.topics_unknown = True
         # Each field read by its kind (fields.py); the texts are kept by name.
         texts: dict[str, str | tuple[str, ...]] = {}
         for f in QUESTION_FIELDS:
@@ -582,6 +603,7 @@ class _GuideReader:
                 )
 
     def check_topics(self, declared: list[tuple[str, Location]]) -> None:
+        """Report topics no question declares; warn of declared topics no question uses."""
         if not declared:
             return
         titles = [title for title, _ in declared]
@@ -599,6 +621,8 @@ class _GuideReader:
                 else "add it to 'topics:' in guide.yaml, or use one listed there"
             )
             self.error(where, f"topic '{_show(topic)}' is not among the topics listed in guide.yaml; {fix}")
+        if self.topics_unknown:
+            return  # a topic's questions may be among those that could not be read
         for title, where in declared:
             if title not in used:
                 self.problems.warning(
