@@ -15,7 +15,7 @@ from guide.data.model import Guide
 from guide.data.select import Selection
 from guide.data.store import TextStore
 from guide.data.validate import find_guides, load_guide
-from guide.errors import GuideError, Location, Problem
+from guide.errors import GuideError, Location, Problem, counted
 
 if TYPE_CHECKING:
     from guide.edition.handouts import Handout
@@ -92,7 +92,8 @@ class BuildResult:
         lines = []
         for role, (name, pages) in self.files.items():
             locked = ", encrypted" if role in self.encrypted else ""
-            lines.append(f"{self.folder / name}  ({pages} pages, {role.replace('_', ' ')}{locked})")
+            what = role.replace("_", " ")
+            lines.append(f"{self.folder / name}  ({counted(pages, 'page')}, {what}{locked})")
         return lines
 
 
@@ -217,7 +218,7 @@ class CardsResult:
 
     def summary(self) -> list[str]:
         columns, rows = self.grid
-        return [f"{self.path}  ({self.pages} pages, flash cards, {columns} × {rows} a sheet)"]
+        return [f"{self.path}  ({counted(self.pages, 'page')}, flash cards, {columns} × {rows} a sheet)"]
 
 
 @_collecting_less
@@ -266,9 +267,11 @@ class HandoutsResult:
     def summary(self) -> list[str]:
         from guide.edition.handouts import DISTRIBUTION
 
-        lines = [f"{self.folder / h.name}  ({h.pages} pages, copy {h.code})" for h in self.handouts]
-        count = len(self.handouts)
-        lines.append(f"{self.folder / DISTRIBUTION}  ({count} {'copy' if count == 1 else 'copies'} listed)")
+        lines = [
+            f"{self.folder / h.name}  ({counted(h.pages, 'page')}, copy {h.code})" for h in self.handouts
+        ]
+        copies = counted(len(self.handouts), "copy", "copies")
+        lines.append(f"{self.folder / DISTRIBUTION}  ({copies} listed)")
         return lines
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from guide import FEW_COLLECTIONS, __version__
-from guide.errors import GuideError, Problem, did_you_mean
+from guide.errors import GuideError, Problem, counted, did_you_mean
 
 if TYPE_CHECKING:
     from guide.data.select import Selection
@@ -357,7 +357,7 @@ def _run(args: argparse.Namespace) -> int:
         _print_problems(exc.problems)
         count = len(exc.errors)
         tail = "" if args.command == "check" else "; nothing was written"
-        print(f"guide: {count} {'error' if count == 1 else 'errors'}{tail}", file=sys.stderr)
+        print(f"guide: {counted(count, 'error')}{tail}", file=sys.stderr)
         return EXIT_INVALID
     failed = 0
     errors = 0
@@ -393,7 +393,6 @@ def _run(args: argparse.Namespace) -> int:
             _print_problems(exc.problems)
             errors += len(exc.errors)
     if failed:
-        noun = "error" if errors == 1 else "errors"
         done = len(guides) - failed
         if args.command == "check":
             tail = ""
@@ -401,7 +400,7 @@ def _run(args: argparse.Namespace) -> int:
             tail = f"; {failed} of {len(guides)} guides not built (the rest were written)"
         else:
             tail = "; nothing was written"
-        print(f"guide: {errors} {noun}{tail}", file=sys.stderr)
+        print(f"guide: {counted(errors, 'error')}{tail}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 

@@ -118,7 +118,7 @@ def _size(n: int, other: int) -> str:
     for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
         if min(n, other) >= scale // 10 and f"{n / scale:.1f}" != f"{other / scale:.1f}":
             return f"{n / scale:.1f} {unit}"
-    return f"{n:,} bytes"
+    return f"{n:,} {'byte' if n == 1 else 'bytes'}"
 
 
 _CONTROL_NAMES = {
