@@ -50,14 +50,37 @@ _WANTS = {
     **{f.name: f.wants for f in QUESTION_FIELDS if f.kind != "id"},
 }
 
-# Characters that never belong in text: C0/C1 controls (tab and newline are fine), and
+# Characters that never belong in text: C0/C1 controls (tab and newline are fine),
 # bidirectional embeddings/overrides/isolates, which can make text read differently from
-# what it says. Left-to-right and right-to-left marks stay allowed.
+# what it says, and tag characters (U+E0000-U+E007F), which are invisible and can carry
+# hidden text. Left-to-right and right-to-left marks stay allowed.
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-    + "]"
+    + "\U000e0000-\U000e007f]"
 )
+# The one place tags belong: an emoji tag sequence, a black flag, tags naming a region, and a
+# cancel tag (Unicode TS #51), such as the flags of England, Scotland and Wales.
+_FLAG = "\U0001f3f4"
+_FLAG_SEQUENCE = re.compile(_FLAG + "[\U000e0020-\U000e007e]+\U000e007f")
+
+
+def forbidden_character(value: str) -> str | None:
+    """The first character of a text that never belongs in text (see _FORBIDDEN), or None."""
+    if _FLAG in value:
+        value = _FLAG_SEQUENCE.sub(_FLAG, value)
+    found = _FORBIDDEN.search(value)
+    return found.group() if found else None
+
+
+def forbidden_message(what: str, char: str) -> str:
+    """Say that a text holds a character that never belongs in text, and the fix."""
+    if 0xE0000 <= ord(char) <= 0xE007F:
+        return (
+            f"{what} contains U+{ord(char):04X} ({describe_char(char)}), an invisible tag character that"
+            " can hide text; delete it (tags belong only in emoji flags such as Scotland's)"
+        )
+    return f"{what} contains U+{ord(char):04X} ({describe_char(char)}), which cannot be printed; delete it"
 
 
 class InvalidGuide(GuideError):
@@ -724,14 +747,9 @@ def check_text(
     result = unicodedata.normalize("NFC", value.text.replace("\r\n", "\n").replace("\r", "\n"))
     # Printable ASCII, tabs and newlines (most text) holds nothing forbidden: no need to scan it.
     ordinary = result.isascii() and result.replace("\n", "").replace("\t", "").isprintable()
-    bad = None if ordinary else _FORBIDDEN.search(result)
+    bad = None if ordinary else forbidden_character(result)
     if bad:
-        char = bad.group()
-        name = describe_char(char)
-        reader.error(
-            value.location,
-            f"{what} contains U+{ord(char):04X} ({name}), which cannot be printed; delete it",
-        )
+        reader.error(value.location, forbidden_message(what, bad))
         return ""
     if (required or what.startswith("an item of")) and not _draws_something(result):
         reader.error(
