@@ -308,10 +308,11 @@ class _GuideReader:
                     " write at least title, edition and questions",
                 )
             else:
+                ini = root.kind == "str" and " = " in root.text  # 'title = …' lines read as one text
                 self.error(
                     root.location,
-                    f"expected the guide's fields (title: …, edition: …), found {root.describe()};"
-                    " write one 'key: value' per line",
+                    f"expected the guide's fields (title: …, edition: …), found {root.describe()}"
+                    f"{' (key = value is INI, not YAML)' if ini else ''}; write one 'key: value' per line",
                 )
             root = None
         fields = _GuideFields(self, root) if root is not None else None
