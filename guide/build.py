@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import shutil
@@ -98,14 +99,24 @@ class BuildResult:
 
 
 def theme_for(options: Options) -> Theme:
-    """The style the options name, on the paper they ask for."""
-    import dataclasses
+    """The style the options name, on the paper they ask for, its labels drawable by its fonts."""
+    from guide.layout import fonts, styles
 
-    from guide.layout import styles
-
-    theme = styles.load_theme(options.style)
+    try:
+        theme = styles.load_theme(options.style)
+    except styles.InvalidStyle as exc:
+        # Labels no font can draw are reported with the style's other problems, not after them.
+        extra: list[Problem] = []
+        # A font file that cannot be read is named by `guide check` once the rest is fixed.
+        if exc.partial is not None:
+            with contextlib.suppress(GuideError):
+                extra = fonts.label_problems(exc.partial)
+        raise GuideError([*exc.problems, *extra]) from None
     if options.paper:
-        theme = dataclasses.replace(theme, paper=styles.PAPERS[options.paper.upper()])
+        theme = styles.on_paper(theme, options.paper)
+    problems = fonts.label_problems(theme)
+    if problems:
+        raise GuideError(problems)
     return theme
 
 
