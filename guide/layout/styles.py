@@ -18,7 +18,16 @@ from pathlib import Path
 
 from guide.data.source import DEFAULT_MAX_FILE_BYTES, Node, load_yaml
 from guide.data.validate import forbidden_character, forbidden_message
-from guide.errors import GuideError, Location, Problem, Problems, closest, did_you_mean, display_path
+from guide.errors import (
+    GuideError,
+    Location,
+    Problem,
+    Problems,
+    closest,
+    counted,
+    did_you_mean,
+    display_path,
+)
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -224,8 +233,8 @@ def fit_problems(theme: Theme, paper: str = "") -> list[Problem]:
         problems.append(
             Problem(
                 where or fallback,
-                f"{lines} note lines {_pt(spacing)} apart take {_pt(lines * spacing)}, more than"
-                f" {down}{paper}; give fewer lines or less spacing",
+                f"{counted(lines, 'note line')} at {_pt(spacing)} {'takes' if lines == 1 else 'take'}"
+                f" {_pt(lines * spacing)}, more than {down}{paper}; give fewer lines or less spacing",
             )
         )
     return problems
