@@ -3,16 +3,16 @@
 A style is checked like a bank, every problem at once, each at its line and column: numbers
 in range (a page PDF can hold, margins that leave a text block, sizes and spacings that fit
 it), labels free of characters that never belong in text, and the page-reference labels
-holding only their placeholder, so that the layout can trust them. Whether the fonts can
-draw the labels is checked by fonts.label_problems, which needs the font files.
+holding only their placeholder, so that the layout can trust them. What depends on the page
+is in stylecheck.py (--paper changes the page); whether the fonts can draw the labels is checked
+by fonts.label_problems, which needs the font files.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +23,10 @@ from guide.errors import (
     Location,
     Problem,
     Problems,
-    closest,
-    counted,
     did_you_mean,
     display_path,
 )
+from guide.layout.stylecheck import fit_problems, latest, points, template_problem
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -40,7 +39,6 @@ _WHOLE = re.compile(r"(?:0|[1-9][0-9]*)\Z")  # no sign, no leading zero (YAML 1.
 
 # PDF's limits on a page's side, in points (ISO 32000-1, annex C): 3 to 14,400 units.
 PAGE_LIMITS = (3.0, 14_400.0)
-MIN_TEXT_BLOCK = 72.0  # the margins leave at least an inch each way for the text
 MIN_SIZE = 1.0  # the smallest type size and note spacing: anything less prints as nothing
 MAX_NOTE_LINES = 60
 # The labels the layout fills in with str.format, and the placeholders each takes.
@@ -159,85 +157,6 @@ def on_paper(theme: Theme, paper: str) -> Theme:
     if problems:
         raise GuideError(problems)
     return moved
-
-
-def _pt(value: float) -> str:
-    """A length for a message: points, and millimetres for lengths of a page's scale."""
-    shown = f"{value:.1f}".removesuffix(".0") + "pt"
-    return f"{shown} ({value / UNITS['mm']:.1f} mm)" if abs(value) >= 36 else shown
-
-
-def _latest(files: Sequence[Path], *places: Location | None) -> Location | None:
-    """Of the places of values that together cause a problem, the one in the style read last (an
-    overlay's, rather than the base's it changes), or the first given among equals."""
-    order = {display_path(path): index for index, path in enumerate(files)}
-    found = [(order.get(place.file, -1), -n, place) for n, place in enumerate(places) if place is not None]
-    return max(found)[2] if found else None
-
-
-def fit_problems(theme: Theme, paper: str = "") -> list[Problem]:
-    """What of a theme does not fit its page: margins that leave no text block, paragraph sizes
-    and spacings or note lines larger than the text block. Each is located where it was written;
-    a value a style inherits is reported where its parent sets it, once."""
-    width, height = theme.paper
-    margins = theme.margins
-    block = (width - margins["inner"] - margins["outer"], height - margins["top"] - margins["bottom"])
-    places = theme.places
-    fallback = Location(display_path(theme.files[-1])) if theme.files else Location(theme.name)
-    problems: list[Problem] = []
-    for (first, second), room, side, extent in (
-        (("inner", "outer"), block[0], "wide", width),
-        (("top", "bottom"), block[1], "tall", height),
-    ):
-        if room < MIN_TEXT_BLOCK:
-            wide, narrow = (first, second) if margins[first] >= margins[second] else (second, first)
-            where = _latest(
-                theme.files,
-                places.get(f"margins.{wide}"),
-                places.get(f"margins.{narrow}"),
-                places.get("paper"),
-            )
-            problems.append(
-                Problem(
-                    where or fallback,
-                    f"the margins leave a text block {_pt(room)} {side} on a page {_pt(extent)}"
-                    f" {side}{paper}; it needs at least {_pt(MIN_TEXT_BLOCK)}: make '{first}' and"
-                    f" '{second}' smaller",
-                )
-            )
-    if problems:
-        return problems  # the rest is measured against the text block
-    across, down = f"the text block's width, {_pt(block[0])}", f"the text block's height, {_pt(block[1])}"
-    for name, style in theme.styles.items():
-        own = {key: places[f"{name}.{key}"] for key in STYLE_KEYS if f"{name}.{key}" in places}
-        for key, value, limit, measure in (
-            ("size", style.size, block[0], across),
-            ("leading", style.leading, block[1], down),
-            ("space_before", style.space_before, block[1], down),
-            ("space_after", style.space_after, block[1], down),
-            ("left_indent", style.left_indent + style.size, block[0], across),
-        ):
-            where = own.get(key) or (own.get("size") if key == "leading" else None)
-            if value > limit and where is not None:
-                shown = _pt(value)
-                if key == "left_indent":
-                    shown = f"{_pt(style.left_indent)} and a character of {_pt(style.size)}"
-                problems.append(
-                    Problem(
-                        where, f"style '{name}': {key} {shown} is more than {measure}{paper}; make it smaller"
-                    )
-                )
-    lines, spacing = theme.note_lines, theme.note_spacing
-    if lines * spacing > block[1]:
-        where = _latest(theme.files, places.get("notes.lines"), places.get("notes.spacing"))
-        problems.append(
-            Problem(
-                where or fallback,
-                f"{counted(lines, 'note line')} at {_pt(spacing)} {'takes' if lines == 1 else 'take'}"
-                f" {_pt(lines * spacing)}, more than {down}{paper}; give fewer lines or less spacing",
-            )
-        )
-    return problems
 
 
 def _load_chain(path: Path, problems: Problems) -> list[tuple[Path, Node]]:
@@ -377,12 +296,12 @@ class _Reader:
                 f"unknown unit '{unit or '(none)'}' in '{value.text}' (use pt, mm, cm or in)",
             )
             return None
-        points = number * UNITS[unit]
-        if minimum is not None and points < minimum:
-            least = "0 or more" if minimum == 0 else f"at least {_pt(minimum)}"
+        length = number * UNITS[unit]
+        if minimum is not None and length < minimum:
+            least = "0 or more" if minimum == 0 else f"at least {points(minimum)}"
             self.problems.error(value.location, f"'{key}' must be {least}, found '{value.text}'")
             return None
-        return points
+        return length
 
     def boolean(self, node: Node, key: str, default: bool) -> bool:
         found = node.entries.get(key)
@@ -539,7 +458,7 @@ class _Reader:
                 bad = forbidden_character(value.text)
                 problem = forbidden_message(f"label '{name}'", bad) if bad else None
                 if problem is None and name in TEMPLATES:
-                    problem = _template_problem(name, value.text, TEMPLATES[name])
+                    problem = template_problem(name, value.text, TEMPLATES[name])
                 if problem is not None:
                     self.problems.error(value.location, problem)
                 else:
@@ -627,9 +546,9 @@ class _Reader:
         own = [values[k].location for k in ("leading", "size") if k in node.entries]
         if leading < size and own:
             self.problems.error(
-                _latest(self.files, *own) or own[0],
-                f"style '{name}': leading {_pt(leading)} is less than the size {_pt(size)}, so lines would"
-                f" overlap; make the leading at least {_pt(size)}",
+                latest(self.files, *own) or own[0],
+                f"style '{name}': leading {points(leading)} is less than the size {points(size)}, so lines"
+                f" would overlap; make the leading at least {points(size)}",
             )
         flags = {}
         for key in ("bold", "italic"):
@@ -652,42 +571,3 @@ class _Reader:
             left_indent=length("left_indent", 0.0),
             alignment=alignment.text if alignment is not None and alignment.text in ALIGNMENTS else "left",
         )
-
-
-def _template_problem(name: str, text: str, names: tuple[str, ...]) -> str | None:
-    """What is wrong with a label the layout fills in with str.format, or None.
-
-    Only the named placeholders, exactly as written ({page}): no attribute or index access,
-    no conversion or format spec (each can read or print far more than a page number), and no
-    brace that is not part of one ('{{' and '}}' print a brace).
-    """
-    wanted = " and ".join("{" + n + "}" for n in names)
-    try:
-        parts = list(string.Formatter().parse(text))
-    except ValueError:
-        return (
-            f"label '{name}' has a '{{' or '}}' that is not part of a placeholder; write '{{{{' or '}}}}'"
-            f" for a brace itself, and {wanted} for the page"
-        )
-    found = set()
-    for _, field_name, spec, conversion in parts:
-        if field_name is None:
-            continue
-        shown = (
-            "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-        )
-        base = re.split(r"[.\[]", field_name, maxsplit=1)[0]
-        if field_name in names and not spec and not conversion:
-            found.add(field_name)
-        elif base in names:
-            return f"label '{name}' has '{shown}': write {{{base}}} alone, with nothing after its name"
-        elif not field_name:
-            return f"label '{name}' has '{shown}', which names nothing; write {wanted}"
-        else:
-            close = closest(base, names)
-            fix = f"did you mean '{{{close}}}'?" if close else f"it takes {wanted}"
-            return f"label '{name}' has an unknown placeholder '{shown}'; {fix}"
-    missing = [n for n in names if n not in found]
-    if missing:
-        return f"label '{name}' must contain {' and '.join('{' + n + '}' for n in missing)}"
-    return None
