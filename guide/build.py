@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import shutil
@@ -15,7 +16,7 @@ from guide.data.model import Guide
 from guide.data.select import Selection
 from guide.data.store import TextStore
 from guide.data.validate import find_guides, load_guide
-from guide.errors import GuideError, Location, Problem
+from guide.errors import GuideError, Location, Problem, counted
 
 if TYPE_CHECKING:
     from guide.edition.handouts import Handout
@@ -92,19 +93,30 @@ class BuildResult:
         lines = []
         for role, (name, pages) in self.files.items():
             locked = ", encrypted" if role in self.encrypted else ""
-            lines.append(f"{self.folder / name}  ({pages} pages, {role.replace('_', ' ')}{locked})")
+            what = role.replace("_", " ")
+            lines.append(f"{self.folder / name}  ({counted(pages, 'page')}, {what}{locked})")
         return lines
 
 
 def theme_for(options: Options) -> Theme:
-    """The style the options name, on the paper they ask for."""
-    import dataclasses
+    """The style the options name, on the paper they ask for, its labels drawable by its fonts."""
+    from guide.layout import fonts, styles
 
-    from guide.layout import styles
-
-    theme = styles.load_theme(options.style)
+    try:
+        theme = styles.load_theme(options.style)
+    except styles.InvalidStyle as exc:
+        # Labels no font can draw are reported with the style's other problems, not after them.
+        extra: list[Problem] = []
+        # A font file that cannot be read is named by `guide check` once the rest is fixed.
+        if exc.partial is not None:
+            with contextlib.suppress(GuideError):
+                extra = fonts.label_problems(exc.partial)
+        raise GuideError([*exc.problems, *extra]) from None
     if options.paper:
-        theme = dataclasses.replace(theme, paper=styles.PAPERS[options.paper.upper()])
+        theme = styles.on_paper(theme, options.paper)
+    problems = fonts.label_problems(theme)
+    if problems:
+        raise GuideError(problems)
     return theme
 
 
@@ -217,7 +229,7 @@ class CardsResult:
 
     def summary(self) -> list[str]:
         columns, rows = self.grid
-        return [f"{self.path}  ({self.pages} pages, flash cards, {columns} × {rows} a sheet)"]
+        return [f"{self.path}  ({counted(self.pages, 'page')}, flash cards, {columns} × {rows} a sheet)"]
 
 
 @_collecting_less
@@ -266,9 +278,11 @@ class HandoutsResult:
     def summary(self) -> list[str]:
         from guide.edition.handouts import DISTRIBUTION
 
-        lines = [f"{self.folder / h.name}  ({h.pages} pages, copy {h.code})" for h in self.handouts]
-        count = len(self.handouts)
-        lines.append(f"{self.folder / DISTRIBUTION}  ({count} {'copy' if count == 1 else 'copies'} listed)")
+        lines = [
+            f"{self.folder / h.name}  ({counted(h.pages, 'page')}, copy {h.code})" for h in self.handouts
+        ]
+        copies = counted(len(self.handouts), "copy", "copies")
+        lines.append(f"{self.folder / DISTRIBUTION}  ({copies} listed)")
         return lines
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from guide import FEW_COLLECTIONS, __version__
-from guide.errors import GuideError, Problem
+from guide.errors import GuideError, Problem, counted, did_you_mean
 
 if TYPE_CHECKING:
     from guide.data.select import Selection
@@ -29,6 +29,27 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         raise _UsageError(f"{self.prog}: error: {message}")
+
+    def unrecognized(self, extras: Sequence[str]) -> None:
+        """Refuse arguments the command does not take, each with the option it most likely meant.
+
+        argparse leaves them to the top-level parser, whose usage line and message name no
+        command and suggest nothing (on every Python version guide supports): they are
+        reported here, by the parser of the command they were given to.
+        """
+        options = [s for action in self._actions for s in action.option_strings if s.startswith("--")]
+        lines = []
+        for extra in extras:
+            word = extra.split("=", 1)[0]
+            if extra.startswith("-") and word in options:
+                hint = f"; it goes after the command: {self.prog} {word}"  # given before the command
+            elif extra.startswith("-"):
+                hint = did_you_mean(word, options)
+            else:
+                hint = ""
+            lines.append(f"{self.prog}: error: unrecognized argument '{extra}'{hint}")
+        self.print_usage(sys.stderr)
+        raise _UsageError("\n".join(lines))
 
 
 class _UsageError(Exception):
@@ -48,7 +69,8 @@ def _parser() -> _Parser:
         "build",
         help="validate and build guides into PDFs",
         description="Validate each guide folder and build its study guide, answer key, complete edition "
-        "and manifest.json into OUT/<guide>/. Nothing is written unless every stage succeeds.",
+        "and manifest.json into OUT/<guide>/. Nothing of a guide is written unless every stage of its"
+        " build succeeds.",
     )
     _guide_args(build)
     build.set_defaults(command_parser=build)
@@ -84,8 +106,9 @@ def _parser() -> _Parser:
     practice = build.add_argument_group(
         "practice sets",
         "Build a selection of the questions, with its own answer key and complete edition, into"
-        " OUT/<guide>-practice-<seed>/ beside the full edition. Filters of one kind widen the set"
-        " (--tags a,b: either tag), filters of different kinds narrow it.",
+        " OUT/<guide>-practice-<seed>-<digest>/ beside the full edition (the digest is of the questions"
+        " drawn: another set never replaces this one). Filters of one kind widen the set (--tags a,b:"
+        " either tag), filters of different kinds narrow it.",
     )
     practice.add_argument("--topics", type=_names, metavar="T1,T2", help="topic titles (or their slugs)")
     practice.add_argument("--tags", type=_names, metavar="A,B", help="question tags")
@@ -108,6 +131,7 @@ def _parser() -> _Parser:
         " sides (flipping on the long edge) puts each answer behind its question.",
     )
     _guide_args(cards)
+    cards.set_defaults(command_parser=cards)
     cards.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output)"
     )
@@ -129,6 +153,7 @@ def _parser() -> _Parser:
         " distribution.csv listing who got which file, into OUT/<guide>-handouts/.",
     )
     _guide_args(handouts, many=False)
+    handouts.set_defaults(command_parser=handouts)
     handouts.add_argument(
         "--candidates", type=Path, required=True, metavar="FILE.csv", help="the candidates, one a row"
     )
@@ -145,6 +170,7 @@ def _parser() -> _Parser:
         description="Validate each guide folder and report every problem, with file, line and column.",
     )
     _guide_args(check)
+    check.set_defaults(command_parser=check)
     check.add_argument(
         "--style", default="base", metavar="NAME|PATH", help="style to check the text against (default: base)"
     )
@@ -176,7 +202,8 @@ def _paper_arg(parser: argparse.ArgumentParser) -> None:
         "--paper",
         type=str.lower,
         choices=("a4", "letter"),
-        help="paper size, instead of the style's: a4 or letter",
+        metavar="a4|letter",
+        help="paper size, instead of the style's",
     )
 
 
@@ -256,7 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code: 0 done, 1 invalid input, 2 wrong usage."""
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            command = getattr(args, "command_parser", None)
+            (command if command is not None else parser).unrecognized(extras)
         _check_usage(parser, args)
     except _UsageError as exc:
         print(exc, file=sys.stderr)
@@ -327,7 +357,7 @@ def _run(args: argparse.Namespace) -> int:
         _print_problems(exc.problems)
         count = len(exc.errors)
         tail = "" if args.command == "check" else "; nothing was written"
-        print(f"guide: {count} {'error' if count == 1 else 'errors'}{tail}", file=sys.stderr)
+        print(f"guide: {counted(count, 'error')}{tail}", file=sys.stderr)
         return EXIT_INVALID
     failed = 0
     errors = 0
@@ -363,7 +393,6 @@ def _run(args: argparse.Namespace) -> int:
             _print_problems(exc.problems)
             errors += len(exc.errors)
     if failed:
-        noun = "error" if errors == 1 else "errors"
         done = len(guides) - failed
         if args.command == "check":
             tail = ""
@@ -371,7 +400,7 @@ def _run(args: argparse.Namespace) -> int:
             tail = f"; {failed} of {len(guides)} guides not built (the rest were written)"
         else:
             tail = "; nothing was written"
-        print(f"guide: {errors} {noun}{tail}", file=sys.stderr)
+        print(f"guide: {counted(errors, 'error')}{tail}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 

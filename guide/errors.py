@@ -28,6 +28,16 @@ class Location(NamedTuple):
         return f"{self.file}:{self.line}:{self.column}"
 
 
+# Where a problem with the command line itself is reported (a --topics value no guide has):
+# printed as "guide: error: --topics: …", never as a place in a file the user did not get wrong.
+COMMAND_LINE = Location("guide")
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun, singular or plural: '1 question', '3 questions', '2 copies'."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong (or worth a warning) in the input, with where it is."""

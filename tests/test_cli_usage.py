@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from guide import cli
 from guide.cli import main
 
-DATA = Path(__file__).parent.parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
 
 
 @pytest.mark.parametrize("size", ["nan", "inf", "1e400", "0", "-1", "abc"])
@@ -64,3 +69,106 @@ def test_source_date_epoch_with_spaces_is_the_date_of_every_pdf(
     assert main(["build", str(DATA / "sql-fundamentals"), "--out", str(tmp_path), "--quiet"]) == 0
     for pdf in (tmp_path / "sql-fundamentals").glob("*.pdf"):
         assert str(PdfReader(pdf).metadata["/CreationDate"]).startswith("D:19700102000000"), pdf.name
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "expected"),
+    [
+        (["build", "--stirct"], "build", "'--stirct'; did you mean '--strict'?"),
+        (["check", "x", "--stlye=print"], "check", "'--stlye=print'; did you mean '--style'?"),
+        (["cards", "--qiuet"], "cards", "'--qiuet'; did you mean '--quiet'?"),
+        (["--strict", "check"], "check", "'--strict'; it goes after the command: guide check --strict"),
+    ],
+)
+def test_a_mistyped_option_gets_its_commands_usage_and_the_nearest_option(
+    argv: list[str], command: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse itself reports it with the usage of `guide` and no suggestion."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: guide {command} "), err
+    assert err.endswith(f"\nguide {command}: error: unrecognized argument {expected}\n"), err
+
+
+def test_every_unknown_argument_is_named_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["handouts", "g", "extra", "--candidates", "c.csv", "--bokklet"]) == 2
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        "guide handouts: error: unrecognized argument 'extra'",
+        "guide handouts: error: unrecognized argument '--bokklet'",
+    ]
+
+
+def _help(*command: str) -> str:
+    """The output of `guide … --help`, with its lines joined (argparse wraps them)."""
+    with pytest.raises(SystemExit), contextlib.redirect_stdout(io.StringIO()) as out:
+        cli._parser().parse_args([*command, "--help"])
+    return " ".join(out.getvalue().split())
+
+
+def _options(synopsis: str) -> dict[str, str]:
+    """Each option a synopsis shows, with what follows it ('' for a flag): {'--out': 'DIR', …}."""
+    found = re.findall(r"(--[a-z][a-z-]*)(?: ([^\s\[\]]+))?", synopsis)
+    return {option: value for option, value in found if option != "--help"}
+
+
+def _readme_synopses() -> dict[str, str]:
+    """The README's command-line block: each command's lines, by command ('' for `guide` alone)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## The command line", 1)[1].split("```", 2)[1]
+    synopses: dict[str, str] = {}
+    command = None
+    for line in block.splitlines():
+        if line.startswith("guide "):
+            word = line.split()[1]
+            command = "" if word.startswith("-") else word
+            synopses[command] = synopses.get(command, "") + " " + line
+        elif line.startswith(" ") and command is not None:
+            synopses[command] += " " + line
+        else:
+            command = None
+    return synopses
+
+
+COMMANDS = ("build", "check", "cards", "handouts")
+
+
+def test_the_readme_shows_every_option_of_every_command_and_no_other() -> None:
+    """Each option in the README's synopsis, with its argument, is in the command's --help, and the
+    other way round."""
+    synopses = _readme_synopses()
+    assert set(synopses) == {"", *COMMANDS}
+    for command in COMMANDS:
+        usage = _help(command).split(" options: ")[0]
+        assert _options(synopses[command]) == _options(usage), command
+    assert _options(synopses[""]) == _options(_help().split(" options: ")[0]) == {"--version": ""}
+
+
+def test_every_output_the_help_names_is_where_the_command_writes(tmp_path: Path) -> None:
+    """The folders and files each command's --help promises (OUT/<guide>-practice-<seed>-<digest>/
+    …) are the ones it makes."""
+    guide = DATA / "sql-fundamentals"
+    (tmp_path / "c.csv").write_text("name\nAda Lovelace\n", encoding="utf-8")
+    runs = {
+        "build": [["build", str(guide)], ["build", str(guide), "--count", "2", "--seed", "4"]],
+        "cards": [["cards", str(guide)]],
+        "handouts": [["handouts", str(guide), "--candidates", str(tmp_path / "c.csv")]],
+    }
+    fields = {"guide": "sql-fundamentals", "edition": "2026.1", "seed": "4", "digest": "[0-9a-f]{6}"}
+    for command, argvs in runs.items():
+        out = tmp_path / command
+        for argv in argvs:
+            assert main([*argv, "--out", str(out), "--quiet"]) == 0
+        made = [p.name + ("/" if p.is_dir() else "") for p in out.iterdir() if not p.name.startswith(".")]
+        promised = re.findall(r"OUT/(\S+?)(?=[\s,.)]*(?:\s|$))", _help(command))
+        assert promised, command
+        patterns = [
+            re.sub(r"<(\w+)>", lambda m: fields[m[1]], re.escape(p).replace(r"\<", "<").replace(r"\>", ">"))
+            for p in promised
+        ]
+        unmade = [p for p, pattern in zip(promised, patterns, strict=True) if not _any(pattern, made)]
+        unnamed = [m for m in made if not any(re.fullmatch(pattern, m) for pattern in patterns)]
+        assert (unmade, unnamed) == ([], []), (command, made)
+
+
+def _any(pattern: str, names: list[str]) -> bool:
+    return any(re.fullmatch(pattern, name) for name in names)

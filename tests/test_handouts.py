@@ -226,7 +226,7 @@ def test_bad_candidates_file_fails_the_command(tmp_path: Path, capsys: pytest.Ca
     err = capsys.readouterr().err.splitlines()
     shown = str(path)
     assert err == [
-        f"{shown}:3:1: error: this row has 1 fields, the header 2 (a name or value with a comma must be in"
+        f"{shown}:3:1: error: this row has 1 field, the header 2 (a name or value with a comma must be in"
         " double quotes)",
         f"{shown}:5:1: error: this row has 3 fields, the header 2 (a name or value with a comma must be in"
         " double quotes)",

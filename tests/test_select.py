@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -65,7 +66,7 @@ def test_filters_combine(guide: Guide) -> None:
 def test_the_practice_set_is_named_and_described(guide: Guide) -> None:
     practice = select(guide, Selection(topics=("Deep learning",), count=2, seed=7))
     assert re.fullmatch(r"ai-engineer-practice-7-[0-9a-f]{6}", practice.id)
-    assert practice.subtitle == ""  # the full guide's ("Fifteen questions …") would be wrong
+    assert practice.subtitle == guide.subtitle  # the cover's selection line says what part it is
     # The same seed with other filters is another set, in another folder; the same set, the same.
     other = select(guide, Selection(topics=("Responsible AI",), seed=7))
     assert other.id != practice.id and other.id.startswith("ai-engineer-practice-7-")
@@ -79,18 +80,19 @@ def test_the_practice_set_is_named_and_described(guide: Guide) -> None:
 @pytest.mark.parametrize(
     ("selection", "message"),
     [
-        (Selection(topics=("Deep lerning",)), "--topics: no topic 'Deep lerning' in this guide; did you"),
-        (Selection(tags=("gradient",)), "--tags: no tag 'gradient' in this guide; did you mean 'gradients'?"),
+        (Selection(topics=("Deep lerning",)), "--topics: no topic 'Deep lerning' in ai-engineer; did you"),
+        (Selection(tags=("gradient",)), "--tags: no tag 'gradient' in ai-engineer; did you mean 'gradie"),
         (Selection(difficulties=("hardd",)), "--difficulty: no difficulty 'hardd'; did you mean 'hard'?"),
-        (Selection(count=16), "--count 16: only 15 questions in the guide"),
-        (Selection(topics=("Responsible AI",), tags=("cnn",)), "no question matches topics: Responsible AI;"),
+        (Selection(count=16), "--count 16: only 15 questions in ai-engineer"),
+        (Selection(tags=("cnn",), count=2), "--count 2: only 1 question matches tags: cnn"),
+        (Selection(topics=("Responsible AI",), tags=("cnn",)), "no question of ai-engineer matches topics:"),
     ],
 )  # fmt: skip
 def test_bad_selections_name_the_value(guide: Guide, selection: Selection, message: str) -> None:
+    """Problems of the command line, reported as such: no line of guide.yaml is wrong."""
     with pytest.raises(GuideError) as caught:
         select(guide, selection)
-    assert message in str(caught.value)
-    assert str(caught.value).startswith(f"{guide.location.file}:")
+    assert str(caught.value).startswith(f"guide: error: {message}")
 
 
 def test_build_practice_set_beside_the_full_edition(
@@ -115,6 +117,10 @@ def test_build_practice_set_beside_the_full_edition(
     study = PdfReader(folder / f"{practice}-2026.1-study-guide.pdf")
     cover = " ".join(study.pages[0].extract_text().split())
     assert "Practice set: 3 of 15 questions (topics: Deep learning; seed 5; shuffled)" in cover
+    assert "Fifteen questions on machine learning and deep learning" in cover  # the subtitle stays
+    front = " ".join(" ".join(page.extract_text() for page in study.pages[1:3]).split())
+    assert "This practice set holds 3 of the 15 questions of AI Engineer Interview Study Guide" in front
+    assert "Fifteen questions that come up again" not in front  # the whole guide's description
     key_text = " ".join(
         " ".join(
             p.extract_text() for p in PdfReader(folder / manifest["files"]["answer_key"]["path"]).pages
@@ -124,7 +130,40 @@ def test_build_practice_set_beside_the_full_edition(
     assert capsys.readouterr().err == ""
 
     assert cli.main(["build", str(AI), "--out", str(out), "--topics", "Deep lerning"]) == 1
-    assert "did you mean 'Deep learning'?" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith(
+        "guide: error: --topics: no topic 'Deep lerning' in ai-engineer; did you mean 'Deep learning'?"
+    )
+
+
+def test_a_practice_set_describes_itself_not_the_whole_guide(guide: Guide) -> None:
+    """Its "how to use" page says how many questions it holds and from which topics; the guide's
+    own description ("Fifteen questions that come up …") is the whole book's."""
+    from guide.data import text
+
+    def about(selection: Selection) -> str:
+        return text.plain_text(text.parse(select(guide, selection).description))
+
+    assert about(Selection(topics=("Deep learning", "responsible-ai"), count=5, seed=1, shuffle=True)) == (
+        "This practice set holds 5 of the 15 questions of AI Engineer Interview Study Guide, from 2"
+        " topics: Deep learning and Responsible AI. They were drawn at random with seed 1: the same"
+        " options draw the same set. They come in the order they were drawn, not the guide's."
+    )
+    assert about(Selection(tags=("cnn",))) == (
+        "This practice set holds 1 of the 15 questions of AI Engineer Interview Study Guide, from 1"
+        " topic: Deep learning. They were chosen by tags: cnn."
+    )
+
+
+def test_a_practice_set_prints_topic_titles_as_written(guide: Guide) -> None:
+    """A title is text, not Markdown: a practice set's description shows it as it is typed."""
+    odd = r"Trees (and \(x\) forests) & <b> *C#* $$a$$ [x](y)"
+    first = guide.topics[0]
+    questions = tuple(dataclasses.replace(q, topic=odd) for q in first.questions)
+    renamed = dataclasses.replace(guide, topics=(dataclasses.replace(first, title=odd, questions=questions),))
+    from guide.data import text
+
+    practice = select(renamed, Selection(count=1))
+    assert odd in text.plain_text(text.parse(practice.description))
 
 
 def test_a_practice_set_needs_only_the_characters_of_its_own_questions(guide: Guide) -> None:
@@ -140,6 +179,7 @@ def test_a_practice_set_needs_only_the_characters_of_its_own_questions(guide: Gu
         guide.description,
         *guide.authors,
         *(t.title for t in guide.topics),
+        practice.description,  # its own: what the set holds
     ]
     own = set("".join(value for _, _, value in only.texts())) | set("".join(titles))
     assert set(guide_chars(guide)) - own  # the bank holds characters this set does not draw

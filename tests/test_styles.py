@@ -103,3 +103,29 @@ def test_a_face_that_is_not_a_font_is_located_by_check_and_build(
         err = capsys.readouterr().err
         assert f"{bad}: error: cannot use this font: " in err, err
     assert not (tmp_path / "out" / "sql-fundamentals").exists()
+
+
+def test_a_page_reference_label_may_print_braces_and_other_labels_are_text(tmp_path: Path) -> None:
+    """'{{' and '}}' print a brace in a page reference (the layout fills it with str.format);
+    other labels are printed as written, braces and all."""
+    theme = load_theme(
+        _overlay(tmp_path, "labels:\n  answer_ref: '{{p. {page}}}'\n  notes: 'Notes {for you}'\n")
+    )
+    assert theme.labels["answer_ref"].format(page="A-7") == "{p. A-7}"
+    assert theme.labels["notes"] == "Notes {for you}"
+
+
+def test_a_style_that_fits_a4_may_not_fit_letter(tmp_path: Path) -> None:
+    """--paper is checked like the style's own paper: Letter is 50pt shorter than A4."""
+    from guide.layout.styles import on_paper
+
+    theme = load_theme(_overlay(tmp_path, "margins:\n  top: 350pt\n  bottom: 380pt\n"))
+    assert on_paper(theme, "a4").paper == theme.paper
+    with pytest.raises(GuideError, match=r"62pt \(21.9 mm\) tall .* on Letter paper \(--paper letter\)"):
+        on_paper(theme, "letter")
+
+
+def test_a_zero_length_is_not_taken_for_the_default(tmp_path: Path) -> None:
+    """A margin of 0mm is 0, not the 20mm default; a paper side of 0pt is an error, not A4."""
+    theme = load_theme(_overlay(tmp_path, "margins:\n  top: 0mm\n  bottom: 0in\n"))
+    assert theme.margins["top"] == theme.margins["bottom"] == 0

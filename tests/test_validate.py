@@ -473,3 +473,36 @@ def test_files_read_in_two_processes_give_the_guide_and_problems_of_one(
     assert [q.number for q in two_guide.questions] == list(range(1, 17))
     assert two_guide.questions[-1].answer == one_guide.questions[-1].answer
     assert two_guide.characters == one_guide.characters
+
+
+@pytest.mark.parametrize("threshold", [1 << 40, 1])
+def test_a_file_read_in_either_process_that_fails_silences_empty_topic_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    """'topic … has no questions' would only follow from the file that could not be read, in the
+    child's half of the files as in one process's."""
+    from guide.data import validate
+
+    monkeypatch.setattr(validate, "TWO_PROCESSES_BYTES", threshold)
+    broken = "- id: b\n  topic: B\n  question: 'open\n"
+    files = {"01.yaml": question("a", topic="A", indent=""), "02.yaml": broken}
+    folder = write(tmp_path / "g", HEAD + "topics: [A, B]\n", files)
+    problems = problems_of(folder)
+    assert len(problems) == 1 and "02.yaml:3:13: error: invalid YAML" in problems[0], problems
+
+
+SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+
+
+def test_tag_characters_are_accepted_only_in_an_emoji_flag(tmp_path: Path) -> None:
+    """Tags are invisible and can carry hidden text, so they are refused like other invisible
+    controls; but the flags of England, Scotland and Wales are tag sequences, and stay."""
+    answer = f"Flags: {SCOTLAND} and {SCOTLAND}."
+    folder = write(tmp_path / "flag", HEAD + "questions:\n" + question("q", answer=f'"{answer}"'))
+    guide, warnings = load_guide(folder)
+    assert guide.questions[0].answer == answer and not warnings
+    stray = (f"{SCOTLAND}\U000e0041", "x\U000e0067\U000e0062\U000e007f", "\U0001f3f4\U000e0067\U000e0062")
+    for n, bad in enumerate(stray):
+        folder = write(tmp_path / f"bad{n}", HEAD + "questions:\n" + question("q", answer=f'"{bad}"'))
+        (problem,) = problems_of(folder)
+        assert "an invisible tag character that can hide text" in problem, problem

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from guide.data.model import DIFFICULTIES, Guide, Question, Topic
-from guide.errors import GuideError, Problem, did_you_mean
+from guide.errors import COMMAND_LINE, GuideError, Problem, counted, did_you_mean
 
 SHUFFLED_TOPIC = "Practice set"  # the one section of a shuffled set: its questions come in drawn order
 
@@ -62,11 +62,17 @@ def select(guide: Guide, selection: Selection) -> Guide:
     ]
     criteria = _describe(guide, topics, tags, difficulties)
     if not pool:
-        raise GuideError([Problem(guide.location, f"no question matches {criteria or 'the selection'}")])
+        # Problems of the command line, not of the bank: no line of guide.yaml is wrong.
+        message = f"no question of {guide.id} matches {criteria or 'the selection'}"
+        raise GuideError([Problem(COMMAND_LINE, message)])
     count = len(pool) if selection.count is None else selection.count
     if count > len(pool):
-        matching = f" match {criteria}" if criteria else " in the guide"
-        raise GuideError([Problem(guide.location, f"--count {count}: only {len(pool)} questions{matching}")])
+        only = counted(len(pool), "question")
+        if criteria:
+            only += f" {'matches' if len(pool) == 1 else 'match'} {criteria}"
+        else:
+            only += f" in {guide.id}"
+        raise GuideError([Problem(COMMAND_LINE, f"--count {count}: only {only}")])
     drawn = random.Random(selection.seed).sample(pool, count)
     if not selection.shuffle:
         drawn.sort(key=lambda q: q.number)
@@ -74,14 +80,45 @@ def select(guide: Guide, selection: Selection) -> Guide:
     how = "; ".join(
         x for x in (criteria, f"seed {selection.seed}", "shuffled" if selection.shuffle else "") if x
     )
+    total = len(guide.questions)
     return dataclasses.replace(
         guide,
         id=practice_id(guide.id, selection.seed, [q.id for q in chosen]),
-        subtitle="",  # the full guide's ("Fifteen questions on …") would contradict the selection
         topics=_sections(guide, chosen, selection.shuffle),
-        selection=f"Practice set: {count} of {len(guide.questions)} questions ({how})",
+        # The subtitle stays: the cover's selection line says what part of that guide this is.
+        # The guide's description ("Fifteen questions that …") would describe another book.
+        description=_about(guide, chosen, selection, _describe(guide, set(), tags, difficulties)),
+        selection=f"Practice set: {count} of {counted(total, 'question')} ({how})",
         characters=frozenset(),  # the whole bank's: found again from the chosen questions' texts
     )
+
+
+def _about(guide: Guide, chosen: Sequence[Question], selection: Selection, filters: str) -> str:
+    """What a practice set's "how to use" page says of it: how many questions, from which topics,
+    and how they were chosen (Markdown, the guide's own text escaped)."""
+    drawn = {q.topic for q in chosen}
+    titles = [_literal(t.title) for t in guide.topics if t.title in drawn]
+    listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+    total = counted(len(guide.questions), "question")
+    lines = [
+        f"This practice set holds {len(chosen)} of the {total} of {_literal(guide.title)},"
+        f" from {counted(len(titles), 'topic')}: {listed}."
+    ]
+    if filters:
+        lines.append(f"They were chosen by {_literal(filters)}.")
+    if selection.count is not None:
+        lines.append(
+            f"They were drawn at random with seed {selection.seed}: the same options draw the same set."
+        )
+    if selection.shuffle:
+        lines.append("They come in the order they were drawn, not the guide's.")
+    return " ".join(lines)
+
+
+def _literal(text: str) -> str:
+    """Text that Markdown prints as written: ASCII punctuation as character references, which
+    markdown-it resolves to the characters themselves (a backslash would start math: '\\(')."""
+    return "".join(f"&#{ord(c)};" if c.isascii() and not c.isalnum() and not c.isspace() else c for c in text)
 
 
 def _sections(guide: Guide, chosen: list[Question], shuffle: bool) -> tuple[Topic, ...]:
@@ -107,7 +144,7 @@ def _resolve_topics(guide: Guide, wanted: Sequence[str], problems: list[Problem]
     for value in wanted:
         title = by_key.get(value.strip().casefold())
         if title is None:
-            problems.append(Problem(guide.location, _unknown("--topics", "topic", value, titles)))
+            problems.append(Problem(COMMAND_LINE, _unknown(guide, "--topics", "topic", value, titles)))
         else:
             found.add(title)
     return found
@@ -121,18 +158,18 @@ def _resolve(
     for value in wanted:
         match = by_key.get(value.strip().casefold())
         if match is None:
-            problems.append(Problem(guide.location, _unknown(option, what, value, known)))
+            problems.append(Problem(COMMAND_LINE, _unknown(guide, option, what, value, known)))
         else:
             found.add(match)
     return found
 
 
-def _unknown(option: str, what: str, value: str, known: Sequence[str]) -> str:
+def _unknown(guide: Guide, option: str, what: str, value: str, known: Sequence[str]) -> str:
     """The message for a value the guide does not have: the closest it has, and all of them."""
     hint = did_you_mean(value, known)
     plural = "difficulties" if what == "difficulty" else f"{what}s"
     listed = ", ".join(known) if known else "none"
-    where = "" if what == "difficulty" else " in this guide"
+    where = "" if what == "difficulty" else f" in {guide.id}"
     return f"{option}: no {what} '{value.strip()}'{where}{hint} ({plural}: {listed})"
 
 

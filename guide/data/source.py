@@ -118,7 +118,7 @@ def _size(n: int, other: int) -> str:
     for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
         if min(n, other) >= scale // 10 and f"{n / scale:.1f}" != f"{other / scale:.1f}":
             return f"{n / scale:.1f} {unit}"
-    return f"{n:,} bytes"
+    return f"{n:,} {'byte' if n == 1 else 'bytes'}"
 
 
 _CONTROL_NAMES = {
@@ -371,7 +371,23 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> tuple
             " more than its key, or put in quotes"
         )
     if problem == "did not find expected <document start>":
-        return loc(pm), "text after the end of the document ('...'); remove the '...' line"
+        # A whole value (the file's) ended, and more follows. An INI file's '[section]' line is
+        # a whole list to YAML, so INI gets here too.
+        section = _ini_section(lines)
+        if section:
+            return Location(display, section, 1), (
+                "this looks like an INI file ('[section]' lines, 'key = value' lines), but guide reads"
+                " YAML: write one 'key: value' per line, without '[section]' lines (title: My guide)"
+            )
+        upto = pm.line if pm is not None else len(lines)
+        before = [line.strip() for line in lines[:upto] if line.strip() and line.lstrip()[0] != "#"]
+        if before and before[-1] == "...":
+            return loc(pm), "text after the end of the document ('...'); remove the '...' line"
+        return loc(pm), (
+            "more text after a value that was already complete (a file holds one value: 'key: value'"
+            " lines, or a list of '- ' items); check the lines above, and put a value that starts with"
+            " a quote or a bracket in quotes as a whole"
+        )
     if problem == "did not find expected comment or line break" and "block scalar" in context:
         return loc(pm), "after '|' or '>' the text must start on the next line; move it down and indent it"
     if problem == "did not find expected alphabetic or numeric character" and context in (
@@ -385,6 +401,19 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> tuple
         )
     where = f" ({context} at {at(cm)})" if context and cm is not None and cm is not pm else ""
     return loc(pm), f"{problem}{where}; check the quotes and the indentation here"
+
+
+_INI_SECTION = re.compile(r"\s*\[[^\]\[]+\]\s*(?:[;#].*)?\Z")
+_INI_SETTING = re.compile(r"\s*[\w.-]+\s*=")
+
+
+def _ini_section(lines: list[str]) -> int:
+    """The line of the first '[section]' of a file that reads as INI (its first line of content a
+    section, 'key = value' lines below), or 0 when it does not."""
+    content = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and line.lstrip()[0] not in ";#"]
+    if content and _INI_SECTION.match(content[0][1]) and any(_INI_SETTING.match(line) for _, line in content):
+        return content[0][0]
+    return 0
 
 
 class _Refused(Exception):

@@ -246,6 +246,7 @@ def _refused(char: str) -> bool:
         unicodedata.category(char) in ("Cc", "Cs", "Cn")  # controls, surrogates, unassigned, noncharacters
         or char == "\ufffd"  # what markdown-it makes of &#0; and other invalid references
         or char in _BIDI_CONTROLS
+        or 0xE0000 <= code <= 0xE007F  # tag characters: refused typed, but in an emoji flag
         or any(lo <= code <= hi for lo, hi in _RTL_RANGES)
     )
 

@@ -50,14 +50,37 @@ _WANTS = {
     **{f.name: f.wants for f in QUESTION_FIELDS if f.kind != "id"},
 }
 
-# Characters that never belong in text: C0/C1 controls (tab and newline are fine), and
+# Characters that never belong in text: C0/C1 controls (tab and newline are fine),
 # bidirectional embeddings/overrides/isolates, which can make text read differently from
-# what it says. Left-to-right and right-to-left marks stay allowed.
+# what it says, and tag characters (U+E0000-U+E007F), which are invisible and can carry
+# hidden text. Left-to-right and right-to-left marks stay allowed.
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-    + "]"
+    + "\U000e0000-\U000e007f]"
 )
+# The one place tags belong: an emoji tag sequence, a black flag, tags naming a region, and a
+# cancel tag (Unicode TS #51), such as the flags of England, Scotland and Wales.
+_FLAG = "\U0001f3f4"
+_FLAG_SEQUENCE = re.compile(_FLAG + "[\U000e0020-\U000e007e]+\U000e007f")
+
+
+def forbidden_character(value: str) -> str | None:
+    """The first character of a text that never belongs in text (see _FORBIDDEN), or None."""
+    if _FLAG in value:
+        value = _FLAG_SEQUENCE.sub(_FLAG, value)
+    found = _FORBIDDEN.search(value)
+    return found.group() if found else None
+
+
+def forbidden_message(what: str, char: str) -> str:
+    """Say that a text holds a character that never belongs in text, and the fix."""
+    if 0xE0000 <= ord(char) <= 0xE007F:
+        return (
+            f"{what} contains U+{ord(char):04X} ({describe_char(char)}), an invisible tag character that"
+            " can hide text; delete it (tags belong only in emoji flags such as Scotland's)"
+        )
+    return f"{what} contains U+{ord(char):04X} ({describe_char(char)}), which cannot be printed; delete it"
 
 
 class InvalidGuide(GuideError):
@@ -151,6 +174,7 @@ class _Checked:
     texts: list[Text]
     ids: list[tuple[str, Location]]
     topic_refs: list[tuple[str, Location]]
+    topics_unknown: bool
     chars: set[str]
     questions: list[tuple[Question, int, tuple[int, ...]]]  # without its texts; where they are
 
@@ -163,7 +187,13 @@ class _Checked:
             empty = Texts.empty()
             questions = [(dataclasses.replace(q, body=empty), *q.body.where()) for q in reader.questions]
         return cls(
-            reader.problems.items, reader.texts, reader.ids, reader.topic_refs, reader.chars, questions
+            reader.problems.items,
+            reader.texts,
+            reader.ids,
+            reader.topic_refs,
+            reader.topics_unknown,
+            reader.chars,
+            questions,
         )
 
     def merge_into(self, reader: _GuideReader, store: TextStore | None) -> None:
@@ -171,6 +201,7 @@ class _Checked:
         reader.texts.extend(self.texts)
         reader.ids.extend(self.ids)
         reader.topic_refs.extend(self.topic_refs)
+        reader.topics_unknown |= self.topics_unknown
         reader.chars |= self.chars
         for question, offset, lengths in self.questions:
             body = Texts(None, store, offset, lengths) if store is not None else question.body
@@ -196,6 +227,10 @@ class _GuideReader:
         self.max_file_bytes = max_file_bytes
         self.ids: list[tuple[str, Location]] = []  # every valid id, in reading order
         self.topic_refs: list[tuple[str, Location]] = []  # every valid topic a question names
+        # Set when some question's topic could not be read (a file that did not parse, an item
+        # that is not a question, a question without a usable topic): a topic with no questions
+        # then says nothing of the bank, and is not warned about.
+        self.topics_unknown = False
         # Texts that read well, for the glyph check of a guide with errors: the guide's own and
         # those of questions with errors (a question read well has its texts).
         self.texts: list[Text] = []
@@ -273,10 +308,11 @@ class _GuideReader:
                     " write at least title, edition and questions",
                 )
             else:
+                ini = root.kind == "str" and " = " in root.text  # 'title = …' lines read as one text
                 self.error(
                     root.location,
-                    f"expected the guide's fields (title: …, edition: …), found {root.describe()};"
-                    " write one 'key: value' per line",
+                    f"expected the guide's fields (title: …, edition: …), found {root.describe()}"
+                    f"{' (key = value is INI, not YAML)' if ini else ''}; write one 'key: value' per line",
                 )
             root = None
         fields = _GuideFields(self, root) if root is not None else None
@@ -295,6 +331,7 @@ class _GuideReader:
             for k in (root.entries if root is not None else ())
         )
         if root is not None and not found and not sources_failed and not misspelt:
+            self.topics_unknown = True  # every topic is empty: the error says so once
             self.error(
                 root.location,
                 f"the guide has no questions; add a 'questions:' list, or YAML files in"
@@ -304,6 +341,7 @@ class _GuideReader:
         self.check_ids()
         if fields is None:
             return None
+        self.topics_unknown |= misspelt
         self.check_topics(fields.topics)
         if self.problems.has_errors:
             return None
@@ -340,6 +378,7 @@ class _GuideReader:
         where = Location(display_path(qdir))
         if not qdir.exists():
             if qdir.is_symlink():
+                self.topics_unknown = True
                 self.error(
                     where,
                     "questions is a symbolic link that leads nowhere (or back to itself);"
@@ -347,12 +386,14 @@ class _GuideReader:
                 )
             return 0
         if not qdir.is_dir():
+            self.topics_unknown = True
             self.error(where, "expected a folder of question files, found a file; rename it or move it away")
             return 0
         try:
             names = sorted(os.listdir(qdir))
         except OSError as exc:
             reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror
+            self.topics_unknown = True
             self.error(where, f"cannot list the folder: {reason or exc}; make it readable (chmod a+rx)")
             return 0
         paths = []
@@ -379,6 +420,7 @@ class _GuideReader:
         """Read and check one file of questions; return how many it held."""
         node = load_yaml(path, display_path(path), self.problems, max_bytes=self.max_file_bytes)
         if node is None:
+            self.topics_unknown = True  # its questions, and their topics, are not known
             return 0
         if node.kind == "null":
             self.problems.warning(
@@ -417,6 +459,10 @@ class _GuideReader:
         return mine + count
 
     def question_list(self, node: Node) -> list[Node]:
+        """The items of a list of questions that are mappings; the others are reported."""
+        good = [item for item in node.items if item.kind == "map"]
+        if node.kind != "seq" or len(good) < len(node.items):
+            self.topics_unknown = True  # something written as questions could not be read as one
         if node.kind == "other":
             return []
         if node.kind != "seq":
@@ -432,13 +478,10 @@ class _GuideReader:
                     f"expected a list of questions, found {_found(node)}; start each question with '- '",
                 )
             return []
-        good = []
         for item in node.items:
-            if item.kind == "map":
-                good.append(item)
-            elif item.kind == "other":
+            if item.kind in ("map", "other"):  # a question, or a value whose tag is already reported
                 continue
-            elif item.kind == "null":
+            if item.kind == "null":
                 self.error(item.location, "expected a question, found an empty item; remove the lone '-'")
             else:
                 self.error(
@@ -462,6 +505,8 @@ class _GuideReader:
         topic = self.shared(text(self, node, "topic", single_line=True, required=True))
         if topic:
             self.topic_refs.append((topic, node.entries["topic"][1].location))
+        else:
+            self.topics_unknown = True
         # Each field read by its kind (fields.py); the texts are kept by name.
         texts: dict[str, str | tuple[str, ...]] = {}
         for f in QUESTION_FIELDS:
@@ -583,6 +628,7 @@ class _GuideReader:
                 )
 
     def check_topics(self, declared: list[tuple[str, Location]]) -> None:
+        """Report topics no question declares; warn of declared topics no question uses."""
         if not declared:
             return
         titles = [title for title, _ in declared]
@@ -600,6 +646,8 @@ class _GuideReader:
                 else "add it to 'topics:' in guide.yaml, or use one listed there"
             )
             self.error(where, f"topic '{_show(topic)}' is not among the topics listed in guide.yaml; {fix}")
+        if self.topics_unknown:
+            return  # a topic's questions may be among those that could not be read
         for title, where in declared:
             if title not in used:
                 self.problems.warning(
@@ -701,14 +749,9 @@ def check_text(
     result = unicodedata.normalize("NFC", value.text.replace("\r\n", "\n").replace("\r", "\n"))
     # Printable ASCII, tabs and newlines (most text) holds nothing forbidden: no need to scan it.
     ordinary = result.isascii() and result.replace("\n", "").replace("\t", "").isprintable()
-    bad = None if ordinary else _FORBIDDEN.search(result)
+    bad = None if ordinary else forbidden_character(result)
     if bad:
-        char = bad.group()
-        name = describe_char(char)
-        reader.error(
-            value.location,
-            f"{what} contains U+{ord(char):04X} ({name}), which cannot be printed; delete it",
-        )
+        reader.error(value.location, forbidden_message(what, bad))
         return ""
     if (required or what.startswith("an item of")) and not _draws_something(result):
         reader.error(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guide.data.model import Guide
-from guide.errors import GuideError, Location, Problem, Problems, did_you_mean, display_path
+from guide.errors import GuideError, Location, Problem, Problems, counted, did_you_mean, display_path
 from guide.layout.styles import Theme
 
 COLUMNS = ("name", "id", "email")
@@ -175,7 +175,7 @@ def _candidate(
     if len(row) != width:
         problems.error(
             where,
-            f"this row has {len(row)} fields, the header {width}"
+            f"this row has {counted(len(row), 'field')}, the header {width}"
             " (a name or value with a comma must be in double quotes)",
         )
         return None

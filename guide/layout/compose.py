@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from guide.data import text
 from guide.data.model import Guide, Question
+from guide.errors import counted
 from guide.layout.page import Anchor, Part
 
 
@@ -36,6 +37,7 @@ class Cover:
     selection: str
     questions: int
     topics: int
+    count: str  # as printed: "15 questions in 5 topics", "1 question in 1 topic"
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ..
             selection=guide.selection,
             questions=len(guide.questions),
             topics=len(guide.topics),
+            count=_count(len(guide.questions), len(guide.topics), labels),
         ),
         Introduction(
             heading=labels["how_to_use"],
@@ -198,6 +201,17 @@ def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ..
             ),
         ),
     )
+
+
+def _count(questions: int, topics: int, labels: dict[str, str]) -> str:
+    """The cover's count of questions and topics, singular or plural, as running text."""
+    noun = labels["questions"]
+    if questions == 1:
+        noun = labels["question"]
+        if labels["questions"][:1].islower():
+            # 'Question' is capitalised to head a label ('Question 4'); in running text it is not.
+            noun = noun[:1].lower() + noun[1:]
+    return f"{questions} {noun} in {counted(topics, 'topic')}"
 
 
 def title(question: str) -> str:

@@ -7,6 +7,7 @@ an error before layout, never a black box.
 from __future__ import annotations
 
 import hashlib
+import string
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from guide.data.model import Guide
 from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
-from guide.layout.styles import FontFamily, Theme
+from guide.layout.styles import TEMPLATES, FontFamily, Theme
 
 # Right-to-left scripts need bidirectional reordering and shaping, which the layout
 # does not do yet: refusing them beats printing letters in the wrong order.
@@ -225,6 +226,19 @@ def coverage_problems(
                 )
             )
     return problems
+
+
+def label_problems(theme: Theme) -> list[Problem]:
+    """A problem for every label of the theme holding characters its fonts cannot draw (or
+    right-to-left text), checked as printed: many labels are set in capitals."""
+    texts = []
+    for name, value in theme.labels.items():
+        drawn = value
+        if name in TEMPLATES:  # what a template prints around its placeholders
+            drawn = "".join(literal for literal, *_ in string.Formatter().parse(value))
+        where = theme.places.get(f"labels.{name}", Location(theme.name))
+        texts.append(("", f"label '{name}'", where, f"{drawn} {drawn.upper()}"))
+    return coverage_problems(texts, theme)
 
 
 def _characters(chars: Sequence[str], shown: int = 4) -> str:

@@ -79,8 +79,7 @@ def cover(item: compose.Cover, kit: Kit) -> list[Block]:
         out.append(label(item.subtitle, kit, "cover_subtitle"))
     out.append(Rule(kit.colour("rule")))
     meta = [f"Edition {item.edition}" + (f" · {item.date}" if item.date else "")]
-    topics = "topic" if item.topics == 1 else "topics"
-    meta.append(f"{item.questions} {kit.theme.labels['questions']} in {item.topics} {topics}")
+    meta.append(item.count)
     if item.authors:
         meta.append(item.authors)
     if item.selection:

@@ -1,13 +1,32 @@
-"""Turn style files (a base and overlays with `extends:`) into a Theme; no ReportLab here."""
+"""Turn style files (a base and overlays with `extends:`) into a Theme; no ReportLab here.
+
+A style is checked like a bank, every problem at once, each at its line and column: numbers
+in range (a page PDF can hold, margins that leave a text block, sizes and spacings that fit
+it), labels free of characters that never belong in text, and the page-reference labels
+holding only their placeholder, so that the layout can trust them. What depends on the page
+is in stylecheck.py (--paper changes the page); whether the fonts can draw the labels is checked
+by fonts.label_problems, which needs the font files.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from guide.data.source import DEFAULT_MAX_FILE_BYTES, Node, load_yaml
-from guide.errors import Location, Problems, did_you_mean, display_path
+from guide.data.validate import forbidden_character, forbidden_message
+from guide.errors import (
+    GuideError,
+    Location,
+    Problem,
+    Problems,
+    did_you_mean,
+    display_path,
+)
+from guide.layout.stylecheck import fit_problems, latest, points, template_problem
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -16,6 +35,14 @@ FACES = ("regular", "bold", "italic", "bold_italic")
 ALIGNMENTS = ("left", "right", "center", "justify")
 _LENGTH = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*\Z")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")
+_WHOLE = re.compile(r"(?:0|[1-9][0-9]*)\Z")  # no sign, no leading zero (YAML 1.1 reads 010 as 8)
+
+# PDF's limits on a page's side, in points (ISO 32000-1, annex C): 3 to 14,400 units.
+PAGE_LIMITS = (3.0, 14_400.0)
+MIN_SIZE = 1.0  # the smallest type size and note spacing: anything less prints as nothing
+MAX_NOTE_LINES = 60
+# The labels the layout fills in with str.format, and the placeholders each takes.
+TEMPLATES = {"answer_ref": ("page",), "question_ref": ("page",)}
 
 TOP_KEYS = (
     "extends", "name", "paper", "margins", "duplex", "fonts", "fallback", "colours", "notes", "labels",
@@ -77,6 +104,19 @@ class Theme:
     labels: dict[str, str]
     styles: dict[str, TextStyle]
     files: tuple[Path, ...] = field(default=(), compare=False)  # the style files read, base first
+    # Where the values checked against the page were written ('margins.top', 'labels.notes',
+    # 'body.size' for a paragraph style's own size …), for problems found once it is known.
+    places: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+
+class InvalidStyle(GuideError):
+    """A style with problems, and what of it did read well (`partial`: its fonts and its labels,
+    None when its fonts are broken), so that labels no font can draw are reported in the same run
+    as the other problems rather than after they are fixed."""
+
+    def __init__(self, problems: Iterable[Problem], partial: Theme | None) -> None:
+        super().__init__(problems)
+        self.partial = partial
 
 
 def resolve_style_path(name: str) -> Path:
@@ -102,10 +142,21 @@ def load_theme(name: str) -> Theme:
     merged = chain[0][1]
     for _, node in chain[1:]:
         merged = _merge(merged, node)
-    theme = _Reader(problems, [path for path, _ in chain]).theme(merged, chain[-1][0].stem)
-    problems.raise_if_errors()
-    assert theme is not None
+    reader = _Reader(problems, [path for path, _ in chain])
+    theme = reader.theme(merged, chain[-1][0].stem)
+    if theme is None:
+        raise InvalidStyle(problems.items, reader.partial)
     return theme
+
+
+def on_paper(theme: Theme, paper: str) -> Theme:
+    """The theme on another paper (--paper a4|letter); GuideError if its margins or sizes do not fit it."""
+    moved = dataclasses.replace(theme, paper=PAPERS[paper.upper()])
+    shown = "A4" if paper.lower() == "a4" else paper.title()
+    problems = fit_problems(moved, f" on {shown} paper (--paper {paper.lower()})")
+    if problems:
+        raise GuideError(problems)
+    return moved
 
 
 def _load_chain(path: Path, problems: Problems) -> list[tuple[Path, Node]]:
@@ -164,28 +215,36 @@ class _Reader:
         self.files = files
         # Names defined but broken: their own error is enough, so uses of them are not reported too.
         self.broken: set[str] = set()
+        self.places: dict[str, Location] = {}  # see Theme.places
+        self.partial: Theme | None = None  # see InvalidStyle
 
     def theme(self, root: Node, name: str) -> Theme | None:
         self.keys(root, TOP_KEYS, "style")
         paper = self.paper(root)
+        margin_node = self.entry(root, "margins", "map")
         margins = {
-            k: self.length(self.entry(root, "margins", "map"), k, 20 * UNITS["mm"]) for k in MARGIN_KEYS
+            k: self.length(margin_node, k, 20 * UNITS["mm"], minimum=0.0, place=f"margins.{k}")
+            for k in MARGIN_KEYS
         }
         duplex = self.boolean(root, "duplex", False)
+        before = len(self.problems.items)
         families = self.families(self.entry(root, "fonts", "map"))
         fallback = self.fallback(root, families)
+        fonts_read = len(self.problems.items) == before
         colours = self.colours(self.entry(root, "colours", "map"))
         notes = self.entry(root, "notes", "map")
-        note_lines = self.integer(notes, "lines", 5)
-        note_spacing = self.length(notes, "spacing", 22.0)
+        note_lines = self.integer(notes, "lines", 5, MAX_NOTE_LINES, place="notes.lines")
+        note_spacing = self.length(notes, "spacing", 22.0, minimum=MIN_SIZE, place="notes.spacing")
         labels = self.labels(self.entry(root, "labels", "map"))
         styles = self.text_styles(self.entry(root, "styles", "map"), families, colours)
-        if self.problems.has_errors:
-            return None
-        return Theme(
+        theme = Theme(
             name, paper, margins, duplex, families, fallback, colours, note_lines, note_spacing, labels,
-            styles, tuple(self.files),
+            styles, tuple(self.files), self.places,
         )  # fmt: skip
+        self.partial = theme if fonts_read else None
+        if not self.problems.has_errors:
+            self.problems.extend(fit_problems(theme))  # measured against a page that is itself right
+        return None if self.problems.has_errors else theme
 
     # --- generic readers -----------------------------------------------------------------------
 
@@ -208,16 +267,22 @@ class _Reader:
             if key not in allowed:
                 self.problems.error(where, f"unknown {what} key '{key}'{did_you_mean(key, allowed)}")
 
-    def length(self, node: Node | None, key: str, default: float) -> float:
+    def length(
+        self, node: Node | None, key: str, default: float, *, minimum: float | None = None, place: str = ""
+    ) -> float:
         if node is None:
             return default
         found = node.entries.get(key)
         if found is None:
             self.problems.error(node.location, f"missing '{key}' (a length such as 10pt or 2cm)")
             return default
-        return self.parse_length(found[1], key) or default
+        value = self.parse_length(found[1], key, minimum)
+        if place:
+            self.places[place] = found[1].location
+        return default if value is None else value
 
-    def parse_length(self, value: Node, key: str) -> float | None:
+    def parse_length(self, value: Node, key: str, minimum: float | None = None) -> float | None:
+        """A length in points; None (and a problem) when it is not one, or less than `minimum`."""
         match = _LENGTH.match(value.text) if value.kind in ("str", "int", "float") else None
         if match is None:
             self.problems.error(
@@ -231,7 +296,12 @@ class _Reader:
                 f"unknown unit '{unit or '(none)'}' in '{value.text}' (use pt, mm, cm or in)",
             )
             return None
-        return number * UNITS[unit]
+        length = number * UNITS[unit]
+        if minimum is not None and length < minimum:
+            least = "0 or more" if minimum == 0 else f"at least {points(minimum)}"
+            self.problems.error(value.location, f"'{key}' must be {least}, found '{value.text}'")
+            return None
+        return length
 
     def boolean(self, node: Node, key: str, default: bool) -> bool:
         found = node.entries.get(key)
@@ -242,16 +312,22 @@ class _Reader:
             return default
         return found[1].text.lower() in ("true", "yes", "on", "y")
 
-    def integer(self, node: Node | None, key: str, default: int) -> int:
+    def integer(self, node: Node | None, key: str, default: int, most: int, *, place: str = "") -> int:
         if node is None or key not in node.entries:
             return default
         value = node.entries[key][1]
-        if value.kind != "int" or not 0 <= int(value.text, 0) <= 60:
+        if place:
+            self.places[place] = value.location
+        # Only digits as written: YAML 1.1 reads 010 as 8 (octal) and 1:30 as 90 (base 60).
+        text = value.text.strip()
+        if value.kind not in ("int", "str") or not _WHOLE.match(text) or int(text) > most:
+            zeros = "; write it without leading zeros" if text[1:2].isdigit() and text.startswith("0") else ""
             self.problems.error(
-                value.location, f"'{key}' must be a whole number from 0 to 60, found '{value.text}'"
+                value.location,
+                f"'{key}' must be a whole number from 0 to {most}, found '{value.text}'{zeros}",
             )
             return default
-        return int(value.text, 0)
+        return int(text)
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -260,12 +336,23 @@ class _Reader:
         if found is None:
             return PAPERS["A4"]
         value = found[1]
+        self.places["paper"] = value.location
         if value.kind == "str" and value.text.upper() in PAPERS:
             return PAPERS[value.text.upper()]
         if value.kind == "seq" and len(value.items) == 2:
-            width = self.parse_length(value.items[0], "paper width")
-            height = self.parse_length(value.items[1], "paper height")
-            if width and height:
+            sides = []
+            for item, what in zip(value.items, ("paper width", "paper height"), strict=True):
+                side = self.parse_length(item, what)
+                if side is not None and not PAGE_LIMITS[0] <= side <= PAGE_LIMITS[1]:
+                    self.problems.error(
+                        item.location,
+                        f"{what} must be from 3pt to 14400pt (200in), the limits of a PDF page, found"
+                        f" '{item.text}'",
+                    )
+                    side = None
+                sides.append(side)
+            width, height = sides
+            if width is not None and height is not None:
                 return (width, height)
             return PAPERS["A4"]
         self.problems.error(
@@ -366,10 +453,16 @@ class _Reader:
                     found[1].location, f"label '{name}' must be text, found {found[1].describe()}"
                 )
             else:
-                labels[name] = found[1].text
-        for name in ("answer_ref", "question_ref"):
-            if name in labels and "{page}" not in labels[name]:
-                self.problems.error(node.entries[name][1].location, f"label '{name}' must contain {{page}}")
+                value = found[1]
+                self.places[f"labels.{name}"] = value.location
+                bad = forbidden_character(value.text)
+                problem = forbidden_message(f"label '{name}'", bad) if bad else None
+                if problem is None and name in TEMPLATES:
+                    problem = template_problem(name, value.text, TEMPLATES[name])
+                if problem is not None:
+                    self.problems.error(value.location, problem)
+                else:
+                    labels[name] = value.text
         return labels
 
     def text_styles(
@@ -419,8 +512,13 @@ class _Reader:
         families: dict[str, FontFamily],
         colours: dict[str, str],
     ) -> TextStyle:
-        def length(key: str, default: float) -> float:
-            return self.parse_length(values[key], key) or default if key in values else default
+        def length(key: str, default: float, minimum: float = 0.0) -> float:
+            if key not in values:
+                return default
+            if key in node.entries:  # its own value, not its parent's: checked against the page
+                self.places[f"{name}.{key}"] = values[key].location
+            value = self.parse_length(values[key], key, minimum)
+            return default if value is None else value
 
         font = values.get("font")
         font_name = font.text if font is not None else "serif"
@@ -443,7 +541,15 @@ class _Reader:
         alignment = values.get("alignment")
         if alignment is not None and alignment.text not in ALIGNMENTS:
             self.problems.error(alignment.location, f"alignment must be one of {', '.join(ALIGNMENTS)}")
-        size = length("size", 10.0)
+        size = length("size", 10.0, MIN_SIZE)
+        leading = length("leading", size * 1.3)
+        own = [values[k].location for k in ("leading", "size") if k in node.entries]
+        if leading < size and own:
+            self.problems.error(
+                latest(self.files, *own) or own[0],
+                f"style '{name}': leading {points(leading)} is less than the size {points(size)}, so lines"
+                f" would overlap; make the leading at least {points(size)}",
+            )
         flags = {}
         for key in ("bold", "italic"):
             flag = values.get(key)
@@ -456,7 +562,7 @@ class _Reader:
             name=name,
             font=font_name,
             size=size,
-            leading=length("leading", size * 1.3),
+            leading=leading,
             colour=colours.get(colour_name, colour_name),
             bold=flags["bold"],
             italic=flags["italic"],

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from guide.errors import GuideError, Location, Problem
+from guide.errors import GuideError, Location, Problem, counted
 from guide.parallel import run, wanted
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _check(job: Job) -> list[str]:
     with _open(path) as pdf:
         count = len(pdf)
         if count != job.pages:
-            found.append(f"{count} pages instead of {job.pages}")
+            found.append(f"{counted(count, 'page')} instead of {job.pages}")
     found += _check_outline(path, job)
     index = 0
     while index < count:
@@ -223,7 +223,7 @@ def _check_outline(path: Path, job: Job) -> list[str]:
     parts = 2 if job.role == "complete" else 1
     wanted = parts * (job.topics + job.questions) + (2 if job.role == "complete" else 0)
     if count != wanted:
-        found.append(f"{count} outline entries instead of {wanted}")
+        found.append(f"{counted(count, 'outline entry', 'outline entries')} instead of {wanted}")
     missing = [n for n in range(1, job.questions + 1) if numbers[str(n)] < parts]
     if missing:
         found.append(f"no outline entry for question {missing[0]}")
