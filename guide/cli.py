@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import shutil
 import sys
 import time
@@ -259,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         _check_usage(parser, args)
     except _UsageError as exc:
-        print(exc, file=sys.stderr)
+        _say(str(exc), sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
@@ -269,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        print("guide: interrupted; nothing was written", file=sys.stderr)
+        _say("guide: interrupted; nothing was written", sys.stderr)
         return 130
 
 
@@ -284,15 +285,13 @@ def _run(args: argparse.Namespace) -> int:
             password = read_password(args.password_file)
         except GuideError as exc:
             _print_problems(exc.problems)
-            print("guide: 1 error; nothing was written", file=sys.stderr)
+            _say("guide: 1 error; nothing was written", sys.stderr)
             return EXIT_INVALID
     guides: list[Path] = [args.guide] if args.command == "handouts" else list(args.guides)
     if not guides:
         guides = build.find_guides(DEFAULT_DATA)
         if not guides:
-            print(
-                f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", file=sys.stderr
-            )
+            _say(f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", sys.stderr)
             return EXIT_INVALID
     if args.command != "check":
         from guide.pdf.info import MAX_EPOCH, source_date_epoch
@@ -300,12 +299,12 @@ def _run(args: argparse.Namespace) -> int:
         try:
             source_date_epoch()
         except ValueError as exc:
-            print(
+            _say(
                 f"SOURCE_DATE_EPOCH: error: SOURCE_DATE_EPOCH must be whole seconds since 1970 (at most"
                 f" {MAX_EPOCH}), found '{exc}'; fix it or unset it",
-                file=sys.stderr,
+                sys.stderr,
             )
-            print("guide: 1 error; nothing was written", file=sys.stderr)
+            _say("guide: 1 error; nothing was written", sys.stderr)
             return EXIT_INVALID
     max_bytes = int(args.max_file_size * 1024 * 1024) if args.max_file_size is not None else None
     shown = sys.stderr.isatty() and not getattr(args, "quiet", False) and "CI" not in os.environ
@@ -327,7 +326,7 @@ def _run(args: argparse.Namespace) -> int:
         _print_problems(exc.problems)
         count = len(exc.errors)
         tail = "" if args.command == "check" else "; nothing was written"
-        print(f"guide: {count} {'error' if count == 1 else 'errors'}{tail}", file=sys.stderr)
+        _say(f"guide: {count} {'error' if count == 1 else 'errors'}{tail}", sys.stderr)
         return EXIT_INVALID
     failed = 0
     errors = 0
@@ -353,9 +352,9 @@ def _run(args: argparse.Namespace) -> int:
             _print_problems(warnings)
             if args.command != "check" and not options.quiet:
                 for line in result.summary():
-                    print(line)
+                    _say(line)
             elif args.command == "check" and not options.quiet:
-                print(f"{folder}: ok")
+                _say(f"{folder}: ok")
         except GuideError as exc:
             failed += 1
             if progress is not None:
@@ -371,7 +370,7 @@ def _run(args: argparse.Namespace) -> int:
             tail = f"; {failed} of {len(guides)} guides not built (the rest were written)"
         else:
             tail = "; nothing was written"
-        print(f"guide: {errors} {noun}{tail}", file=sys.stderr)
+        _say(f"guide: {errors} {noun}{tail}", sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 
@@ -402,7 +401,7 @@ class _Progress:
             return
         self.drawn = now
         width = shutil.get_terminal_size().columns - 1
-        line = f"guide: {self.folder}: {what}"
+        line = printable(f"guide: {self.folder}: {what}")
         self.stream.write("\r\x1b[K" + line[:width])
         self.stream.flush()
         self.showing = True
@@ -416,4 +415,25 @@ class _Progress:
 
 def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        print(problem, file=sys.stderr)
+        _say(str(problem), sys.stderr)
+
+
+def _say(text: str, stream: TextIO | None = None) -> None:
+    """Print one line of guide's own output: every line the command prints goes through here."""
+    print(printable(text), file=stream if stream is not None else sys.stdout)
+
+
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts sequences
+# that recolour, retitle or rewrite the screen; a line break or carriage return forges a line),
+# and the bidirectional controls that make text read differently from what it says.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text as the terminal may show it: each control character written as an escape (\\x1b, \\u202e)."""
+    return _UNSHOWN.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

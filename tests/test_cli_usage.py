@@ -64,3 +64,33 @@ def test_source_date_epoch_with_spaces_is_the_date_of_every_pdf(
     assert main(["build", str(DATA / "sql-fundamentals"), "--out", str(tmp_path), "--quiet"]) == 0
     for pdf in (tmp_path / "sql-fundamentals").glob("*.pdf"):
         assert str(PdfReader(pdf).metadata["/CreationDate"]).startswith("D:19700102000000"), pdf.name
+
+
+def test_control_characters_never_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CSV header or a file name holding escape sequences (which retitle, recolour or rewrite a
+    terminal) is shown with them escaped, in every line guide prints."""
+    from conftest import MINIMAL_YAML, write_guide
+
+    monkeypatch.chdir(tmp_path)
+    evil = "\x1b]0;PWNED\x07\x1b[31mevil\u202e"
+    candidates = tmp_path / "c.csv"
+    candidates.write_text(f"name,{evil}\nAnn,1\n", encoding="utf-8")
+    source = write_guide(tmp_path / "g", MINIMAL_YAML)
+    assert main(["handouts", str(source), "--candidates", str(candidates), "--out", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown column '\\x1b]0;PWNED\\x07\\x1b[31mevil\\u202e'" in err
+    (source / "questions").mkdir()
+    (source / "questions" / f"{evil}\r\n.yaml").write_text("- [unclosed\n", encoding="utf-8")
+    assert main(["check", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert "questions/\\x1b]0;PWNED\\x07\\x1b[31mevil\\u202e\\x0d\\x0a.yaml:" in err
+    for text in (err, *capsys.readouterr()):
+        assert not any(c in text for c in "\x1b\x07\r\u202e")
+
+
+def test_printable_escapes_controls_and_keeps_the_rest() -> None:
+    from guide.cli import printable
+
+    assert printable("a\tb\x00c\x9bd\u2066e é 漢 ✓") == "a\\x09b\\x00c\\x9bd\\u2066e é 漢 ✓"
