@@ -275,18 +275,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not getattr(args, "protect_key", False):
+        return _run_with(args, None)
+    from guide.pdf.protect import PASSWORD_VARIABLE, read_password
+
+    try:
+        password = read_password(args.password_file)
+    except GuideError as exc:
+        _print_problems(exc.problems)
+        _say("guide: 1 error; nothing was written", sys.stderr)
+        return EXIT_INVALID
+    # Read once: out of the environment while the command runs, so that no process it starts or
+    # forks has the password in its environment.
+    kept = os.environ.pop(PASSWORD_VARIABLE, None)
+    try:
+        return _run_with(args, password)
+    finally:
+        if kept is not None:
+            os.environ[PASSWORD_VARIABLE] = kept
+
+
+def _run_with(args: argparse.Namespace, password: str | None) -> int:
     from guide import build  # deferred: `guide --help` stays fast
 
-    password: str | None = None
-    if getattr(args, "protect_key", False):
-        from guide.pdf.protect import read_password
-
-        try:
-            password = read_password(args.password_file)
-        except GuideError as exc:
-            _print_problems(exc.problems)
-            _say("guide: 1 error; nothing was written", sys.stderr)
-            return EXIT_INVALID
     guides: list[Path] = [args.guide] if args.command == "handouts" else list(args.guides)
     if not guides:
         guides = build.find_guides(DEFAULT_DATA)

@@ -70,9 +70,20 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
                          for p in problems)  # fmt: skip
 
 
+# What a reading process is never given, though this one's environment may hold it: the password
+# of the answer key (protect.PASSWORD_VARIABLE). An environment is readable by other programs
+# (/proc/<pid>/environ, `ps e`) for as long as the process runs.
+SECRET_VARIABLES = ("GUIDE_KEY_PASSWORD",)
+
+
+def child_environment() -> dict[str, str]:
+    """This process's environment for a process it starts, without the secrets it holds."""
+    return {name: value for name, value in os.environ.items() if name not in SECRET_VARIABLES}
+
+
 def _in_fresh_processes(groups: Sequence[Sequence[Job]]) -> list[list[str]]:
     """check() of each group of jobs, each in a Python process of its own, all at once."""
-    env = dict(os.environ)
+    env = child_environment()
     # The package as this process has it, wherever it was imported from.
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
