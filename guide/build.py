@@ -194,6 +194,15 @@ def _quiet(_: str) -> None:
     pass
 
 
+def _max_file_bytes(options: Options) -> int:
+    """The largest input file a build reads: --max-file-size, else GUIDE_MAX_FILE_MB, else 16 MiB."""
+    from guide.data.source import DEFAULT_MAX_FILE_BYTES, max_file_bytes
+
+    if options.max_file_bytes is not None:
+        return options.max_file_bytes
+    return max_file_bytes() or DEFAULT_MAX_FILE_BYTES
+
+
 def _with_booklet(edition: Edition, work: Path) -> Edition:
     """The edition and, beside it, its study guide imposed as a booklet."""
     from guide.pdf import assemble, impose
@@ -285,7 +294,7 @@ def _build_handouts(
     from guide.layout import fonts
 
     guide, warnings = _validated(folder, options, store)
-    candidates = handouts.read_candidates(candidates_file)
+    candidates = handouts.read_candidates(candidates_file, _max_file_bytes(options))
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     handouts.check_names(candidates, theme)
