@@ -441,7 +441,7 @@ class _GuideReader:
             reader = _GuideReader(self.folder, Problems(), self.max_file_bytes, theirs)
             count = sum(reader.read_file(path) for path in paths[split:])
             if theirs is not None:
-                theirs.file.flush()  # read by the parent, from its side of the same file
+                theirs.flush()  # read by the parent, from its side of the same file
             return count, _Checked.of(reader)
 
         (count, checked), mine = beside(
