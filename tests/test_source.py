@@ -309,6 +309,8 @@ def test_unsupported_tags_are_reported_once_and_marked() -> None:
         ("a: b\nc\nd: e\n", "2:1", "expected ':' after a key"),
         ("a: !x!y z\n", "1:4", "unknown YAML tag '!x!y'"),
         ("a: 1\n...\nb: 2\n", "3:1", "text after the end of the document"),
+        ("[core]\nrepositoryformatversion = 0\n", "2:1", "this looks like an INI file ('[section]' and"),
+        ("[a, b]\nc: d\n", "2:1", "more text after a value that is complete, but a file holds one value"),
         ("a: |x\n", "1:5", "after '|' or '>' the text must start on the next line"),
         ("a: *\n", "1:4", "'*' starts an alias and must be followed by a name"),
     ],

@@ -526,3 +526,13 @@ def test_files_read_in_two_processes_give_the_guide_and_problems_of_one(
     assert [q.number for q in two_guide.questions] == list(range(1, 17))
     assert two_guide.questions[-1].answer == one_guide.questions[-1].answer
     assert two_guide.characters == one_guide.characters
+
+
+def test_tag_characters_only_in_the_emoji_flags_they_spell() -> None:
+    """Tag characters are invisible: refused, but in 🏴 + tags + U+E007F (the flag of Scotland, say)."""
+    from guide.data.validate import _FORBIDDEN
+
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    assert _FORBIDDEN.search(f"The flag {scotland} of Scotland") is None
+    for hidden in ("a\U000e0041b", "\U000e007f", "\U0001f3f4\U000e0067\U000e0062 unended", "\U000e0001"):
+        assert _FORBIDDEN.search(hidden) is not None, ascii(hidden)

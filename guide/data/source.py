@@ -381,7 +381,18 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> tuple
             " more than its key, or put in quotes"
         )
     if problem == "did not find expected <document start>":
-        return loc(pm), "text after the end of the document ('...'); remove the '...' line"
+        if pm is not None and any(line.rstrip() == "..." for line in lines[: pm.line]):
+            return loc(pm), "text after the end of the document ('...'); remove the '...' line"
+        first = next((line.strip() for line in lines if line.strip() and not line.startswith("#")), "")
+        if _INI_SECTION.match(first):
+            return loc(pm), (
+                "this looks like an INI file ('[section]' and 'key = value' lines), not YAML: write each"
+                " setting as 'key: value', without [section] lines"
+            )
+        return loc(pm), (
+            "more text after a value that is complete, but a file holds one value; indent this line"
+            " under the key it belongs to, or put the text in quotes"
+        )
     if problem == "did not find expected comment or line break" and "block scalar" in context:
         return loc(pm), "after '|' or '>' the text must start on the next line; move it down and indent it"
     if problem == "did not find expected alphabetic or numeric character" and context in (
@@ -409,6 +420,7 @@ def _place(first: Location, here: Location) -> str:
 _SCALAR = events.ScalarEvent
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+_INI_SECTION = re.compile(r"\[[^\[\],]*\]\Z")  # '[section]' alone on a line: INI, not a YAML list
 _TIGHT_COMMENT = re.compile(r"[ \t]#[^\s#]")  # one space, '#', then a word: text, not a comment
 
 

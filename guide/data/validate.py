@@ -52,11 +52,16 @@ _WANTS = {
 
 # Characters that never belong in text: C0/C1 controls (tab and newline are fine), and
 # bidirectional embeddings/overrides/isolates, which can make text read differently from
-# what it says. Left-to-right and right-to-left marks stay allowed.
+# what it says. Left-to-right and right-to-left marks stay allowed. Tag characters
+# (U+E0000–E007F) are invisible, and can carry hidden text: only in the emoji flags they
+# spell (🏴 and tags, ended by U+E007F), which a tag that follows a tag or 🏴 may be part of.
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
     + "]"
+    + "|(?<![\U0001f3f4\U000e0020-\U000e007e])[\U000e0000-\U000e007f]"
+    + "|[\U000e0020-\U000e007e](?![\U000e0020-\U000e007f])"
+    + "|[\U000e0000-\U000e001f]"
 )
 
 

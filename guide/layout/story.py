@@ -62,7 +62,7 @@ def cover(item: compose.Cover, kit: Kit) -> list[Any]:
     out.append(Rule(kit.colour("rule")))
     meta = [f"Edition {item.edition}" + (f" · {item.date}" if item.date else "")]
     topics = "topic" if item.topics == 1 else "topics"
-    meta.append(f"{item.questions} {kit.theme.labels['questions']} in {item.topics} {topics}")
+    meta.append(f"{item.questions} {_question_noun(item.questions, kit)} in {item.topics} {topics}")
     if item.authors:
         meta.append(item.authors)
     if item.selection:
@@ -99,6 +99,16 @@ def contents(item: compose.Contents, kit: Kit) -> Iterator[Any]:
             yield line
         if not section.entries:
             yield head
+
+
+def _question_noun(count: int, kit: Kit) -> str:
+    """'questions', or for one, the style's 'question' label in the case of its 'questions' label
+    ("1 question in 1 topic", where the label alone is "Question")."""
+    labels = kit.theme.labels
+    if count != 1:
+        return labels["questions"]
+    one = labels["question"]
+    return one[:1].lower() + one[1:] if labels["questions"][:1].islower() else one
 
 
 def topic(item: compose.TopicStart, kit: Kit) -> list[Any]:
