@@ -7,6 +7,7 @@ import gc
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -80,7 +81,7 @@ def _parser() -> _Parser:
         "--password-file",
         type=Path,
         metavar="FILE",
-        help="read the password from FILE (one trailing newline is dropped)",
+        help="read the password from FILE (one trailing newline is dropped; the file itself, not a link)",
     )
     practice = build.add_argument_group(
         "practice sets",
@@ -104,9 +105,9 @@ def _parser() -> _Parser:
     cards = commands.add_parser(
         "cards",
         help="make flash cards to print and cut out",
-        description="Make OUT/<guide>-<edition>-cards.pdf for each guide folder: sheets of cards, the"
-        " questions on one page and their key points on the next, mirrored so that printing on both"
-        " sides (flipping on the long edge) puts each answer behind its question.",
+        description="Make OUT/<guide>-cards/<guide>-<edition>-cards.pdf for each guide folder: sheets of"
+        " cards, the questions on one page and their key points on the next, mirrored so that printing"
+        " on both sides (flipping on the long edge) puts each answer behind its question.",
     )
     _guide_args(cards)
     cards.add_argument(
@@ -168,7 +169,8 @@ def _guide_args(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
         "--max-file-size",
         type=_megabytes,
         metavar="MB",
-        help="refuse YAML files larger than this many MiB (default: 16, or GUIDE_MAX_FILE_MB)",
+        help="refuse input files (YAML, or a CSV of candidates) larger than this many MiB, counting what"
+        " YAML aliases repeat (default: 16, or GUIDE_MAX_FILE_MB)",
     )
 
 
@@ -250,7 +252,34 @@ def run() -> None:
     # ends with its last build has no use for that sweep: the threshold stays raised, and the
     # loop over guides sweeps between builds instead.
     gc.set_threshold(*FEW_COLLECTIONS)
+    _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
     sys.exit(main())
+
+
+class _Stopped(BaseException):
+    """A signal asked the command to stop: raised where it runs, so that its work files are removed
+    on the way out (a build's `finally` clauses), as for Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_cleanly_on(*signums: int) -> None:
+    """Turn these signals into _Stopped in this process; a process it forks dies of them as before."""
+    main_pid = os.getpid()
+
+    def stop(signum: int, _: object) -> None:
+        if os.getpid() != main_pid:  # a forked child of the build: no cleaning of its own to do
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        for other in signums:  # once: the cleaning on the way out is not cut short again
+            signal.signal(other, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    for signum in signums:
+        signal.signal(signum, stop)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -272,6 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("guide: interrupted; nothing was written", sys.stderr)
         return 130
+    except _Stopped as stopped:
+        _say(f"guide: stopped by {signal.Signals(stopped.signum).name}; nothing was written", sys.stderr)
+        return 128 + stopped.signum
 
 
 def _run(args: argparse.Namespace) -> int:

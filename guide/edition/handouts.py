@@ -22,6 +22,7 @@ from pathlib import Path
 
 from guide.data.model import Guide
 from guide.data.source import DEFAULT_MAX_FILE_BYTES
+from guide.edition import publish
 from guide.errors import GuideError, Location, Problem, Problems, did_you_mean, display_path
 from guide.files import Refused, read_regular
 from guide.layout.styles import Theme
@@ -394,10 +395,11 @@ def spreadsheet_safe(value: str | int) -> str | int:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def publish_handouts(guide: Guide, handouts: Sequence[Handout], out_root: Path) -> Path:
+def publish_handouts(
+    guide: Guide, handouts: Sequence[Handout], out_root: Path, owner: publish.Owner | None = None
+) -> Path:
     """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
-    from guide.edition import publish
-
     files: list[tuple[str, publish.Source]] = [(h.name, (h.path, h.sha256)) for h in handouts]
     files.append((DISTRIBUTION, distribution_csv(handouts)))
-    return publish.publish_folder(out_root, folder_name(guide), files)
+    owner = owner or publish.Owner(guide.id, "handouts")
+    return publish.publish_folder(out_root, folder_name(guide), files, owner=owner)
