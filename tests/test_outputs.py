@@ -130,31 +130,25 @@ def test_what_killed_commands_left_is_cleaned_by_the_next_command(
     still locked by a living process stays; pipes and links are never opened."""
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".x+tmp-work-abc" / "pages").mkdir(parents=True)
-    (out / ".x+tmp-work-abc" / "pages" / "0001").write_bytes(b"x" * 1000)
-    (out / ".x-1-cards.pdf+tmp-q1w2e3").write_bytes(b"%PDF half")
+    (out / ".x+tmp-work-abc12345" / "pages").mkdir(parents=True)
+    (out / ".x+tmp-work-abc12345" / "pages" / "0001").write_bytes(b"x" * 1000)
+    (out / ".x-1-cards.pdf+tmp-q1w2e3r4").write_bytes(b"%PDF half")
     (out / ".x+link-99999").symlink_to(".x-0123456789ab")
-    (out / ".x.lock").write_bytes(b"")
+    (out / "x").symlink_to(".x-0123456789ab")  # an edition of guide x, published by guide 0.1 …
+    (out / ".x.lock").write_bytes(b"")  # … with its lock file
+    (out / ".notes.lock").write_bytes(b"")  # a lock file beside no output of guide: not guide's
     (out / ".x-0123456789ab+old-12-34").mkdir()
-    live = out / ".z+tmp-work-live"
+    live = out / ".z+tmp-work-live1234"
     live.mkdir()
     os.mkfifo(out / ".fifo.lock")
     (out / ".link.lock").symlink_to(tmp_path / "outside")
-    os.mkfifo(out / ".y+tmp-fifo")
+    os.mkfifo(out / ".y+tmp-fifo1234")
     handle = os.open(live, os.O_RDONLY)
     fcntl.flock(handle, fcntl.LOCK_EX)
     try:
         assert _run(["cards", str(_source("y")), "--out", "out"], capsys)[0] == 0
-        assert sorted(os.listdir(out)) == sorted(
-            [
-                ".z+tmp-work-live",
-                ".fifo.lock",
-                ".link.lock",
-                ".y+tmp-fifo",
-                "y-cards",
-                os.readlink(out / "y-cards"),
-            ]
-        )
+        kept = [live.name, "x", ".notes.lock", ".fifo.lock", ".link.lock", ".y+tmp-fifo1234"]
+        assert sorted(os.listdir(out)) == sorted([*kept, "y-cards", os.readlink(out / "y-cards")])
     finally:
         os.close(handle)
     assert not (tmp_path / "outside").exists()

@@ -472,11 +472,14 @@ def _old_editions(out_root: Path, name: str, owner: Owner, keep: str) -> list[Pa
     return trash
 
 
-# What guide leaves in an output folder only while it runs, by name.
-_LEFTOVER_TEMPORARY = re.compile(r"\..+\+tmp-")
-_LEFTOVER_TRASH = re.compile(r"\..+\+old-")
-_LEFTOVER_LINK = re.compile(r"\..+\+link-\d+\Z")
-_OLD_LOCK = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9._-]*\.lock\Z")  # lock files of guide before 0.2
+# What guide leaves in an output folder only while it runs, by name: a name (guide ids and file
+# names are made of these characters), a '+' (which they never hold), then mkdtemp's suffix, a
+# pid and a time, or a pid.
+_NAME = r"\.[A-Za-z0-9][A-Za-z0-9._-]*"
+_LEFTOVER_TEMPORARY = re.compile(rf"{_NAME}\+tmp-(?:work-)?[a-z0-9_]{{8}}\Z")
+_LEFTOVER_TRASH = re.compile(rf"{_NAME}(?:\+tmp-(?:work-)?[a-z0-9_]{{8}})?\+old-\d+-\d+\Z")
+_LEFTOVER_LINK = re.compile(rf"{_NAME}\+link-\d+\Z")
+_OLD_LOCK = re.compile(r"\.([A-Za-z0-9][A-Za-z0-9._-]*)\.lock\Z")  # the lock files of guide 0.1
 
 
 def _sweep(out_root: Path) -> list[Path]:
@@ -495,18 +498,24 @@ def _sweep(out_root: Path) -> list[Path]:
             continue
         path = Path(entry.path)
         with contextlib.suppress(OSError):
-            if _LEFTOVER_LINK.search(name) and entry.is_symlink():
+            old_lock = _OLD_LOCK.fullmatch(name)
+            if _LEFTOVER_LINK.fullmatch(name) and entry.is_symlink():
                 path.unlink()
-            elif _OLD_LOCK.fullmatch(name) and entry.is_file(follow_symlinks=False):
-                if entry.stat(follow_symlinks=False).st_size == 0:
+            elif old_lock and entry.is_file(follow_symlinks=False):
+                # Empty, and beside the output it guarded: the lock file an earlier guide made.
+                beside = out_root / old_lock[1]
+                published = beside.is_symlink() and _published_name(old_lock[1]).fullmatch(
+                    os.readlink(beside)
+                )
+                if published and entry.stat(follow_symlinks=False).st_size == 0:
                     path.unlink()
             elif entry.is_symlink() or not (
                 entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False)
             ):
                 continue  # never a pipe or device, whatever its name: opening one could hang
-            elif _LEFTOVER_TRASH.match(name):
+            elif _LEFTOVER_TRASH.fullmatch(name):
                 trash.append(path)
-            elif _LEFTOVER_TEMPORARY.match(name) and _abandoned(path):
+            elif _LEFTOVER_TEMPORARY.fullmatch(name) and _abandoned(path):
                 trash.append(_to_trash(path))
     return trash
 
