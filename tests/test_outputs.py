@@ -294,3 +294,24 @@ def test_make_clean_removes_what_the_build_made() -> None:
     """`make clean` left guide.egg-info, which installing guide makes."""
     dry_run = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True, check=True)
     assert {"output", "guide.egg-info"} <= set(dry_run.stdout.split())
+
+
+def test_output_published_before_folders_said_what_they_are_is_still_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An edition or handouts published by guide 0.1 (no .guide.json) is recognised by its manifest or
+    its distribution.csv: a new build replaces it, and the other kind is still refused."""
+    Path("c.csv").write_text(CANDIDATES, encoding="utf-8")
+    x = _source("x")
+    assert _run(["build", str(x), "--out", "out"], capsys)[0] == 0
+    assert _run(["handouts", str(x), "--candidates", "c.csv", "--out", "out"], capsys)[0] == 0
+    for name in ("x", "x-handouts"):
+        (Path("out") / name / ".guide.json").unlink()
+    code, err = _run(["build", str(_source("x-handouts")), "--out", "out"], capsys)
+    assert code == 1 and "this holds the candidates' copies of guide 'x'" in err
+    write_guide(x, MINIMAL_YAML.replace('edition: "1"', 'edition: "2"'))
+    assert _run(["build", str(x), "--out", "out"], capsys)[0] == 0
+    assert (Path("out") / "x" / "x-2-study-guide.pdf").is_file()
+    assert _run(["handouts", str(x), "--candidates", "c.csv", "--out", "out"], capsys)[0] == 0
+    assert sorted(p for p in os.listdir("out") if not p.startswith(".")) == ["x", "x-handouts"]
+    assert len([p for p in os.listdir("out") if p.startswith(".")]) == 2  # the old folders are gone
