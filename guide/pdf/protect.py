@@ -107,9 +107,9 @@ def check_password(password: str, where: Location, source: str) -> None:
             [
                 Problem(
                     where,
-                    f"{source} holds {_changed(password)}, which PDF readers do not all treat alike (PDF 2.0"
-                    " has it rewritten before use, Chrome's viewer does not): the files could not be opened"
-                    " with the password as typed; type it in plain characters (NFKC), or choose another",
+                    f"{source} holds {_changed(password)}; not every reader does (Chrome's viewer uses"
+                    " the password as typed), so the files would open in some readers and not in others:"
+                    " type the password in plain characters (NFKC), or choose another",
                 )
             ]
         )
