@@ -245,14 +245,17 @@ def test_publish_never_replaces_a_folder_it_did_not_make(
     before = tree(out)
     assert main(["build", str(tricky_source), "--out", str(out), "--quiet"]) == 1
     assert capsys.readouterr().err == (
-        f"{out / 'tricky'}: error: this is a folder that guide did not make, and guide replaces only its own"
+        f"{out / 'tricky'}: error: this is a folder that guide did not make; guide replaces only its own"
         " output: move it away or rename it, or give another --out\nguide: 1 error; nothing was written\n"
     )
     assert tree(out) == before
     for make, what in (
-        (lambda p: p.write_bytes(b"notes"), "a file"),
-        (lambda p: p.symlink_to(tmp_path), f"a symbolic link (to '{tmp_path}')"),
-        (lambda p: p.symlink_to(".tricky-0123456789ab"), "a link to a folder (.tricky-0123456789ab)"),
+        (lambda p: p.write_bytes(b"notes"), "a file that guide did not make;"),
+        (lambda p: p.symlink_to(tmp_path), f"a symbolic link (to '{tmp_path}') that guide did not make;"),
+        (
+            lambda p: p.symlink_to(".tricky-0123456789ab"),
+            "a link to a folder (.tricky-0123456789ab) that does not say which guide made it;",
+        ),
     ):
         shutil.rmtree(out)
         out.mkdir()

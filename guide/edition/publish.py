@@ -184,20 +184,22 @@ def _check_target(out_root: Path, name: str, owner: Owner) -> None:
         return  # nothing there; an out_root that is not a folder is said when it is written to
     if not stat.S_ISLNK(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "a file"
-        raise GuideError([_not_ours(where, what)])
+        raise GuideError([_not_ours(where, f"{what} that guide did not make")])
     text = os.readlink(target)
     if not _published_name(name).fullmatch(text):
-        raise GuideError([_not_ours(where, f"a symbolic link (to '{text}')")])
+        raise GuideError([_not_ours(where, f"a symbolic link (to '{text}') that guide did not make")])
     folder = out_root / text
     try:
         if not stat.S_ISDIR(os.lstat(folder).st_mode):
-            raise GuideError([_not_ours(where, f"a symbolic link to '{text}', which is not a folder,")])
+            raise GuideError(
+                [_not_ours(where, f"a symbolic link to '{text}', which is not a folder of guide's")]
+            )
     except FileNotFoundError:
         return  # guide's own link, whose folder is gone: nothing there to lose
     found = owner_of(folder, name)
     if found is None:
         raise GuideError(
-            [_not_ours(where, f"a link to a folder ({text}) that does not say which guide made it,")]
+            [_not_ours(where, f"a link to a folder ({text}) that does not say which guide made it")]
         )
     if found != owner:
         raise GuideError(
@@ -215,8 +217,8 @@ def _check_target(out_root: Path, name: str, owner: Owner) -> None:
 def _not_ours(where: Location, what: str) -> Problem:
     return Problem(
         where,
-        f"this is {what} that guide did not make, and guide replaces only its own output: move it away"
-        " or rename it, or give another --out",
+        f"this is {what}; guide replaces only its own output: move it away or rename it, or give another"
+        " --out",
     )
 
 
