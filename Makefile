@@ -51,4 +51,4 @@ fuzz: $(STAMP)
 	GUIDE_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_properties.py
 
 clean:
-	rm -rf output .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf output build guide.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

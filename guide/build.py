@@ -16,7 +16,7 @@ from guide.data.model import Guide
 from guide.data.select import Selection
 from guide.data.store import TextStore
 from guide.data.validate import find_guides, load_guide
-from guide.errors import GuideError, Location, Problem, counted
+from guide.errors import GuideError, Problem, counted
 
 if TYPE_CHECKING:
     from guide.edition.handouts import Handout
@@ -169,11 +169,15 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
     from guide.pdf import assemble, protect, verify
 
     report = options.progress or _quiet
+    publish.check_out_root(out_root, folder)
     report("checking the bank")
     guide, warnings = _validated(folder, options, store)
+    owner = publish.Owner(guide.id, "edition")
     if options.selection is not None:
         # A practice set has its own id, so its folder and files sit beside the full edition's.
         guide = select.select(guide, options.selection)
+        owner = publish.Owner(owner.guide, "practice")
+    publish.check_target(out_root, guide.id, owner)  # before the work: checked again when publishing
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     # The files are made in a hidden folder beside the published ones, and linked in at the end.
@@ -196,7 +200,7 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
             edition = protect.protect(edition, options.key_password)
             encrypted = protect.PROTECTED_ROLES
         report("publishing")
-        written = publish.publish(guide, edition, out_root, encrypted=encrypted)
+        written = publish.publish(guide, edition, out_root, encrypted=encrypted, owner=owner)
     return BuildResult(
         guide=guide, folder=written, files=edition.summary(), warnings=warnings, encrypted=encrypted
     )
@@ -204,6 +208,15 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
 
 def _quiet(_: str) -> None:
     pass
+
+
+def _max_file_bytes(options: Options) -> int:
+    """The largest input file a build reads: --max-file-size, else GUIDE_MAX_FILE_MB, else 16 MiB."""
+    from guide.data.source import DEFAULT_MAX_FILE_BYTES, max_file_bytes
+
+    if options.max_file_bytes is not None:
+        return options.max_file_bytes
+    return max_file_bytes() or DEFAULT_MAX_FILE_BYTES
 
 
 def _with_booklet(edition: Edition, work: Path) -> Edition:
@@ -236,34 +249,27 @@ class CardsResult:
 def build_cards(
     folder: Path, out_root: Path, options: Options, grid: tuple[int, int] | None = None
 ) -> CardsResult:
-    """Make one guide's flash cards, out_root/<id>-<edition>-cards.pdf; nothing is written on failure."""
-    import os
-    import tempfile
-
+    """Make one guide's flash cards, out_root/<id>-cards/<id>-<edition>-cards.pdf; nothing is written
+    on failure."""
     from guide.edition import cards, publish
     from guide.layout import fonts
 
+    publish.check_out_root(out_root, folder)
     guide, warnings = _validated(folder, options)
+    name, owner = cards_folder(guide), publish.Owner(guide.id, "cards")
+    publish.check_target(out_root, name, owner)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     data, pages, used = cards.cards_pdf(guide, theme, grid)
-    path = out_root / f"{guide.id}-{guide.edition}-cards.pdf"
-    try:
-        out_root.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}+tmp-", dir=out_root)
-        os.close(handle)
-        try:
-            publish._write(Path(temporary), data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)  # a reader sees the old file or the new one, never half of one
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-    except OSError as exc:
-        raise GuideError(
-            [Problem(Location(str(path)), f"cannot write the output: {exc.strerror or exc}")]
-        ) from exc
-    return CardsResult(guide, path, pages, used, warnings)
+    file_name = f"{guide.id}-{guide.edition}-cards.pdf"
+    # Published like an edition: a reader sees the old cards or the new ones, never half a file.
+    written = publish.publish_folder(out_root, name, [(file_name, data)], owner=owner)
+    return CardsResult(guide, written / file_name, pages, used, warnings)
+
+
+def cards_folder(guide: Guide) -> str:
+    """The output folder of a guide's flash cards, beside its edition."""
+    return f"{guide.id}-cards"
 
 
 @dataclass(frozen=True)
@@ -298,12 +304,15 @@ def _build_handouts(
     from guide.edition import handouts, publish
     from guide.layout import fonts
 
+    publish.check_out_root(out_root, folder)
     guide, warnings = _validated(folder, options, store)
-    candidates = handouts.read_candidates(candidates_file)
+    owner = publish.Owner(guide.id, "handouts")
+    publish.check_target(out_root, handouts.folder_name(guide), owner)
+    candidates = handouts.read_candidates(candidates_file, _max_file_bytes(options))
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     handouts.check_names(candidates, theme)
     with publish.workspace(out_root, handouts.folder_name(guide)) as work:
         copies = handouts.make_handouts(guide, theme, candidates, work)
-        written = handouts.publish_handouts(guide, copies, out_root)
+        written = handouts.publish_handouts(guide, copies, out_root, owner)
     return HandoutsResult(guide, written, tuple(copies), warnings)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -101,7 +103,7 @@ def _parser() -> _Parser:
         "--password-file",
         type=Path,
         metavar="FILE",
-        help="read the password from FILE (one trailing newline is dropped)",
+        help="read the password from FILE (one trailing newline is dropped; the file itself, not a link)",
     )
     practice = build.add_argument_group(
         "practice sets",
@@ -126,9 +128,9 @@ def _parser() -> _Parser:
     cards = commands.add_parser(
         "cards",
         help="make flash cards to print and cut out",
-        description="Make OUT/<guide>-<edition>-cards.pdf for each guide folder: sheets of cards, the"
-        " questions on one page and their key points on the next, mirrored so that printing on both"
-        " sides (flipping on the long edge) puts each answer behind its question.",
+        description="Make OUT/<guide>-cards/<guide>-<edition>-cards.pdf for each guide folder: sheets of"
+        " cards, the questions on one page and their key points on the next, mirrored so that printing"
+        " on both sides (flipping on the long edge) puts each answer behind its question.",
     )
     _guide_args(cards)
     cards.set_defaults(command_parser=cards)
@@ -193,7 +195,8 @@ def _guide_args(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
         "--max-file-size",
         type=_megabytes,
         metavar="MB",
-        help="refuse YAML files larger than this many MiB (default: 16, or GUIDE_MAX_FILE_MB)",
+        help="refuse input files (YAML, or a CSV of candidates) larger than this many MiB, counting what"
+        " YAML aliases repeat (default: 16, or GUIDE_MAX_FILE_MB)",
     )
 
 
@@ -276,7 +279,34 @@ def run() -> None:
     # ends with its last build has no use for that sweep: the threshold stays raised, and the
     # loop over guides sweeps between builds instead.
     gc.set_threshold(*FEW_COLLECTIONS)
+    _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
     sys.exit(main())
+
+
+class _Stopped(BaseException):
+    """A signal asked the command to stop: raised where it runs, so that its work files are removed
+    on the way out (a build's `finally` clauses), as for Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_cleanly_on(*signums: int) -> None:
+    """Turn these signals into _Stopped in this process; a process it forks dies of them as before."""
+    main_pid = os.getpid()
+
+    def stop(signum: int, _: object) -> None:
+        if os.getpid() != main_pid:  # a forked child of the build: no cleaning of its own to do
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        for other in signums:  # once: the cleaning on the way out is not cut short again
+            signal.signal(other, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    for signum in signums:
+        signal.signal(signum, stop)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,7 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             (command if command is not None else parser).unrecognized(extras)
         _check_usage(parser, args)
     except _UsageError as exc:
-        print(exc, file=sys.stderr)
+        for line in str(exc).split("\n"):  # one message a line, each escaped on its own
+            _say(line, sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
@@ -299,30 +330,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        print("guide: interrupted; nothing was written", file=sys.stderr)
+        _say("guide: interrupted; nothing was written", sys.stderr)
         return 130
+    except _Stopped as stopped:
+        _say(f"guide: stopped by {signal.Signals(stopped.signum).name}; nothing was written", sys.stderr)
+        return 128 + stopped.signum
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not getattr(args, "protect_key", False):
+        return _run_with(args, None)
+    from guide.pdf.protect import PASSWORD_VARIABLE, read_password
+
+    try:
+        password = read_password(args.password_file)
+    except GuideError as exc:
+        _print_problems(exc.problems)
+        _say("guide: 1 error; nothing was written", sys.stderr)
+        return EXIT_INVALID
+    # Read once: out of the environment while the command runs, so that no process it starts or
+    # forks has the password in its environment.
+    kept = os.environ.pop(PASSWORD_VARIABLE, None)
+    try:
+        return _run_with(args, password)
+    finally:
+        if kept is not None:
+            os.environ[PASSWORD_VARIABLE] = kept
+
+
+def _run_with(args: argparse.Namespace, password: str | None) -> int:
     from guide import build  # deferred: `guide --help` stays fast
 
-    password: str | None = None
-    if getattr(args, "protect_key", False):
-        from guide.pdf.protect import read_password
-
-        try:
-            password = read_password(args.password_file)
-        except GuideError as exc:
-            _print_problems(exc.problems)
-            print("guide: 1 error; nothing was written", file=sys.stderr)
-            return EXIT_INVALID
     guides: list[Path] = [args.guide] if args.command == "handouts" else list(args.guides)
     if not guides:
         guides = build.find_guides(DEFAULT_DATA)
         if not guides:
-            print(
-                f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", file=sys.stderr
-            )
+            _say(f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", sys.stderr)
             return EXIT_INVALID
     if args.command != "check":
         from guide.pdf.info import MAX_EPOCH, source_date_epoch
@@ -330,12 +373,12 @@ def _run(args: argparse.Namespace) -> int:
         try:
             source_date_epoch()
         except ValueError as exc:
-            print(
+            _say(
                 f"SOURCE_DATE_EPOCH: error: SOURCE_DATE_EPOCH must be whole seconds since 1970 (at most"
                 f" {MAX_EPOCH}), found '{exc}'; fix it or unset it",
-                file=sys.stderr,
+                sys.stderr,
             )
-            print("guide: 1 error; nothing was written", file=sys.stderr)
+            _say("guide: 1 error; nothing was written", sys.stderr)
             return EXIT_INVALID
     max_bytes = int(args.max_file_size * 1024 * 1024) if args.max_file_size is not None else None
     shown = sys.stderr.isatty() and not getattr(args, "quiet", False) and "CI" not in os.environ
@@ -357,7 +400,7 @@ def _run(args: argparse.Namespace) -> int:
         _print_problems(exc.problems)
         count = len(exc.errors)
         tail = "" if args.command == "check" else "; nothing was written"
-        print(f"guide: {counted(count, 'error')}{tail}", file=sys.stderr)
+        _say(f"guide: {counted(count, 'error')}{tail}", sys.stderr)
         return EXIT_INVALID
     failed = 0
     errors = 0
@@ -383,9 +426,9 @@ def _run(args: argparse.Namespace) -> int:
             _print_problems(warnings)
             if args.command != "check" and not options.quiet:
                 for line in result.summary():
-                    print(line)
+                    _say(line)
             elif args.command == "check" and not options.quiet:
-                print(f"{folder}: ok")
+                _say(f"{folder}: ok")
         except GuideError as exc:
             failed += 1
             if progress is not None:
@@ -400,7 +443,7 @@ def _run(args: argparse.Namespace) -> int:
             tail = f"; {failed} of {len(guides)} guides not built (the rest were written)"
         else:
             tail = "; nothing was written"
-        print(f"guide: {counted(errors, 'error')}{tail}", file=sys.stderr)
+        _say(f"guide: {counted(errors, 'error')}{tail}", sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 
@@ -431,7 +474,7 @@ class _Progress:
             return
         self.drawn = now
         width = shutil.get_terminal_size().columns - 1
-        line = f"guide: {self.folder}: {what}"
+        line = printable(f"guide: {self.folder}: {what}")
         self.stream.write("\r\x1b[K" + line[:width])
         self.stream.flush()
         self.showing = True
@@ -445,4 +488,25 @@ class _Progress:
 
 def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        print(problem, file=sys.stderr)
+        _say(str(problem), sys.stderr)
+
+
+def _say(text: str, stream: TextIO | None = None) -> None:
+    """Print one line of guide's own output: every line the command prints goes through here."""
+    print(printable(text), file=stream if stream is not None else sys.stdout)
+
+
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts sequences
+# that recolour, retitle or rewrite the screen; a line break or carriage return forges a line),
+# and the bidirectional controls that make text read differently from what it says.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text as the terminal may show it: each control character written as an escape (\\x1b, \\u202e)."""
+    return _UNSHOWN.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -43,7 +44,12 @@ def test_manifest_describes_the_files(ai: Built) -> None:
         assert entry["bytes"] == len(data)
         assert entry["pages"] == len(PdfReader(ai.folder / path).pages)
         names.add(path)
-    assert sorted(os.listdir(ai.folder)) == sorted([*names, "manifest.json"])
+    assert sorted(os.listdir(ai.folder)) == sorted([*names, "manifest.json", ".guide.json"])
+    # The hidden folder the edition is published in: a script that read the manifest through
+    # output/<guide> can tell which edition it read.
+    assert manifest["folder"] == ai.folder.resolve().name
+    marker = json.loads((ai.folder / ".guide.json").read_text(encoding="utf-8"))
+    assert marker == {"made_by": "guide", "guide": "ai-engineer", "kind": "edition"}
     hashes = manifest["question_hashes"]
     assert list(hashes) == [q.id for q in ai.guide.questions]
     assert all(len(h) == 64 and int(h, 16) >= 0 for h in hashes.values())
@@ -140,7 +146,7 @@ def test_cli_build_writes_the_edition(
     folder = out / "tricky"
     assert folder.is_symlink()
     pdfs = [f"tricky-0.9-{role}.pdf" for role in ("answer-key", "complete", "study-guide")]
-    assert sorted(os.listdir(folder)) == ["manifest.json", *pdfs]
+    assert sorted(os.listdir(folder)) == [".guide.json", "manifest.json", *pdfs]
     captured = capsys.readouterr()
     assert all(": warning: question 'plain-question' has no" in line for line in captured.err.splitlines())
     assert len(captured.out.splitlines()) == 3 and "tricky-0.9-complete.pdf" in captured.out
@@ -221,7 +227,7 @@ def test_publish_swaps_the_edition(tricky_source: Path, tmp_path: Path, no_epoch
     second, second_manifest = _published(out)
     assert second != first and not first.exists()
     hidden = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
-    assert hidden == sorted([second.name, ".tricky.lock"])
+    assert hidden == [second.name]  # no lock file, no temporary folder left
     old_hashes, new_hashes = first_manifest["question_hashes"], second_manifest["question_hashes"]
     assert isinstance(old_hashes, dict) and isinstance(new_hashes, dict)
     assert [q for q in new_hashes if new_hashes[q] != old_hashes[q]] == ["plain-question"]
@@ -229,16 +235,37 @@ def test_publish_swaps_the_edition(tricky_source: Path, tmp_path: Path, no_epoch
     assert "which says little else" in " ".join(p.extract_text() for p in complete.pages)
 
 
-def test_publish_moves_an_old_plain_folder_aside(tricky_source: Path, tmp_path: Path, no_epoch: None) -> None:
-    """An output folder from before editions were links is kept aside, not deleted or mixed in."""
+def test_publish_never_replaces_a_folder_it_did_not_make(
+    tricky_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], no_epoch: None
+) -> None:
+    """A folder, file or link where the edition goes, which guide did not make, is an error naming it;
+    nothing of it is renamed, moved or deleted."""
     out = tmp_path / "out"
     (out / "tricky").mkdir(parents=True)
     (out / "tricky" / "old.pdf").write_bytes(b"%PDF old")
-    assert main(["build", str(tricky_source), "--out", str(out), "--quiet"]) == 0
-    folder, _ = _published(out)
-    assert "old.pdf" not in os.listdir(folder)
-    aside = [p for p in out.iterdir() if p.name.startswith(".tricky-previous-")]
-    assert len(aside) == 1 and (aside[0] / "old.pdf").read_bytes() == b"%PDF old"
+    before = tree(out)
+    assert main(["build", str(tricky_source), "--out", str(out), "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        f"{out / 'tricky'}: error: this is a folder that guide did not make; guide replaces only its own"
+        " output: move it away or rename it, or give another --out\nguide: 1 error; nothing was written\n"
+    )
+    assert tree(out) == before
+    for make, what in (
+        (lambda p: p.write_bytes(b"notes"), "a file that guide did not make;"),
+        (lambda p: p.symlink_to(tmp_path), f"a symbolic link (to '{tmp_path}') that guide did not make;"),
+        (
+            lambda p: p.symlink_to(".tricky-0123456789ab"),
+            "a link to a folder (.tricky-0123456789ab) that does not say which guide made it;",
+        ),
+    ):
+        shutil.rmtree(out)
+        out.mkdir()
+        (out / ".tricky-0123456789ab").mkdir()  # named like guide's, but not guide's
+        make(out / "tricky")
+        before = tree(out)
+        assert main(["build", str(tricky_source), "--out", str(out), "--quiet"]) == 1
+        assert f"tricky: error: this is {what}" in capsys.readouterr().err
+        assert tree(out) == before
 
 
 def test_publish_leaves_other_guides_alone(tmp_path: Path, no_epoch: None) -> None:

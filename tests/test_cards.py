@@ -139,7 +139,7 @@ def test_a_card_too_full_names_its_question(tmp_path: Path) -> None:
 def test_cards_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert cli.main(["cards", str(_guide(tmp_path)), "--out", str(out), "--paper", "letter"]) == 0
-    path = out / "cards-1-cards.pdf"
+    path = out / "cards-cards" / "cards-1-cards.pdf"
     assert f"{path}  (2 pages, flash cards, 2 × 4 a sheet)" in capsys.readouterr().out
     pdf = pdfium.PdfDocument(path)
     try:

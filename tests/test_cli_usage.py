@@ -159,8 +159,10 @@ def test_every_output_the_help_names_is_where_the_command_writes(tmp_path: Path)
         for argv in argvs:
             assert main([*argv, "--out", str(out), "--quiet"]) == 0
         made = [p.name + ("/" if p.is_dir() else "") for p in out.iterdir() if not p.name.startswith(".")]
-        promised = re.findall(r"OUT/(\S+?)(?=[\s,.)]*(?:\s|$))", _help(command))
-        assert promised, command
+        named = re.findall(r"OUT/(\S+?)(?=[\s,.)]*(?:\s|$))", _help(command))
+        assert named, command
+        # What OUT holds: the first step of each path named (a folder, for a file inside one).
+        promised = [p.split("/", 1)[0] + "/" if "/" in p.rstrip("/") else p for p in named]
         patterns = [
             re.sub(r"<(\w+)>", lambda m: fields[m[1]], re.escape(p).replace(r"\<", "<").replace(r"\>", ">"))
             for p in promised
@@ -172,3 +174,33 @@ def test_every_output_the_help_names_is_where_the_command_writes(tmp_path: Path)
 
 def _any(pattern: str, names: list[str]) -> bool:
     return any(re.fullmatch(pattern, name) for name in names)
+
+
+def test_control_characters_never_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CSV header or a file name holding escape sequences (which retitle, recolour or rewrite a
+    terminal) is shown with them escaped, in every line guide prints."""
+    from conftest import MINIMAL_YAML, write_guide
+
+    monkeypatch.chdir(tmp_path)
+    evil = "\x1b]0;PWNED\x07\x1b[31mevil\u202e"
+    candidates = tmp_path / "c.csv"
+    candidates.write_text(f"name,{evil}\nAnn,1\n", encoding="utf-8")
+    source = write_guide(tmp_path / "g", MINIMAL_YAML)
+    assert main(["handouts", str(source), "--candidates", str(candidates), "--out", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown column '\\x1b]0;PWNED\\x07\\x1b[31mevil\\u202e'" in err
+    (source / "questions").mkdir()
+    (source / "questions" / f"{evil}\r\n.yaml").write_text("- [unclosed\n", encoding="utf-8")
+    assert main(["check", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert "questions/\\x1b]0;PWNED\\x07\\x1b[31mevil\\u202e\\x0d\\x0a.yaml:" in err
+    for text in (err, *capsys.readouterr()):
+        assert not any(c in text for c in "\x1b\x07\r\u202e")
+
+
+def test_printable_escapes_controls_and_keeps_the_rest() -> None:
+    from guide.cli import printable
+
+    assert printable("a\tb\x00c\x9bd\u2066e é 漢 ✓") == "a\\x09b\\x00c\\x9bd\\u2066e é 漢 ✓"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from guide.layout.fonts import face_coverage, register_theme
 from guide.layout.spans import faced
-from guide.layout.styles import load_theme
+from guide.layout.styles import STYLES_DIR, load_theme
 
 
 def test_line_breaks_and_invisible_characters_load_no_fallback_font() -> None:
@@ -27,3 +31,30 @@ def test_a_character_the_bold_face_lacks_is_drawn_from_the_regular_face() -> Non
     assert faced(serif, True, False, "x ∈ ℝ, y") == [(bold, "x ∈ "), (serif.regular, "ℝ"), (bold, ", y")]
     assert faced(serif, True, False, "plain") == [(bold, "plain")]
     assert faced(serif, False, False, "x ∈ ℝ") == [(serif.regular, "x ∈ ℝ")]
+
+
+@pytest.mark.parametrize("size", [1000, 300_000])
+def test_a_font_file_cut_short_is_one_clear_error(
+    size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A TrueType file cut to 1,000 bytes made ReportLab raise struct.error; cut later, it would
+    have failed only when a subset was written."""
+    from conftest import MINIMAL_YAML, write_guide
+
+    from guide.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    font = tmp_path / "cut.ttf"
+    font.write_bytes((STYLES_DIR / "fonts" / "DejaVuSerif.ttf").read_bytes()[:size])
+    style = tmp_path / "cut.yaml"
+    style.write_text(
+        f"extends: {STYLES_DIR / 'base'}\nfonts:\n  serif:\n    regular: cut.ttf\n", encoding="utf-8"
+    )
+    source = write_guide(tmp_path / "g", MINIMAL_YAML)
+    assert main(["check", str(source), "--style", str(style)]) == 1
+    assert main(["build", str(source), "--style", str(style), "--out", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{font.name}: error: cannot use this font: the file is cut short: " in err
+    assert err.count("replace it with a whole copy\n") == 2
+    assert not (tmp_path / "out" / "g").exists()

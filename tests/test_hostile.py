@@ -268,14 +268,16 @@ def write_case(case: Case, folder: Path) -> Path:
 
 
 def _unreadable(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
-    read_bytes = Path.read_bytes
+    import guide.data.source
 
-    def refuse(self: Path) -> bytes:
-        if self.name == target.name:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return read_bytes(self)
+    read_regular = guide.data.source.read_regular
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(path: Path, *args: Any, **kwargs: Any) -> bytes:
+        if path.name == target.name:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return read_regular(path, *args, **kwargs)
+
+    monkeypatch.setattr(guide.data.source, "read_regular", refuse)
 
 
 def test_the_corpus_is_large_enough_and_complete() -> None:

@@ -114,6 +114,10 @@ def test_cover(ai: Built, role: str) -> None:
     assert "The guide team" in cover
 
 
+def test_cover_of_one_question_says_it_in_the_singular(built: Callable[[str], Built]) -> None:
+    assert "1 question in 1 topic" in built("minimal").study.texts[0]
+
+
 @pytest.mark.parametrize("role", PARTS)
 def test_contents_links_and_numbers(ai: Built, role: str) -> None:
     """Contents: every topic and question, with the page label where its heading is, linked to that page."""

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -153,3 +154,183 @@ def test_a_password_no_one_can_type_is_refused_unshown(tmp_path: Path, content: 
         read_password(None, {PASSWORD_VARIABLE: content.decode()})
     assert str(caught.value).startswith("GUIDE_KEY_PASSWORD: error: GUIDE_KEY_PASSWORD holds a character")
     assert code in str(caught.value) and "cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("password", "words"),
+    [
+        ("ﬁsh", "U+FB01, a form of a character that PDF 2.0 replaces by the plain one"),
+        ("ｐｗ12", "U+FF50, a form of a character that PDF 2.0 replaces by the plain one"),
+        ("pa\u0308sswo\u0308rd", "an accent typed as a character of its own (U+0308)"),
+        ("a\u3000b", "U+3000, a space that PDF 2.0 turns into a plain one"),
+        ("pw😀", "U+1F600, a character unknown to the rules PDF 2.0 applies to passwords"),
+        ("a" * 128, "longer than 127 bytes in UTF-8"),
+        ("é" * 70, "longer than 127 bytes in UTF-8"),
+    ],
+    ids=["ligature", "full-width", "decomposed", "ideographic-space", "emoji", "128-ascii", "140-bytes"],
+)
+def test_a_password_pdf_readers_treat_differently_is_refused_unshown(
+    tmp_path: Path, password: str, words: str
+) -> None:
+    """pypdf prepares a password (SASLprep) and cuts it to 127 bytes; PDFium uses it as typed. Such a
+    password would give files that Chrome's viewer does not open: refused, from a file or the
+    environment, and never shown."""
+    with pytest.raises(GuideError) as caught:
+        read_password(None, {PASSWORD_VARIABLE: password})
+    message = str(caught.value)
+    assert message.startswith(f"{PASSWORD_VARIABLE}: error: {PASSWORD_VARIABLE} ")
+    assert words in message
+    assert password not in message
+    file = tmp_path / "pw"
+    file.write_text(password + "\n", encoding="utf-8")
+    with pytest.raises(GuideError) as caught:
+        read_password(file, {})
+    assert str(caught.value).startswith(f"{file}: error: the password file ") and words in str(caught.value)
+
+
+def test_a_password_of_127_bytes_opens_the_files_in_pdfium() -> None:
+    password = "é" * 63 + "a"  # 127 bytes
+    assert read_password(None, {PASSWORD_VARIABLE: password}) == password
+    data = encrypt(_pdf("the model answer"), password)
+    pdf = pdfium.PdfDocument(data, password=password)
+    assert len(pdf) == 1
+    pdf.close()
+
+
+def test_encrypted_files_are_opened_by_pdfium_before_they_are_published(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file pypdf opens with the password but PDFium does not fails the build: here 'ﬁsh', which
+    pypdf prepares to 'fish' on both sides, let through by a disabled input check."""
+    import guide.pdf.protect
+
+    monkeypatch.setattr(guide.pdf.protect, "check_password", lambda *args: None)
+    with pytest.raises(GuideError, match="read back by pypdf and by PDFium"):
+        encrypt(_pdf("the model answer"), "ﬁsh")
+
+
+def test_the_password_is_in_no_environment_a_started_process_gets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read-back processes start without it; and while a command runs, its own environment has
+    none, so no process it forks or starts gets it either."""
+    import functools
+    import subprocess
+
+    import guide.build
+    from guide import parallel
+    from guide.errors import Location
+    from guide.pdf import verify
+
+    monkeypatch.setenv(PASSWORD_VARIABLE, PASSWORD)
+    started: list[dict[str, str]] = []
+    real = subprocess.Popen
+
+    def popen(*args: object, **kwargs: object) -> object:
+        started.append(dict(kwargs["env"]))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(parallel.subprocess, "Popen", popen)
+    checks = [functools.partial(verify.check, []), functools.partial(verify.check, [])]
+    assert parallel.run(checks, Location("g"), how="fresh") == [[], []]  # the read-back's way
+    assert len(started) == 2 and all(PASSWORD_VARIABLE not in env for env in started)
+
+    seen: list[str | None] = []
+
+    def build_guide(*args: object) -> object:
+        import os
+
+        seen.append(os.environ.get(PASSWORD_VARIABLE))
+        raise GuideError([])
+
+    monkeypatch.setattr(guide.build, "build_guide", build_guide)
+    cli.main(["build", str(SQL), "--out", "unused", "--protect-key", "-q"])
+    assert seen == [None]
+    import os
+
+    assert os.environ[PASSWORD_VARIABLE] == PASSWORD  # given back when the command ends
+
+
+def _feed_fifo(fifo: Path, data: bytes, seconds: float) -> None:
+    """Write to a named pipe whenever a reader opens it, for a while: what a hanging read would wait for."""
+    import errno
+    import os
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # no reader yet
+                raise
+            time.sleep(0.01)
+            continue
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+
+def test_a_pipe_as_password_file_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "pw"
+    os.mkfifo(fifo)
+    feeder = threading.Thread(target=_feed_fifo, args=(fifo, b"secret\n", 2.0))
+    feeder.start()
+    try:
+        with pytest.raises(GuideError) as caught:
+            read_password(fifo, {})
+    finally:
+        feeder.join()
+    assert str(caught.value) == (
+        f"{fifo}: error: the password file is a pipe or device, not a file; write the password to a file"
+        " and give that"
+    )
+
+
+def test_a_linked_or_oversized_password_file_is_refused(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.write_text("secret\n", encoding="utf-8")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    with pytest.raises(GuideError, match="the password file is a symbolic link"):
+        read_password(link, {})
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 5000)
+    with pytest.raises(GuideError, match="the password file is 5,000 bytes or more; it holds the password"):
+        read_password(big, {})
+
+
+def test_dev_zero_as_password_file_is_one_clear_error(tmp_path: Path) -> None:
+    """Read without a limit, /dev/zero fills the memory: a separate process, its memory capped."""
+    result = _guide_capped(["build", str(SQL), "--protect-key", "--password-file", "/dev/zero"], tmp_path)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "/dev/zero: error: the password file is a pipe or device, not a file; write the password to a file"
+        " and give that\nguide: 1 error; nothing was written\n",
+    )
+
+
+def _guide_capped(argv: list[str], cwd: Path) -> Any:
+    """`python -m guide ARGV` in `cwd`, with at most 1 GiB of memory and 120 seconds."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "guide", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap,
+        check=False,
+    )

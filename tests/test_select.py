@@ -110,10 +110,13 @@ def test_build_practice_set_beside_the_full_edition(
     assert manifest["guide"] == practice and manifest["questions"] == 3
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [
+            ".guide.json",
             "manifest.json",
             *(f"{practice}-2026.1-{r}.pdf" for r in ("study-guide", "answer-key", "complete")),
         ]
     )
+    marker = json.loads((folder / ".guide.json").read_text(encoding="utf-8"))
+    assert marker == {"made_by": "guide", "guide": "ai-engineer", "kind": "practice"}
     study = PdfReader(folder / f"{practice}-2026.1-study-guide.pdf")
     cover = " ".join(study.pages[0].extract_text().split())
     assert "Practice set: 3 of 15 questions (topics: Deep learning; seed 5; shuffled)" in cover

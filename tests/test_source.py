@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import guide.data.source
 from guide.data.source import ALIAS_BUDGET, MAX_DEPTH, Node, load_yaml, max_file_bytes, parse_yaml
 from guide.errors import Location, Problems
 
@@ -222,6 +223,33 @@ def test_alias_bomb_is_refused_quickly() -> None:
     assert f"more than {ALIAS_BUDGET:,} values" in problems[0]
 
 
+def test_aliases_count_the_text_they_expand_to() -> None:
+    """A small file that repeats one long text by alias holds as much text as the copies: the file-size
+    limit counts them, so a 2 KB file cannot become a bank of megabytes."""
+    text = f"a: &long {'x' * 1000}\nb: [" + ", ".join(["*long"] * 20) + "]\n"
+    assert len(text) < 1200
+    problems = Problems()
+    assert parse_yaml(text, "f.yaml", problems, max_bytes=10_000) is None
+    assert [str(p) for p in problems.items] == [
+        "f.yaml:2:61: error: aliases here expand the file's text past 9.8 KiB, the limit of a file, which"
+        " counts every copy an alias makes; write the value out where it is needed, or raise the limit"
+        " with --max-file-size"
+    ]
+    assert parse_yaml(text, "f.yaml", Problems(), max_bytes=30_000) is not None
+
+
+def test_aliases_count_the_nesting_they_bring() -> None:
+    """An alias of a value nested 40 deep, placed 30 deep, nests 70 levels: refused like written nesting."""
+    anchored = "a: &deep " + "[" * 40 + "]" * 40 + "\n"
+    node, problems = parse(anchored + "b: " + "[" * 30 + "*deep" + "]" * 30 + "\n")
+    assert node is None
+    assert problems == [
+        f"f.yaml:2:34: error: this alias nests its values more than {MAX_DEPTH} levels deep; a guide needs"
+        " only a few levels: flatten the structure"
+    ]
+    assert parsed(anchored + "b: " + "[" * 20 + "*deep" + "]" * 20 + "\n").kind == "map"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -281,6 +309,8 @@ def test_unsupported_tags_are_reported_once_and_marked() -> None:
         ("a: b\nc\nd: e\n", "2:1", "expected ':' after a key"),
         ("a: !x!y z\n", "1:4", "unknown YAML tag '!x!y'"),
         ("a: 1\n...\nb: 2\n", "3:1", "text after the end of the document"),
+        ("[core]\nrepositoryformatversion = 0\n", "1:1", "this looks like an INI file ('[section]' lines"),
+        ("[a, b]\nc: d\n", "2:1", "more text after a value that was already complete (a file holds one"),
         ("a: |x\n", "1:5", "after '|' or '>' the text must start on the next line"),
         ("a: *\n", "1:4", "'*' starts an alias and must be followed by a name"),
     ],
@@ -379,10 +409,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "f.yaml"
     path.write_text("a: 1\n")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+    def refuse(path: Path, *args: object, **kwargs: object) -> bytes:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(guide.data.source, "read_regular", refuse)
     assert load(path) == (
         None,
         ["f.yaml: error: cannot read the file: permission denied; make it readable (chmod a+r)"],

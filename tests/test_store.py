@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
+
+import pytest
 
 from guide.data.store import Texts, TextStore
+from guide.errors import GuideError
 
 VALUES = [
     ("What is **bias**?", "Über-fitting, 過学習, تعلم 🙂", "", ("one", "two\nlines"), ()),
@@ -42,3 +46,40 @@ def test_the_store_is_deleted_with_its_last_reader() -> None:
     assert handle.values() == VALUES[2]
     del handle
     assert file.closed
+
+
+def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TMPDIR on a full disk: the store's file is /dev/full, where every write fails with ENOSPC."""
+    import guide.data.store
+
+    monkeypatch.setattr(guide.data.store.tempfile, "TemporaryFile", lambda **_: open("/dev/full", "w+b"))  # noqa: SIM115
+
+
+def test_a_full_disk_under_tmpdir_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import tempfile
+
+    from conftest import write_guide
+
+    from guide.cli import main
+
+    _full_disk(monkeypatch)
+    store = TextStore()
+    with pytest.raises(GuideError) as caught:
+        store.add(VALUES[1])  # 20 KB: more than the file object's buffer, so written at once
+    assert str(caught.value) == (
+        f"{tempfile.gettempdir()}: error: cannot keep the questions' texts in a temporary file in"
+        f" {tempfile.gettempdir()}: No space left on device; free some space there, or set TMPDIR to a"
+        " folder with room"
+    )
+    store.close()
+    source = write_guide(tmp_path / "tricky")
+    assert main(["build", str(source), "--out", str(tmp_path / "out"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith(
+        "No space left on device; free some space there, or set TMPDIR to a folder with room\n"
+        "guide: 1 error; nothing was written\n"
+    )
+    assert "Traceback" not in err
+    assert not (tmp_path / "out" / "tricky").exists()

@@ -6,6 +6,7 @@ import datetime as dt
 import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -373,16 +374,68 @@ def test_unreadable_question_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     folder = write(
         tmp_path / "g", HEAD, {"a.yaml": question("a", indent=""), "b.yaml": question("b", indent="")}
     )
-    real = Path.read_bytes
+    import guide.data.source
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "b.yaml":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    real = guide.data.source.read_regular
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read_regular(path: Path, *args: Any, **kwargs: Any) -> bytes:
+        if path.name == "b.yaml":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(guide.data.source, "read_regular", read_regular)
     assert problems_of(folder) == [
         "g/questions/b.yaml: error: cannot read the file: permission denied; make it readable (chmod a+r)"
+    ]
+
+
+SECRET = "root:x:0:0:SECRET-LINE:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n"
+
+
+def test_symbolic_links_out_of_the_guide_folder_are_refused_unread(tmp_path: Path) -> None:
+    """A question file, guide.yaml or questions/ linked to a file outside (/etc/passwd, say) is refused
+    where the link is, and nothing of the file it leads to is read or quoted."""
+    secret = tmp_path / "passwd"
+    secret.write_text(SECRET, encoding="utf-8")
+    folder = write(tmp_path / "g", HEAD, {"a.yaml": question("a", indent="")})
+    (folder / "questions" / "01.yaml").symlink_to(secret)
+    (folder / "questions" / "02.yaml").symlink_to("../../elsewhere.yaml")
+    assert problems_of(folder) == [
+        "g/questions/01.yaml: error: the file is a symbolic link to passwd, outside the guide folder;"
+        " guide reads only the guide's own files: copy what it leads to into the folder instead of linking"
+        " to it",
+        "g/questions/02.yaml: error: the file is a symbolic link to elsewhere.yaml, outside"
+        " the guide folder; guide reads only the guide's own files: copy what it leads to into the folder"
+        " instead of linking to it",
+    ]
+    other = write(tmp_path / "h", None)
+    (other / "guide.yaml").symlink_to(secret)
+    assert problems_of(other)[0].startswith("h/guide.yaml: error: the file is a symbolic link to passwd,")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "a.yaml").write_text(question("a", indent=""), encoding="utf-8")
+    third = write(tmp_path / "i", HEAD)
+    (third / "questions").symlink_to(shared)
+    assert problems_of(third)[0].startswith("i/questions: error: questions is a symbolic link to shared,")
+    for found in (problems_of(folder), problems_of(other), problems_of(third)):
+        assert not any("SECRET" in p or "root:" in p for p in found)
+
+
+def test_symbolic_links_within_the_guide_folder_are_followed(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", HEAD, {"a.yaml": question("a", indent="")})
+    (folder / "kept").mkdir()
+    (folder / "kept" / "b.yaml").write_text(question("b", indent=""), encoding="utf-8")
+    (folder / "questions" / "b.yaml").symlink_to("../kept/b.yaml")
+    guide, _ = load_guide(folder)
+    assert [q.id for q in guide.questions] == ["a", "b"]
+
+
+def test_a_question_file_that_is_not_yaml_is_never_quoted(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", HEAD, {"a.yaml": question("a", indent=""), "notes.yaml": SECRET})
+    assert problems_of(folder) == [
+        "g/questions/notes.yaml:1:1: error: expected a list of questions, found a file that YAML reads as"
+        " one plain text (not a YAML file of questions?); start each question with '- ', or move the file"
+        " away"
     ]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from yaml import events
 from yaml.resolver import Resolver
 
 from guide.errors import Location, Problem, Problems
+from guide.files import Refused, read_regular
 
 # Limits: generous for real banks, tight enough that a hostile file is refused quickly.
 DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -143,30 +143,32 @@ def describe_char(char: str) -> str:
     return f"{control}, a control character" if control else "a control character"
 
 
-def read_text(path: Path, display: str, problems: Problems, max_bytes: int) -> str | None:
-    """Read a UTF-8 text file, or record why it cannot be read and return None."""
+def read_text(
+    path: Path, display: str, problems: Problems, max_bytes: int, *, follow_links: bool = True
+) -> str | None:
+    """Read a UTF-8 text file, or record why it cannot be read and return None.
+
+    Only a regular file is read (a pipe or device is refused, never waited on), and no more of it
+    than `max_bytes`; with follow_links=False, a path that is a symbolic link is refused.
+    """
     where = Location(display)
     try:
-        info = path.stat()
-    except OSError as exc:
-        problems.error(where, _os_problem(path, exc))
+        data = read_regular(path, max_bytes, follow_links=follow_links)
+    except Refused as refused:
+        if refused.why == "folder":
+            problems.error(where, "expected a YAML file, found a folder; rename the folder or move it away")
+        elif refused.why == "special":
+            problems.error(where, "expected a YAML file, found a special file (a pipe or device); replace it")
+        elif refused.why == "link":
+            problems.error(where, "expected a YAML file, found a symbolic link; put the file itself here")
+        else:
+            size = refused.size
+            problems.error(
+                where,
+                f"the file is {_size(size, max_bytes)}, over the limit of {_size(max_bytes, size)};"
+                " split its questions across files in questions/, or raise the limit with --max-file-size",
+            )
         return None
-    if stat.S_ISDIR(info.st_mode):
-        problems.error(where, "expected a YAML file, found a folder; rename the folder or move it away")
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        problems.error(where, "expected a YAML file, found a special file (a pipe or device); replace it")
-        return None
-    size = info.st_size
-    if size > max_bytes:
-        problems.error(
-            where,
-            f"the file is {_size(size, max_bytes)}, over the limit of {_size(max_bytes, size)};"
-            " split its questions across files in questions/, or raise the limit with --max-file-size",
-        )
-        return None
-    try:
-        data = path.read_bytes()
     except OSError as exc:
         problems.error(where, _os_problem(path, exc))
         return None
@@ -204,8 +206,13 @@ def _os_problem(path: Path, exc: OSError) -> str:
     return f"cannot read the file: {exc.strerror or exc}"
 
 
-def load_yaml(path: Path, display: str, problems: Problems, *, max_bytes: int | None = None) -> Node | None:
-    """Read and parse one YAML file into a Node tree (empty: a null Node); problems go to `problems`."""
+def load_yaml(
+    path: Path, display: str, problems: Problems, *, max_bytes: int | None = None, follow_links: bool = True
+) -> Node | None:
+    """Read and parse one YAML file into a Node tree (empty: a null Node); problems go to `problems`.
+
+    The file, and the text its aliases expand to, must stay within `max_bytes`.
+    """
     if max_bytes is None:
         max_bytes = max_file_bytes()
         if max_bytes is None:
@@ -217,10 +224,10 @@ def load_yaml(path: Path, display: str, problems: Problems, *, max_bytes: int | 
             )
             if bad not in problems.items:  # once, not once per file
                 problems.items.append(bad)
-    text = read_text(path, display, problems, max_bytes)
+    text = read_text(path, display, problems, max_bytes, follow_links=follow_links)
     if text is None:
         return None
-    return parse_yaml(text, display, problems)
+    return parse_yaml(text, display, problems, max_bytes=max_bytes)
 
 
 def max_file_bytes() -> int | None:
@@ -235,10 +242,12 @@ def max_file_bytes() -> int | None:
     return int(megabytes * 1024 * 1024) if 0 < megabytes < float("inf") else None
 
 
-def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
+def parse_yaml(text: str, display: str, problems: Problems, *, max_bytes: int | None = None) -> Node | None:
     """Parse YAML text into a Node tree, or record why it cannot be read and return None.
 
-    An empty document (nothing, or only comments) gives a null Node at line 1, column 1.
+    An empty document (nothing, or only comments) gives a null Node at line 1, column 1. The
+    text the tree holds once its aliases are expanded is bounded like a file: by `max_bytes`
+    (16 MiB unless told), counted in characters.
     """
     text = text.removeprefix("\ufeff")
     bad = _SURROGATE.search(text)
@@ -258,7 +267,8 @@ def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
             " break though editors do not; replace it with a space or a real line break",
         )
         return None
-    builder = _Builder(display, problems, text)
+    limit = DEFAULT_MAX_FILE_BYTES if max_bytes is None else max_bytes
+    builder = _Builder(display, problems, text, max(limit, len(text)))
     try:
         root = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -434,12 +444,18 @@ _TIGHT_COMMENT = re.compile(r"[ \t]#[^\s#]")  # one space, '#', then a word: tex
 class _Builder:
     """Assemble Nodes from parser events with an explicit stack (no recursion)."""
 
-    def __init__(self, display: str, problems: Problems, source: str = "") -> None:
+    def __init__(
+        self, display: str, problems: Problems, source: str = "", max_chars: int = DEFAULT_MAX_FILE_BYTES
+    ) -> None:
         self.display = display
         self.problems = problems
         self.source = source
-        self.anchors: dict[str, tuple[Node, int]] = {}  # anchor → (node, expanded size)
+        # anchor → (node, values, characters, levels of nesting) that each alias of it adds
+        self.anchors: dict[str, tuple[Node, int, int, int]] = {}
         self.alias_nodes = 0
+        # The text the tree holds, counted as it expands: the file's own, then each alias's.
+        self.chars = len(source)
+        self.max_chars = max_chars
 
     def where(self, event: events.Event) -> Location:
         mark = event.start_mark
@@ -455,7 +471,8 @@ class _Builder:
         )
 
     def build(self, stream: Iterator[events.Event]) -> Node | None:
-        # Stack frames: [node, pending key (for maps), key location, anchor, size, is a sequence]
+        # Stack frames: [node, pending key (for maps), key location, anchor, size, is a sequence,
+        # characters, levels of nesting]
         stack: list[list[Any]] = []
         root: Node | None = None
         documents = 0
@@ -464,7 +481,7 @@ class _Builder:
             if cls is _SCALAR:  # most events: tested first
                 value = self.scalar(event)  # type: ignore[arg-type]
                 if stack:
-                    self.attach(stack[-1], value, 1, plain_key=True)
+                    self.attach(stack[-1], value, 1, len(value.text), 0, plain_key=True)
                 else:
                     root = value
                 continue
@@ -479,9 +496,10 @@ class _Builder:
                     raise _Refused
                 continue
             node: Node | None = None
-            size = 1
+            size, chars, height = 1, 0, 0
             if isinstance(event, events.ScalarEvent):
                 node = self.scalar(event)
+                chars = len(node.text)
             elif isinstance(event, events.AliasEvent):
                 name = event.anchor or ""
                 anchored = self.anchors.get(name)
@@ -498,13 +516,30 @@ class _Builder:
                         )
                     self.problems.error(self.where(event), message)
                     raise _Refused
-                node, size = anchored
+                node, size, chars, height = anchored
                 self.alias_nodes += size
+                self.chars += chars
                 if self.alias_nodes > ALIAS_BUDGET:
                     self.problems.error(
                         self.where(event),
                         f"aliases here expand to more than {ALIAS_BUDGET:,} values, which looks like an"
                         " alias bomb; write the values out instead of aliases of aliases",
+                    )
+                    raise _Refused
+                if self.chars > self.max_chars:
+                    limit = _size(self.max_chars, 1 << 62)
+                    self.problems.error(
+                        self.where(event),
+                        f"aliases here expand the file's text past {limit}, the limit of a file, which"
+                        " counts every copy an alias makes; write the value out where it is needed, or"
+                        " raise the limit with --max-file-size",
+                    )
+                    raise _Refused
+                if len(stack) + height > MAX_DEPTH:
+                    self.problems.error(
+                        self.where(event),
+                        f"this alias nests its values more than {MAX_DEPTH} levels deep; a guide needs"
+                        " only a few levels: flatten the structure",
                     )
                     raise _Refused
             elif isinstance(event, events.SequenceStartEvent | events.MappingStartEvent):
@@ -521,24 +556,30 @@ class _Builder:
                     raise _Refused
                 is_seq = isinstance(event, events.SequenceStartEvent)
                 node = Node(kind, self.where(event), items=[], entries={})
-                stack.append([node, None, None, event.anchor, 1, is_seq])
+                stack.append([node, None, None, event.anchor, 1, is_seq, 0, 1])
                 continue
             elif isinstance(event, events.SequenceEndEvent | events.MappingEndEvent):
-                node, _, _, anchor, size, _ = stack.pop()
+                node, _, _, anchor, size, _, chars, height = stack.pop()
                 if anchor:
-                    self.anchors[anchor] = (node, size)
+                    self.anchors[anchor] = (node, size, chars, height)
             else:
                 continue
             assert node is not None
             if not stack:
                 root = node
                 continue
-            self.attach(stack[-1], node, size, plain_key=isinstance(event, events.ScalarEvent))
+            scalar = isinstance(event, events.ScalarEvent)
+            self.attach(stack[-1], node, size, chars, height, plain_key=scalar)
         return root
 
-    def attach(self, frame: list[Any], node: Node, size: int, *, plain_key: bool) -> None:
+    def attach(
+        self, frame: list[Any], node: Node, size: int, chars: int, height: int, *, plain_key: bool
+    ) -> None:
         parent: Node = frame[0]
         frame[4] += size
+        frame[6] += chars
+        if height >= frame[7]:
+            frame[7] = height + 1
         if parent.kind == "seq" or (parent.kind == "other" and frame[5]):
             parent.items.append(node)
             return
@@ -594,7 +635,7 @@ class _Builder:
             kind = resolved
         node = Node(kind, where, text=event.value, quoted=quoted)
         if event.anchor:
-            self.anchors[event.anchor] = (node, 1)
+            self.anchors[event.anchor] = (node, 1, len(event.value), 0)
         end = event.end_mark
         if plain and end is not None and _TIGHT_COMMENT.match(self.source, end.index):
             # 'answer: C# is #1' is the text 'C# is': YAML takes ' #1' for a comment. A comment

@@ -8,12 +8,14 @@ asked for it (a few microseconds). A guide read for a check only keeps them in m
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 from guide.data.fields import LISTS, STORED, STORED_INDEX, TEXTS
+from guide.errors import GuideError, Location, Problem
 
 _SEPARATOR = "\x00"  # between the items of a list: validation refuses it in any text
 
@@ -29,8 +31,10 @@ class TextStore:
     """
 
     def __init__(self) -> None:
-        # Deleted as soon as it is closed, and by the system if the process dies first.
-        self.file: IO[bytes] = tempfile.TemporaryFile(prefix="guide-texts-")  # noqa: SIM115
+        # Deleted as soon as it is made (it has no name), so nothing is left whichever way the
+        # process ends. A full disk, or TMPDIR where nothing can be written, is a GuideError.
+        with _disk_problems():
+            self.file: IO[bytes] = tempfile.TemporaryFile(prefix="guide-texts-")  # noqa: SIM115
         self.end = 0
         self.unwritten = False  # texts still in the file object's buffer
 
@@ -40,23 +44,50 @@ class TextStore:
             (value if isinstance(value, str) else _SEPARATOR.join(value)).encode("utf-8") for value in values
         ]
         offset = self.end
-        self.file.write(b"".join(encoded))
+        with _disk_problems():
+            self.file.write(b"".join(encoded))
         self.end += sum(map(len, encoded))
         self.unwritten = True
         return Texts(None, self, offset, tuple(map(len, encoded)))
 
-    def read(self, offset: int, size: int) -> str:
-        if self.unwritten:  # reads go to the file itself (pread), past the object's buffer
-            self.file.flush()
+    def flush(self) -> None:
+        """Write what the file object holds to the file, where reads (pread) and other processes find it."""
+        if self.unwritten:
+            with _disk_problems():
+                self.file.flush()
             self.unwritten = False
+
+    def read(self, offset: int, size: int) -> str:
+        self.flush()  # reads go to the file itself (pread), past the object's buffer
         return os.pread(self.file.fileno(), size, offset).decode("utf-8")
 
     def close(self) -> None:
-        self.file.close()
+        # What a full disk kept in the buffer is lost with the file, as the build that needed it.
+        with contextlib.suppress(OSError):
+            self.file.close()
 
     def __del__(self) -> None:
         # The store lives as long as a question that reads from it: closed with the last one.
-        self.file.close()
+        if hasattr(self, "file"):  # not when making the file failed
+            self.close()
+
+
+@contextlib.contextmanager
+def _disk_problems() -> Iterator[None]:
+    """Turn a failure to write the temporary file (a full disk, a read-only TMPDIR) into a GuideError."""
+    try:
+        yield
+    except OSError as exc:
+        folder = tempfile.gettempdir()
+        raise GuideError(
+            [
+                Problem(
+                    Location(folder),
+                    f"cannot keep the questions' texts in a temporary file in {folder}:"
+                    f" {exc.strerror or exc}; free some space there, or set TMPDIR to a folder with room",
+                )
+            ]
+        ) from None
 
 
 class Texts:

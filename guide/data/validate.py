@@ -237,6 +237,7 @@ class _GuideReader:
         self.questions: list[Question] = []  # the questions read well
         self.chars: set[str] = set()  # every character of every text read well
         self._strings: dict[str, str] = {}
+        self.real_folder: str | None = None  # the guide folder, symbolic links resolved
 
     def keep_texts(self, qid: str, node: Node, fields: dict[str, str | tuple[str, ...]]) -> None:
         """Note texts read well, with where they are, for the glyph check of a guide with errors."""
@@ -295,9 +296,7 @@ class _GuideReader:
                 f"the guide folder has no {GUIDE_FILE}; create it with at least title, edition and questions",
             )
         else:
-            root = load_yaml(
-                guide_file, display_path(guide_file), self.problems, max_bytes=self.max_file_bytes
-            )
+            root = self.load(guide_file)
         if root is not None and root.kind != "map":
             if root.kind == "other":
                 pass
@@ -385,6 +384,8 @@ class _GuideReader:
                     " point it at a folder of question files, or delete it",
                 )
             return 0
+        if self.outside(qdir, "questions"):
+            return 0
         if not qdir.is_dir():
             self.topics_unknown = True
             self.error(where, "expected a folder of question files, found a file; rename it or move it away")
@@ -416,9 +417,43 @@ class _GuideReader:
             return self.read_in_two(paths, sizes)
         return sum(self.read_file(path) for path in paths)
 
+    def load(self, path: Path) -> Node | None:
+        """Read one YAML file of the guide, unless it is a link that leads out of the guide folder."""
+        if self.outside(path, "the file"):
+            return None
+        real = Path(os.path.realpath(path))
+        # Read where the links lead, never through a link again: what was checked is what is read.
+        # A link that leads nowhere (or in a loop) is read as it is, for the message that says so.
+        follow = not real.exists()
+        return load_yaml(
+            path if follow else real,
+            display_path(path),
+            self.problems,
+            max_bytes=self.max_file_bytes,
+            follow_links=follow,
+        )
+
+    def outside(self, path: Path, what: str) -> bool:
+        """Whether `path` leads out of the guide folder through a symbolic link (reported if so).
+
+        A guide is read from its own folder only: a link to /etc/passwd or ~/.ssh would otherwise
+        be read, and its first line quoted in a message.
+        """
+        if self.real_folder is None:
+            self.real_folder = os.path.realpath(self.folder)
+        real = os.path.realpath(path)
+        if real == self.real_folder or real.startswith(self.real_folder.rstrip(os.sep) + os.sep):
+            return False
+        self.error(
+            Location(display_path(path)),
+            f"{what} is a symbolic link to {display_path(Path(real))}, outside the guide folder; guide reads"
+            " only the guide's own files: copy what it leads to into the folder instead of linking to it",
+        )
+        return True
+
     def read_file(self, path: Path) -> int:
         """Read and check one file of questions; return how many it held."""
-        node = load_yaml(path, display_path(path), self.problems, max_bytes=self.max_file_bytes)
+        node = self.load(path)
         if node is None:
             self.topics_unknown = True  # its questions, and their topics, are not known
             return 0
@@ -428,7 +463,7 @@ class _GuideReader:
                 "the file is empty; add a list of questions, each starting with '- ', or delete it",
             )
             return 0
-        return self.take(self.question_list(node))
+        return self.take(self.question_list(node, whole_file=True))
 
     def read_in_two(self, paths: list[Path], sizes: list[int]) -> int:
         """Read the first files here and the others in a forked child, about half the bytes each.
@@ -448,7 +483,7 @@ class _GuideReader:
             reader = _GuideReader(self.folder, Problems(), self.max_file_bytes, theirs)
             count = sum(reader.read_file(path) for path in paths[split:])
             if theirs is not None:
-                theirs.file.flush()  # read by the parent, from its side of the same file
+                theirs.flush()  # read by the parent, from its side of the same file
             return count, _Checked.of(reader)
 
         def here() -> int:
@@ -458,7 +493,7 @@ class _GuideReader:
         checked.merge_into(self, theirs)
         return mine + count
 
-    def question_list(self, node: Node) -> list[Node]:
+    def question_list(self, node: Node, *, whole_file: bool = False) -> list[Node]:
         """The items of a list of questions that are mappings; the others are reported."""
         good = [item for item in node.items if item.kind == "map"]
         if node.kind != "seq" or len(good) < len(node.items):
@@ -471,6 +506,13 @@ class _GuideReader:
                     node.location,
                     "expected a list of questions, found a single question (a mapping);"
                     " put '- ' before its first key to make it a list",
+                )
+            elif whole_file and node.kind == "str":
+                # A whole file that YAML reads as one text is no YAML file: never quoted.
+                self.error(
+                    node.location,
+                    "expected a list of questions, found a file that YAML reads as one plain text (not a"
+                    " YAML file of questions?); start each question with '- ', or move the file away",
                 )
             else:
                 self.error(

@@ -14,7 +14,6 @@ import codecs
 import csv
 import hashlib
 import io
-import re
 import shutil
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -22,12 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guide.data.model import Guide
+from guide.data.source import DEFAULT_MAX_FILE_BYTES
+from guide.edition import publish
 from guide.errors import GuideError, Location, Problem, Problems, counted, did_you_mean, display_path
+from guide.files import Refused, read_regular
 from guide.layout.styles import Theme
 
 COLUMNS = ("name", "id", "email")
 DISTRIBUTION = "distribution.csv"
-FORMULA_STARTS = ("=", "+", "@")
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): a cell of
+# distribution.csv that starts with one of them gets an apostrophe in front.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DISTRIBUTION_COLUMNS = ("name", "id", "email", "copy_code", "file", "pages", "sha256")
 CODE_LENGTH = 8  # base32: 40 bits, short enough to read out on the phone
 
@@ -70,15 +74,18 @@ def folder_name(guide: Guide) -> str:
 # --- the candidates file ---------------------------------------------------------------------
 
 
-def read_candidates(path: Path) -> list[Candidate]:
+def read_candidates(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[Candidate]:
     """The candidates of a CSV file with a header row (`name`, optional `id` and `email`).
 
     GuideError lists every problem, each with its line: a row with the wrong number of
-    fields, an empty name, a file that is not UTF-8, the same candidate twice.
+    fields, an empty name, a file that is not UTF-8, the same candidate twice. Only a regular
+    file of at most `max_bytes` is read, never through a symbolic link.
     """
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes, follow_links=False)
+    except Refused as refused:
+        raise GuideError([Problem(Location(shown), _refused(refused, max_bytes))]) from None
     except OSError as exc:
         raise GuideError([Problem(Location(shown), f"cannot read the file: {exc.strerror or exc}")]) from None
     raw = raw.removeprefix(codecs.BOM_UTF8)  # spreadsheets write one
@@ -101,6 +108,21 @@ def read_candidates(path: Path) -> list[Candidate]:
         problems.error(Location(shown), "no candidates: the file has a header row but no rows below it")
     problems.raise_if_errors()
     return candidates
+
+
+def _refused(refused: Refused, limit: int) -> str:
+    if refused.why == "folder":
+        return "expected a CSV file of candidates, found a folder; give the file"
+    if refused.why == "special":
+        return (
+            "expected a CSV file of candidates, found a pipe or device; save the list to a file and give that"
+        )
+    if refused.why == "link":
+        return "expected a CSV file of candidates, found a symbolic link; give the file itself"
+    return (
+        f"the file is {refused.size:,} bytes or more, over the limit of {limit:,}; split the candidates"
+        " across files, or raise the limit with --max-file-size"
+    )
 
 
 def _rows(content: str, shown: str, problems: Problems) -> list[Candidate]:
@@ -189,12 +211,6 @@ def _candidate(
         if bad is not None:
             problems.error(where, f"the {column} holds an invisible character U+{ord(bad):04X}")
             return None
-        if value[:1] in FORMULA_STARTS:
-            # distribution.csv repeats it, and a spreadsheet would run it as a formula.
-            problems.error(
-                where, f"the {column} starts with '{value[0]}', which spreadsheets read as a formula"
-            )
-            return None
     return Candidate(unicodedata.normalize("NFC", name), values.get("id", ""), values.get("email", ""), where)
 
 
@@ -254,24 +270,51 @@ def copy_codes(guide: Guide, candidates: Sequence[Candidate]) -> list[str]:
     return codes
 
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LATIN = str.maketrans(
-    {
-        **dict(zip("øØđĐłŁðÐı", "oOdDlLdDi", strict=True)),
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ß": "ss",
-    }
-)
+# Most file systems hold at most 255 bytes in a file name (ext4, APFS, in UTF-8; NTFS counts 255
+# UTF-16 units, which a bound in UTF-8 bytes keeps as well).
+MAX_FILE_NAME_BYTES = 255
+MAX_SLUG_BYTES = 60
 
 
-def slug(name: str) -> str:
-    """A file-name-safe form of a name: ASCII letters, digits and hyphens; 'candidate' if none are left."""
-    ascii_name = unicodedata.normalize("NFKD", name.translate(_LATIN)).encode("ascii", "ignore").decode()
-    value = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].rstrip("-")
-    return value or "candidate"
+def slug(name: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
+    """A name as a part of a file name that every common file system takes: its letters, accents and
+    digits in any script, lowercase, in NFC, every run of anything else as one '-' (no separator,
+    control or character Windows refuses), at most `max_bytes` of UTF-8 cut between letters;
+    'candidate' when nothing is left."""
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).lower())
+    kept: list[str] = []
+    size = 0
+    for c in folded:
+        category = unicodedata.category(c)
+        if category[0] in "LN" or (category[0] == "M" and kept and kept[-1] != "-"):
+            piece = c
+        elif kept and kept[-1] != "-":
+            piece = "-"
+        else:
+            continue
+        size += len(piece.encode("utf-8"))
+        if size > max_bytes:
+            if category[0] == "M":  # a letter never loses an accent: cut before the letter
+                while kept and unicodedata.category(kept[-1])[0] == "M":
+                    kept.pop()
+                if kept:
+                    kept.pop()
+            break
+        kept.append(piece)
+    return "".join(kept).strip("-") or "candidate"
+
+
+def copy_file_name(guide: Guide, candidate: Candidate, code: str) -> str:
+    """The file name of a candidate's copy: guide, edition, the candidate's name, and the copy code,
+    which makes it unique (two names that differ only in what the name part drops have their own).
+
+    The name part gets what room the 255 bytes of a file name leave; the name as a whole starts
+    with the guide's id and so is never one that Windows reserves (CON, NUL, COM1 …).
+    """
+    head = f"{guide.id}-{guide.edition}-study-guide-"
+    tail = f"-{code}.pdf"
+    room = MAX_FILE_NAME_BYTES - len((head + tail).encode("utf-8"))
+    return head + slug(candidate.name, min(MAX_SLUG_BYTES, room)) + tail
 
 
 def stamp(candidate: Candidate, code: str) -> str:
@@ -302,7 +345,7 @@ def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate], w
         copy = layout.render(
             guide, theme, copy_pages, stamp=stamp(candidate, code), watermark=candidate.name, key=key
         )
-        name = f"{guide.id}-{guide.edition}-study-guide-{slug(candidate.name)}-{code}.pdf"
+        name = copy_file_name(guide, candidate, code)
         made = assemble.write_part(
             guide, theme, copy, copy.parts["study"], work / name, "study_guide", sibling=None
         )
@@ -328,20 +371,35 @@ def _check(guide: Guide, path: Path, pages: int) -> None:
 
 
 def distribution_csv(handouts: Sequence[Handout]) -> bytes:
-    """Who got which copy: one row per candidate with the file, its copy code and its SHA-256."""
+    """Who got which copy: one row per candidate with the file, its copy code and its SHA-256.
+
+    Safe to open in a spreadsheet (OWASP's advice on CSV injection): every field is quoted, and
+    a field that a spreadsheet would take for a formula ('=…', '-2+3', '@…') starts with an
+    apostrophe, which spreadsheets show as text and a CSV reader gives back as part of the value.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(DISTRIBUTION_COLUMNS)
     for h in handouts:
         c = h.candidate
-        writer.writerow([c.name, c.id, c.email, h.code, h.name, h.pages, h.sha256])
+        writer.writerow(
+            [spreadsheet_safe(v) for v in (c.name, c.id, c.email, h.code, h.name, h.pages, h.sha256)]
+        )
     return out.getvalue().encode("utf-8")
 
 
-def publish_handouts(guide: Guide, handouts: Sequence[Handout], out_root: Path) -> Path:
-    """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
-    from guide.edition import publish
+def spreadsheet_safe(value: str | int) -> str | int:
+    """A CSV field as no spreadsheet runs it: a text that opens like a formula gets a leading apostrophe."""
+    if isinstance(value, int):
+        return value  # a number, written as digits: never a formula
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
+
+def publish_handouts(
+    guide: Guide, handouts: Sequence[Handout], out_root: Path, owner: publish.Owner | None = None
+) -> Path:
+    """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
     files: list[tuple[str, publish.Source]] = [(h.name, (h.path, h.sha256)) for h in handouts]
     files.append((DISTRIBUTION, distribution_csv(handouts)))
-    return publish.publish_folder(out_root, folder_name(guide), files)
+    owner = owner or publish.Owner(guide.id, "handouts")
+    return publish.publish_folder(out_root, folder_name(guide), files, owner=owner)

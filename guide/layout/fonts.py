@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from guide.data.model import Guide
 from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
+from guide.files import Refused, read_regular
 from guide.layout.styles import TEMPLATES, FontFamily, Theme
 
 # Right-to-left scripts need bidirectional reordering and shaping, which the layout
@@ -56,18 +57,56 @@ Face: TypeAlias = TTFont  # a font face as ReportLab reads it: its character map
 _face_paths: dict[str, Path] = {}  # every face named so far → its file, loaded when first used
 
 
+MAX_FONT_BYTES = 64 << 20  # the largest CJK fonts are about 20 MB
+
+
 @cache
 def _face_name(path: Path) -> str:
-    """A face's ReportLab name, derived from its file's bytes: the same font, the same name."""
+    """A face's ReportLab name, derived from its file's bytes: the same font, the same name.
+
+    GuideError if the file cannot be a whole font: not a regular file, too large, or cut short.
+    """
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FONT_BYTES)
+    except Refused as refused:
+        why = {
+            "folder": "it is a folder",
+            "special": "it is a pipe or device, not a file",
+            "link": "it is a symbolic link",
+            "large": f"the file is over {MAX_FONT_BYTES >> 20} MiB, more than any font",
+        }[refused.why]
+        raise GuideError([Problem(Location(str(path)), f"cannot use this font: {why}")]) from None
     except OSError as exc:
         raise GuideError(
             [Problem(Location(str(path)), f"cannot use this font: {exc.strerror or exc}")]
         ) from None
+    damage = _damage(data)
+    if damage is not None:
+        raise GuideError(
+            [Problem(Location(str(path)), f"cannot use this font: {damage}; replace it with a whole copy")]
+        )
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     _face_paths[name] = path
     return name
+
+
+def _damage(data: bytes) -> str | None:
+    """What makes a TrueType file unusable at a glance, said for a message: too short, or a table
+    that runs past the end of the file (a download cut short); None if it looks whole."""
+    if data[:4] == b"ttcf":
+        return None  # a collection: its fonts' tables are checked as ReportLab reads them
+    if len(data) < 12:
+        return f"the file holds {len(data)} bytes, too few for a font"
+    count = int.from_bytes(data[4:6], "big")
+    if len(data) < 12 + 16 * count:
+        return f"the file is cut short: it ends at byte {len(data):,}, inside its table of contents"
+    for index in range(count):
+        entry = data[12 + 16 * index : 28 + 16 * index]
+        offset, length = int.from_bytes(entry[8:12], "big"), int.from_bytes(entry[12:16], "big")
+        if offset + length > len(data):
+            tag = entry[:4].decode("latin-1").strip()
+            return f"the file is cut short: its '{tag}' table runs past its end, at byte {len(data):,}"
+    return None
 
 
 @cache
@@ -82,6 +121,16 @@ def load_face(name: str) -> Face:
         font = TTFont(name, str(path))
     except (TTFError, OSError, ValueError) as exc:
         raise GuideError([Problem(Location(str(path)), f"cannot use this font: {exc}")]) from None
+    except Exception as exc:  # a damaged file: ReportLab's parser fails in any way (struct.error …)
+        raise GuideError(
+            [
+                Problem(
+                    Location(str(path)),
+                    f"cannot use this font: it is damaged or not a TrueType font ({type(exc).__name__}:"
+                    f" {exc}); replace it with a whole copy",
+                )
+            ]
+        ) from None
     return font
 
 
