@@ -25,6 +25,8 @@ def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Any]:
             yield from cover(item, kit)
         elif isinstance(item, compose.Introduction):
             yield from introduction(item, kit)
+        elif isinstance(item, compose.WhatsNew):
+            yield from whats_new(item, kit)
         elif isinstance(item, compose.Contents):
             yield from contents(item, kit)
             yield PageBreak(recto=True, template="body")
@@ -99,6 +101,23 @@ def contents(item: compose.Contents, kit: Kit) -> Iterator[Any]:
             yield line
         if not section.entries:
             yield head
+
+
+def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Any]:
+    """A page of its own: each added or revised question linked to its page, like a contents line;
+    a retired one by its number and title alone."""
+    yield PageBreak()
+    yield label(item.heading, kit, "heading")
+    yield label(item.since, kit, "meta", space_after=6.0)
+    leader = kit.colour("rule")
+    entry_style = kit.derive("toc_entry", "hang", left_indent=18.0, first_indent=-18.0)
+    for section in item.lists:
+        yield label(section.heading.upper(), kit, space_before=8.0, keep_with_next=True)
+        for entry in section.entries:
+            para = Para(plain(f"{entry.number}.\u2002{entry.title}", entry_style), entry_style)
+            yield (
+                ContentsLine(para, entry.anchor, f"toc-{entry.anchor}", 0, leader) if section.linked else para
+            )
 
 
 def topic(item: compose.TopicStart, kit: Kit) -> list[Any]:
