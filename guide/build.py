@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import shutil
@@ -11,14 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from guide import FEW_COLLECTIONS
-from guide.data.model import Guide
+from guide.data.model import Changes, Guide
 from guide.data.select import Selection
 from guide.data.store import TextStore
 from guide.data.validate import find_guides, load_guide
 from guide.errors import GuideError, Location, Problem
 
 if TYPE_CHECKING:
+    from guide.edition.changes import Snapshot
     from guide.edition.handouts import Handout
+    from guide.edition.releases import Released
     from guide.layout.styles import Theme
     from guide.pdf.assemble import Edition
 
@@ -27,12 +30,15 @@ __all__ = [
     "CardsResult",
     "HandoutsResult",
     "Options",
+    "ReleaseResult",
     "Selection",
     "build_cards",
     "build_guide",
     "build_handouts",
     "check_guide",
+    "diff_editions",
     "find_guides",
+    "release_guide",
     "theme_for",
 ]
 BOOKLET_ROLE = "booklet"
@@ -98,8 +104,6 @@ class BuildResult:
 
 def theme_for(options: Options) -> Theme:
     """The style the options name, on the paper they ask for."""
-    import dataclasses
-
     from guide.layout import styles
 
     theme = styles.load_theme(options.style)
@@ -110,9 +114,12 @@ def theme_for(options: Options) -> Theme:
 
 def _validated(
     folder: Path, options: Options, store: TextStore | None = None
-) -> tuple[Guide, tuple[Problem, ...]]:
+) -> tuple[Guide, tuple[Problem, ...], list[Snapshot]]:
+    """The guide in folder, its warnings, and its releases (editions/*.json), every problem at once."""
     from guide.data.validate import InvalidGuide
+    from guide.edition import changes, releases
 
+    records, record_problems = releases.read_releases(folder)
     try:
         guide, warnings = load_guide(folder, max_file_bytes=options.max_file_bytes, store=store)
     except InvalidGuide as exc:
@@ -124,17 +131,20 @@ def _validated(
             extra = fonts.coverage_problems(exc.texts, theme_for(options))
         except GuideError as style:
             extra = list(style.problems)
-        raise GuideError([*exc.problems, *extra]) from None
+        raise GuideError([*exc.problems, *extra, *record_problems]) from None
+    if record_problems:
+        raise GuideError(record_problems)
+    warnings = tuple(sorted((*warnings, *changes.renamed_ids(guide, records)), key=Problem.sort_key))
     if options.strict and warnings:
         raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in warnings)
-    return guide, warnings
+    return guide, warnings, records
 
 
 def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
     """Validate one guide folder (data, style and glyph coverage) and write nothing; return warnings."""
     from guide.layout import fonts
 
-    guide, warnings = _validated(folder, options)
+    guide, warnings, _ = _validated(folder, options)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     fonts.check_faces(theme)  # a build reads a face when it first needs it: a check reads them all
@@ -158,10 +168,13 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
 
     report = options.progress or _quiet
     report("checking the bank")
-    guide, warnings = _validated(folder, options, store)
+    guide, warnings, records = _validated(folder, options, store)
     if options.selection is not None:
         # A practice set has its own id, so its folder and files sit beside the full edition's.
+        # It is no edition: it says nothing of what is new.
         guide = select.select(guide, options.selection)
+    else:
+        guide = _with_changes(guide, records)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     # The files are made in a hidden folder beside the published ones, and linked in at the end.
@@ -188,6 +201,13 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
     return BuildResult(
         guide=guide, folder=written, files=edition.summary(), warnings=warnings, encrypted=encrypted
     )
+
+
+def _with_changes(guide: Guide, records: list[Snapshot]) -> Guide:
+    """The guide with what changed since its previous release, for "What's new" and the manifest."""
+    from guide.edition import changes
+
+    return dataclasses.replace(guide, changes=changes.changes_for(guide, records))
 
 
 def _quiet(_: str) -> None:
@@ -231,7 +251,7 @@ def build_cards(
     from guide.edition import cards, publish
     from guide.layout import fonts
 
-    guide, warnings = _validated(folder, options)
+    guide, warnings, _ = _validated(folder, options)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     data, pages, used = cards.cards_pdf(guide, theme, grid)
@@ -284,7 +304,10 @@ def _build_handouts(
     from guide.edition import handouts, publish
     from guide.layout import fonts
 
-    guide, warnings = _validated(folder, options, store)
+    guide, warnings, records = _validated(folder, options, store)
+    # A copy is the published study guide, "What's new" included: its printed references to the
+    # answer key's pages must hold.
+    guide = _with_changes(guide, records)
     candidates = handouts.read_candidates(candidates_file)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
@@ -293,3 +316,58 @@ def _build_handouts(
         copies = handouts.make_handouts(guide, theme, candidates, work)
         written = handouts.publish_handouts(guide, copies, out_root)
     return HandoutsResult(guide, written, tuple(copies), warnings)
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """The release record `guide release` wrote (or found already there)."""
+
+    guide: Guide
+    released: Released
+    warnings: tuple[Problem, ...] = ()
+
+    def summary(self) -> list[str]:
+        from guide.edition.changes import counts
+        from guide.errors import display_path
+
+        released = self.released
+        count = len(released.release.questions)
+        what = {
+            "released": f"edition {self.guide.edition} released",
+            "unchanged": f"edition {self.guide.edition} already released, unchanged",
+            "redated": f"edition {self.guide.edition} released again, with its new date",
+        }[released.status]
+        changes = released.changes
+        since = f"; since {changes.since}: {counts(changes)}" if changes is not None else ""
+        noun = "question" if count == 1 else "questions"
+        return [f"{display_path(released.path)}  ({what}: {count} {noun}{since})"]
+
+
+def release_guide(folder: Path, out_root: Path, options: Options) -> ReleaseResult:
+    """Record the edition built in out_root/<guide id>/ in folder/editions/<edition>.json."""
+    from guide.edition import releases
+    from guide.errors import display_path
+
+    guide, warnings, records = _validated(folder, options)
+    rebuild = f"guide build {display_path(folder)}"
+    if display_path(out_root) != "output":
+        rebuild += f" --out {display_path(out_root)}"
+    manifest = out_root / guide.id / "manifest.json"
+    return ReleaseResult(guide, releases.release(guide, folder, manifest, records, rebuild), warnings)
+
+
+def diff_editions(old: str, new: str, folder: Path | None) -> tuple[Snapshot, Snapshot, Changes]:
+    """Two editions, each a release record of folder by edition name or a JSON file, and what changed."""
+    from guide.edition import changes, releases
+
+    editions = []
+    problems: list[Problem] = []
+    for value in (old, new):
+        try:
+            editions.append(releases.find_edition(value, folder))
+        except GuideError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise GuideError(problems)
+    before, after = editions
+    return before, after, changes.diff(before, after)

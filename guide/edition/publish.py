@@ -25,7 +25,9 @@ from pathlib import Path
 
 from guide import __version__
 from guide.data.model import Guide, Question
+from guide.edition import changes
 from guide.errors import GuideError, Location, Problem
+from guide.layout import compose
 from guide.pdf.assemble import Edition
 
 STALE_SECONDS = 3600  # a temporary folder this old belongs to a build that died
@@ -60,6 +62,10 @@ def manifest(guide: Guide, edition: Edition, *, encrypted: Collection[str] = ())
             for f in edition.files
         },
         "question_hashes": {q.id: question_hash(q) for q in guide.questions},
+        # So that `guide diff` names the questions of two manifests as "What's new" does.
+        "question_numbers": {q.id: q.number for q in guide.questions},
+        "question_titles": {q.id: compose.title(q.question) for q in guide.questions},
+        "changes": changes.changes_json(guide.changes),
     }
 
 
