@@ -20,7 +20,7 @@ from pdfcheck import Pdf, norm
 from guide.cli import main
 from guide.data.model import Change, Changes
 from guide.data.validate import load_guide
-from guide.edition import changes, releases
+from guide.edition import changes, records
 from guide.edition.changes import Entry, Snapshot
 from guide.layout import compose
 from guide.layout.styles import load_theme
@@ -185,9 +185,9 @@ def test_a_record_reads_back_as_written(two: Site) -> None:
     guide, _ = load_guide(two.source)
     snapshot = changes.snapshot(guide)
     path = two.root / "again.json"
-    path.write_text(releases.record_text(snapshot), encoding="utf-8")
-    assert releases.read_record(path) == snapshot
-    assert releases.record_text(releases.read_record(path)) == releases.record_text(snapshot)
+    path.write_text(records.record_text(snapshot), encoding="utf-8")
+    assert records.read_record(path) == snapshot
+    assert records.record_text(records.read_record(path)) == records.record_text(snapshot)
 
 
 def test_release_refuses_an_edition_not_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
