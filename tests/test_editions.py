@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, text_column
@@ -78,15 +79,12 @@ class Site:
         return self.root / "output"
 
     @property
-    def manifest(self) -> dict[str, object]:
+    def manifest(self) -> dict[str, Any]:
         return dict(json.loads((self.out / "g" / "manifest.json").read_text(encoding="utf-8")))
 
     def write(self, edition: str, date: str, questions: dict[str, tuple[str, str, str]]) -> None:
         self.source.mkdir(parents=True, exist_ok=True)
         (self.source / "guide.yaml").write_text(guide_yaml(edition, date, questions), encoding="utf-8")
-
-    def run(self, *args: str) -> int:
-        return main([*args])
 
     def build(self) -> None:
         assert main(["build", str(self.source), "--out", str(self.out), "--quiet"]) == 0
@@ -95,9 +93,7 @@ class Site:
         return main(["release", str(self.source), "--out", str(self.out)])
 
     def pdf(self, role: str) -> Pdf:
-        files = self.manifest["files"]
-        assert isinstance(files, dict)
-        return Pdf(self.out / "g" / files[role]["path"], text_column())
+        return Pdf(self.out / "g" / self.manifest["files"][role]["path"], text_column())
 
     def copy(self, root: Path) -> Site:
         shutil.copytree(self.root, root, symlinks=True)
