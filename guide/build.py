@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import shutil
@@ -12,14 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from guide import FEW_COLLECTIONS
-from guide.data.model import Guide
+from guide.data.model import Changes, Guide
 from guide.data.select import Selection
 from guide.data.store import TextStore
 from guide.data.validate import find_guides, load_guide
 from guide.errors import GuideError, Problem, counted
 
 if TYPE_CHECKING:
+    from guide.edition.changes import Snapshot
     from guide.edition.handouts import Handout
+    from guide.edition.releases import Released
     from guide.layout.styles import Theme
     from guide.pdf.assemble import Edition
 
@@ -28,12 +31,15 @@ __all__ = [
     "CardsResult",
     "HandoutsResult",
     "Options",
+    "ReleaseResult",
     "Selection",
     "build_cards",
     "build_guide",
     "build_handouts",
     "check_guide",
+    "diff_editions",
     "find_guides",
+    "release_guide",
     "theme_for",
 ]
 BOOKLET_ROLE = "booklet"
@@ -122,9 +128,12 @@ def theme_for(options: Options) -> Theme:
 
 def _validated(
     folder: Path, options: Options, store: TextStore | None = None
-) -> tuple[Guide, tuple[Problem, ...]]:
+) -> tuple[Guide, tuple[Problem, ...], list[Snapshot]]:
+    """The guide in folder, its warnings, and its releases (editions/*.json), every problem at once."""
     from guide.data.validate import InvalidGuide
+    from guide.edition import changes, releases
 
+    records, record_problems = releases.read_releases(folder)
     try:
         guide, warnings = load_guide(folder, max_file_bytes=options.max_file_bytes, store=store)
     except InvalidGuide as exc:
@@ -136,17 +145,20 @@ def _validated(
             extra = fonts.coverage_problems(exc.texts, theme_for(options))
         except GuideError as style:
             extra = list(style.problems)
-        raise GuideError([*exc.problems, *extra]) from None
+        raise GuideError([*exc.problems, *extra, *record_problems]) from None
+    if record_problems:
+        raise GuideError(record_problems)
+    warnings = tuple(sorted((*warnings, *changes.renamed_ids(guide, records)), key=Problem.sort_key))
     if options.strict and warnings:
         raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in warnings)
-    return guide, warnings
+    return guide, warnings, records
 
 
 def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
     """Validate one guide folder (data, style and glyph coverage) and write nothing; return warnings."""
     from guide.layout import fonts
 
-    guide, warnings = _validated(folder, options)
+    guide, warnings, _ = _validated(folder, options)
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
     fonts.check_faces(theme)  # a build reads a face when it first needs it: a check reads them all
@@ -171,12 +183,15 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
     report = options.progress or _quiet
     publish.check_out_root(out_root, folder)
     report("checking the bank")
-    guide, warnings = _validated(folder, options, store)
+    guide, warnings, records = _validated(folder, options, store)
     owner = publish.Owner(guide.id, "edition")
     if options.selection is not None:
         # A practice set has its own id, so its folder and files sit beside the full edition's.
+        # It is no edition: it says nothing of what is new.
         guide = select.select(guide, options.selection)
         owner = publish.Owner(owner.guide, "practice")
+    else:
+        guide = _with_changes(guide, records)
     publish.check_target(out_root, guide.id, owner)  # before the work: checked again when publishing
     theme = theme_for(options)
     fonts.check_coverage(guide, theme)
@@ -204,6 +219,13 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
     return BuildResult(
         guide=guide, folder=written, files=edition.summary(), warnings=warnings, encrypted=encrypted
     )
+
+
+def _with_changes(guide: Guide, records: list[Snapshot]) -> Guide:
+    """The guide with what changed since its previous release, for "What's new" and the manifest."""
+    from guide.edition import changes
+
+    return dataclasses.replace(guide, changes=changes.changes_for(guide, records))
 
 
 def _quiet(_: str) -> None:
@@ -255,7 +277,7 @@ def build_cards(
     from guide.layout import fonts
 
     publish.check_out_root(out_root, folder)
-    guide, warnings = _validated(folder, options)
+    guide, warnings, _ = _validated(folder, options)
     name, owner = cards_folder(guide), publish.Owner(guide.id, "cards")
     publish.check_target(out_root, name, owner)
     theme = theme_for(options)
@@ -305,7 +327,10 @@ def _build_handouts(
     from guide.layout import fonts
 
     publish.check_out_root(out_root, folder)
-    guide, warnings = _validated(folder, options, store)
+    guide, warnings, records = _validated(folder, options, store)
+    # A copy is the published study guide, "What's new" included: its printed references to the
+    # answer key's pages must hold.
+    guide = _with_changes(guide, records)
     owner = publish.Owner(guide.id, "handouts")
     publish.check_target(out_root, handouts.folder_name(guide), owner)
     candidates = handouts.read_candidates(candidates_file, _max_file_bytes(options))
@@ -316,3 +341,58 @@ def _build_handouts(
         copies = handouts.make_handouts(guide, theme, candidates, work)
         written = handouts.publish_handouts(guide, copies, out_root, owner)
     return HandoutsResult(guide, written, tuple(copies), warnings)
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """The release record `guide release` wrote (or found already there)."""
+
+    guide: Guide
+    released: Released
+    warnings: tuple[Problem, ...] = ()
+
+    def summary(self) -> list[str]:
+        from guide.edition.changes import counts
+        from guide.errors import display_path
+
+        released = self.released
+        count = len(released.release.questions)
+        what = {
+            "released": f"edition {self.guide.edition} released",
+            "unchanged": f"edition {self.guide.edition} already released, unchanged",
+            "redated": f"edition {self.guide.edition} released again, with its new date",
+        }[released.status]
+        changes = released.changes
+        since = f"; since {changes.since}: {counts(changes)}" if changes is not None else ""
+        noun = "question" if count == 1 else "questions"
+        return [f"{display_path(released.path)}  ({what}: {count} {noun}{since})"]
+
+
+def release_guide(folder: Path, out_root: Path, options: Options) -> ReleaseResult:
+    """Record the edition built in out_root/<guide id>/ in folder/editions/<edition>.json."""
+    from guide.edition import releases
+    from guide.errors import display_path
+
+    guide, warnings, records = _validated(folder, options)
+    rebuild = f"guide build {display_path(folder)}"
+    if display_path(out_root) != "output":
+        rebuild += f" --out {display_path(out_root)}"
+    manifest = out_root / guide.id / "manifest.json"
+    return ReleaseResult(guide, releases.release(guide, folder, manifest, records, rebuild), warnings)
+
+
+def diff_editions(old: str, new: str, folder: Path | None) -> tuple[Snapshot, Snapshot, Changes]:
+    """Two editions, each a release record of folder by edition name or a JSON file, and what changed."""
+    from guide.edition import changes, releases
+
+    editions = []
+    problems: list[Problem] = []
+    for value in (old, new):
+        try:
+            editions.append(releases.find_edition(value, folder))
+        except GuideError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise GuideError(problems)
+    before, after = editions
+    return before, after, changes.diff(before, after)

@@ -166,6 +166,34 @@ def _parser() -> _Parser:
     _paper_arg(handouts)
     handouts.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
 
+    release = commands.add_parser(
+        "release",
+        help="record the edition just built, so that later editions say what changed",
+        description="Record the edition built in OUT/<guide>/ in <GUIDE_DIR>/editions/<edition>.json, a"
+        " small file to commit: the edition, its date, and each question's number, short title and"
+        " content digest. A later edition's study guide and answer key then open with \"What's new in"
+        ' this edition", since the most recent release of another edition (by date, then edition).'
+        " Refused when the edition was not built, when the build is out of date with the data, and"
+        " when the edition is already released with other questions.",
+    )
+    _guide_args(release)
+    release.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="where it was built (default: output)"
+    )
+
+    diff = commands.add_parser(
+        "diff",
+        help="say which questions were added, revised and retired between two editions",
+        usage="guide diff [-h] [--json] [GUIDE_DIR] OLD NEW",
+        description="Compare two editions by question id: the questions added, revised (their content"
+        " changed) and retired, by number and short title. OLD and NEW are editions released in the"
+        " guide folder GUIDE_DIR (by name, such as 2026.1), or files: a manifest.json (or the folder"
+        " holding it) or a release record. A value with a '/' or ending in .json is a file.",
+    )
+    diff.set_defaults(command_parser=diff)
+    diff.add_argument("editions", nargs="+", metavar="[GUIDE_DIR] OLD NEW", help=argparse.SUPPRESS)
+    diff.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     check = commands.add_parser(
         "check",
         help="validate guides without writing anything",
@@ -252,6 +280,19 @@ def _check_usage(parser: _Parser, args: argparse.Namespace) -> None:
     """Combinations argparse cannot express; parser.error raises _UsageError."""
     if getattr(args, "password_file", None) is not None and not args.protect_key:
         args.command_parser.error("--password-file is the password of --protect-key: give both")
+    if args.command == "diff":
+        from guide.edition.releases import is_file_name
+
+        values = args.editions
+        if len(values) not in (2, 3):
+            args.command_parser.error(
+                f"give OLD and NEW, after GUIDE_DIR if they are edition names; found {len(values)} values"
+            )
+        if len(values) == 2 and not all(map(is_file_name, values)):
+            args.command_parser.error(
+                "OLD and NEW name editions: give the guide folder first (guide diff data/<guide> OLD NEW),"
+                " or give two manifest.json files"
+            )
 
 
 def _selection(args: argparse.Namespace) -> Selection | None:
@@ -328,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return _run(args)
+        return _diff(args) if args.command == "diff" else _run(args)
     except KeyboardInterrupt:
         _say("guide: interrupted; nothing was written", sys.stderr)
         return 130
@@ -367,7 +408,7 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
         if not guides:
             _say(f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", sys.stderr)
             return EXIT_INVALID
-    if args.command != "check":
+    if args.command not in ("check", "release"):
         from guide.pdf.info import MAX_EPOCH, source_date_epoch
 
         try:
@@ -384,7 +425,7 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
     shown = sys.stderr.isatty() and not getattr(args, "quiet", False) and "CI" not in os.environ
     progress = _Progress(sys.stderr) if shown else None
     options = build.Options(
-        style=args.style,
+        style=getattr(args, "style", "base"),
         strict=args.strict,
         max_file_bytes=max_bytes,
         quiet=getattr(args, "quiet", False),
@@ -395,7 +436,8 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
         selection=_selection(args),
     )
     try:
-        build.theme_for(options)  # once: a broken style is one report, not one for every guide
+        if args.command != "release":  # a release lays nothing out
+            build.theme_for(options)  # once: a broken style is one report, not one for every guide
     except GuideError as exc:
         _print_problems(exc.problems)
         count = len(exc.errors)
@@ -410,11 +452,13 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
         if progress is not None:
             progress.start(str(folder))
         try:
-            result: build.BuildResult | build.CardsResult | build.HandoutsResult
+            result: build.BuildResult | build.CardsResult | build.HandoutsResult | build.ReleaseResult
             if args.command == "check":
                 warnings = build.check_guide(folder, options)
             else:
-                if args.command == "cards":
+                if args.command == "release":
+                    result = build.release_guide(folder, args.out, options)
+                elif args.command == "cards":
                     result = build.build_cards(folder, args.out, options, args.grid)
                 elif args.command == "handouts":
                     result = build.build_handouts(folder, args.candidates, args.out, options)
@@ -445,6 +489,35 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
             tail = "; nothing was written"
         _say(f"guide: {counted(errors, 'error')}{tail}", sys.stderr)
         return EXIT_INVALID
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """`guide diff`: what changed between two editions, as text or JSON, on stdout."""
+    import json
+
+    from guide import build
+    from guide.edition import changes
+
+    *folder, old, new = args.editions
+    try:
+        before, after, found = build.diff_editions(old, new, Path(folder[0]) if folder else None)
+    except GuideError as exc:
+        _print_problems(exc.problems)
+        count = len(exc.errors)
+        print(f"guide: {count} {'error' if count == 1 else 'errors'}", file=sys.stderr)
+        return EXIT_INVALID
+    lines = (
+        [json.dumps(changes.diff_json(before, after, found), indent=2, ensure_ascii=False)]
+        if args.json
+        else changes.diff_text(before, after, found)
+    )
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `guide diff … | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

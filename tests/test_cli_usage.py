@@ -129,7 +129,15 @@ def _readme_synopses() -> dict[str, str]:
     return synopses
 
 
-COMMANDS = ("build", "check", "cards", "handouts")
+def _commands() -> tuple[str, ...]:
+    """Every command the parser knows."""
+    import argparse
+
+    (actions,) = [a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return tuple(actions.choices)
+
+
+COMMANDS = _commands()
 
 
 def test_the_readme_shows_every_option_of_every_command_and_no_other() -> None:

@@ -144,6 +144,26 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """A question named in "What's new": its id, number and short title in the edition that has it."""
+
+    id: str
+    number: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed in the questions since the previous released edition, for "What's new"."""
+
+    since: str  # the previous release's edition
+    since_date: dt.date | None
+    added: tuple[Change, ...] = ()  # numbered and titled as in this edition
+    revised: tuple[Change, ...] = ()  # as in this edition
+    retired: tuple[Change, ...] = ()  # as in the previous release: they have no page here
+
+
+@dataclass(frozen=True, slots=True)
 class Guide:
     """A whole question bank, ready to lay out."""
 
@@ -157,6 +177,9 @@ class Guide:
     language: str = "en"
     description: str = ""
     selection: str = ""  # for a practice set: how its questions were chosen, printed on the cover
+    # Since the previous released edition (edition/changes.py): None for a first edition or a
+    # practice set, which print no "What's new".
+    changes: Changes | None = None
     root: Path = field(default=Path("."), compare=False)
     location: Location = field(default=Location("<memory>"), compare=False)
     # Every character of its texts, as validation met them; empty when unknown (a guide made in

@@ -37,8 +37,10 @@ from pathlib import Path
 
 from guide import __version__
 from guide.data.model import Guide, Question
+from guide.edition import changes
 from guide.errors import GuideError, Location, Problem, display_path
 from guide.files import Refused, read_regular
+from guide.layout import compose
 from guide.pdf.assemble import Edition
 
 MARKER = ".guide.json"  # in every published folder: who made it, and what it is
@@ -101,6 +103,10 @@ def manifest(
             for f in edition.files
         },
         "question_hashes": {q.id: question_hash(q) for q in guide.questions},
+        # So that `guide diff` names the questions of two manifests as "What's new" does.
+        "question_numbers": {q.id: q.number for q in guide.questions},
+        "question_titles": {q.id: compose.title(q.question) for q in guide.questions},
+        "changes": changes.changes_json(guide.changes),
     }
 
 

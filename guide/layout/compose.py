@@ -6,11 +6,12 @@ compare stories with ==, and the renderer is the only place that turns them into
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from guide.data import text
-from guide.data.model import Guide, Question
+from guide.data.model import Changes, Guide, Question
 from guide.errors import counted
 from guide.layout.page import Anchor, Part
 
@@ -54,6 +55,25 @@ class ContentsEntry:
     number: int
     title: str  # plain text of the question
     anchor: Anchor
+
+
+@dataclass(frozen=True)
+class WhatsNewList:
+    """Questions added, revised or retired: a retired one is numbered as in the previous edition,
+    and has no page here to link to (its entries' anchor is 0)."""
+
+    heading: str
+    entries: tuple[ContentsEntry, ...]
+    linked: bool
+
+
+@dataclass(frozen=True)
+class WhatsNew:
+    """The "What's new in this edition" page: what changed since the previous released edition."""
+
+    heading: str
+    since: str  # "Since edition 2026.1 · 25 November 2026", saying so when nothing changed
+    lists: tuple[WhatsNewList, ...]  # the lists that have questions; none when nothing changed
 
 
 @dataclass(frozen=True)
@@ -109,7 +129,7 @@ class KeyAnswer:
     follow_ups: tuple[tuple[text.Inline, ...], ...]
 
 
-Item = Cover | Introduction | Contents | TopicStart | StudyQuestion | KeyAnswer
+Item = Cover | Introduction | WhatsNew | Contents | TopicStart | StudyQuestion | KeyAnswer
 Story = tuple[Item, ...]
 
 STUDY_ADVICE = """\
@@ -165,8 +185,9 @@ def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int
 
 
 def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ...]:
-    """A part's front matter: its cover, the "how to use" page and the contents."""
+    """A part's front matter: its cover, the "how to use" page, what is new, and the contents."""
     is_study = part == "study"
+    new = () if guide.changes is None else (whats_new(guide.changes, labels),)
     return (
         Cover(
             part=part,
@@ -186,6 +207,7 @@ def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ..
             description=text.parse(guide.description) if guide.description else (),
             advice=text.parse(STUDY_ADVICE if is_study else KEY_ADVICE),
         ),
+        *new,
         Contents(
             heading=labels["contents"],
             topics=tuple(
@@ -214,6 +236,33 @@ def _count(questions: int, topics: int, labels: dict[str, str]) -> str:
     return f"{questions} {noun} in {counted(topics, 'topic')}"
 
 
+def whats_new(changes: Changes, labels: dict[str, str]) -> WhatsNew:
+    """What changed since the previous release, each added or revised question linked to its page."""
+    since = f"Since edition {changes.since}" + (
+        f" · {_date(changes.since_date)}" if changes.since_date else ""
+    )
+    if not (changes.added or changes.revised or changes.retired):
+        since += ": no question was added, revised or retired"
+    lists = (
+        (labels["added"], changes.added, True),
+        (labels["revised"], changes.revised, True),
+        (f"{labels['retired']} · numbered as in edition {changes.since}", changes.retired, False),
+    )
+    return WhatsNew(
+        heading=labels["whats_new"],
+        since=since,
+        lists=tuple(
+            WhatsNewList(
+                heading,
+                tuple(ContentsEntry(c.number, c.title, question_anchor(c.number)) for c in found),
+                linked,
+            )
+            for heading, found, linked in lists
+            if found
+        ),
+    )
+
+
 def title(question: str) -> str:
     """A question as the contents and the outline name it: its plain text, cut short if long."""
     return _title(text.parse_inline(question))
@@ -233,9 +282,11 @@ def topic_items(guide: Guide, part: Part, index: int, *, note_lines: int) -> Ite
 
 
 def _date_text(guide: Guide) -> str:
-    if guide.date is None:
-        return ""
-    return f"{guide.date.day} {guide.date:%B %Y}"
+    return _date(guide.date) if guide.date is not None else ""
+
+
+def _date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
 
 
 def _study(q: Question, note_lines: int) -> StudyQuestion:

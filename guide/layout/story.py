@@ -36,6 +36,8 @@ def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Block]:
             yield from cover(item, kit)
         elif isinstance(item, compose.Introduction):
             yield from introduction(item, kit)
+        elif isinstance(item, compose.WhatsNew):
+            yield from whats_new(item, kit)
         elif isinstance(item, compose.Contents):
             yield from contents(item, kit)
             yield PageBreak(recto=True, template="body")
@@ -61,11 +63,18 @@ def label(
     style: str = "label",
     *,
     space_before: float | None = None,
+    space_after: float | None = None,
     keep_with_next: bool | None = None,
 ) -> Para:
     """A paragraph of plain text in a named style (a label, a title): drawn as written."""
     resolved = kit.style(style)
-    return Para(plain(value, resolved), resolved, space_before=space_before, keep_with_next=keep_with_next)
+    return Para(
+        plain(value, resolved),
+        resolved,
+        space_before=space_before,
+        space_after=space_after,
+        keep_with_next=keep_with_next,
+    )
 
 
 def cover(item: compose.Cover, kit: Kit) -> list[Block]:
@@ -114,6 +123,21 @@ def contents(item: compose.Contents, kit: Kit) -> Iterator[Block]:
             yield line
         if not section.entries:
             yield head
+
+
+def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Block]:
+    """A page of its own: each added or revised question linked to its page, like a contents line;
+    a retired one by its number and title alone."""
+    yield PageBreak()
+    yield label(item.heading, kit, "heading")
+    yield label(item.since, kit, "meta", space_after=6.0)
+    leader = kit.colour("rule")
+    entry_style = kit.derive("toc_entry", "hang", left_indent=18.0, first_indent=-18.0)
+    for section in item.lists:
+        yield label(section.heading.upper(), kit, space_before=8.0, keep_with_next=True)
+        for entry in section.entries:
+            para = Para(plain(f"{entry.number}.\u2002{entry.title}", entry_style), entry_style)
+            yield (ContentsLine(para, entry.anchor, 0, leader) if section.linked else para)
 
 
 def topic(item: compose.TopicStart, kit: Kit) -> list[Block]:
