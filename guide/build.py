@@ -76,6 +76,9 @@ class Options:
     # that no message or traceback ever shows it.
     key_password: str | None = field(default=None, repr=False)
     selection: Selection | None = None  # a practice set instead of the whole guide
+    # A draft: characters no font has are printed as their code points ([U+1F951]), with a
+    # warning each, rather than stopping the build.
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def _validated(
         from guide.layout import fonts
 
         try:
-            extra = fonts.coverage_problems(exc.texts, theme_for(options))
+            extra = fonts.coverage_problems(exc.texts, theme_for(options), draft=options.draft)
         except GuideError as style:
             extra = list(style.problems)
         raise GuideError([*exc.problems, *extra]) from None
@@ -136,9 +139,19 @@ def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
 
     guide, warnings = _validated(folder, options)
     theme = theme_for(options)
-    fonts.check_coverage(guide, theme)
+    warnings += _coverage(guide, theme, options)
     fonts.check_faces(theme)  # a build reads a face when it first needs it: a check reads them all
     return warnings
+
+
+def _coverage(guide: Guide, theme: Theme, options: Options) -> tuple[Problem, ...]:
+    """Check that the fonts have every character; in a draft, the warnings for those they lack."""
+    from guide.layout import fonts
+
+    drafted = fonts.check_coverage(guide, theme, draft=options.draft)
+    if options.strict and drafted:
+        raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in drafted)
+    return tuple(drafted)
 
 
 @_collecting_less
@@ -153,7 +166,6 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
     from guide import layout
     from guide.data import select
     from guide.edition import publish
-    from guide.layout import fonts
     from guide.pdf import assemble, protect, verify
 
     report = options.progress or _quiet
@@ -163,7 +175,7 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
         # A practice set has its own id, so its folder and files sit beside the full edition's.
         guide = select.select(guide, options.selection)
     theme = theme_for(options)
-    fonts.check_coverage(guide, theme)
+    warnings += _coverage(guide, theme, options)
     # The files are made in a hidden folder beside the published ones, and linked in at the end.
     with publish.workspace(out_root, guide.id) as work:
         pages = work / "pages"
@@ -229,11 +241,10 @@ def build_cards(
     import tempfile
 
     from guide.edition import cards, publish
-    from guide.layout import fonts
 
     guide, warnings = _validated(folder, options)
     theme = theme_for(options)
-    fonts.check_coverage(guide, theme)
+    warnings += _coverage(guide, theme, options)
     data, pages, used = cards.cards_pdf(guide, theme, grid)
     path = out_root / f"{guide.id}-{guide.edition}-cards.pdf"
     try:
@@ -282,12 +293,11 @@ def _build_handouts(
     folder: Path, candidates_file: Path, out_root: Path, options: Options, store: TextStore
 ) -> HandoutsResult:
     from guide.edition import handouts, publish
-    from guide.layout import fonts
 
     guide, warnings = _validated(folder, options, store)
     candidates = handouts.read_candidates(candidates_file)
     theme = theme_for(options)
-    fonts.check_coverage(guide, theme)
+    warnings += _coverage(guide, theme, options)
     handouts.check_names(candidates, theme)
     with publish.workspace(out_root, handouts.folder_name(guide)) as work:
         copies = handouts.make_handouts(guide, theme, candidates, work)

@@ -247,12 +247,12 @@ def test_five_different_errors_are_reported_at_once(tmp_path: Path) -> None:
     assert problems_of(write(tmp_path / "g", text)) == [
         "g/guide.yaml:6:9: error: id 'Bad Id' is not valid: expected lowercase letters, digits and '-',"
         " starting with a letter or digit; for example 'bad-id'",
-        "g/guide.yaml:13:12: error: topic 'Basic' is not among the topics listed in guide.yaml;"
-        " did you mean 'Basics'?",
-        "g/guide.yaml:14:15: error: question must be text, found a boolean: YAML reads a plain no as a"
-        ' boolean; write it in quotes: "no"',
-        "g/guide.yaml:16:5: error: unknown key 'anwser'; did you mean 'answer'?",
-        "g/guide.yaml:18:17: error: difficulty must be easy, medium or hard, found 'Hard';"
+        "g/guide.yaml:13:12: error: question 'two': topic 'Basic' is not among the topics listed in"
+        " guide.yaml; did you mean 'Basics'?",
+        "g/guide.yaml:14:15: error: question 'two': question must be text, found a boolean: YAML reads a"
+        ' plain no as a boolean; write it in quotes: "no"',
+        "g/guide.yaml:16:5: error: question 'two': unknown key 'anwser'; did you mean 'answer'?",
+        "g/guide.yaml:18:17: error: question 'two': difficulty must be easy, medium or hard, found 'Hard';"
         " did you mean 'hard'?",
     ]
 
@@ -278,8 +278,8 @@ def test_a_misspelt_key_is_not_also_reported_missing(tmp_path: Path) -> None:
     text += "    qestion: Q?\n    guidance: G.\n    answer: A.\n    key_point: [K]\n"
     assert problems_of(write(tmp_path / "g", text)) == [
         "g/guide.yaml:1:1: error: unknown key 'titel'; did you mean 'title'?",
-        "g/guide.yaml:7:5: error: unknown key 'qestion'; did you mean 'question'?",
-        "g/guide.yaml:10:5: error: unknown key 'key_point'; did you mean 'key_points'?",
+        "g/guide.yaml:7:5: error: question 'a': unknown key 'qestion'; did you mean 'question'?",
+        "g/guide.yaml:10:5: error: question 'a': unknown key 'key_point'; did you mean 'key_points'?",
     ]
 
 

@@ -574,6 +574,7 @@ class _Builder:
                 Location(self.display, end.line + 1, end.column + 2),
                 f"YAML reads ' #' as the start of a comment, so the value ends at '{event.value[-20:]}'"
                 " and the rest of the line is left out; put the whole value in quotes to keep it",
+                group="values that YAML cuts short at ' #'",
             )
         return node
 

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from guide.data import text
 from guide.data.model import Guide, Question
 from guide.errors import GuideError, Problem
-from guide.layout import markdown
+from guide.layout import compose, markdown, story
 from guide.layout.canvas import draw_line, fit_line, line_width
 from guide.layout.fonts import guide_chars
 from guide.layout.kit import Kit, make_kit
@@ -131,7 +131,7 @@ def _card(q: Question, kit: Kit) -> _Card:
     label = kit.style("label")
     front: list[Flowable] = [
         Para(plain(" · ".join(head), label), label),
-        markdown.paragraph(text.parse_inline(q.question), kit, "question"),
+        *story.question_blocks(compose.question_blocks(q), kit),
     ]
     back_head = f"{labels['question'].upper()} {q.number} · "
     if q.key_points:
@@ -139,13 +139,13 @@ def _card(q: Question, kit: Kit) -> _Card:
         body = kit.style("body")
         face = markdown.bullet_face(kit, body)
         back += [
-            Para(inline(text.parse_inline(p), kit, body), body, indent=12.0, space_after=2.0,
+            Para(inline(text.parse_inline(p, q.format), kit, body), body, indent=12.0, space_after=2.0,
                  bullet=Bullet("•", face, body.size, body.colour, 0.0))
             for p in q.key_points
         ]  # fmt: skip
     else:
         back = [Para(plain(back_head + labels["answer"].upper(), label), label)]
-        back += markdown.block(_first_paragraph(text.parse(q.answer)), kit, "body", 0)
+        back += markdown.block(_first_paragraph(text.parse(q.answer, q.format)), kit, "body", 0)
     return _Card(q, front, back)
 
 

@@ -34,6 +34,7 @@ class HeadLine(Block):
         ref_link: int = 0,
         question: str = "",
         topic: str = "",
+        title: str = "",
     ) -> None:
         self.label = label
         self.anchor = anchor
@@ -42,6 +43,7 @@ class HeadLine(Block):
         self.ref_link = ref_link
         self.question = question
         self.topic = topic
+        self.title = title  # the question's, for the running head of a page it runs on to
 
     def _reserve(self) -> float:
         return REF_WIDTH if self.ref_number else 0.0
@@ -66,7 +68,7 @@ class HeadLine(Block):
         if self.anchor:
             pager.record_anchor(self.anchor, x, top + 4, self.outline)
         if self.question:
-            pager.mark("question", (self.question, self.topic))
+            pager.mark("question", (self.question, self.topic, self.title))
         if self.ref_number:
             style = self.label.style
             baseline = top - style.size  # the label's first baseline

@@ -269,6 +269,7 @@ class TextPen:
         self.names: dict[tuple[str, int], str] = names
         self.current: tuple[str, float] | None = None
         self.colour: Colour | None = None
+        self.rise = 0.0  # the text rise (Ts): 0 where every pen starts, inside its q … Q
         self.ops: list[str] = []
 
     def move(self, x: float, y: float) -> None:
@@ -279,6 +280,12 @@ class TextPen:
         if colour != self.colour:
             self.ops.append(fill(colour))
             self.colour = colour
+
+    def set_rise(self, rise: float) -> None:
+        """Raise (or lower, if negative) what is shown next from the baseline: super- and subscripts."""
+        if rise != self.rise:
+            self.ops.append(f"{_number(rise)} Ts")
+            self.rise = rise
 
     def show(self, face: str, text_font: TTFont, size: float, value: str) -> None:
         """Draw a string at the current point, in the subsets of its face that hold its characters."""
@@ -452,7 +459,7 @@ class Para(Block):
         spans = self.spans
         words = self._words or []
         align = style.alignment
-        decorated = any(s.back is not None or s.link is not None or s.strike for s in spans)
+        decorated = any(s.back is not None or s.link is not None or s.strike or s.underline for s in spans)
         text_width = width - self.indent
         first_offset = self._first_offset()
         last = len(lines) - 1
@@ -460,6 +467,7 @@ class Para(Block):
             span = spans[0]
             face, span_font, size = span.face, span.font, span.size
             set_colour(span.colour)
+            pen.set_rise(span.rise)
             for number, (start, end, used) in enumerate(lines):
                 if start < end:
                     left = x + self.indent + (first_offset if number == 0 else 0.0)
@@ -498,12 +506,13 @@ class Para(Block):
                 for index, value in segments:
                     span = spans[index]
                     set_colour(span.colour)
+                    pen.set_rise(span.rise)
                     show(span.face, span.font, span.size, value)
                     if decorated or stretch:
                         advance = width_of(span.font, span.face, span.size, value) + stretch * value.count(
                             " "
                         )
-                        if span.back is not None or span.link is not None or span.strike:
+                        if span.back is not None or span.link is not None or span.strike or span.underline:
                             self._decorate(canv, span, cursor, advance, baseline, decorations, over, value)
                         cursor += advance
                 if stretch:
@@ -528,7 +537,8 @@ class Para(Block):
         over: list[str],
         value: str = "",
     ) -> None:
-        """A code background, a strike, a link: for a run drawn from x, `width` wide."""
+        """A code background, a highlight, a strike, an underline, a link: for a run drawn from x,
+        `width` wide."""
         if value:
             # A run's spaces at either end are not part of its code box or its link.
             lead = len(value) - len(value.lstrip(" "))
@@ -543,6 +553,12 @@ class Para(Block):
         if span.back is not None:
             bottom = baseline + size - leading
             under.append(f"{fill(span.back)} {fp_str(x, bottom, width, leading)} re f")
+        baseline += span.rise
+        if span.underline:
+            y = baseline - 0.12 * span.size
+            over.append(
+                f"{fill(span.colour)} {fp_str(x, y - 0.03 * span.size, width, 0.06 * span.size)} re f"
+            )
         if span.strike:
             y = baseline + 0.25 * span.size
             over.append(
