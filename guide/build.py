@@ -139,19 +139,25 @@ def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
 
     guide, warnings = _validated(folder, options)
     theme = theme_for(options)
-    warnings += _coverage(guide, theme, options)
+    warnings = _coverage(guide, theme, options, warnings)
     fonts.check_faces(theme)  # a build reads a face when it first needs it: a check reads them all
     return warnings
 
 
-def _coverage(guide: Guide, theme: Theme, options: Options) -> tuple[Problem, ...]:
-    """Check that the fonts have every character; in a draft, the warnings for those they lack."""
+def _coverage(
+    guide: Guide, theme: Theme, options: Options, warnings: tuple[Problem, ...]
+) -> tuple[Problem, ...]:
+    """Check that the fonts have every character: the warnings so far with, in a draft, one for each
+    character they lack. A failure reports the warnings too, every problem at once."""
     from guide.layout import fonts
 
-    drafted = fonts.check_coverage(guide, theme, draft=options.draft)
+    try:
+        drafted = fonts.check_coverage(guide, theme, draft=options.draft)
+    except GuideError as exc:
+        raise GuideError([*warnings, *exc.problems]) from None
     if options.strict and drafted:
         raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in drafted)
-    return tuple(drafted)
+    return tuple(sorted([*warnings, *drafted], key=Problem.sort_key))
 
 
 @_collecting_less
@@ -175,7 +181,7 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
         # A practice set has its own id, so its folder and files sit beside the full edition's.
         guide = select.select(guide, options.selection)
     theme = theme_for(options)
-    warnings += _coverage(guide, theme, options)
+    warnings = _coverage(guide, theme, options, warnings)
     # The files are made in a hidden folder beside the published ones, and linked in at the end.
     with publish.workspace(out_root, guide.id) as work:
         pages = work / "pages"
@@ -244,7 +250,7 @@ def build_cards(
 
     guide, warnings = _validated(folder, options)
     theme = theme_for(options)
-    warnings += _coverage(guide, theme, options)
+    warnings = _coverage(guide, theme, options, warnings)
     data, pages, used = cards.cards_pdf(guide, theme, grid)
     path = out_root / f"{guide.id}-{guide.edition}-cards.pdf"
     try:
@@ -297,7 +303,7 @@ def _build_handouts(
     guide, warnings = _validated(folder, options, store)
     candidates = handouts.read_candidates(candidates_file)
     theme = theme_for(options)
-    warnings += _coverage(guide, theme, options)
+    warnings = _coverage(guide, theme, options, warnings)
     handouts.check_names(candidates, theme)
     with publish.workspace(out_root, handouts.folder_name(guide)) as work:
         copies = handouts.make_handouts(guide, theme, candidates, work)

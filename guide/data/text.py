@@ -502,15 +502,19 @@ def flatten(blocks: Sequence[Block]) -> tuple[Inline, ...]:
 # --- plain text -------------------------------------------------------------------
 
 TAB_SIZE = 4  # as code blocks expand tabs
-# A line that ends a block of code: closing brackets, perhaps with a ';' or ',' ("}", "});").
-_CLOSERS = re.compile(r"[\]})]+[;,]?\Z")
+# Lines that read as code though neither indented nor ending in '{' or ';': closing brackets,
+# perhaps with a ';' or ',' ("}", "});"), and C's preprocessor lines ("#include <stdio.h>").
+_CODE_LINE = re.compile(
+    r"[\]})]+[;,]?\Z|#\s*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma)\b"
+)
 
 
 def looks_like_code(line: str) -> bool:
-    """Whether a line of plain text reads as code: indented, ending in '{' or ';', or only '}'-like."""
+    """Whether a line of plain text reads as code: indented, ending in '{' or ';', only closing
+    brackets, or a preprocessor line."""
     stripped = line.rstrip()
     return bool(stripped) and (
-        line[0] in " \t" or stripped.endswith(("{", ";")) or _CLOSERS.match(stripped) is not None
+        line[0] in " \t" or stripped.endswith(("{", ";")) or _CODE_LINE.match(stripped) is not None
     )
 
 

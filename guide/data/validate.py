@@ -514,10 +514,19 @@ class _GuideReader:
                     group=f"questions without {what}",
                 )
         asked = texts.get("question")
-        if isinstance(asked, str) and qid:
+        if isinstance(asked, str) and asked and qid:
+            where = node.entries["question"][1].location
             found = markdown.own_number(asked)
             if found is not None:
-                self.numbered.append((qid, found[0], node.entries["question"][1].location))
+                self.numbered.append((qid, found[0], where))
+            if not texts.get("title") and not _names_itself(asked, fmt):
+                self.problems.warning(
+                    where,
+                    f"question '{qid}' has no sentence to name it in the contents (its text starts with"
+                    " code, a list or a table, and no paragraph follows), so the contents show '…';"
+                    " add 'title:' with a short name",
+                    group="questions that need a title for the contents",
+                )
         if any(p.severity == "error" for p in self.problems.items[before:]):
             # The texts fonts check, so that a guide with errors gets the same glyph check.
             self.keep_texts(qid, node, {"topic": topic, **texts, "tags": tuple(tags)})
@@ -660,13 +669,13 @@ class _GuideReader:
                     group="topics without questions",
                 )
 
-    def warn_own_number(self, qid: str, own: int, number: int, where: Location) -> None:
+    def warn_own_number(self, qid: str, own: int, number: int, where: Location, *, mine: bool) -> None:
         """A question whose text starts with a number: its own is printed once; another, as written."""
-        if own == number:
+        if mine:
             self.problems.warning(
                 where,
-                f"question '{qid}' starts with its own number ({own}), which guide prints before every"
-                " question: it is printed once; remove it from the text",
+                f"question '{qid}' starts with its own number ({own}); guide numbers every question itself"
+                f" (this is question {number}), so the text's number is left out; remove it from the text",
                 group="questions that start with their own number",
             )
         else:
@@ -689,12 +698,15 @@ class _GuideReader:
         written = {qid: (own, where) for qid, own, where in self.numbered}
         for title in order:
             numbered = []
-            for q in by_topic[title]:
+            for place, q in enumerate(by_topic[title], 1):
                 number += 1
                 own, where = written.get(q.id, (0, q.location))
+                # Its own number: the one guide gives it, or its place in its topic (a bank in
+                # several languages numbers each from 1).
+                mine = own in (number, place)
                 if own:
-                    self.warn_own_number(q.id, own, number, where)
-                numbered.append(dataclasses.replace(q, number=number, numbered=own == number))
+                    self.warn_own_number(q.id, own, number, where, mine=mine)
+                numbered.append(dataclasses.replace(q, number=number, numbered=mine))
             if numbered:
                 topics.append(Topic(title=title, slug=_unique_slug(title, slugs), questions=tuple(numbered)))
         return tuple(topics)
@@ -845,6 +857,19 @@ def check_text(
 
 
 _LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+# How a line that is not a sentence starts: code (``` ~~~ or indented), a list, a table, a quote,
+# a heading or HTML. Only a question that starts so is parsed to look for a sentence.
+_NOT_A_SENTENCE = re.compile(r"\s*(?:```|~~~|[-*+>|#<]|\d+[.)])|    |\t")
+
+
+def _names_itself(question: str, fmt: Format) -> bool:
+    """Whether a question has a first sentence for the contents to name it by."""
+    question = markdown.without_own_number(question)
+    if fmt == "markdown" and not _NOT_A_SENTENCE.match(question):
+        return True
+    if fmt == "text" and not markdown.looks_like_code(question.lstrip("\n").split("\n", 1)[0]):
+        return True
+    return bool(markdown.first_sentence(markdown.parse(question, fmt)))
 
 
 def _draws_something(value: str) -> bool:

@@ -194,7 +194,10 @@ def title(q: Question, blocks: tuple[text.Block, ...] | None = None) -> tuple[st
     its first sentence (never code), cut short; and whether it was made from the sentence."""
     if q.title:
         return q.title, False
-    sentence = text.first_sentence(question_blocks(q) if blocks is None else blocks)
+    if blocks is None or (not q.numbered and text.own_number(q.question) is not None):
+        # A number the text starts with never opens its title, even one printed in the question.
+        blocks = text.parse(text.without_own_number(q.question), q.format)
+    sentence = text.first_sentence(blocks)
     return (text.short_title(sentence, TITLE_LIMIT) if sentence else UNTITLED), True
 
 

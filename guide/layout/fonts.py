@@ -238,7 +238,10 @@ def coverage_problems(
     for qid, name, where, text in texts:
         if bad.isdisjoint(text):
             continue
-        owner = f"question '{qid}', {name}" if qid else name
+        if qid:
+            owner = f"question '{qid}', {name}"
+        else:
+            owner = f"the topic '{text}'" if name == "topic" else f"the guide's {name}"
         found = [c for c in dict.fromkeys(text) if c in bad]  # in the order typed
         for char in found:
             if not is_rtl(char):
