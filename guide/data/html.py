@@ -169,8 +169,9 @@ def paired(found: Sequence[Event]) -> set[int]:
         elif item.kind == "end":
             at = next((k for k in range(len(open_tags) - 1, -1, -1) if open_tags[k][0] == item.tag), -1)
             if at >= 0:
+                # Tags opened inside it and still open stay open: `<i>a <b>b</i> c</b>` pairs both.
                 pairs.update((open_tags[at][1], index))
-                del open_tags[at:]
+                del open_tags[at]
     return pairs
 
 

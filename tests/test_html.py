@@ -1,0 +1,272 @@
+"""The HTML Markdown authors write: what each known tag becomes, that every other tag prints as typed,
+that nothing is lost to a tag left open or closed twice, and how the new runs are drawn."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from guide.data import html, text
+from guide.data.text import (
+    Code,
+    Emphasis,
+    Highlight,
+    Image,
+    Kbd,
+    LineBreak,
+    Link,
+    Paragraph,
+    Small,
+    Strike,
+    Strong,
+    Sub,
+    Sup,
+    Table,
+    Text,
+    Underline,
+    parse,
+    plain_text,
+)
+from guide.layout import markdown
+from guide.layout.kit import make_kit
+from guide.layout.spans import inline
+from guide.layout.styles import load_theme
+
+
+def only(source: str) -> tuple[text.Inline, ...]:
+    blocks = parse(source)
+    assert len(blocks) == 1 and isinstance(blocks[0], Paragraph), blocks
+    return blocks[0].children
+
+
+# --- tags inside a paragraph -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "node"),
+    [
+        ("<b>x</b>", Strong((Text("x"),))),
+        ("<strong>x</strong>", Strong((Text("x"),))),
+        ("<i>x</i>", Emphasis((Text("x"),))),
+        ("<em>x</em>", Emphasis((Text("x"),))),
+        ("<u>x</u>", Underline((Text("x"),))),
+        ("<s>x</s>", Strike((Text("x"),))),
+        ("<del>x</del>", Strike((Text("x"),))),
+        ("<sub>x</sub>", Sub((Text("x"),))),
+        ("<sup>x</sup>", Sup((Text("x"),))),
+        ("<code>a &lt; b</code>", Code("a < b")),
+        ("<kbd>Ctrl</kbd>", Kbd("Ctrl")),
+        ("<mark>x</mark>", Highlight((Text("x"),))),
+        ("<small>x</small>", Small((Text("x"),))),
+        (
+            '<a href="https://example.com/a?b=1&amp;c=2">x</a>',
+            Link("https://example.com/a?b=1&c=2", (Text("x"),)),
+        ),
+        ('<a href="mailto:a@example.com">x</a>', Link("mailto:a@example.com", (Text("x"),))),
+        ("<B>x</B>", Strong((Text("x"),))),  # tags are not case-sensitive
+    ],
+)
+def test_known_tags_become_their_nodes(source: str, node: text.Inline) -> None:
+    assert only(f"a {source} b") == (Text("a "), node, Text(" b"))
+
+
+def test_a_link_to_anything_but_http_https_or_mailto_keeps_only_its_text() -> None:
+    assert only('<a href="javascript:alert(1)">x</a> <a href="file:///etc/passwd">y</a> <a>z</a>') == (
+        Text("x y z"),
+    )
+
+
+def test_span_p_and_div_keep_their_content() -> None:
+    assert only('say <span style="color:red">hi</span> now') == (Text("say hi now"),)
+    assert only("one<p>two</p>three") == (Text("one"), LineBreak(), Text("two"), LineBreak(), Text("three"))
+
+
+@pytest.mark.parametrize("tag", ["<br>", "<br/>", "<br />", "<BR>", "</br>"])
+def test_br_breaks_the_line(tag: str) -> None:
+    assert only(f"one{tag}two") == (Text("one"), LineBreak(), Text("two"))
+
+
+def test_br_breaks_a_line_inside_a_table_cell() -> None:
+    [table] = parse("| a | b |\n|---|---|\n| one<br />two | <i>x</i> |")
+    assert isinstance(table, Table)
+    assert table.rows == (((Text("one"), LineBreak(), Text("two")), (Emphasis((Text("x"),)),)),)
+
+
+def test_comments_are_dropped() -> None:
+    assert only("a <!-- a note --> b") == (Text("a  b"),)
+    assert parse("<!-- a note\nover lines -->\n\ntext") == (Paragraph((Text("text"),)),)
+
+
+def test_only_href_src_and_alt_are_read() -> None:
+    tree = parse(
+        '<img src="x.png" alt="A chart" width="200" onerror="alert(1)"> <b class="x" onclick="y">b</b>'
+    )
+    assert tree == (Paragraph((Image("x.png", "A chart"), Text(" "), Strong((Text("b"),)))),)
+
+
+def test_img_is_an_image_read_as_its_alt_text_and_its_source_is_never_opened(tmp_path: object) -> None:
+    assert only('see <img src="/etc/passwd"> and <img src="https://example.com/x.png" alt="x"/>') == (
+        Text("see "),
+        Image("/etc/passwd", ""),
+        Text(" and "),
+        Image("https://example.com/x.png", "x"),
+    )
+    assert plain_text(parse('<img src="/etc/passwd"> <img src="a.png" alt="  a   chart ">')) == (
+        "[image] [image: a chart]"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "use <foo>bar</foo> and <script>alert(1)</script>",
+        "List<a> and Optional<String> and Map<K, V>",
+        "<b>never closed",
+        "closed twice</b></b>",
+        "<font color=red>x</font> <para>y</para> <onDraw name=x/>",
+        "<![CDATA[x]]> <!DOCTYPE html> <?xml version='1.0'?> <!x>",
+        "<b/> self-closed container",
+    ],
+)
+def test_unknown_and_unpaired_tags_print_as_typed_and_lose_no_text(source: str) -> None:
+    drawn = plain_text(parse(source))
+    for word in source.replace("<", " ").replace(">", " ").replace("/", " ").split():
+        assert word.strip("\"'=?!") in drawn, (word, drawn)
+
+
+def test_an_unclosed_known_tag_prints_as_typed() -> None:
+    assert only("List<a> of <b>bold") == (Text("List<a> of <b>bold"),)
+    assert only("a</i> stray") == (Text("a</i> stray"),)
+
+
+def test_crossed_tags_both_apply_as_a_browser_reads_them() -> None:
+    assert only("<i>crossed <b>tags</i> here</b>") == (
+        Emphasis((Text("crossed "), Strong((Text("tags"),)))),
+        Strong((Text(" here"),)),
+    )
+
+
+def test_markdown_and_html_containers_may_cross() -> None:
+    assert only("*a <b>b* c</b> d") == (
+        Emphasis((Text("a "), Strong((Text("b"),)))),
+        Strong((Text(" c"),)),
+        Text(" d"),
+    )
+    assert only("<b>*x</b>*") == (Strong((Emphasis((Text("x"),)),)),)
+
+
+def test_deep_html_nesting_is_bounded() -> None:
+    source = "<b><i>" * 200 + "x" + "</i></b>" * 200
+    tree = parse(source)
+    assert plain_text(tree) == "x"
+    node: object = tree[0]
+    depth = 0
+    while hasattr(node, "children"):
+        node = node.children[0]  # type: ignore[attr-defined]
+        depth += 1
+    assert depth < 40
+
+
+# --- HTML on lines of its own ------------------------------------------------------------------
+
+
+def test_details_print_their_summary_in_bold_then_their_body() -> None:
+    source = "<details>\n<summary>Show the answer</summary>\n\nIt is **42**.\n\n</details>\n\nAfter."
+    assert parse(source) == (
+        Paragraph((Strong((Text("Show the answer"),)),)),
+        Paragraph((Text("It is "), Strong((Text("42"),)), Text("."))),
+        Paragraph((Text("After."),)),
+    )
+    one_line = parse("<details><summary>Why?</summary>Because.</details>")
+    assert one_line == (Paragraph((Strong((Text("Why?"),)),)), Paragraph((Text("Because."),)))
+
+
+def test_an_html_block_keeps_its_text_and_its_entities_resolve() -> None:
+    assert parse('<div align="center">\n<b>bold</b> &amp; stuff &copy; &copy &#x5D0;\n</div>') == (
+        # &copy without ';' is text (as Markdown reads it); a right-to-left letter made by a
+        # reference prints as typed, as one typed would be refused.
+        Paragraph((Strong((Text("bold"),)), Text(" & stuff © &copy &#x5D0;"))),
+    )
+    assert parse("<p>one<p>two</p>") == (Paragraph((Text("one"),)), Paragraph((Text("two"),)))
+
+
+def test_an_unclosed_script_block_keeps_every_line() -> None:
+    """html.parser reports nothing of what follows an unclosed <script>: it is kept as text."""
+    tree = parse("<script>\nalert(1)\n\nmore text\n\n</p>after")
+    assert "alert(1)" in plain_text(tree) and "more text" in plain_text(tree)
+
+
+def test_events_give_back_the_source_exactly() -> None:
+    for source in ("a</>b<b>c</ b>", "<script>x", "<!-- open", "&copy; <x y='1'>", "<", "</p\n>z"):
+        assert "".join(event.raw for event in html.events(source)) == source
+
+
+# --- drawing the new runs ----------------------------------------------------------------------
+
+KIT = make_kit(load_theme("base"), set("H2O x2 ab"))
+
+
+def _spans(source: str) -> list[object]:
+    return inline(only(source), KIT, KIT.style("body"))
+
+
+def test_sub_and_superscripts_are_smaller_and_moved_off_the_baseline() -> None:
+    body = KIT.style("body")
+    spans = _spans("H<sub>2</sub>O x<sup>2</sup>")
+    sub, sup = [s for s in spans if s.text == "2"]  # type: ignore[attr-defined]
+    assert sub.size < body.size and sub.rise < 0  # type: ignore[attr-defined]
+    assert sup.size < body.size and sup.rise > 0  # type: ignore[attr-defined]
+    assert all(s.rise == 0 for s in spans if s.text != "2")  # type: ignore[attr-defined]
+    # Never below the smallest size of the theme (large print promises 14 pt).
+    large = make_kit(load_theme("large-print"), set("x2"))
+    assert min(s.size for s in inline(only("x<sup>2</sup>"), large, large.style("body"))) >= 14
+
+
+def test_underline_highlight_and_keys_are_marked_on_their_spans() -> None:
+    spans = _spans("<u>a</u> <mark>b</mark> <kbd>K</kbd> <small>s</small>")
+    marked = {s.text.strip(): s for s in spans if s.text.strip()}  # type: ignore[attr-defined]
+    assert marked["a"].underline
+    assert marked["b"].back == KIT.colour("highlight")
+    assert (
+        marked["K"].back == KIT.colour("code_background")
+        and marked["K"].face == KIT.style("code").fonts[0].regular
+    )
+    assert marked["s"].size < KIT.style("body").size
+
+
+def _drawn(source: str) -> tuple[bytes, list[tuple[str, float]]]:
+    """A paragraph drawn alone on a page: its content stream, and each character with its baseline."""
+    kit = make_kit(load_theme("base"), set(source))
+    para = markdown.paragraph(only(source), kit, "body")
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pageCompression=0)
+    para.wrap(400, 1000)
+    para.drawOn(canvas, 72, 600)
+    canvas.showPage()
+    canvas.save()
+    pdf = pdfium.PdfDocument(buffer.getvalue())
+    page = pdf[0].get_textpage()
+    chars = []
+    for i in range(page.count_chars()):
+        bottom = page.get_charbox(i)[1]
+        chars.append((page.get_text_range(i, 1), bottom))
+    return buffer.getvalue(), chars
+
+
+def test_a_superscript_is_drawn_raised_and_a_subscript_lowered() -> None:
+    data, chars = _drawn("H<sub>2</sub>O and E=mc<sup>2</sup>")
+    assert b" Ts" in data
+    bottoms = dict(chars)
+    lowered = [b for c, b in chars if c == "2"]
+    assert lowered[0] < bottoms["O"] - 1  # … the subscript's 2 sits below the O
+    assert lowered[1] > bottoms["c"] + 1  # … the superscript's 2 above the c
+
+
+def test_underline_and_highlight_are_drawn() -> None:
+    plain, _ = _drawn("plain words here")
+    marked, _ = _drawn("<u>plain</u> <mark>words</mark> here")
+    # Each is one filled rectangle more than the plain paragraph has.
+    assert marked.count(b" re f") == plain.count(b" re f") + 2
