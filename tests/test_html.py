@@ -79,6 +79,16 @@ def test_a_link_to_anything_but_http_https_or_mailto_keeps_only_its_text() -> No
     )
 
 
+def test_an_html_link_is_written_as_a_markdown_link_is() -> None:
+    """Percent-encoded, so that quotes and brackets never leave the address; refused characters an
+    attribute's references would bring in are dropped."""
+    assert only('<a href="https://example.com/a b&quot;c&lt;d">x</a>') == (
+        Link("https://example.com/a%20b%22c%3Cd", (Text("x"),)),
+    )
+    assert only('<a href=" https://x.org ">y</a>') == (Link("https://x.org", (Text("y"),)),)
+    assert only('<img src="x" alt="a&#x202E;b&#7;c">') == (Image("x", "abc"),)
+
+
 def test_span_p_and_div_keep_their_content() -> None:
     assert only('say <span style="color:red">hi</span> now') == (Text("say hi now"),)
     assert only("one<p>two</p>three") == (Text("one"), LineBreak(), Text("two"), LineBreak(), Text("three"))

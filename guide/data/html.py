@@ -1,7 +1,7 @@
 """Turn the HTML that Markdown authors write (`<br>`, `<sub>`, `<details>`…) into the tree's nodes.
 
-Only a few tags mean something here (TAGS, VOID, BLOCK_TAGS); every other tag prints exactly as
-typed, and so does a known tag that is never closed (`List<a>`) or closed without being opened.
+Only a few tags mean something here (TAGS, <br>, <img>, BLOCK_TAGS); every other tag prints exactly
+as typed, and so does a known tag that is never closed (`List<a>`) or closed without being opened.
 Comments are dropped. Only href, src and alt are read from attributes; an href becomes a link
 only for http, https and mailto, and a src is kept as a string, never read as a path or fetched.
 Tags are told apart by Python's html.parser.
@@ -50,7 +50,6 @@ TAGS = {
     "p": "block",
     "div": "block",
 }
-VOID = frozenset({"br", "img"})
 # At the level of blocks (an HTML block between Markdown paragraphs), these start and end
 # paragraphs rather than being paired; <summary> makes a paragraph of its own.
 BLOCK_TAGS = frozenset({"p", "div", "details"})
@@ -175,14 +174,24 @@ def paired(found: Sequence[Event]) -> set[int]:
     return pairs
 
 
-def apply(
-    item: Event,
-    builder: RunBuilder,
-    *,
-    is_paired: bool,
-    safe_href: Callable[[str], bool],
-    entity: Callable[[str], str],
-) -> None:
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """What the Markdown side decides for HTML: which links may be made (and how their address is
+    written), and which characters an entity or an attribute may not bring in."""
+
+    link: Callable[[str], str | None]  # an href → the link's address, or None: no link
+    refused: Callable[[str], bool]  # a character refused when typed
+
+    def entity(self, raw: str) -> str:
+        return decode_entity(raw, self.refused)
+
+    def attribute(self, value: str) -> str:
+        """An attribute's text (html.parser resolved its references) on one line, without the
+        characters a reference could smuggle in that would be refused when typed."""
+        return " ".join("".join(c for c in value if not self.refused(c)).split())
+
+
+def apply(item: Event, builder: RunBuilder, *, is_paired: bool, reader: Reader) -> None:
     """Add one event to a builder: a known tag opens, closes or stands for its node; the rest is text."""
     kind, tag = item.kind, item.tag
     if kind == "comment":
@@ -190,16 +199,15 @@ def apply(
     if kind == "text":
         builder.text(item.raw)
     elif kind == "entity":
-        builder.text(entity(item.raw))
+        builder.text(reader.entity(item.raw))
     elif tag == "br" and kind in ("start", "void", "end"):  # browsers read </br> as <br> too
         builder.add(LineBreak())
     elif tag == "img" and kind in ("start", "void"):
-        builder.add(Image(item.attr("src"), " ".join(item.attr("alt").split())))
+        builder.add(Image(item.attr("src"), reader.attribute(item.attr("alt"))))
     elif kind == "start" and is_paired:
         container = TAGS[tag]
-        href = item.attr("href") if container == "link" else ""
-        keep = container != "link" or safe_href(href)
-        builder.open(container, tag=tag, href=href, keep=keep)
+        address = reader.link(item.attr("href")) if container == "link" else None
+        builder.open(container, tag=tag, href=address or "", keep=container != "link" or address is not None)
     elif kind == "end" and is_paired:
         builder.close(TAGS[tag], tag=tag)
         if tag == "summary":
@@ -232,7 +240,7 @@ def _strip(runs: tuple[Inline, ...]) -> tuple[Inline, ...]:
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def blocks(source: str, *, safe_href: Callable[[str], bool], refused: Callable[[str], bool]) -> list[Block]:
+def blocks(source: str, reader: Reader) -> list[Block]:
     """An HTML block (markdown-it's html_block: HTML on lines of its own) as paragraphs.
 
     <p>, <div> and <details> start and end paragraphs, <summary> is a bold paragraph of its
@@ -242,16 +250,13 @@ def blocks(source: str, *, safe_href: Callable[[str], bool], refused: Callable[[
     out: list[Block] = []
     segment: list[Event] = []
 
-    def entity(raw: str) -> str:
-        return decode_entity(raw, refused)
-
     def flush() -> None:
         if not segment:
             return
         pairs = paired(segment)
         builder = RunBuilder()
         for index, item in enumerate(segment):
-            apply(item, builder, is_paired=index in pairs, safe_href=safe_href, entity=entity)
+            apply(item, builder, is_paired=index in pairs, reader=reader)
         runs = _strip(trim_breaks(builder.finish()))
         if plain_text(runs).strip() or any(isinstance(run, Image) for run in runs):
             out.append(Paragraph(runs))

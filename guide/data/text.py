@@ -267,8 +267,14 @@ def _image_alt(image: Token) -> str:
 _MARKDOWN_KINDS = frozenset({"em", "strong", "s", "link"})
 
 
-def _entity(raw: str) -> str:
-    return html.decode_entity(raw, _refused)
+def _html_link(href: str) -> str | None:
+    """An HTML link's address as a Markdown link's would be written (percent-encoded), if it may be
+    a link at all (http, https, mailto)."""
+    address = _MD.normalizeLink(href.strip())
+    return address if _safe_href(address) else None
+
+
+_HTML = html.Reader(link=_html_link, refused=_refused)
 
 
 def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
@@ -290,7 +296,7 @@ def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
         elif kind == "image":
             builder.add(Image(str(token.attrs.get("src", "")), " ".join(_image_alt(token).split())))
         elif kind == "html_inline":
-            html.apply(tags[index], builder, is_paired=index in pairs, safe_href=_safe_href, entity=_entity)
+            html.apply(tags[index], builder, is_paired=index in pairs, reader=_HTML)
         elif token.nesting == 1:
             name = kind.removesuffix("_open")
             href = str(token.attrs.get("href", "")) if name == "link" else ""
@@ -344,7 +350,7 @@ def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
         elif kind == "hr":
             top.blocks.append(Rule())
         elif kind == "html_block":
-            top.blocks.extend(html.blocks(token.content, safe_href=_safe_href, refused=_refused))
+            top.blocks.extend(html.blocks(token.content, _HTML))
         elif token.nesting == 1:
             stack.append(_BlockFrame(token))
         elif token.nesting == -1:
