@@ -7,6 +7,8 @@ import io
 
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
 from guide.data import html, text
@@ -280,3 +282,26 @@ def test_underline_and_highlight_are_drawn() -> None:
     marked, _ = _drawn("<u>plain</u> <mark>words</mark> here")
     # Each is one filled rectangle more than the plain paragraph has.
     assert marked.count(b" re f") == plain.count(b" re f") + 2
+
+
+# --- any mix of tags and words -----------------------------------------------------------------
+
+FRAGMENTS = [
+    *("<b>", "</b>", "<i>", "</i>", "<sub>", "</sub>", "<sup>", "</sup>", "<code>", "</code>", "<kbd>"),
+    *("</kbd>", "<a href='https://x.org'>", "<a href='file:///x'>", "</a>", "<p>", "</p>", "<div>"),
+    *("</div>", "<details>", "<summary>", "</summary>", "</details>", "<span>", "</span>", "<br>"),
+    *("<br/>", "<img src=x alt=y>", "<foo>", "</foo>", "<script>", "</script>", "<u>", "</u>", "<mark>"),
+    *("</mark>", "*", "**", "`", "\n", "\n\n", " ", "|", "- ", "1. ", "&amp;", "&copy", "<", ">"),
+]
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(FRAGMENTS + WORDS), max_size=40))
+def test_no_mix_of_tags_loses_a_word(pieces: list[str]) -> None:
+    """Whatever tags surround them, open or not, paired or crossed, every word reaches the page."""
+    source = " ".join(pieces)
+    tree = parse(source)
+    drawn = plain_text(tree)
+    for word in WORDS:
+        assert source.count(word) <= drawn.count(word), (word, source, drawn)

@@ -81,13 +81,18 @@ __all__ = [
     "Text",
     "Underline",
     "first_sentence",
+    "flatten",
     "is_invisible",
+    "looks_like_code",
+    "own_number",
     "parse",
     "parse_inline",
+    "parse_plain",
     "plain_text",
     "short_title",
     "visible",
     "walk_text",
+    "without_own_number",
 ]
 
 # How a text field is read: as Markdown, or as plain text whose lines and indents are kept.
