@@ -554,3 +554,23 @@ def test_a_question_with_no_sentence_for_the_contents_is_warned_about(tmp_path: 
         ("question 'a'", "questions that need a title for the contents"),
         ("question 'd'", "questions that need a title for the contents"),
     ]
+
+
+def test_two_processes_carry_the_guide_format_and_the_questions_own_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the checks across files need from a forked reader: the guide's format reaches it, and the
+    numbers its questions start with come back, warned about as when read in one process."""
+    from guide.data import validate
+
+    files = {f"{n:02d}.yaml": question(f"q{n}", indent="", question=f"'{n + 1}. Why {n}?'") for n in range(4)}
+    write(tmp_path / "g", HEAD + "format: text\n", files)
+
+    def read(threshold: int) -> tuple[Guide, list[str]]:
+        monkeypatch.setattr(validate, "TWO_PROCESSES_BYTES", threshold)
+        guide, warnings = load_guide(tmp_path / "g")
+        return guide, [str(w) for w in warnings]
+
+    (one, one_warnings), (two, two_warnings) = read(1 << 40), read(1)
+    assert one == two and one_warnings == two_warnings and len(two_warnings) == 4
+    assert [(q.format, q.numbered) for q in two.questions] == [("text", True)] * 4
