@@ -83,6 +83,9 @@ class Options:
     # that no message or traceback ever shows it.
     key_password: str | None = field(default=None, repr=False)
     selection: Selection | None = None  # a practice set instead of the whole guide
+    # A draft: characters no font has are printed as their code points ([U+1F951]), with a
+    # warning each, rather than stopping the build.
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def _validated(
         from guide.layout import fonts
 
         try:
-            extra = fonts.coverage_problems(exc.texts, theme_for(options))
+            extra = fonts.coverage_problems(exc.texts, theme_for(options), draft=options.draft)
         except GuideError as style:
             extra = list(style.problems)
         raise GuideError([*exc.problems, *extra, *record_problems]) from None
@@ -160,9 +163,25 @@ def check_guide(folder: Path, options: Options) -> tuple[Problem, ...]:
 
     guide, warnings, _ = _validated(folder, options)
     theme = theme_for(options)
-    fonts.check_coverage(guide, theme)
+    warnings = _coverage(guide, theme, options, warnings)
     fonts.check_faces(theme)  # a build reads a face when it first needs it: a check reads them all
     return warnings
+
+
+def _coverage(
+    guide: Guide, theme: Theme, options: Options, warnings: tuple[Problem, ...]
+) -> tuple[Problem, ...]:
+    """Check that the fonts have every character: the warnings so far with, in a draft, one for each
+    character they lack. A failure reports the warnings too, every problem at once."""
+    from guide.layout import fonts
+
+    try:
+        drafted = fonts.check_coverage(guide, theme, draft=options.draft)
+    except GuideError as exc:
+        raise GuideError([*warnings, *exc.problems]) from None
+    if options.strict and drafted:
+        raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in drafted)
+    return tuple(sorted([*warnings, *drafted], key=Problem.sort_key))
 
 
 @_collecting_less
@@ -177,7 +196,6 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
     from guide import layout
     from guide.data import select
     from guide.edition import publish
-    from guide.layout import fonts
     from guide.pdf import assemble, protect, verify
 
     report = options.progress or _quiet
@@ -194,7 +212,7 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
         guide = _with_changes(guide, records)
     publish.check_target(out_root, guide.id, owner)  # before the work: checked again when publishing
     theme = theme_for(options)
-    fonts.check_coverage(guide, theme)
+    warnings = _coverage(guide, theme, options, warnings)
     # The files are made in a hidden folder beside the published ones, and linked in at the end.
     with publish.workspace(out_root, guide.id) as work:
         pages = work / "pages"
@@ -274,14 +292,13 @@ def build_cards(
     """Make one guide's flash cards, out_root/<id>-cards/<id>-<edition>-cards.pdf; nothing is written
     on failure."""
     from guide.edition import cards, publish
-    from guide.layout import fonts
 
     publish.check_out_root(out_root, folder)
     guide, warnings, _ = _validated(folder, options)
     name, owner = cards_folder(guide), publish.Owner(guide.id, "cards")
     publish.check_target(out_root, name, owner)
     theme = theme_for(options)
-    fonts.check_coverage(guide, theme)
+    warnings = _coverage(guide, theme, options, warnings)
     data, pages, used = cards.cards_pdf(guide, theme, grid)
     file_name = f"{guide.id}-{guide.edition}-cards.pdf"
     # Published like an edition: a reader sees the old cards or the new ones, never half a file.
@@ -324,7 +341,6 @@ def _build_handouts(
     folder: Path, candidates_file: Path, out_root: Path, options: Options, store: TextStore
 ) -> HandoutsResult:
     from guide.edition import handouts, publish
-    from guide.layout import fonts
 
     publish.check_out_root(out_root, folder)
     guide, warnings, records = _validated(folder, options, store)
@@ -335,7 +351,7 @@ def _build_handouts(
     publish.check_target(out_root, handouts.folder_name(guide), owner)
     candidates = handouts.read_candidates(candidates_file, _max_file_bytes(options))
     theme = theme_for(options)
-    fonts.check_coverage(guide, theme)
+    warnings = _coverage(guide, theme, options, warnings)
     handouts.check_names(candidates, theme)
     with publish.workspace(out_root, handouts.folder_name(guide)) as work:
         copies = handouts.make_handouts(guide, theme, candidates, work)

@@ -10,6 +10,7 @@ import shutil
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -85,7 +86,7 @@ def _parser() -> _Parser:
         metavar="NAME|PATH",
         help="style: a name in styles/ or a YAML file (default: base)",
     )
-    build.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+    _report_args(build)
     _paper_arg(build)
     build.add_argument(
         "--booklet",
@@ -145,7 +146,7 @@ def _parser() -> _Parser:
         metavar="CxR",
         help="cards a sheet, columns x rows, such as 2x4 (default: the most on which every card fits)",
     )
-    cards.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+    _report_args(cards)
 
     handouts = commands.add_parser(
         "handouts",
@@ -164,7 +165,7 @@ def _parser() -> _Parser:
     )
     handouts.add_argument("--style", default="base", metavar="NAME|PATH", help="style (default: base)")
     _paper_arg(handouts)
-    handouts.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+    _report_args(handouts)
 
     release = commands.add_parser(
         "release",
@@ -204,7 +205,31 @@ def _parser() -> _Parser:
     check.add_argument(
         "--style", default="base", metavar="NAME|PATH", help="style to check the text against (default: base)"
     )
+    _report_args(check, check=True)
     return parser
+
+
+def _report_args(parser: argparse.ArgumentParser, *, check: bool = False) -> None:
+    """--quiet, --verbose and --draft: how much a command says, and what it does with characters no
+    font has."""
+    amount = parser.add_mutually_exclusive_group()
+    amount.add_argument(
+        "--quiet", "-q", action="store_true", help="print only errors, and one line counting the warnings"
+    )
+    amount.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help=f"list every warning (without it, a warning that {GROUPED} or more questions share is one line)",
+    )
+    parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="report characters no font has as warnings, as a draft build prints them"
+        if check
+        else "print characters no font has as their code point, such as [U+1F951], with a warning each,"
+        " rather than stopping: a draft to read, not to publish",
+    )
 
 
 def _guide_args(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
@@ -434,12 +459,14 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
         booklet=getattr(args, "booklet", False),
         key_password=password,
         selection=_selection(args),
+        draft=getattr(args, "draft", False),
     )
+    report = _Report(verbose=getattr(args, "verbose", False), quiet=getattr(args, "quiet", False))
     try:
         if args.command != "release":  # a release lays nothing out
             build.theme_for(options)  # once: a broken style is one report, not one for every guide
     except GuideError as exc:
-        _print_problems(exc.problems)
+        report.problems(exc.problems)
         count = len(exc.errors)
         tail = "" if args.command == "check" else "; nothing was written"
         _say(f"guide: {counted(count, 'error')}{tail}", sys.stderr)
@@ -467,7 +494,7 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
                 warnings = result.warnings
             if progress is not None:
                 progress.clear()
-            _print_problems(warnings)
+            report.problems(warnings)
             if args.command != "check" and not options.quiet:
                 for line in result.summary():
                     _say(line)
@@ -477,8 +504,9 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
             failed += 1
             if progress is not None:
                 progress.clear()
-            _print_problems(exc.problems)
+            report.problems(exc.problems)
             errors += len(exc.errors)
+    report.hidden_warnings()
     if failed:
         done = len(guides) - failed
         if args.command == "check":
@@ -504,8 +532,7 @@ def _diff(args: argparse.Namespace) -> int:
         before, after, found = build.diff_editions(old, new, Path(folder[0]) if folder else None)
     except GuideError as exc:
         _print_problems(exc.problems)
-        count = len(exc.errors)
-        print(f"guide: {count} {'error' if count == 1 else 'errors'}", file=sys.stderr)
+        _say(f"guide: {counted(len(exc.errors), 'error')}", sys.stderr)
         return EXIT_INVALID
     lines = (
         [json.dumps(changes.diff_json(before, after, found), indent=2, ensure_ascii=False)]
@@ -514,7 +541,8 @@ def _diff(args: argparse.Namespace) -> int:
     )
     try:
         for line in lines:
-            print(line)
+            for part in line.split("\n"):  # the JSON's lines, each printed as a line
+                _say(part)
         sys.stdout.flush()
     except BrokenPipeError:  # `guide diff … | head`: the reader has all it wants
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -583,3 +611,40 @@ def printable(text: str) -> str:
 def _escape(found: re.Match[str]) -> str:
     code = ord(found.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+GROUPED = 3  # a warning shared by this many questions or more is one line, without --verbose
+
+
+class _Report:
+    """Prints problems: every error; warnings that many share as one line, unless verbose; and
+    when quiet, no warning, but how many there were, once at the end."""
+
+    def __init__(self, *, verbose: bool = False, quiet: bool = False) -> None:
+        self.verbose = verbose
+        self.quiet = quiet
+        self.hidden = 0
+
+    def problems(self, problems: Sequence[Problem]) -> None:
+        if self.quiet:
+            self.hidden += sum(p.severity == "warning" for p in problems)
+            _print_problems([p for p in problems if p.severity == "error"])
+            return
+        counts = Counter(p.group for p in problems if p.severity == "warning" and p.group)
+        shown: set[str] = set()
+        for problem in problems:
+            group = problem.group if problem.severity == "warning" else ""
+            if self.verbose or not group or counts[group] < GROUPED:
+                _say(str(problem), sys.stderr)
+            elif group not in shown:
+                shown.add(group)
+                _say(
+                    f"{problem} ({counts[group]:,} {group}, this one first; --verbose lists them all)",
+                    sys.stderr,
+                )
+
+    def hidden_warnings(self) -> None:
+        """With --quiet, the one line that counts the warnings it did not print."""
+        if self.hidden:
+            noun = "warning" if self.hidden == 1 else "warnings"
+            _say(f"guide: {self.hidden:,} {noun}; run without --quiet to see them", sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -45,6 +45,9 @@ class Problem:
     location: Location
     message: str
     severity: Severity = "error"
+    # What kind of warning it is, for a report that says once what many questions share
+    # ("questions without guidance"); "" for one that stands alone.
+    group: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity}: {self.message}"
@@ -77,8 +80,8 @@ class Problems:
     def error(self, location: Location, message: str) -> None:
         self.items.append(Problem(location, message, "error"))
 
-    def warning(self, location: Location, message: str) -> None:
-        self.items.append(Problem(location, message, "warning"))
+    def warning(self, location: Location, message: str, *, group: str = "") -> None:
+        self.items.append(Problem(location, message, "warning", group))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)

@@ -33,7 +33,7 @@ date: 2025-01-15
 authors: [Ada & Bob]
 language: en-GB
 description: |
-  Text that looks like markup, <i>this</i> and &lt; and R&D, stays as typed; 100 % of $HOME.
+  Text that looks like markup, <blink>this</blink> and &lt; and R&D, stays as typed; 100 % of $HOME.
 topics:
   - Edge cases
   - Plain
@@ -47,14 +47,14 @@ questions:
       Listen for <script>alert(1)</script> kept as text, and for 5 > 3 && 2 < 4.
     answer: |
       ReportLab paragraphs are a small markup language, so every user character is escaped
-      before it reaches them: <b>bold</b> stays a tag you can read, R&D keeps its ampersand.
+      before it reaches them: <blink>bold</blink> stays a tag you can read, R&D keeps its ampersand.
 
       | Operator | Meaning when an operand is NULL |
       |----------|---------------------------------|
       | `<>`     | unknown, so WHERE drops the row |
       | `a < b`  | unknown as well                 |
     key_points:
-      - "Escaping happens after Markdown: <br/> is text"
+      - "Escaping happens after Markdown: <hr/> is text"
       - Tables keep `<>` literal too
     follow_ups:
       - "What would go wrong if `&` were not escaped?"

@@ -67,7 +67,7 @@ def test_every_question_is_on_its_heading_page(ai: Built) -> None:
     for pdf in (ai.study, ai.key):
         for q in questions:
             page = pdf.headings[q.number]
-            assert norm(q.title) in pdf.texts[page], (pdf.path.name, q.id)
+            assert norm(text.plain_text(q.question)) in pdf.texts[page], (pdf.path.name, q.id)
 
 
 def test_study_guide_has_no_answers(ai: Built) -> None:
@@ -138,7 +138,9 @@ def test_contents_links_and_numbers(ai: Built, role: str) -> None:
             assert title in pdf.texts[link.target]
         else:
             number, _, rest = title.partition(". ")
-            assert rest == questions[int(number)], entry
+            # A title made from a long first sentence is cut at a word to fit one line.
+            full = questions[int(number)]
+            assert rest == full or (rest.endswith("…") and full.startswith(rest[:-1])), entry
             assert pdf.headings[int(number)] == link.target, entry
             seen_questions.append(int(number))
     assert seen_topics == topics
@@ -384,17 +386,17 @@ def test_tricky_text_is_literal(built: Callable[[str], Built]) -> None:
         "Tricky <b>text</b> & R&D guide",
         "Where a < b and x <> y stay literal",
         "Ada & Bob",
-        "<i>this</i>",
+        "<blink>this</blink>",
         "100 % of $HOME",
-        "what does <b>bold</b> & R&D become?",
+        "what does bold & R&D become?",  # <b> is HTML an author means: bold, not a tag
     ]
     for literal in everywhere:
         assert literal in study and literal in key, literal
     assert "<script>alert(1)</script> kept as text, and for 5 > 3 && 2 < 4." in study
     key_only = [
-        "<b>bold</b> stays a tag you can read, R&D keeps its ampersand",
+        "<blink>bold</blink> stays a tag you can read, R&D keeps its ampersand",
         "<> unknown",
-        "Escaping happens after Markdown: <br/> is text",
+        "Escaping happens after Markdown: <hr/> is text",
         "if & were not escaped?",
     ]
     for literal in key_only:

@@ -207,7 +207,7 @@ def test_user_text_never_becomes_markup(source: str) -> None:
         if not text.is_invisible(c) and (unicodedata.category(c) != "Cc" or c in "\t\n\r")
     )
     usable = set().union(*(f.coverage for f in KIT.families.values()))
-    visible = "".join(c if ord(c) in usable or c in "\t\n" else "\ufffd" for c in visible)
+    visible = "".join(c if ord(c) in usable or c in "\t\n" else fonts.placeholder(c) for c in visible)
     assert drawn.split() == visible.split()
     hrefs = {node.href for node in _links(runs)}
     assert {span.link for span in spans if span.link is not None} <= hrefs

@@ -93,6 +93,21 @@ def test_crlf_syntax_errors_are_placed_like_lf() -> None:
     assert parse(broken.replace("\n", "\r\n"))[1] == parse(broken)[1] != []
 
 
+@pytest.mark.parametrize("end", ["\r\n", "\r"])
+def test_cr_and_crlf_files_place_every_problem_on_the_lines_an_editor_shows(tmp_path: Path, end: str) -> None:
+    """Windows (CRLF) and old Mac (CR) line ends: values, control characters and bytes that are not
+    UTF-8 are all placed as in the same file with LF."""
+    assert layout(parsed(GUIDE.replace("\n", end))) == layout(parsed(GUIDE))
+    bad = "a: x\nb: y\nc: z\x07\n"
+    assert parse(bad.replace("\n", end))[1] == parse(bad)[1] != []
+    nel = "a: x\nb: y\u0085z\n"
+    assert parse(nel.replace("\n", end))[1] == parse(nel)[1] != []
+    lf, other = tmp_path / "lf.yaml", tmp_path / "other.yaml"
+    lf.write_bytes(b"a: x\nb: y\nc: caf\xe9\n")
+    other.write_bytes(b"a: x\nb: y\nc: caf\xe9\n".replace(b"\n", end.encode()))
+    assert load(other)[1] == [p.replace("lf.yaml", "other.yaml") for p in load(lf)[1]] != []
+
+
 def test_bom_is_accepted(tmp_path: Path) -> None:
     """A UTF-8 byte order mark (Windows editors add one) is read past, without moving columns."""
     path = tmp_path / "guide.yaml"

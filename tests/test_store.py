@@ -10,10 +10,11 @@ import pytest
 from guide.data.store import Texts, TextStore
 from guide.errors import GuideError
 
+# In the order of fields.STORED: title, question, answer, guidance, key points, follow-ups.
 VALUES = [
-    ("What is **bias**?", "Über-fitting, 過学習, تعلم 🙂", "", ("one", "two\nlines"), ()),
-    ("", "x" * 20_000, "Guidance\r\n", (), ("why?",)),
-    ("Q", "A", "G", ("only",), ("a", "b", "c")),
+    ("", "What is **bias**?", "Über-fitting, 過学習, تعلم 🙂", "", ("one", "two\nlines"), ()),
+    ("A title", "", "x" * 20_000, "Guidance\r\n", (), ("why?",)),
+    ("T", "Q", "A", "G", ("only",), ("a", "b", "c")),
 ]
 
 
@@ -23,9 +24,9 @@ def test_stored_texts_read_back_as_written() -> None:
     for handle, values in zip(handles, VALUES, strict=True):
         assert handle.values() == values
         assert handle == Texts.of(values)
-        sizes = [handle.size(name) for name in ("question", "answer", "guidance")]
-        assert sizes == [len(v.encode()) for v in values[:3]]
-        assert (handle.text("answer"), handle.items("key_points")) == (values[1], values[3])
+        sizes = [handle.size(name) for name in ("title", "question", "answer", "guidance")]
+        assert sizes == [len(v.encode()) for v in values[:4]]
+        assert (handle.text("answer"), handle.items("key_points")) == (values[2], values[4])
     store.close()
 
 

@@ -17,6 +17,7 @@ from guide.data.text import (
     CodeBlock,
     Emphasis,
     Heading,
+    Image,
     LineBreak,
     Link,
     ListBlock,
@@ -105,8 +106,8 @@ def test_one_line_triple_backtick_is_a_code_span() -> None:
         "a < b && c",
         "AT&T",
         "<script>alert(1)</script>",
-        "say <b>hi</b> now",
-        '<img src="x" onerror="alert(1)">',
+        "say <b>hi now",  # a tag never closed prints as typed
+        "List<a> and Optional<String>",
         "${x} and $x^2$ and $$y$$",
         "50% of C# & F# users",
     ],
@@ -115,9 +116,9 @@ def test_html_math_and_ampersands_stay_literal(source: str) -> None:
     assert only(source) == (Text(source),)
 
 
-def test_raw_html_block_is_literal_text() -> None:
+def test_raw_html_block_keeps_its_text_and_unknown_tags() -> None:
     assert parse("<div>\n<script>alert(1)</script>\n</div>\n\nafter") == (
-        para(Text("<div> <script>alert(1)</script> </div>")),
+        para(Text("<script>alert(1)</script>")),
         para(Text("after")),
     )
 
@@ -205,15 +206,17 @@ def test_reference_links() -> None:
     )
 
 
-def test_images_become_their_alt_text_and_never_keep_the_source() -> None:
+def test_images_are_typed_and_read_as_their_alt_text() -> None:
     assert only('![a *diagram*](https://example.com/x.png "title") here') == (
-        Text("[image: a diagram] here"),
+        Image("https://example.com/x.png", "a diagram"),
+        Text(" here"),
     )
-    assert only("![](x.png)") == (Text("[image]"),)
+    assert only("![](x.png)") == (Image("x.png", ""),)
+    assert plain_text(parse("![](x.png)")) == "[image]"
     tree = parse("![pic](data:text/html;base64,PHNjcmlwdD4=) ![pic](javascript:x)")
     assert plain_text(tree) == "[image: pic] [image: pic]"
     assert only("[![logo](logo.png)](https://example.com)") == (
-        Link("https://example.com", (Text("[image: logo]"),)),
+        Link("https://example.com", (Image("logo.png", "logo"),)),
     )
 
 
@@ -433,7 +436,7 @@ def test_unknown_tokens_keep_their_text() -> None:
         Token("text", "", 0, content="!"),
     ]
     tokens = [
-        Token("html_block", "", 0, content="<div>\n"),
+        Token("html_block", "", 0, content="<foo>\n"),
         Token("container_open", "div", 1),
         Token("paragraph_open", "p", 1),
         inline,
@@ -443,7 +446,7 @@ def test_unknown_tokens_keep_their_text() -> None:
         Token("stray_close", "", -1),
     ]
     assert text._blocks(tokens) == (
-        para(Text("<div>")),
+        para(Text("<foo>")),
         para(Text("a <b>marked"), Strong((Text("!"),))),
         para(Text("x^2")),
     )
@@ -589,3 +592,96 @@ def test_fast_path_equals_slow_path(markdown: str) -> None:
     markdown = text._normalise(markdown)
     if text._is_plain(markdown.rstrip(" \n")):  # what parse() takes the fast path for
         assert parse(markdown) == text._parse_slow(markdown)
+
+
+# --- plain text (format: text) --------------------------------------------------------------------
+
+
+def test_plain_text_keeps_every_line_and_reads_no_markdown() -> None:
+    assert text.parse("First *line*\nsecond <b>line</b>\n\n# not a heading", "text") == (
+        para(Text("First *line*"), LineBreak(), Text("second <b>line</b>")),
+        para(Text("# not a heading")),
+    )
+
+
+def test_plain_text_sets_lines_that_look_like_code_as_code_with_their_indentation() -> None:
+    source = (
+        'What does it print?\n#include <stdio.h>\nint main(void) {\n\tputs("hi");\n\n\treturn 0;\n}\n'
+        "It prints hi."
+    )
+    assert text.parse(source, "text") == (
+        para(Text("What does it print?")),
+        CodeBlock('#include <stdio.h>\nint main(void) {\n    puts("hi");\n\n    return 0;\n}', ""),
+        para(Text("It prints hi.")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("    indented", True),
+        ("\ttabbed", True),
+        ("x = 1;", True),
+        ("if (x) {", True),
+        ("});", True),
+        ("#define N 10", True),
+        ("Plain words.", False),
+        ("# A title", False),
+        ("", False),
+    ],
+)
+def test_what_reads_as_code_in_plain_text(line: str, code: bool) -> None:
+    assert text.looks_like_code(line) is code
+
+
+@pytest.mark.parametrize("source", ["a\r\nb\r\n\r\n    c;", "a\rb\r\r    c;", "a\nb\n\n    c;"])
+def test_crlf_and_cr_read_as_lf(source: str) -> None:
+    for fmt in text.FORMATS:
+        assert text.parse(source, fmt) == text.parse("a\nb\n\n    c;", fmt)
+
+
+def test_plain_text_key_points_flatten_to_one_run() -> None:
+    assert text.parse_inline("a\nb", "text") == (Text("a"), LineBreak(), Text("b"))
+
+
+# --- a question's own number and first sentence --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "number", "rest"),
+    [
+        ("72. What's the output?", 72, "What's the output?"),
+        ("Q72: What's the output?", 72, "What's the output?"),
+        ("q 7) Why?", 7, "Why?"),
+        ("72) Why?", 72, "Why?"),
+        ("Question 3 - Why?", 3, "Why?"),
+        ("#12. Why?", 12, "Why?"),
+    ],
+)
+def test_a_question_may_start_with_its_number(source: str, number: int, rest: str) -> None:
+    found = text.own_number(source)
+    assert found is not None and found[0] == number
+    assert text.without_own_number(source) == rest
+
+
+@pytest.mark.parametrize("source", ["3.5 is more than 3?", "Why 72?", "72", "2001 A Space Odyssey?", "v1. x"])
+def test_other_starts_are_no_number(source: str) -> None:
+    assert text.own_number(source) is None
+    assert text.without_own_number(source) == source
+
+
+@pytest.mark.parametrize(
+    ("source", "sentence"),
+    [
+        ("What is bias? Explain with an example.", "What is bias?"),
+        ("Compare e.g. bagging and boosting. Then stop.", "Compare e.g. bagging and boosting."),
+        ("Who was J. S. Bach? A composer.", "Who was J. S. Bach?"),
+        ("反向传播是如何工作的？为什么需要它？", "反向传播是如何工作的？"),
+        ("What does `a.b()` return?\n\n```js\nx\n```", "What does a.b() return?"),
+        ("```js\nx\n```\n\nWhat's the output?", "What's the output?"),
+        ("```js\nx\n```\n\n- A: 1\n- B: 2", ""),
+        ("No full stop at all", "No full stop at all"),
+    ],
+)
+def test_first_sentence_of_the_first_paragraph_never_code(source: str, sentence: str) -> None:
+    assert text.first_sentence(parse(source)) == sentence

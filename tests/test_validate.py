@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -248,12 +250,12 @@ def test_five_different_errors_are_reported_at_once(tmp_path: Path) -> None:
     assert problems_of(write(tmp_path / "g", text)) == [
         "g/guide.yaml:6:9: error: id 'Bad Id' is not valid: expected lowercase letters, digits and '-',"
         " starting with a letter or digit; for example 'bad-id'",
-        "g/guide.yaml:13:12: error: topic 'Basic' is not among the topics listed in guide.yaml;"
-        " did you mean 'Basics'?",
-        "g/guide.yaml:14:15: error: question must be text, found a boolean: YAML reads a plain no as a"
-        ' boolean; write it in quotes: "no"',
-        "g/guide.yaml:16:5: error: unknown key 'anwser'; did you mean 'answer'?",
-        "g/guide.yaml:18:17: error: difficulty must be easy, medium or hard, found 'Hard';"
+        "g/guide.yaml:13:12: error: question 'two': topic 'Basic' is not among the topics listed in"
+        " guide.yaml; did you mean 'Basics'?",
+        "g/guide.yaml:14:15: error: question 'two': question must be text, found a boolean: YAML reads a"
+        ' plain no as a boolean; write it in quotes: "no"',
+        "g/guide.yaml:16:5: error: question 'two': unknown key 'anwser'; did you mean 'answer'?",
+        "g/guide.yaml:18:17: error: question 'two': difficulty must be easy, medium or hard, found 'Hard';"
         " did you mean 'hard'?",
     ]
 
@@ -279,8 +281,8 @@ def test_a_misspelt_key_is_not_also_reported_missing(tmp_path: Path) -> None:
     text += "    qestion: Q?\n    guidance: G.\n    answer: A.\n    key_point: [K]\n"
     assert problems_of(write(tmp_path / "g", text)) == [
         "g/guide.yaml:1:1: error: unknown key 'titel'; did you mean 'title'?",
-        "g/guide.yaml:7:5: error: unknown key 'qestion'; did you mean 'question'?",
-        "g/guide.yaml:10:5: error: unknown key 'key_point'; did you mean 'key_points'?",
+        "g/guide.yaml:7:5: error: question 'a': unknown key 'qestion'; did you mean 'question'?",
+        "g/guide.yaml:10:5: error: question 'a': unknown key 'key_point'; did you mean 'key_points'?",
     ]
 
 
@@ -559,3 +561,102 @@ def test_tag_characters_are_accepted_only_in_an_emoji_flag(tmp_path: Path) -> No
         folder = write(tmp_path / f"bad{n}", HEAD + "questions:\n" + question("q", answer=f'"{bad}"'))
         (problem,) = problems_of(folder)
         assert "an invisible tag character that can hide text" in problem, problem
+
+
+# ---- titles, formats and numbers a bank gives its questions ----------------------------------------
+
+
+def test_a_title_and_a_format_are_read_and_checked(tmp_path: Path) -> None:
+    text = HEAD + "format: text\nquestions:\n" + question("a", title="'  A   short name '")
+    text += question("b", format="markdown")
+    guide, _ = load_guide(write(tmp_path / "g", text))
+    a, b = guide.questions
+    assert (a.title, a.format, b.title, b.format, guide.format) == (
+        "A short name",
+        "text",
+        "",
+        "markdown",
+        "text",
+    )
+    bad = HEAD + "questions:\n" + question("c", title="''", format="plain")
+    assert problems_of(write(tmp_path / "h", bad)) == [
+        "h/guide.yaml:11:12: error: question 'c': title is empty; write a short name for the contents,"
+        " or remove the line",
+        "h/guide.yaml:12:13: error: question 'c': format must be markdown or text, found 'plain'; use one of"
+        " those, or remove the line",
+    ]
+
+
+def test_a_title_counts_in_the_digest_only_when_given(tmp_path: Path) -> None:
+    """Questions without the new fields keep the digests published for them before (the manifest's
+    question_hashes): the digest of the same question as guide computed it until now."""
+    plain = load_guide(write(tmp_path / "g", HEAD + "questions:\n" + question("a")))[0].questions[0]
+    before = {
+        "id": "a", "topic": "Basics", "difficulty": None, "tags": [], "question": "What is a?",
+        "answer": "It is a.", "guidance": "Listen for a definition.", "key_points": ["A definition"],
+        "follow_ups": [],
+    }  # fmt: skip
+    assert plain.digest == hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()
+    for extra in ({"title": "Named"}, {"format": "text"}):
+        changed = load_guide(write(tmp_path / "h", HEAD + "questions:\n" + question("a", **extra)))[0]
+        assert changed.questions[0].digest != plain.digest
+
+
+def test_a_question_starting_with_its_own_number_is_warned_about_and_printed_once(tmp_path: Path) -> None:
+    text = HEAD + "questions:\n"
+    text += question("a", question="'1. What is a?'")
+    text += question("b", question="'Q2: What is b?'")
+    text += question("c", question="'7) What is c?'")
+    guide, warnings = load_guide(write(tmp_path / "g", text))
+    assert [q.numbered for q in guide.questions] == [True, True, False]
+    assert [str(w) for w in warnings] == [
+        "g/guide.yaml:7:15: warning: question 'a' starts with its own number (1); guide numbers every"
+        " question itself (this is question 1), so the text's number is left out; remove it from the text",
+        "g/guide.yaml:13:15: warning: question 'b' starts with its own number (2); guide numbers every"
+        " question itself (this is question 2), so the text's number is left out; remove it from the text",
+        "g/guide.yaml:19:15: warning: question 'c' starts with the number 7, but it is question 3 in this"
+        " guide: both are printed; remove the number from the text if it numbers the question",
+    ]
+
+
+def test_a_number_is_its_own_when_it_is_its_place_in_its_topic(tmp_path: Path) -> None:
+    """A bank in several languages numbers each from 1: question 3 of the guide is '1.' of its topic."""
+    text = HEAD + "topics: [English, Deutsch]\nquestions:\n"
+    text += question("a", topic="English", question="'1. What?'")
+    text += question("b", topic="English", question="'2. Why?'")
+    text += question("c", topic="Deutsch", question="'1. Was?'")
+    guide, _ = load_guide(write(tmp_path / "g", text))
+    assert [q.numbered for q in guide.questions] == [True, True, True]
+
+
+def test_a_question_with_no_sentence_for_the_contents_is_warned_about(tmp_path: Path) -> None:
+    code = '"```js\\nx = 1\\n```\\n\\n- A: 1\\n- B: 2"'
+    text = HEAD + "questions:\n" + question("a", question=code)
+    text += question("b", question='"```js\\nx = 1\\n```\\n\\nWhat is x?"')
+    text += question("c", question=code, title="Assigning x")
+    text += question("d", question='"    x = 1;\\n    y = 2;"', format="text")
+    _, warnings = load_guide(write(tmp_path / "g", text))
+    assert [(w.message.split(" has ")[0], w.group) for w in warnings] == [
+        ("question 'a'", "questions that need a title for the contents"),
+        ("question 'd'", "questions that need a title for the contents"),
+    ]
+
+
+def test_two_processes_carry_the_guide_format_and_the_questions_own_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the checks across files need from a forked reader: the guide's format reaches it, and the
+    numbers its questions start with come back, warned about as when read in one process."""
+    from guide.data import validate
+
+    files = {f"{n:02d}.yaml": question(f"q{n}", indent="", question=f"'{n + 1}. Why {n}?'") for n in range(4)}
+    write(tmp_path / "g", HEAD + "format: text\n", files)
+
+    def read(threshold: int) -> tuple[Guide, list[str]]:
+        monkeypatch.setattr(validate, "TWO_PROCESSES_BYTES", threshold)
+        guide, warnings = load_guide(tmp_path / "g")
+        return guide, [str(w) for w in warnings]
+
+    (one, one_warnings), (two, two_warnings) = read(1 << 40), read(1)
+    assert one == two and one_warnings == two_warnings and len(two_warnings) == 4
+    assert [(q.format, q.numbered) for q in two.questions] == [("text", True)] * 4

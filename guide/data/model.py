@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from guide.data.fields import LISTS, QUESTION_KEYS, STORED, TEXTS
+from guide.data.fields import DIGEST_EMPTY, LISTS, QUESTION_KEYS, STORED, STRINGS
 from guide.data.store import Texts, TextStore, Values
+from guide.data.text import Format
 from guide.errors import Location
 
 Difficulty = Literal["easy", "medium", "hard"]
@@ -53,6 +54,9 @@ class Question:
     location: Location = field(default=Location("<memory>"), compare=False)
     field_positions: bytes = field(default=b"", compare=False, repr=False)
     digest: str = field(default="", compare=False, repr=False)  # of its content: see content_digest
+    format: Format = "markdown"  # how its texts are read: Markdown, or plain text kept line for line
+    # Its text starts with its own number ("72. What…" as question 72 of the guide): printed once.
+    numbered: bool = field(default=False, compare=False)
 
     @classmethod
     def make(
@@ -66,6 +70,7 @@ class Question:
         tags: tuple[str, ...] = (),
         location: Location = NOWHERE,
         field_positions: bytes = b"",
+        format: Format = "markdown",
         **texts: str | tuple[str, ...],
     ) -> Question:
         """A question from its texts (fields.STORED, by name), kept in `store` if given, else in memory."""
@@ -73,12 +78,12 @@ class Question:
         if unknown:
             raise TypeError(f"not a text field of a question: {', '.join(sorted(unknown))}")
         values: Values = (
-            *(str(texts.get(name, "")) for name in TEXTS),
+            *(str(texts.get(name, "")) for name in STRINGS),
             *(tuple(texts.get(name, ())) for name in LISTS),
         )
         body = store.add(values) if store is not None else Texts.of(values)
-        digest = content_digest(id, topic, values, difficulty, tags)
-        return cls(id, number, topic, body, difficulty, tags, location, field_positions, digest=digest)
+        digest = content_digest(id, topic, values, difficulty, tags, format)
+        return cls(id, number, topic, body, difficulty, tags, location, field_positions, digest, format)
 
     def text(self, name: str) -> str:
         """A Markdown text field by name ("" when the question has none)."""
@@ -91,6 +96,11 @@ class Question:
     @property
     def question(self) -> str:
         return self.body.text("question")
+
+    @property
+    def title(self) -> str:
+        """The short name the author gave it for the contents ("" when none)."""
+        return self.body.text("title")
 
     @property
     def answer(self) -> str:
@@ -125,12 +135,24 @@ class Question:
 
 
 def content_digest(
-    qid: str, topic: str, values: Values, difficulty: str | None, tags: tuple[str, ...]
+    qid: str,
+    topic: str,
+    values: Values,
+    difficulty: str | None,
+    tags: tuple[str, ...],
+    fmt: Format = "markdown",
 ) -> str:
-    """A stable digest of a question's content, so scripts can tell what changed between editions."""
+    """A stable digest of a question's content, so scripts can tell what changed between editions.
+
+    Fields added since digests were first written (a title, the plain-text format) count only
+    when they are given: a question without them keeps the digest it had.
+    """
     data: dict[str, Any] = {"id": qid, "topic": topic, "difficulty": difficulty, "tags": list(tags)}
+    if fmt != "markdown":
+        data["format"] = fmt
     for name, value in zip(STORED, values, strict=True):
-        data[name] = value if isinstance(value, str) else list(value)
+        if value or name in DIGEST_EMPTY:
+            data[name] = value if isinstance(value, str) else list(value)
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -176,6 +198,7 @@ class Guide:
     authors: tuple[str, ...] = ()
     language: str = "en"
     description: str = ""
+    format: Format = "markdown"  # how the guide's own texts (its description) are read
     selection: str = ""  # for a practice set: how its questions were chosen, printed on the cover
     # Since the previous released edition (edition/changes.py): None for a first edition or a
     # practice set, which print no "What's new".

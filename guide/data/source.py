@@ -178,11 +178,9 @@ def read_text(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        before = data[: exc.start].decode("utf-8", "replace")
         problems.error(
-            Location(display, line, column),
+            _offset_location(before, display, len(before)),
             f"the file is not UTF-8: expected UTF-8 text, found the byte 0x{data[exc.start]:02x}"
             " (perhaps Latin-1 or Windows-1252); save the file as UTF-8",
         )
@@ -293,9 +291,17 @@ def parse_yaml(text: str, display: str, problems: Problems, *, max_bytes: int | 
     return root if root is not None else Node("null", Location(display, 1, 1))
 
 
+# Line breaks as YAML and editors count them: a file saved on Windows (CRLF) or an old Mac (CR)
+# has its lines where the editor shows them.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _offset_location(text: str, display: str, offset: int) -> Location:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return Location(display, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+    """The line and column of a character of the text, lines ending in LF, CRLF or CR alike."""
+    line, start = 1, 0
+    for found in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, found.end()
+    return Location(display, line, offset - start + 1)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> tuple[Location, str]:
@@ -644,6 +650,7 @@ class _Builder:
                 Location(self.display, end.line + 1, end.column + 2),
                 f"YAML reads ' #' as the start of a comment, so the value ends at '{event.value[-20:]}'"
                 " and the rest of the line is left out; put the whole value in quotes to keep it",
+                group="values that YAML cuts short at ' #'",
             )
         return node
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO
 
-from guide.data.fields import LISTS, STORED, STORED_INDEX, TEXTS
+from guide.data.fields import LISTS, STORED, STORED_INDEX, STRINGS
 from guide.errors import GuideError, Location, Problem
 
 _SEPARATOR = "\x00"  # between the items of a list: validation refuses it in any text
@@ -113,7 +113,7 @@ class Texts:
 
     @classmethod
     def empty(cls) -> Texts:
-        return cls(tuple("" if name in TEXTS else () for name in STORED))
+        return cls(tuple("" if name in STRINGS else () for name in STORED))
 
     def text(self, name: str) -> str:
         """A text field (a list's items joined)."""
@@ -147,7 +147,7 @@ class Texts:
     def values(self) -> Values:
         if self._values is not None:
             return self._values
-        return (*(self.text(name) for name in TEXTS), *(self.items(name) for name in LISTS))
+        return (*(self.text(name) for name in STRINGS), *(self.items(name) for name in LISTS))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Texts):

@@ -1,13 +1,13 @@
-"""Turn Markdown text into a small tree of blocks and inline runs."""
+"""Turn a text field into a small tree of blocks and inline runs: Markdown (with the HTML authors
+write in it), or plain text whose lines are kept as they are."""
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import unescapeAll
@@ -18,162 +18,86 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from guide.data import html
+from guide.data.nodes import (
+    Block,
+    Cell,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Heading,
+    Highlight,
+    Image,
+    Inline,
+    Kbd,
+    LineBreak,
+    Link,
+    ListBlock,
+    Node,
+    Paragraph,
+    Quote,
+    Rule,
+    RunBuilder,
+    Small,
+    Strike,
+    Strong,
+    Sub,
+    Sup,
+    Table,
+    Text,
+    Underline,
+    merge,
+    plain_text,
+    trim_breaks,
+    walk_text,
+)
+
 __all__ = [
+    "FORMATS",
     "Block",
     "Cell",
     "Code",
     "CodeBlock",
     "Emphasis",
+    "Format",
     "Heading",
+    "Highlight",
+    "Image",
     "Inline",
+    "Kbd",
     "LineBreak",
     "Link",
     "ListBlock",
+    "Node",
     "Paragraph",
     "Quote",
     "Rule",
+    "Small",
     "Strike",
     "Strong",
+    "Sub",
+    "Sup",
     "Table",
     "Text",
+    "Underline",
+    "first_sentence",
+    "flatten",
     "is_invisible",
+    "looks_like_code",
+    "own_number",
     "parse",
     "parse_inline",
+    "parse_plain",
     "plain_text",
     "short_title",
     "visible",
     "walk_text",
+    "without_own_number",
 ]
 
-
-# --- the tree ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """Literal text, drawn as is (the renderer escapes it)."""
-
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Code:
-    """An inline code span."""
-
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Emphasis:
-    """Emphasised runs (``*x*``)."""
-
-    children: tuple[Inline, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Strong:
-    """Strongly emphasised runs (``**x**``)."""
-
-    children: tuple[Inline, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Strike:
-    """Struck-through runs (``~~x~~``)."""
-
-    children: tuple[Inline, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A link whose href is http, https or mailto; its children are the label."""
-
-    href: str
-    children: tuple[Inline, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LineBreak:
-    """A hard line break (two trailing spaces or a backslash before a newline)."""
-
-
-Inline: TypeAlias = Text | Code | Emphasis | Strong | Strike | Link | LineBreak
-Cell: TypeAlias = tuple[Inline, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    """A paragraph of inline runs."""
-
-    children: tuple[Inline, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    """A heading written inside a text field (``# x``), level 1 to 6."""
-
-    level: int
-    children: tuple[Inline, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
-    """A fenced or indented code block; text has no final newline, language may be ""."""
-
-    text: str
-    language: str
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A block quote."""
-
-    children: tuple[Block, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ListBlock:
-    """A bulleted or numbered list; each item is a tuple of blocks; start is 1 for bullets."""
-
-    ordered: bool
-    start: int
-    items: tuple[tuple[Block, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table; every row has as many cells as the header, align has one entry per column."""
-
-    header: tuple[Cell, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    align: tuple[str, ...]  # "left" | "center" | "right" | ""
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A thematic break (``---``)."""
-
-
-Block: TypeAlias = Paragraph | Heading | CodeBlock | Quote | ListBlock | Table | Rule
-Node: TypeAlias = Inline | Block
-
-_NODE_TYPES = (
-    Text,
-    Code,
-    Emphasis,
-    Strong,
-    Strike,
-    Link,
-    LineBreak,
-    Paragraph,
-    Heading,
-    CodeBlock,
-    Quote,
-    ListBlock,
-    Table,
-    Rule,
-)
-
+# How a text field is read: as Markdown, or as plain text whose lines and indents are kept.
+Format = Literal["markdown", "text"]
+FORMATS: tuple[Format, ...] = ("markdown", "text")
 
 # --- the parser ---------------------------------------------------------------
 
@@ -210,10 +134,10 @@ class _BlockParser(ParserBlock):
 
 
 class _Markdown(MarkdownIt):
-    """CommonMark plus tables and strikethrough, with no raw HTML."""
+    """CommonMark plus tables and strikethrough; HTML is read by html.py."""
 
     def __init__(self) -> None:
-        super().__init__("commonmark", {"html": False, "linkify": False, "typographer": False})
+        super().__init__("commonmark", {"html": True, "linkify": False, "typographer": False})
         block = _BlockParser()
         block.ruler = self.block.ruler  # keep the rules the preset enabled
         self.block = block
@@ -324,30 +248,11 @@ def _safe_href(href: str) -> bool:
     return bool(colon) and scheme.lower() in _SAFE_SCHEMES
 
 
-def _merge(runs: Iterable[Inline]) -> tuple[Inline, ...]:
-    """Join adjacent Text runs, drop empty ones, and compose them (NFC)."""
-    out: list[Inline] = []
-    for run in runs:
-        if isinstance(run, Text):
-            if not run.text:
-                continue
-            if out and isinstance(last := out[-1], Text):
-                out[-1] = Text(last.text + run.text)
-                continue
-        out.append(run)
-    # An entity can put a combining mark after a letter (e&#x301;): compose it as the
-    # validator composes what was typed, so that é is one character on the page.
-    for i, run in enumerate(out):
-        if isinstance(run, Text) and not unicodedata.is_normalized("NFC", run.text):
-            out[i] = Text(unicodedata.normalize("NFC", run.text))
-    return tuple(out)
-
-
-def _image_text(image: Token) -> str:
-    """The alt text of an image token as `[image: alt]`; the source is never kept."""
+def _image_alt(image: Token) -> str:
+    """The alt text of an image token (an image inside it as `[image: alt]`); the source is kept apart."""
     parts: list[str] = []
     # Iterative: markdown-it allows images inside image descriptions to any depth.
-    stack: list[Token | str] = [image]
+    stack: list[Token | str] = list(reversed(image.children or []))
     while stack:
         item = stack.pop()
         if isinstance(item, str):
@@ -364,68 +269,51 @@ def _image_text(image: Token) -> str:
     return "".join(parts)
 
 
-# Inline containers deeper than this are dissolved into their parent (the text
-# stays, the formatting goes): markdown-it's emphasis rule has no depth limit, and
-# a bounded tree is what lets every consumer walk it recursively.
-_MAX_INLINE_DEPTH = 20
+# Markdown's inline containers, by the name their tokens carry (em_open, em_close …).
+_MARKDOWN_KINDS = frozenset({"em", "strong", "s", "link"})
 
 
-@dataclass(slots=True, eq=False)
-class _InlineFrame:
-    token: Token | None
-    keep: bool  # False: dissolve into the parent on close
-    runs: list[Inline] = field(default_factory=list)
+def _html_link(href: str) -> str | None:
+    """An HTML link's address as a Markdown link's would be written (percent-encoded), if it may be
+    a link at all (http, https, mailto)."""
+    address = _MD.normalizeLink(href.strip())
+    return address if _safe_href(address) else None
+
+
+_HTML = html.Reader(link=_html_link, refused=_refused)
 
 
 def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
-    """Turn the children of an inline token into inline runs."""
-    stack = [_InlineFrame(None, keep=True)]
-    for token in tokens:
+    """Turn the children of an inline token into inline runs, HTML tags among them included."""
+    builder = RunBuilder()
+    tags = {i: html.event(t.content) for i, t in enumerate(tokens) if t.type == "html_inline"}
+    order = list(tags)
+    pairs = {order[k] for k in html.paired([tags[i] for i in order])}
+    for index, token in enumerate(tokens):
         kind = token.type
-        runs = stack[-1].runs
         if kind == "text":
-            runs.append(Text(token.content))
+            builder.text(token.content)
         elif kind == "code_inline":
-            runs.append(Code(token.content))
+            builder.add(Code(token.content))
         elif kind == "softbreak":
-            runs.append(Text(" "))
+            builder.text(" ")
         elif kind == "hardbreak":
-            runs.append(LineBreak())
+            builder.add(LineBreak())
         elif kind == "image":
-            runs.append(Text(_image_text(token)))
+            builder.add(Image(str(token.attrs.get("src", "")), " ".join(_image_alt(token).split())))
+        elif kind == "html_inline":
+            html.apply(tags[index], builder, is_paired=index in pairs, reader=_HTML)
         elif token.nesting == 1:
-            keep = len(stack) <= _MAX_INLINE_DEPTH and kind in _INLINE_CONTAINERS
-            if kind == "link_open":
-                keep = keep and _safe_href(str(token.attrs.get("href", "")))
-            stack.append(_InlineFrame(token, keep))
+            name = kind.removesuffix("_open")
+            href = str(token.attrs.get("href", "")) if name == "link" else ""
+            keep = name in _MARKDOWN_KINDS and (name != "link" or _safe_href(href))
+            builder.open(name, href=href, keep=keep)
         elif token.nesting == -1:
-            if len(stack) > 1:
-                _close_inline(stack.pop(), stack[-1].runs)
+            builder.close(kind.removesuffix("_close"))
         elif token.content:
             # A token type this module does not know: keep its text.
-            runs.append(Text(token.content))
-    while len(stack) > 1:  # unbalanced stream: close what is open
-        _close_inline(stack.pop(), stack[-1].runs)
-    return _merge(stack[0].runs)
-
-
-_INLINE_CONTAINERS = frozenset({"em_open", "strong_open", "s_open", "link_open"})
-
-
-def _close_inline(frame: _InlineFrame, into: list[Inline]) -> None:
-    if not frame.keep or frame.token is None:
-        into.extend(frame.runs)
-        return
-    runs = _merge(frame.runs)
-    kind = frame.token.type
-    if kind == "em_open":
-        into.append(Emphasis(runs))
-    elif kind == "strong_open":
-        into.append(Strong(runs))
-    elif kind == "s_open":
-        into.append(Strike(runs))
-    else:
-        into.append(Link(str(frame.token.attrs.get("href", "")), runs))
+            builder.text(token.content)
+    return trim_breaks(builder.finish())
 
 
 @dataclass(slots=True, eq=False)
@@ -467,14 +355,15 @@ def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
             top.blocks.append(CodeBlock(token.content.removesuffix("\n"), language))
         elif kind == "hr":
             top.blocks.append(Rule())
+        elif kind == "html_block":
+            top.blocks.extend(html.blocks(token.content, _HTML))
         elif token.nesting == 1:
             stack.append(_BlockFrame(token))
         elif token.nesting == -1:
             if len(stack) > 1:
                 _close_block(stack.pop(), stack[-1])
         elif token.content.strip():
-            # html_block (impossible with html off) or a type this module does not
-            # know: keep its text as a literal paragraph.
+            # A type this module does not know: keep its text as a literal paragraph.
             top.blocks.append(Paragraph((Text(token.content.strip("\n")),)))
     while len(stack) > 1:  # unbalanced stream: close what is open
         _close_block(stack.pop(), stack[-1])
@@ -484,7 +373,7 @@ def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
 def _close_block(frame: _BlockFrame, parent: _BlockFrame) -> None:
     assert frame.token is not None
     kind = frame.token.type
-    runs = _merge(frame.runs)
+    runs = merge(frame.runs)
     if kind == "paragraph_open":
         parent.blocks.append(Paragraph(runs))
     elif kind == "heading_open":
@@ -561,9 +450,11 @@ def _is_plain(markdown: str) -> bool:
     )
 
 
-def parse(markdown: str) -> tuple[Block, ...]:
-    """Turn Markdown text into a tuple of blocks."""
-    markdown = _normalise(markdown)
+def parse(source: str, fmt: Format = "markdown") -> tuple[Block, ...]:
+    """Turn a text field into a tuple of blocks: Markdown, or plain text (see parse_plain)."""
+    if fmt == "text":
+        return parse_plain(source)
+    markdown = _normalise(source)
     # White space at the end changes nothing in Markdown: a field written as a YAML block (`|`)
     # ends with a newline, and is still one line of plain text.
     line = markdown.rstrip(" \n")
@@ -572,11 +463,16 @@ def parse(markdown: str) -> tuple[Block, ...]:
     return _parse_slow(markdown)
 
 
-def parse_inline(markdown: str) -> tuple[Inline, ...]:
-    """Turn a one-line Markdown field into inline runs, flattening any blocks into text."""
-    blocks = parse(markdown)
+def parse_inline(source: str, fmt: Format = "markdown") -> tuple[Inline, ...]:
+    """Turn a one-line field into inline runs, flattening any blocks into text."""
+    blocks = parse(source, fmt)
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
         return blocks[0].children
+    return flatten(blocks)
+
+
+def flatten(blocks: Sequence[Block]) -> tuple[Inline, ...]:
+    """Blocks as one run of inline text: paragraphs, list items and cells joined by spaces."""
     groups: list[tuple[Inline, ...]] = []
     prefix = ""  # a list number waiting for the item's first text
     # Iterative, depth-first; a str on the stack is a list marker.
@@ -603,7 +499,7 @@ def parse_inline(markdown: str) -> tuple[Inline, ...]:
             for row in (block.header, *block.rows):
                 groups.extend(cell for cell in row if cell)
         if runs:
-            groups.append(_merge((Text(prefix), *runs)))
+            groups.append(merge((Text(prefix), *runs)))
             prefix = ""
     if prefix.strip():
         groups.append((Text(prefix.strip()),))
@@ -612,78 +508,108 @@ def parse_inline(markdown: str) -> tuple[Inline, ...]:
         if out:
             out.append(Text(" "))
         out.extend(group)
-    return _merge(out)
+    return merge(out)
 
 
-# --- reading a tree back ------------------------------------------------------
+# --- plain text -------------------------------------------------------------------
+
+TAB_SIZE = 4  # as code blocks expand tabs
+# Lines that read as code though neither indented nor ending in '{' or ';': closing brackets,
+# perhaps with a ';' or ',' ("}", "});"), and C's preprocessor lines ("#include <stdio.h>").
+_CODE_LINE = re.compile(
+    r"[\]})]+[;,]?\Z|#\s*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma)\b"
+)
 
 
-class _Mark(enum.Enum):
-    BLOCK = enum.auto()  # a block boundary: one "\n" between non-empty blocks
-    CELL = enum.auto()  # between table cells: "\t"
-    LINE = enum.auto()  # a hard break: "\n"
+def looks_like_code(line: str) -> bool:
+    """Whether a line of plain text reads as code: indented, ending in '{' or ';', only closing
+    brackets, or a preprocessor line."""
+    stripped = line.rstrip()
+    return bool(stripped) and (
+        line[0] in " \t" or stripped.endswith(("{", ";")) or _CODE_LINE.match(stripped) is not None
+    )
 
 
-def _events(nodes: Node | Iterable[Node]) -> Iterator[str | _Mark]:
-    """Every drawn string of a tree, in reading order, with the marks between them."""
-    start: list[Node | str | _Mark]
-    start = [nodes] if isinstance(nodes, _NODE_TYPES) else list(nodes)
-    stack = start[::-1]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str | _Mark):
-            yield item
-        elif isinstance(item, Text | Code | CodeBlock):
-            if isinstance(item, CodeBlock):
-                stack.append(_Mark.BLOCK)
-                stack.append(item.text)
-                yield _Mark.BLOCK
-            else:
-                yield item.text
-        elif isinstance(item, LineBreak):
-            yield _Mark.LINE
-        elif isinstance(item, Emphasis | Strong | Strike | Link):
-            stack.extend(reversed(item.children))
-        elif isinstance(item, Paragraph | Heading | Quote):
-            yield _Mark.BLOCK
-            stack.append(_Mark.BLOCK)
-            stack.extend(reversed(item.children))
-        elif isinstance(item, ListBlock):
-            yield _Mark.BLOCK
-            for blocks in reversed(item.items):
-                stack.append(_Mark.BLOCK)
-                stack.extend(reversed(blocks))
-                stack.append(_Mark.BLOCK)
-        elif isinstance(item, Table):
-            yield _Mark.BLOCK
-            for row in reversed((item.header, *item.rows)):
-                stack.append(_Mark.BLOCK)
-                for index in reversed(range(len(row))):
-                    stack.extend(reversed(row[index]))
-                    if index:
-                        stack.append(_Mark.CELL)
-                stack.append(_Mark.BLOCK)
-        else:  # Rule: draws nothing, separates like any block
-            yield _Mark.BLOCK
+def parse_plain(source: str) -> tuple[Block, ...]:
+    """Turn plain text into blocks, reading no Markdown: every line break kept, tabs expanded.
 
-
-def plain_text(nodes: Node | Iterable[Node]) -> str:
-    """Turn a node or a sequence of nodes into its visible text, blocks joined by newlines."""
-    parts: list[str] = []
-    pending = False  # a block ended: the next visible text starts a new line
-    for event in _events(nodes):
-        if event is _Mark.BLOCK:
-            pending = bool(parts)
+    Lines that look like code (looks_like_code) and the blank lines between them are a code
+    block, set in the code font with their indentation; the other lines are paragraphs, a blank
+    line between paragraphs, each line on a line of its own.
+    """
+    lines = [line.expandtabs(TAB_SIZE).rstrip() for line in _normalise(source).split("\n")]
+    out: list[Block] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not line:
+            index += 1
             continue
-        text = "\t" if event is _Mark.CELL else "\n" if event is _Mark.LINE else event
-        assert isinstance(text, str)
-        if not text:
+        end = index + 1
+        if looks_like_code(line):
+            last = index  # the last code line: blank lines go in only when more code follows
+            while end < len(lines) and (not lines[end] or looks_like_code(lines[end])):
+                if lines[end]:
+                    last = end
+                end += 1
+            end = last + 1
+            out.append(CodeBlock("\n".join(lines[index:end]), ""))
+        else:
+            while end < len(lines) and lines[end] and not looks_like_code(lines[end]):
+                end += 1
+            runs: list[Inline] = []
+            for number, text_line in enumerate(lines[index:end]):
+                if number:
+                    runs.append(LineBreak())
+                runs.append(Text(text_line))
+            out.append(Paragraph(merge(runs)))
+        index = end
+    return tuple(out)
+
+
+# --- a question's own number and its first sentence -------------------------------------
+
+# "72. What's…", "72) What's…", "Q72: What's…", "Question 72 - What's…", "#72. What's…".
+_OWN_NUMBER = re.compile(r"\s*(?:(?:Q|Question)\s*|#)?(\d{1,6})\s*(?:[.):]|\s-)\s+(?=\S)", re.IGNORECASE)
+
+
+def own_number(source: str) -> tuple[int, int] | None:
+    """The number a question's text starts with ("72. What…", "Q72: What…") and where its text
+    starts after it; None when it starts otherwise."""
+    found = _OWN_NUMBER.match(source)
+    if found is None:
+        return None
+    return int(found.group(1)), found.end()
+
+
+def without_own_number(source: str) -> str:
+    """The text without the number it starts with ("72. What…" → "What…"), if it starts with one."""
+    found = own_number(source)
+    return source if found is None else source[found[1] :]
+
+
+# A sentence ends at '.', '?' or '!' before a space (or at '。', '？', '！'), except after these.
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+|(?<=[。？！])")
+_ABBREVIATIONS = frozenset(
+    {"e.g.", "i.e.", "etc.", "vs.", "cf.", "mr.", "mrs.", "ms.", "dr.", "prof.", "no.", "fig.", "approx."}
+)
+
+
+def first_sentence(blocks: Sequence[Block]) -> str:
+    """The first sentence of the first paragraph (or heading) among the blocks, as plain text on
+    one line; "" when they hold none (only code, lists or tables)."""
+    first = next((b for b in blocks if isinstance(b, Paragraph | Heading)), None)
+    if first is None:
+        return ""
+    value = " ".join(plain_text(first.children).split())
+    start = 0
+    for found in _SENTENCE_END.finditer(value):
+        before = value[start : found.start()].rsplit(" ", 1)[-1].lower()
+        # Not after an abbreviation, nor after an initial ("J. S. Bach").
+        if before in _ABBREVIATIONS or (len(before) == 2 and before[0].isalpha() and before[1] == "."):
             continue
-        if pending:
-            parts.append("\n")
-            pending = False
-        parts.append(text)
-    return "".join(parts)
+        return value[: found.start()].rstrip()
+    return value
 
 
 class _Invisibles(dict[int, int | None]):
@@ -731,10 +657,3 @@ def short_title(value: str, limit: int = 320) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.·") + "…"
-
-
-def walk_text(nodes: Node | Iterable[Node]) -> Iterator[str]:
-    """Turn a node or a sequence of nodes into every non-empty string it draws, in order."""
-    for event in _events(nodes):
-        if isinstance(event, str) and event:
-            yield event

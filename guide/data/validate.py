@@ -10,12 +10,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from guide.data import text as markdown
 from guide.data.fields import QUESTION_FIELDS, QUESTION_KEYS
-from guide.data.model import DIFFICULTIES, Difficulty, Guide, Question, Topic, positions
+from guide.data.model import DIFFICULTIES, Guide, Question, Topic, positions
 from guide.data.source import Node, describe_char, load_yaml
 from guide.data.store import Texts, TextStore
+from guide.data.text import FORMATS, Format
 from guide.errors import GuideError, Location, Problem, Problems, closest, display_path
 
 GUIDE_FILE = "guide.yaml"
@@ -35,7 +37,7 @@ MAX_EDITION_LENGTH = 64
 MAX_FOLDER_LENGTH = 100
 
 GUIDE_KEYS = (
-    "title", "subtitle", "edition", "date", "authors", "language", "description", "topics",
+    "title", "subtitle", "edition", "date", "authors", "language", "description", "format", "topics",
     "questions",
 )  # fmt: skip
 
@@ -47,8 +49,9 @@ _WANTS = {
     "authors": "the authors",
     "language": "a language tag such as en or en-GB",
     "description": "a description",
-    **{f.name: f.wants for f in QUESTION_FIELDS if f.kind != "id"},
 }
+# A question's own (its `title:` is not the guide's).
+_QUESTION_WANTS = {f.name: f.wants for f in QUESTION_FIELDS if f.kind != "id"}
 
 # Characters that never belong in text: C0/C1 controls (tab and newline are fine),
 # bidirectional embeddings/overrides/isolates, which can make text read differently from
@@ -93,6 +96,7 @@ class InvalidGuide(GuideError):
 
 
 Text = tuple[str, str, Location, str]  # (question id or "", field, location, text)
+_C = TypeVar("_C", bound=str)
 
 
 def load_guide(
@@ -173,8 +177,9 @@ class _Checked:
     problems: list[Problem]
     texts: list[Text]
     ids: list[tuple[str, Location]]
-    topic_refs: list[tuple[str, Location]]
+    topic_refs: list[tuple[str, Location, str]]
     topics_unknown: bool
+    numbered: list[tuple[str, int, Location]]
     chars: set[str]
     questions: list[tuple[Question, int, tuple[int, ...]]]  # without its texts; where they are
 
@@ -192,6 +197,7 @@ class _Checked:
             reader.ids,
             reader.topic_refs,
             reader.topics_unknown,
+            reader.numbered,
             reader.chars,
             questions,
         )
@@ -202,6 +208,7 @@ class _Checked:
         reader.ids.extend(self.ids)
         reader.topic_refs.extend(self.topic_refs)
         reader.topics_unknown |= self.topics_unknown
+        reader.numbered.extend(self.numbered)
         reader.chars |= self.chars
         for question, offset, lengths in self.questions:
             body = Texts(None, store, offset, lengths) if store is not None else question.body
@@ -226,11 +233,15 @@ class _GuideReader:
         self.problems = problems
         self.max_file_bytes = max_file_bytes
         self.ids: list[tuple[str, Location]] = []  # every valid id, in reading order
-        self.topic_refs: list[tuple[str, Location]] = []  # every valid topic a question names
+        # Every valid topic a question names, where, and the question's id.
+        self.topic_refs: list[tuple[str, Location, str]] = []
         # Set when some question's topic could not be read (a file that did not parse, an item
         # that is not a question, a question without a usable topic): a topic with no questions
         # then says nothing of the bank, and is not warned about.
         self.topics_unknown = False
+        # Questions whose text starts with a number ("72. What…"): id, number, where.
+        self.numbered: list[tuple[str, int, Location]] = []
+        self.default_format: Format = "markdown"  # the guide's `format:`, for questions without one
         # Texts that read well, for the glyph check of a guide with errors: the guide's own and
         # those of questions with errors (a question read well has its texts).
         self.texts: list[Text] = []
@@ -315,6 +326,8 @@ class _GuideReader:
                 )
             root = None
         fields = _GuideFields(self, root) if root is not None else None
+        if fields is not None:
+            self.default_format = fields.format
 
         # Questions are checked even when guide.yaml is unusable: every problem at once.
         before = len(self.problems.items)
@@ -349,6 +362,7 @@ class _GuideReader:
             title=fields.title,
             edition=fields.edition,
             topics=self.group(questions, fields.topics),
+            format=fields.format,
             subtitle=fields.subtitle,
             date=fields.date,
             authors=tuple(fields.authors),
@@ -409,6 +423,7 @@ class _GuideReader:
                         Location(display_path(path)),
                         f"this folder is not read: only the .yaml and .yml files directly in"
                         f" {QUESTIONS_DIR}/ hold questions; move its files up into {QUESTIONS_DIR}/",
+                        group="folders in questions/ that are not read",
                     )
                 continue
             paths.append(path)
@@ -461,6 +476,7 @@ class _GuideReader:
             self.problems.warning(
                 node.location,
                 "the file is empty; add a list of questions, each starting with '- ', or delete it",
+                group="empty question files",
             )
             return 0
         return self.take(self.question_list(node, whole_file=True))
@@ -481,6 +497,7 @@ class _GuideReader:
 
         def in_child() -> tuple[int, _Checked]:
             reader = _GuideReader(self.folder, Problems(), self.max_file_bytes, theirs)
+            reader.default_format = self.default_format
             count = sum(reader.read_file(path) for path in paths[split:])
             if theirs is not None:
                 theirs.flush()  # read by the parent, from its side of the same file
@@ -536,32 +553,63 @@ class _GuideReader:
 
     def question(self, node: Node) -> Question | None:
         before = len(self.problems.items)
-        meant = unknown_keys(self, node, QUESTION_KEYS, "a question's")
+        meant = meant_keys(node, QUESTION_KEYS)
         qid = self.identifier(node, meant)
+        # Every message about a question names it, when it has an id to name it by.
+        owner = f"question '{qid}'" if qid else ""
         label = f"question '{qid}'" if qid else "this question"
+        unknown_keys(self, node, QUESTION_KEYS, "a question's", owner=owner)
         for key in (f.name for f in QUESTION_FIELDS if f.required and f.kind != "id"):
             if key not in node.entries and key not in meant:
                 what = "question text" if key == "question" else key
-                self.error(node.location, f"{label} has no {what}; add '{key}:' with {_WANTS[key]}")
+                self.error(node.location, f"{label} has no {what}; add '{key}:' with {_QUESTION_WANTS[key]}")
+        fmt = self.choice(node, "format", FORMATS, owner) or self.default_format
         # Topics and tags repeat from question to question: one string each, shared.
-        topic = self.shared(text(self, node, "topic", single_line=True, required=True))
+        topic = self.shared(
+            text(self, node, "topic", single_line=True, required=True, owner=owner, question=True)
+        )
         if topic:
-            self.topic_refs.append((topic, node.entries["topic"][1].location))
+            self.topic_refs.append((topic, node.entries["topic"][1].location, qid))
         else:
             self.topics_unknown = True
         # Each field read by its kind (fields.py); the texts are kept by name.
         texts: dict[str, str | tuple[str, ...]] = {}
         for f in QUESTION_FIELDS:
             if f.kind == "text":
-                texts[f.name] = text(self, node, f.name, required=f.required)
+                texts[f.name] = text(
+                    self, node, f.name, required=f.required, owner=owner, fmt=fmt, question=True
+                )
+            elif f.kind == "line" and f.stored:
+                texts[f.name] = text(self, node, f.name, single_line=True, owner=owner, question=True)
             elif f.kind == "list":
-                texts[f.name] = tuple(text_list(self, node, f.name))
-        tags = [self.shared(tag) for tag in text_list(self, node, "tags", single_line=True)]
-        difficulty = self.difficulty(node)
+                texts[f.name] = tuple(text_list(self, node, f.name, owner=owner, fmt=fmt, question=True))
+        tags = [
+            self.shared(tag)
+            for tag in text_list(self, node, "tags", single_line=True, owner=owner, question=True)
+        ]
+        difficulty = self.choice(node, "difficulty", DIFFICULTIES, owner)
         for f in QUESTION_FIELDS:
             if f.missing_warns and self.missing(node, f.name, meant):
                 what = f.name.replace("_", " ")
-                self.problems.warning(node.location, f"{label} has no {what}; add '{f.name}:' with {f.wants}")
+                self.problems.warning(
+                    node.location,
+                    f"{label} has no {what}; add '{f.name}:' with {f.wants}",
+                    group=f"questions without {what}",
+                )
+        asked = texts.get("question")
+        if isinstance(asked, str) and asked and qid:
+            where = node.entries["question"][1].location
+            found = markdown.own_number(asked)
+            if found is not None:
+                self.numbered.append((qid, found[0], where))
+            if not texts.get("title") and not _names_itself(asked, fmt):
+                self.problems.warning(
+                    where,
+                    f"question '{qid}' has no sentence to name it in the contents (its text starts with"
+                    " code, a list or a table, and no paragraph follows), so the contents show '…';"
+                    " add 'title:' with a short name",
+                    group="questions that need a title for the contents",
+                )
         if any(p.severity == "error" for p in self.problems.items[before:]):
             # The texts fonts check, so that a guide with errors gets the same glyph check.
             self.keep_texts(qid, node, {"topic": topic, **texts, "tags": tuple(tags)})
@@ -575,8 +623,37 @@ class _GuideReader:
             tags=tuple(tags),
             location=node.location,
             field_positions=positions({k: v[1].location for k, v in node.entries.items()}),
+            format=fmt,
             **texts,
         )
+
+    def choice(self, node: Node, key: str, choices: Sequence[_C], owner: str) -> _C | None:
+        """A field that holds one of a few words (difficulty, format), or None if it has none."""
+        entry = node.entries.get(key)
+        if entry is None:
+            return None
+        value = entry[1]
+        words = f"{', '.join(choices[:-1])} or {choices[-1]}"
+        if value.kind == "other":
+            return None
+        if value.kind == "null":
+            self.error(value.location, _owned(owner, f"{key} is empty; write {words}, or remove the line"))
+            return None
+        if value.kind == "str":
+            for choice in choices:
+                if value.text == choice:
+                    return choice
+            close = closest(value.text.strip(), choices, cutoff=0.7)
+            fix = f"did you mean '{close}'?" if close else "use one of those, or remove the line"
+            self.error(
+                value.location, _owned(owner, f"{key} must be {words}, found '{_show(value.text)}'; {fix}")
+            )
+            return None
+        self.error(
+            value.location,
+            _owned(owner, f"{key} must be {words}, found {_found(value)}; write one of those words"),
+        )
+        return None
 
     @staticmethod
     def missing(node: Node, key: str, meant: set[str]) -> bool:
@@ -632,30 +709,6 @@ class _GuideReader:
         self.ids.append((qid, value.location))
         return qid
 
-    def difficulty(self, node: Node) -> Difficulty | None:
-        entry = node.entries.get("difficulty")
-        if entry is None:
-            return None
-        value = entry[1]
-        choices = f"{', '.join(DIFFICULTIES[:-1])} or {DIFFICULTIES[-1]}"
-        if value.kind == "other":
-            return None
-        if value.kind == "null":
-            self.error(value.location, f"difficulty is empty; write {choices}, or remove the line")
-            return None
-        if value.kind == "str":
-            for choice in DIFFICULTIES:
-                if value.text == choice:
-                    return choice
-            close = closest(value.text.strip(), DIFFICULTIES, cutoff=0.7)
-            fix = f"did you mean '{close}'?" if close else "use one of those, or remove the line"
-            self.error(value.location, f"difficulty must be {choices}, found '{_show(value.text)}'; {fix}")
-            return None
-        self.error(
-            value.location, f"difficulty must be {choices}, found {_found(value)}; write one of those words"
-        )
-        return None
-
     def check_ids(self) -> None:
         seen: dict[str, Location] = {}
         for qid, where in self.ids:
@@ -675,7 +728,7 @@ class _GuideReader:
             return
         titles = [title for title, _ in declared]
         used = set()
-        for topic, where in self.topic_refs:
+        for topic, where, qid in self.topic_refs:
             used.add(topic)
             if topic in titles:
                 continue
@@ -687,7 +740,10 @@ class _GuideReader:
                 if close
                 else "add it to 'topics:' in guide.yaml, or use one listed there"
             )
-            self.error(where, f"topic '{_show(topic)}' is not among the topics listed in guide.yaml; {fix}")
+            owner = f"question '{qid}': " if qid else ""
+            self.error(
+                where, f"{owner}topic '{_show(topic)}' is not among the topics listed in guide.yaml; {fix}"
+            )
         if self.topics_unknown:
             return  # a topic's questions may be among those that could not be read
         for title, where in declared:
@@ -696,7 +752,25 @@ class _GuideReader:
                     where,
                     f"topic '{_show(title)}' has no questions; give a question 'topic: {_show(title)}',"
                     " or remove it from topics",
+                    group="topics without questions",
                 )
+
+    def warn_own_number(self, qid: str, own: int, number: int, where: Location, *, mine: bool) -> None:
+        """A question whose text starts with a number: its own is printed once; another, as written."""
+        if mine:
+            self.problems.warning(
+                where,
+                f"question '{qid}' starts with its own number ({own}); guide numbers every question itself"
+                f" (this is question {number}), so the text's number is left out; remove it from the text",
+                group="questions that start with their own number",
+            )
+        else:
+            self.problems.warning(
+                where,
+                f"question '{qid}' starts with the number {own}, but it is question {number} in this guide:"
+                " both are printed; remove the number from the text if it numbers the question",
+                group="questions that start with a number other than their own",
+            )
 
     def group(self, questions: list[Question], declared: list[tuple[str, Location]]) -> tuple[Topic, ...]:
         """Questions by topic: declared topics in their order, else in order of first appearance."""
@@ -707,11 +781,18 @@ class _GuideReader:
         topics = []
         number = 0
         slugs: set[str] = set()
+        written = {qid: (own, where) for qid, own, where in self.numbered}
         for title in order:
             numbered = []
-            for q in by_topic[title]:
+            for place, q in enumerate(by_topic[title], 1):
                 number += 1
-                numbered.append(dataclasses.replace(q, number=number))
+                own, where = written.get(q.id, (0, q.location))
+                # Its own number: the one guide gives it, or its place in its topic (a bank in
+                # several languages numbers each from 1).
+                mine = own in (number, place)
+                if own:
+                    self.warn_own_number(q.id, own, number, where, mine=mine)
+                numbered.append(dataclasses.replace(q, number=number, numbered=mine))
             if numbered:
                 topics.append(Topic(title=title, slug=_unique_slug(title, slugs), questions=tuple(numbered)))
         return tuple(topics)
@@ -727,6 +808,7 @@ class _GuideFields:
             if key not in root.entries and key not in meant:
                 reader.error(root.location, f"the guide has no {key}; add '{key}:' with {_WANTS[key]}")
         self.title = text(reader, root, "title", required=True)
+        self.format: Format = reader.choice(root, "format", FORMATS, "") or "markdown"
         self.edition = edition(reader, root)
         self.subtitle = text(reader, root, "subtitle")
         self.description = text(reader, root, "description")
@@ -742,27 +824,59 @@ class _GuideFields:
 # ---- fields ------------------------------------------------------------------------------------
 
 
-def unknown_keys(reader: _GuideReader, node: Node, allowed: tuple[str, ...], whose: str) -> set[str]:
-    """Report keys not in `allowed`; return the keys they look like misspellings of."""
+def meant_keys(node: Node, allowed: tuple[str, ...]) -> set[str]:
+    """The allowed keys that unknown keys of a mapping look like misspellings of."""
     meant = set()
+    for key in node.entries:
+        if key not in allowed:
+            close = closest(key, allowed, cutoff=0.7)
+            if close:
+                meant.add(close)
+    return meant
+
+
+def unknown_keys(
+    reader: _GuideReader, node: Node, allowed: tuple[str, ...], whose: str, *, owner: str = ""
+) -> set[str]:
+    """Report keys not in `allowed`; return the keys they look like misspellings of."""
     for key, (where, _) in node.entries.items():
         if key in allowed:
             continue
         close = closest(key, allowed, cutoff=0.7)
-        if close:
-            meant.add(close)
         fix = f"did you mean '{close}'?" if close else f"{whose} keys are {', '.join(allowed)}"
-        reader.error(where, f"unknown key '{_show(key)}'; {fix}")
-    return meant
+        reader.error(where, _owned(owner, f"unknown key '{_show(key)}'; {fix}"))
+    return meant_keys(node, allowed)
+
+
+def _owned(owner: str, message: str) -> str:
+    """A message about a field, naming whose field it is ("question 'bagging': answer is empty")."""
+    return f"{owner}: {message}" if owner else message
 
 
 def text(
-    reader: _GuideReader, node: Node, key: str, *, required: bool = False, single_line: bool = False
+    reader: _GuideReader,
+    node: Node,
+    key: str,
+    *,
+    required: bool = False,
+    single_line: bool = False,
+    owner: str = "",
+    fmt: Format = "markdown",
+    question: bool = False,
 ) -> str:
     entry = node.entries.get(key)
     if entry is None:
         return ""  # a missing required field is reported once, by the caller
-    return check_text(reader, entry[1], key, single_line=single_line, required=required)
+    return check_text(
+        reader,
+        entry[1],
+        key,
+        single_line=single_line,
+        required=required,
+        owner=owner,
+        fmt=fmt,
+        question=question,
+    )
 
 
 def _blank(value: str) -> bool:
@@ -771,36 +885,50 @@ def _blank(value: str) -> bool:
 
 
 def check_text(
-    reader: _GuideReader, value: Node, what: str, *, single_line: bool = False, required: bool = False
+    reader: _GuideReader,
+    value: Node,
+    what: str,
+    *,
+    single_line: bool = False,
+    required: bool = False,
+    owner: str = "",
+    fmt: Format = "markdown",
+    question: bool = False,
 ) -> str:
+    """A text field's value, checked (as Markdown or plain text, `fmt`); "" when it has errors.
+    `owner` names whose field it is in every message ("question 'bagging'"); `question`: whether
+    it is a question's field, for what a message says to write."""
+    wants = _QUESTION_WANTS if question else _WANTS
     if value.kind == "other":  # an unsupported tag: reported where the file was read
         return ""
     if value.kind == "null" or (value.kind == "str" and _blank(value.text)):
         if what.startswith("an item of"):
-            reader.error(value.location, f"{what} is empty; write it, or remove the item")
+            message = f"{what} is empty; write it, or remove the item"
         elif required:
-            reader.error(value.location, f"{what} is empty; write {_WANTS.get(what, 'it')}")
+            message = f"{what} is empty; write {wants.get(what, 'it')}"
         else:
-            reader.error(
-                value.location, f"{what} is empty; write {_WANTS.get(what, 'it')}, or remove the line"
-            )
+            message = f"{what} is empty; write {wants.get(what, 'it')}, or remove the line"
+        reader.error(value.location, _owned(owner, message))
         return ""
     if value.kind != "str":
-        reader.error(value.location, _not_text(what, value, single_line=single_line))
+        reader.error(value.location, _owned(owner, _not_text(what, value, single_line=single_line)))
         return ""
     result = unicodedata.normalize("NFC", value.text.replace("\r\n", "\n").replace("\r", "\n"))
     # Printable ASCII, tabs and newlines (most text) holds nothing forbidden: no need to scan it.
     ordinary = result.isascii() and result.replace("\n", "").replace("\t", "").isprintable()
     bad = None if ordinary else forbidden_character(result)
     if bad:
-        reader.error(value.location, forbidden_message(what, bad))
+        reader.error(value.location, _owned(owner, forbidden_message(what, bad)))
         return ""
-    if (required or what.startswith("an item of")) and not _draws_something(result):
+    if (required or what.startswith("an item of")) and fmt == "markdown" and not _draws_something(result):
         reader.error(
             value.location,
-            f"{what} draws nothing on the page: it holds only Markdown syntax or invisible characters"
-            f" ('***' is a rule, '[a]: https://…' a link definition); write {_WANTS.get(what, 'it')},"
-            " or put the text in `code`",
+            _owned(
+                owner,
+                f"{what} draws nothing on the page: it holds only Markdown syntax, HTML comments or"
+                f" invisible characters ('***' is a rule, '[a]: https://…' a link definition); write"
+                f" {wants.get(what, 'it')}, or put the text in `code`",
+            ),
         )
         return ""
     if single_line:
@@ -810,13 +938,27 @@ def check_text(
 
 
 _LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+# How a line that is not a sentence starts: code (``` ~~~ or indented), a list, a table, a quote,
+# a heading or HTML. Only a question that starts so is parsed to look for a sentence.
+_NOT_A_SENTENCE = re.compile(r"\s*(?:```|~~~|[-*+>|#<]|\d+[.)])|    |\t")
+
+
+def _names_itself(question: str, fmt: Format) -> bool:
+    """Whether a question has a first sentence for the contents to name it by."""
+    question = markdown.without_own_number(question)
+    if fmt == "markdown" and not _NOT_A_SENTENCE.match(question):
+        return True
+    if fmt == "text" and not markdown.looks_like_code(question.lstrip("\n").split("\n", 1)[0]):
+        return True
+    return bool(markdown.first_sentence(markdown.parse(question, fmt)))
 
 
 def _draws_something(value: str) -> bool:
     """Whether Markdown text puts a visible character on the page (not just a rule or a definition)."""
     # The common case without parsing: letters or digits draw, unless all of them could sit in
-    # a link definition ('[a]: https://…') or a code fence's language ('```python' alone).
-    if _LETTER_OR_DIGIT.search(value) and "]:" not in value:
+    # a link definition ('[a]: https://…'), a code fence's language ('```python' alone), or an
+    # HTML tag or comment ('<br>', '<!-- x -->').
+    if _LETTER_OR_DIGIT.search(value) and "]:" not in value and "<" not in value:
         if not any(fence in value for fence in _FENCES):
             return True
         # Code fences: a letter on any line but a fence's own (code is drawn, as is all else).
@@ -833,7 +975,15 @@ _FENCES = ("```", "~~~")
 
 
 def text_list(
-    reader: _GuideReader, node: Node, key: str, *, allow_single: bool = False, single_line: bool = False
+    reader: _GuideReader,
+    node: Node,
+    key: str,
+    *,
+    allow_single: bool = False,
+    single_line: bool = False,
+    owner: str = "",
+    fmt: Format = "markdown",
+    question: bool = False,
 ) -> list[str]:
     entry = node.entries.get(key)
     if entry is None:
@@ -842,23 +992,43 @@ def text_list(
     if value.kind == "other":
         return []
     if allow_single and value.kind == "str":
-        item = check_text(reader, value, key, single_line=single_line)
+        item = check_text(
+            reader, value, key, single_line=single_line, owner=owner, fmt=fmt, question=question
+        )
         return [item] if item else []
     if value.kind == "null":
         reader.error(
             value.location,
-            f"{key} is empty; write {_WANTS.get(key, 'its items')}, each on a line starting with '- ',"
-            " or remove the line",
+            _owned(
+                owner,
+                f"{key} is empty; write {(_QUESTION_WANTS if question else _WANTS).get(key, 'its items')},"
+                " each on a line starting with '- ',"
+                " or remove the line",
+            ),
         )
         return []
     if value.kind != "seq":
         reader.error(
             value.location,
-            f"{key} must be a list, found {_found(value)}; write each item on its own line starting"
-            " with '- ', or as [a, b]",
+            _owned(
+                owner,
+                f"{key} must be a list, found {_found(value)}; write each item on its own line starting"
+                " with '- ', or as [a, b]",
+            ),
         )
         return []
-    items = [check_text(reader, item, f"an item of {key}", single_line=single_line) for item in value.items]
+    items = [
+        check_text(
+            reader,
+            item,
+            f"an item of {key}",
+            single_line=single_line,
+            owner=owner,
+            fmt=fmt,
+            question=question,
+        )
+        for item in value.items
+    ]
     return [i for i in items if i]
 
 

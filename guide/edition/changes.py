@@ -61,9 +61,7 @@ def snapshot(guide: Guide, *, texts: bool = True) -> Snapshot:
         guide.edition,
         guide.date,
         {
-            q.id: Entry(
-                q.number, compose.title(q.question), q.digest, text_digest(q.question) if texts else ""
-            )
+            q.id: Entry(q.number, compose.title(q)[0], q.digest, text_digest(q.question) if texts else "")
             for q in guide.questions
         },
     )

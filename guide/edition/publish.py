@@ -105,7 +105,7 @@ def manifest(
         "question_hashes": {q.id: question_hash(q) for q in guide.questions},
         # So that `guide diff` names the questions of two manifests as "What's new" does.
         "question_numbers": {q.id: q.number for q in guide.questions},
-        "question_titles": {q.id: compose.title(q.question) for q in guide.questions},
+        "question_titles": {q.id: compose.title(q)[0] for q in guide.questions},
         "changes": changes.changes_json(guide.changes),
     }
 

@@ -21,7 +21,7 @@ from guide.layout.page import Colour, Item
 EPS = 1e-6
 
 MarkKind = Literal["topic", "question", "end", "id"]
-MarkValue = str | tuple[str, str] | None
+MarkValue = str | tuple[str, str, str] | None  # a topic, or a question: (label, topic, title)
 
 
 class Out(Protocol):

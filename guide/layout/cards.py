@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from guide.data import text
 from guide.data.model import Guide, Question
 from guide.errors import GuideError, Problem
-from guide.layout import markdown, page
+from guide.layout import compose, markdown, page, story
 from guide.layout.blocks import Block, MarkKind, MarkValue
 from guide.layout.draw import Drawer
 from guide.layout.fonts import guide_chars
@@ -138,7 +138,7 @@ def _card(q: Question, kit: Kit) -> _Card:
     label = kit.style("label")
     front: list[Block] = [
         Para(plain(" · ".join(head), label), label),
-        markdown.paragraph(text.parse_inline(q.question), kit, "question"),
+        *story.question_blocks(compose.question_blocks(q), kit),
     ]
     back_head = f"{labels['question'].upper()} {q.number} · "
     if q.key_points:
@@ -146,22 +146,24 @@ def _card(q: Question, kit: Kit) -> _Card:
         body = kit.style("body")
         face = markdown.bullet_face(kit, body)
         back += [
-            Para(inline(text.parse_inline(p), kit, body), body, indent=12.0, space_after=2.0,
+            Para(inline(text.parse_inline(p, q.format), kit, body), body, indent=12.0, space_after=2.0,
                  bullet=Bullet("•", face, body.size, body.colour, 0.0))
             for p in q.key_points
         ]  # fmt: skip
     else:
         back = [Para(plain(back_head + labels["answer"].upper(), label), label)]
-        back += markdown.block(_first_paragraph(text.parse(q.answer)), kit, "body", 0)
+        back += markdown.blocks(_first_paragraph(text.parse(q.answer, q.format)), kit, "body")
     return _Card(q, front, back)
 
 
-def _first_paragraph(blocks: Sequence[text.Block]) -> text.Block:
-    """The answer's first paragraph, or its first block when it opens with something else."""
-    for block in blocks:
+def _first_paragraph(blocks: Sequence[text.Block]) -> tuple[text.Block, ...]:
+    """The answer's first paragraph (with the block it leads in to, when it ends with ':'), or its
+    first block when it opens with something else."""
+    for index, block in enumerate(blocks):
         if isinstance(block, text.Paragraph):
-            return block
-    return blocks[0] if blocks else text.Paragraph(())
+            led = index + 1 < len(blocks) and markdown.leads_in(block)
+            return tuple(blocks[index : index + 2 if led else index + 1])
+    return tuple(blocks[:1]) or (text.Paragraph(()),)
 
 
 def _misfits(cards: Sequence[_Card], grid: Grid, kit: Kit) -> list[Problem]:

@@ -53,8 +53,9 @@ class Introduction:
 @dataclass(frozen=True)
 class ContentsEntry:
     number: int
-    title: str  # plain text of the question
+    title: str  # the question's title, or its first sentence
     anchor: Anchor
+    cut: bool = False  # the first sentence, cut at a word to fit one line (a title given is kept whole)
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,8 @@ class StudyQuestion:
     number: int
     topic: str
     anchor: Anchor  # its own, and its answer's in the answer key
-    question: tuple[text.Inline, ...]
-    title: str  # plain text, for the outline
+    question: tuple[text.Block, ...]  # its first paragraph is set in the question style
+    title: str  # plain text, for the outline and running heads
     difficulty: str
     tags: tuple[str, ...]
     guidance: tuple[text.Block, ...]
@@ -121,7 +122,7 @@ class KeyAnswer:
     number: int
     topic: str
     anchor: Anchor  # its own, and its question's in the study guide
-    question: tuple[text.Inline, ...]
+    question: tuple[text.Block, ...]
     title: str
     difficulty: str
     answer: tuple[text.Block, ...]
@@ -204,7 +205,7 @@ def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ..
         ),
         Introduction(
             heading=labels["how_to_use"],
-            description=text.parse(guide.description) if guide.description else (),
+            description=text.parse(guide.description, guide.format) if guide.description else (),
             advice=text.parse(STUDY_ADVICE if is_study else KEY_ADVICE),
         ),
         *new,
@@ -214,10 +215,7 @@ def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ..
                 ContentsTopic(
                     title=text.short_title(topic.title),
                     anchor=topic_anchor(index),
-                    entries=tuple(
-                        ContentsEntry(q.number, title(q.question), question_anchor(q.number))
-                        for q in topic.questions
-                    ),
+                    entries=tuple(_entry(q) for q in topic.questions),
                 )
                 for index, topic in enumerate(guide.topics)
             ),
@@ -263,13 +261,34 @@ def whats_new(changes: Changes, labels: dict[str, str]) -> WhatsNew:
     )
 
 
-def title(question: str) -> str:
-    """A question as the contents and the outline name it: its plain text, cut short if long."""
-    return _title(text.parse_inline(question))
+# A title made from a question's first sentence is cut at a word to this many characters for the
+# outline; the contents cut it again to fit one line (story.contents).
+TITLE_LIMIT = 120
+UNTITLED = "…"  # a question with no sentence to name it by (only code, a list or a table)
 
 
-def _title(inline: tuple[text.Inline, ...]) -> str:
-    return text.short_title(text.plain_text(inline))
+def question_blocks(q: Question) -> tuple[text.Block, ...]:
+    """A question's text as blocks, read in its format, without the number it starts with when
+    that number is its own ("72. What…" as question 72)."""
+    source = text.without_own_number(q.question) if q.numbered else q.question
+    return text.parse(source, q.format)
+
+
+def title(q: Question, blocks: tuple[text.Block, ...] | None = None) -> tuple[str, bool]:
+    """What names a question in the contents, the outline and the running heads: its `title:`, else
+    its first sentence (never code), cut short; and whether it was made from the sentence."""
+    if q.title:
+        return q.title, False
+    if blocks is None or (not q.numbered and text.own_number(q.question) is not None):
+        # A number the text starts with never opens its title, even one printed in the question.
+        blocks = text.parse(text.without_own_number(q.question), q.format)
+    sentence = text.first_sentence(blocks)
+    return (text.short_title(sentence, TITLE_LIMIT) if sentence else UNTITLED), True
+
+
+def _entry(q: Question) -> ContentsEntry:
+    name, cut = title(q)
+    return ContentsEntry(q.number, name, question_anchor(q.number), cut)
 
 
 def topic_items(guide: Guide, part: Part, index: int, *, note_lines: int) -> Iterator[Item]:
@@ -290,32 +309,32 @@ def _date(date: dt.date) -> str:
 
 
 def _study(q: Question, note_lines: int) -> StudyQuestion:
-    inline = text.parse_inline(q.question)
+    blocks = question_blocks(q)
     return StudyQuestion(
         id=q.id,
         number=q.number,
         topic=q.topic,
         anchor=question_anchor(q.number),
-        question=inline,
-        title=_title(inline),
+        question=blocks,
+        title=title(q, blocks)[0],
         difficulty=q.difficulty or "",
         tags=q.tags,
-        guidance=text.parse(q.guidance) if q.guidance else (),
+        guidance=text.parse(q.guidance, q.format) if q.guidance else (),
         note_lines=note_lines,
     )
 
 
 def _key(q: Question) -> KeyAnswer:
-    inline = text.parse_inline(q.question)
+    blocks = question_blocks(q)
     return KeyAnswer(
         id=q.id,
         number=q.number,
         topic=q.topic,
         anchor=question_anchor(q.number),
-        question=inline,
-        title=_title(inline),
+        question=blocks,
+        title=title(q, blocks)[0],
         difficulty=q.difficulty or "",
-        answer=text.parse(q.answer),
-        key_points=tuple(text.parse_inline(p) for p in q.key_points),
-        follow_ups=tuple(text.parse_inline(f) for f in q.follow_ups),
+        answer=text.parse(q.answer, q.format),
+        key_points=tuple(text.parse_inline(p, q.format) for p in q.key_points),
+        follow_ups=tuple(text.parse_inline(f, q.format) for f in q.follow_ups),
     )

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeAlias
 
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import FF_FIXED, TTFError, TTFont
 
 from guide.data.model import Guide
 from guide.data.text import is_invisible
@@ -135,6 +135,12 @@ def load_face(name: str) -> Face:
 
 
 @cache
+def fixed_pitch(name: str) -> bool:
+    """Whether a face's glyphs are all one width (a code font)."""
+    return bool(load_face(name).face.flags & FF_FIXED)
+
+
+@cache
 def face_coverage(name: str) -> frozenset[int]:
     """The characters a face has a glyph for."""
     return frozenset(load_face(name).face.charToGlyph)
@@ -219,21 +225,32 @@ def _question_texts(guide: Guide) -> Iterator[tuple[str, str, Location, str]]:
                 yield q.id, name, where, value
 
 
-def check_coverage(guide: Guide, theme: Theme) -> None:
-    """Raise GuideError naming every character that no font of the theme can draw, with its place."""
-    problems = coverage_problems(_question_texts(guide), theme, guide_chars(guide))
-    if problems:
+def check_coverage(guide: Guide, theme: Theme, *, draft: bool = False) -> list[Problem]:
+    """Raise GuideError naming every character that no font of the theme can draw, with its place.
+
+    In a `draft`, such characters are printed as placeholders ([U+1F951]): they come back as
+    warnings instead (right-to-left text is still an error: it would print in the wrong order).
+    """
+    problems = coverage_problems(_question_texts(guide), theme, guide_chars(guide), draft=draft)
+    if any(p.severity == "error" for p in problems):
         raise GuideError(problems)
+    return problems
 
 
 def coverage_problems(
-    texts: Iterable[tuple[str, str, Location, str]], theme: Theme, chars: set[str] | None = None
+    texts: Iterable[tuple[str, str, Location, str]],
+    theme: Theme,
+    chars: set[str] | None = None,
+    *,
+    draft: bool = False,
 ) -> list[Problem]:
-    """A problem for every field holding characters that no font of the theme can draw.
+    """A problem for every character that no font of the theme can draw, at its first place, with how
+    many times it is used; and one for every field holding right-to-left text.
 
     `texts`: (question id or "", field, location, text), as the guide's texts or as those of
     a guide that failed validation (so that both kinds of problem come in one report); `chars`,
     every character they hold, if known. The texts are only read through when some are bad.
+    In a `draft`, a missing character is a warning: it is printed as a placeholder.
     """
     if chars is None:
         kept = list(texts)
@@ -247,15 +264,23 @@ def coverage_problems(
         return []
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
+    counts: dict[str, int] = {}
+    first: dict[str, tuple[Location, str]] = {}  # where each missing character is first used, and by what
     for qid, name, where, text in texts:
         if bad.isdisjoint(text):
             continue
-        # One message a field: a Korean sentence in a Latin-only style is one problem, not forty.
-        found = [c for c in dict.fromkeys(text) if c in bad and (qid, c) not in reported]  # as typed
-        reported.update((qid, c) for c in found)
-        rtl = [c for c in found if is_rtl(c)]
-        missing = [c for c in found if not is_rtl(c)]
-        owner = f"question '{qid}', {name}" if qid else name
+        if qid:
+            owner = f"question '{qid}', {name}"
+        else:
+            owner = f"the topic '{text}'" if name == "topic" else f"the guide's {name}"
+        found = [c for c in dict.fromkeys(text) if c in bad]  # in the order typed
+        for char in found:
+            if not is_rtl(char):
+                counts[char] = counts.get(char, 0) + text.count(char)
+                first.setdefault(char, (where, owner))
+        # One message a field for right-to-left text: a Hebrew sentence is one problem, not forty.
+        rtl = [c for c in found if is_rtl(c) and (qid, c) not in reported]
+        reported.update((qid, c) for c in rtl)
         if rtl:
             problems.append(
                 Problem(
@@ -264,14 +289,19 @@ def coverage_problems(
                     " which guide cannot lay out yet; remove it or transliterate it",
                 )
             )
-        if missing:
-            fonts = ", ".join(theme.families) or "none"
+    fonts = ", ".join(theme.families) or "none"
+    for char, (where, owner) in first.items():
+        times = "once" if counts[char] == 1 else f"{counts[char]:,} times"
+        shown = f"no font has {_characters([char])}, used {times}, first in {owner}"
+        if draft:
+            problems.append(Problem(where, f"{shown}; printed as {placeholder(char)} (--draft)", "warning"))
+        else:
             problems.append(
                 Problem(
                     where,
-                    f"{owner}: no font has {_characters(missing)}; add a font that has"
-                    f" {'it' if len(missing) == 1 else 'them'} under 'fonts:' in the style and list it in"
-                    f" 'fallback:' (style '{theme.name}' has: {fonts})",
+                    f"{shown}; add a font that has it to the style's 'fonts:' and 'fallback:' (style"
+                    f" '{theme.name}' has: {fonts}), or build with --draft to print it as"
+                    f" {placeholder(char)}",
                 )
             )
     return problems
@@ -286,13 +316,17 @@ def label_problems(theme: Theme) -> list[Problem]:
         if name in TEMPLATES:  # what a template prints around its placeholders
             drawn = "".join(literal for literal, *_ in string.Formatter().parse(value))
         where = theme.places.get(f"labels.{name}", Location(theme.name))
-        texts.append(("", f"label '{name}'", where, f"{drawn} {drawn.upper()}"))
+        capitals = "".join(c for c in drawn.upper() if c not in drawn)  # many labels print in capitals
+        texts.append(("", f"label '{name}'", where, f"{drawn} {capitals}"))
     return coverage_problems(texts, theme)
 
 
-def _characters(chars: Sequence[str], shown: int = 4) -> str:
-    """Characters named for a message: '한' (U+D55C, hangul syllable han), … and 3 more."""
+def placeholder(char: str) -> str:
+    """What a draft prints for a character no font has: its code point, as in [U+1F951]."""
+    return f"[U+{ord(char):04X}]"
+
+
+def _characters(chars: Sequence[str]) -> str:
+    """Characters named for a message, every one of them: '한' (U+D55C, hangul syllable han)."""
     names = [f"'{c}' (U+{ord(c):04X}, {unicodedata.name(c, 'unnamed character').lower()})" for c in chars]
-    if len(names) > shown:
-        return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -21,7 +21,7 @@ class HeadLine(Block):
     the other part (`ref`: that part and the theme's label for it), linked to it.
 
     When drawn it puts its anchor on the page with the title of its outline entry, and tells
-    the pager that `question` (its label and topic) is being set, for the running heads.
+    the pager that `question` (its label, topic and title) is being set, for the running heads.
     """
 
     def __init__(
@@ -31,7 +31,7 @@ class HeadLine(Block):
         anchor: Anchor | None = None,
         outline: str | None = None,
         ref: tuple[Part, str] | None = None,
-        question: tuple[str, str] | None = None,
+        question: tuple[str, str, str] | None = None,
     ) -> None:
         self.label = label
         self.anchor = anchor

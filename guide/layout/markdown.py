@@ -33,13 +33,13 @@ def blocks(
     out: list[Block] = []
     for index, node in enumerate(nodes):
         made = block(node, kit, style, depth, quotes)
-        if made and index + 1 < len(nodes) and _leads_in(node):
+        if made and index + 1 < len(nodes) and leads_in(node):
             made[-1].keep_with_next = True  # "Consequences:" never ends a page, apart from its list
         out.extend(made)
     return out
 
 
-def _leads_in(node: text.Block) -> bool:
+def leads_in(node: text.Block) -> bool:
     """A paragraph that introduces the next block: it ends with ':' or is all bold (a run-in head)."""
     if not isinstance(node, text.Paragraph):
         return False

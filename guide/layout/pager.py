@@ -96,8 +96,9 @@ class Pager:
         self.landed: list[Landed] = []
         self.outline: list[tuple[Anchor, str]] = []  # the anchors of outline entries, with their titles
         self.topic = ""
-        self.question: tuple[str, str] | None = None  # (label, topic) while a question is being set
-        self.page_started_in: tuple[str, str] | None = None
+        # (label, topic, title) while a question is being set
+        self.question: tuple[str, str, str] | None = None
+        self.page_started_in: tuple[str, str, str] | None = None
         self.current_id = ""  # the question being laid out, for error messages
         self.on_page = on_page
 
@@ -253,9 +254,11 @@ class Pager:
         left, right = self.left, self.left + self.width
         wordings = [self.topic]
         if self.page_started_in is not None:
-            label, topic = self.page_started_in
+            label, topic, title = self.page_started_in
             continued = f"{label} ({kit.theme.labels['continued']})"
-            wordings = [f"{continued} · {topic}", continued]
+            # The question's title when it fits beside the guide's, else its topic.
+            wordings = [f"{continued} · {title}"] if title else []
+            wordings += [f"{continued} · {topic}", continued]
         # Title and topic share the line. The right-hand part tells the reader where they are, so
         # it is kept whole, the richest wording that leaves room for the edition; the title takes
         # the rest, cut short at a word (…), or gives way to the edition alone.

@@ -454,13 +454,13 @@ class Para(Block):
         words = self._words or Words()
         texts, gaps = words.texts, words.gaps
         align = style.alignment
-        decorated = any(s.back is not None or s.link is not None or s.strike for s in spans)
+        decorated = any(s.back is not None or s.link is not None or s.strike or s.underline for s in spans)
         text_width = self.width - self.indent
         first_offset = self._first_offset() if self._first == 0 else 0.0
         last = len(lines) - 1
         if len(spans) == 1 and align != "justify":  # one style: each line one run
             span = spans[0]
-            face, size, colour = span.face, span.size, span.colour
+            face, size, colour, rise = span.face, span.size, span.colour, span.rise
             for number, (start, end, used) in enumerate(lines):
                 if start < end:
                     offset = first_offset if number == 0 else 0.0
@@ -474,7 +474,7 @@ class Para(Block):
                         )
                     else:
                         value = " ".join(texts[start:end])
-                    text.append(page.TextLine(left, baseline, (page.Run(face, size, colour, value),)))
+                    text.append(page.TextLine(left, baseline, (page.Run(face, size, colour, value, rise),)))
                     if decorated:
                         self._decorate(span, left, used, baseline, under, over)
                 baseline -= leading
@@ -497,12 +497,12 @@ class Para(Block):
                 cursor = left
                 for index, value in segments:
                     span = spans[index]
-                    runs.append(page.Run(span.face, span.size, span.colour, value))
+                    runs.append(page.Run(span.face, span.size, span.colour, value, span.rise))
                     if decorated or stretch:
                         advance = width_of(span.font, span.face, span.size, value) + stretch * value.count(
                             " "
                         )
-                        if span.back is not None or span.link is not None or span.strike:
+                        if span.back is not None or span.link is not None or span.strike or span.underline:
                             self._decorate(span, cursor, advance, baseline, under, over, value)
                         cursor += advance
                 text.append(page.TextLine(left, baseline, tuple(runs), round(stretch, 3)))
@@ -520,7 +520,8 @@ class Para(Block):
         over: list[page.Item],
         value: str = "",
     ) -> None:
-        """A code background, a strike, a link: for a run drawn from x, `width` wide."""
+        """A code background, a highlight, a strike, an underline, a link: for a run drawn from x,
+        `width` wide."""
         if value:
             # A run's spaces at either end are not part of its code box or its link.
             lead = len(value) - len(value.lstrip(" "))
@@ -534,6 +535,10 @@ class Para(Block):
         size, leading = self.style.size, self.style.leading
         if span.back is not None:
             under.append(page.Fill(x, baseline + size - leading, width, leading, span.back))
+        baseline += span.rise
+        if span.underline:
+            y = baseline - 0.12 * span.size
+            over.append(page.Fill(x, y - 0.03 * span.size, width, 0.06 * span.size, span.colour))
         if span.strike:
             y = baseline + 0.25 * span.size
             over.append(page.Fill(x, y - 0.03 * span.size, width, 0.06 * span.size, span.colour))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import NamedTuple
 
 from guide.data import text
 from guide.data.text import visible
-from guide.layout.fonts import Face, RegisteredFamily, face_coverage
+from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, placeholder
 from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
 
@@ -28,7 +29,10 @@ _metrics: dict[tuple[str, float], tuple[Face, float]] = {}  # (face, size) → (
 class Span:
     """A run of text drawn in one face, size and colour; a link, a code background, a strike."""
 
-    __slots__ = ("back", "colour", "face", "font", "hard_break", "link", "size", "space", "strike", "text")
+    __slots__ = (
+        "back", "colour", "face", "font", "hard_break", "link", "rise", "size", "space", "strike", "text",
+        "underline",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -41,6 +45,8 @@ class Span:
         back: Colour | None = None,
         strike: bool = False,
         hard_break: bool = False,
+        underline: bool = False,
+        rise: float = 0.0,
     ) -> None:
         self.text = text
         self.face = face
@@ -50,6 +56,8 @@ class Span:
         self.back = back
         self.strike = strike
         self.hard_break = hard_break
+        self.underline = underline
+        self.rise = rise  # points above the baseline (below, if negative): a superscript, a subscript
         found = _metrics.get((face, size))
         if found is None:
             ttf = font(face)
@@ -96,11 +104,22 @@ _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+@cache
+def _placeholder_family(fonts: tuple[RegisteredFamily, ...]) -> RegisteredFamily:
+    """The family a placeholder is set in: the first of the chain with fixed-pitch glyphs (the
+    code font: every style's chain reaches it), else the first."""
+    for family in fonts:
+        if fixed_pitch(family.regular):
+            return family
+    return fonts[0]
+
+
 def font_runs(value: str, fonts: Sequence[RegisteredFamily]) -> list[tuple[RegisteredFamily, str]]:
     """Cut text into runs, each in the first family that has its characters.
 
-    Validation refuses a character that no font has; should one get here all the same, it is
-    drawn as U+FFFD, which reads as a replacement, never as an empty box that copies as NUL.
+    Validation refuses a character that no font has, unless the build is a draft: then, or
+    should one get here all the same, it is drawn as its code point ([U+1F951]) in the code
+    font, never as an empty box that copies as NUL.
     """
     primary = fonts[0]
     if value.isascii() and covers_ascii(primary) and _PRINTABLE_ASCII.fullmatch(value):
@@ -109,7 +128,6 @@ def font_runs(value: str, fonts: Sequence[RegisteredFamily]) -> list[tuple[Regis
     if face_characters(primary.regular).issuperset(value):
         return [(primary, value)]
     runs: list[tuple[RegisteredFamily, list[str]]] = []
-    replacement = next((f for f in fonts if 0xFFFD in f.coverage), primary)
     for char in value:
         code = ord(char)
         family, drawn = primary, char
@@ -118,7 +136,10 @@ def font_runs(value: str, fonts: Sequence[RegisteredFamily]) -> list[tuple[Regis
                 family = runs[-1][0] if runs else primary  # white space joins the run it is in
             else:
                 found = next((f for f in fonts if code in f.coverage), None)
-                family, drawn = (found, char) if found is not None else (replacement, "\ufffd")
+                if found is None:
+                    family, drawn = _placeholder_family(tuple(fonts)), placeholder(char)
+                else:
+                    family = found
         if runs and runs[-1][0] is family:
             runs[-1][1].append(drawn)
         else:
@@ -160,40 +181,102 @@ def keep_space_runs(code: str) -> str:
     return re.sub(r" {2,}", lambda run: "\u00a0" * (len(run.group()) - 1) + " ", code)
 
 
+class _Look(NamedTuple):
+    """How the runs inside a node are set: what the nodes around them asked for."""
+
+    bold: bool
+    italic: bool
+    strike: bool
+    link: str | None
+    underline: bool = False
+    back: Colour | None = None  # a highlight
+    size: float = 0.0  # 0: the style's
+    rise: float = 0.0
+
+
+# What sub- and superscripts, and small text, are set at, as a share of the text around them.
+SCRIPT_SCALE, SMALL_SCALE = 0.7, 0.85
+
+
+def smallest_size(kit: Kit) -> float:
+    """The smallest size the theme sets text at: nothing is made smaller (large print promises
+    nothing under 14 pt)."""
+    return min(style.size for style in kit.styles.values())
+
+
 def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
-    """Spans for inline Markdown runs set in a style: emphasis, strong, code, links, strikes, breaks."""
+    """Spans for inline runs set in a style: emphasis, strong, code, links, strikes, breaks,
+    underline, highlight, small text, sub- and superscripts, keys, and images (as their label)."""
     mono = kit.style("code").fonts
     small = code_size(kit, style)
     link_colour = kit.colour("link")
     code_back = kit.colour("code_background")
     out: list[Span] = []
-    # (node or None for "close", bold, italic, strike, link): an explicit stack, since emphasis can
-    # nest as deep as the input does.
-    stack: list[tuple[text.Inline, bool, bool, bool, str | None]] = [
-        (node, style.bold, style.italic, False, None) for node in reversed(nodes)
-    ]
+    # (node, look): an explicit stack, since emphasis can nest as deep as the input does.
+    start = _Look(style.bold, style.italic, False, None)
+    stack: list[tuple[text.Inline, _Look]] = [(node, start) for node in reversed(nodes)]
     while stack:
-        node, bold, italic, strike, link = stack.pop()
+        node, look = stack.pop()
+        bold, italic, strike, link = look.bold, look.italic, look.strike, look.link
         colour = link_colour if link is not None else style.colour
-        if isinstance(node, text.Text):
-            for family, run in font_runs(visible(node.text), style.fonts):
+        size = look.size or style.size
+        if isinstance(node, text.Text | text.Image):
+            value = node.text if isinstance(node, text.Text) else node.label
+            for family, run in font_runs(visible(value), style.fonts):
                 for face, piece in faced(family, bold, italic, run) if run else ():
-                    out.append(Span(piece, face, style.size, colour, link=link, strike=strike))
-        elif isinstance(node, text.Code):
+                    out.append(
+                        Span(
+                            piece,
+                            face,
+                            size,
+                            colour,
+                            link=link,
+                            strike=strike,
+                            underline=look.underline,
+                            back=look.back,
+                            rise=look.rise,
+                        )
+                    )
+        elif isinstance(node, text.Code | text.Kbd):
             code = keep_space_runs(visible(node.text))
+            here = min(small, size)
             for family, run in font_runs(code, mono):
                 if run:
                     out.append(
-                        Span(run, family.regular, small, colour, link=link, back=code_back, strike=strike)
+                        Span(
+                            run,
+                            family.regular,
+                            here,
+                            colour,
+                            link=link,
+                            back=code_back,
+                            strike=strike,
+                            underline=look.underline,
+                            rise=look.rise,
+                        )
                     )
         elif isinstance(node, text.LineBreak):
             out.append(Span("", style.face, style.size, colour, hard_break=True))
         elif isinstance(node, text.Emphasis):
-            stack.extend((child, bold, True, strike, link) for child in reversed(node.children))
+            stack.extend((child, look._replace(italic=True)) for child in reversed(node.children))
         elif isinstance(node, text.Strong):
-            stack.extend((child, True, italic, strike, link) for child in reversed(node.children))
+            stack.extend((child, look._replace(bold=True)) for child in reversed(node.children))
         elif isinstance(node, text.Strike):
-            stack.extend((child, bold, italic, True, link) for child in reversed(node.children))
+            stack.extend((child, look._replace(strike=True)) for child in reversed(node.children))
+        elif isinstance(node, text.Underline):
+            stack.extend((child, look._replace(underline=True)) for child in reversed(node.children))
+        elif isinstance(node, text.Highlight):
+            back = kit.colour("highlight") if "highlight" in kit.theme.colours else code_back
+            stack.extend((child, look._replace(back=back)) for child in reversed(node.children))
+        elif isinstance(node, text.Small | text.Sub | text.Sup):
+            scale = SMALL_SCALE if isinstance(node, text.Small) else SCRIPT_SCALE
+            smaller = min(size, max(round(size * scale, 2), smallest_size(kit)))
+            rise = look.rise
+            if isinstance(node, text.Sup):
+                rise += round(size * 0.35, 2)
+            elif isinstance(node, text.Sub):
+                rise -= round(size * 0.2, 2)
+            stack.extend((child, look._replace(size=smaller, rise=rise)) for child in reversed(node.children))
         elif isinstance(node, text.Link):
-            stack.extend((child, bold, italic, strike, node.href) for child in reversed(node.children))
+            stack.extend((child, look._replace(link=node.href)) for child in reversed(node.children))
     return out

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
+from guide.data import text
 from guide.layout import compose, markdown
 from guide.layout.blocks import (
     Block,
@@ -17,12 +18,16 @@ from guide.layout.blocks import (
     Separator,
     Spacer,
 )
-from guide.layout.heads import ContentsLine, HeadLine
+from guide.layout.heads import TOC_NUMBER_WIDTH, ContentsLine, HeadLine
 from guide.layout.kit import Kit
+from guide.layout.lines import fit_line, line_width
 from guide.layout.markdown import bullet_face, width_of_face
 from guide.layout.page import Part
 from guide.layout.paragraph import Bullet, Para
 from guide.layout.spans import inline, plain
+
+CONTENTS_INDENT = 14.0  # of a question's entry, under its topic's
+LEADER_ROOM = 14.0  # the least a cut entry leaves for the dotted leader
 
 
 def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Block]:
@@ -112,11 +117,18 @@ def contents(item: compose.Contents, kit: Kit) -> Iterator[Block]:
     yield label(item.heading, kit, "heading")
     leader = kit.colour("rule")
     entry_style = kit.derive("toc_entry", "hang", left_indent=18.0, first_indent=-18.0)
+    # The first line of an entry: the text block less the contents' indent, the page number and a
+    # few dots of the leader.
+    room = kit.frame_width - CONTENTS_INDENT - TOC_NUMBER_WIDTH - 8 - LEADER_ROOM
     for section in item.topics:
         head = ContentsLine(label(section.title, kit, "toc_topic"), section.anchor, 0, leader)
         for number, entry in enumerate(section.entries):
-            spans = plain(f"{entry.number}.\u2002{entry.title}", entry_style)
-            line = ContentsLine(Para(spans, entry_style), entry.anchor, 14, leader)
+            prefix = f"{entry.number}.\u2002"
+            title = entry.title
+            if entry.cut:  # a first sentence, not a title given: one line, cut at a word
+                title = fit_line(kit, "toc_entry", title, room - line_width(kit, "toc_entry", prefix))
+            spans = plain(prefix + title, entry_style)
+            line = ContentsLine(Para(spans, entry_style), entry.anchor, CONTENTS_INDENT, leader)
             if number == 0:
                 head.keep_with_next = True  # a topic's line never ends a page: it goes with its first entry
                 yield head
@@ -179,15 +191,30 @@ def _head(item: compose.StudyQuestion | compose.KeyAnswer, meta: Para, kit: Kit)
         anchor=item.anchor,
         outline=f"{item.number}. {item.title}",
         ref=ref,
-        question=(f"{kit.theme.labels['question']} {item.number}", item.topic),
+        question=(f"{kit.theme.labels['question']} {item.number}", item.topic, item.title),
     )
+
+
+def question_blocks(nodes: Sequence[text.Block], kit: Kit) -> list[Block]:
+    """A question's blocks: its first paragraph in the question style, the rest (code, lists,
+    tables, more paragraphs) as in answers."""
+    first = next((i for i, node in enumerate(nodes) if isinstance(node, text.Paragraph)), None)
+    if first is None:
+        return markdown.blocks(nodes, kit, "body")
+    before = markdown.blocks(nodes[:first], kit, "body")
+    node = nodes[first]
+    assert isinstance(node, text.Paragraph)
+    para = markdown.paragraph(node.children, kit, "question")
+    if first + 1 < len(nodes) and markdown.leads_in(node):
+        para.keep_with_next = True
+    return [*before, para, *markdown.blocks(nodes[first + 1 :], kit, "body")]
 
 
 def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> list[Block]:
     """A question of the study guide, kept together with `lead` (its topic's heading, if first)."""
     labels = kit.theme.labels
     head = _head(item, meta_label(item.number, item.difficulty, item.tags, kit), kit)
-    keep: list[Block] = [*lead, head, markdown.paragraph(item.question, kit, "question")]
+    keep: list[Block] = [*lead, head, *question_blocks(item.question, kit)]
     if item.guidance:
         inner = [label(labels["guidance"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
         keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent")))
@@ -206,7 +233,7 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Blo
     keep: list[Block] = [
         *lead,
         head,
-        markdown.paragraph(item.question, kit, "question"),
+        *question_blocks(item.question, kit),
         label(labels["answer"].upper(), kit),
         *answer[:1],
     ]
