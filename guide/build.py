@@ -18,6 +18,7 @@ from guide.data.validate import find_guides, load_guide
 from guide.errors import GuideError, Location, Problem
 
 if TYPE_CHECKING:
+    from guide.data.imports import ImportOptions, Skipped
     from guide.edition.handouts import Handout
     from guide.layout.styles import Theme
     from guide.pdf.assemble import Edition
@@ -26,6 +27,7 @@ __all__ = [
     "BuildResult",
     "CardsResult",
     "HandoutsResult",
+    "ImportResult",
     "Options",
     "Selection",
     "build_cards",
@@ -33,6 +35,7 @@ __all__ = [
     "build_handouts",
     "check_guide",
     "find_guides",
+    "import_guide",
     "theme_for",
 ]
 BOOKLET_ROLE = "booklet"
@@ -293,3 +296,53 @@ def _build_handouts(
         copies = handouts.make_handouts(guide, theme, candidates, work)
         written = handouts.publish_handouts(guide, copies, out_root)
     return HandoutsResult(guide, written, tuple(copies), warnings)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import read, skipped and wrote, and what `guide check` says of the new folder."""
+
+    folder: Path
+    source: str
+    topics: tuple[tuple[str, int], ...]  # each topic and how many questions it got
+    files: tuple[Path, ...]  # empty: nothing was imported, so nothing was written
+    skipped: tuple[Skipped, ...]
+    notes: tuple[Problem, ...]  # what reading the source noticed (warnings)
+    check: tuple[Problem, ...] = ()  # what checking the new folder found
+    passed: bool = False  # the new folder passes `guide check`
+
+    @property
+    def questions(self) -> int:
+        return sum(count for _, count in self.topics)
+
+
+def import_guide(
+    source: Path, folder: Path, how: ImportOptions, options: Options, title: str | None = None
+) -> ImportResult:
+    """Read a bank in another format and write it as the new guide folder `folder`, then check it.
+
+    Nothing is written when no question could be imported; an existing folder is never written over.
+    """
+    import datetime as dt
+
+    from guide.data.create import humanised
+    from guide.data.imports import read_source
+    from guide.data.imports.plan import plan
+    from guide.data.imports.write import write_guide
+
+    read = read_source(source, how)
+    planned = plan(read, how.topic)
+    skipped = tuple(sorted(read.skipped, key=lambda s: (s.location.line, s.reason)))
+    notes = tuple(sorted([*read.notes, *planned.notes], key=Problem.sort_key))
+    counts = tuple((topic, len(questions)) for topic, questions in planned.by_topic())
+    if not planned.questions:
+        return ImportResult(folder, read.display, counts, (), skipped, notes)
+    name = title or read.title or humanised(source.stem)
+    files = write_guide(folder, planned, name, source.name, dt.date.today())
+    try:
+        check = check_guide(folder, options)
+        passed = True
+    except GuideError as exc:
+        check, passed = exc.problems, False
+    return ImportResult(folder, read.display, counts, tuple(files), skipped, notes, check, passed)
+

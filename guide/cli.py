@@ -148,6 +148,7 @@ def _parser() -> _Parser:
     check.add_argument(
         "--style", default="base", metavar="NAME|PATH", help="style to check the text against (default: base)"
     )
+    _add_tools(commands)
     return parser
 
 
@@ -267,7 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return _run(args)
+        tool = _run_tool(args)
+        return tool if tool is not None else _run(args)
     except KeyboardInterrupt:
         print("guide: interrupted; nothing was written", file=sys.stderr)
         return 130
@@ -417,3 +419,244 @@ class _Progress:
 def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
+
+
+# ---- guide import, new, stats and preview -----------------------------------------------------
+# Each command has its own functions below: _<name>_command adds its parser, _run_<name> runs it.
+
+IMPORT_FORMATS = ("markdown", "csv", "json", "yaml", "anki")
+SHOWN_WARNINGS = 10  # an imported bank has a warning per question without guidance: show the first
+
+
+def _add_tools(commands: argparse._SubParsersAction[_Parser]) -> None:
+    _import_command(commands)
+    _new_command(commands)
+
+
+def _run_tool(args: argparse.Namespace) -> int | None:
+    """Run the command if it is one of these; None if it is not."""
+    tools = {"import": _run_import, "new": _run_new}
+    run_it = tools.get(args.command)
+    return run_it(args) if run_it is not None else None
+
+
+def _import_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    command = commands.add_parser(
+        "import",
+        help="make a new guide folder from a bank in Markdown, CSV, JSON, YAML or an Anki export",
+        description="Read a question bank kept in another format and write it as a new guide folder"
+        " (guide.yaml, and questions/ with a file a topic), then check it as `guide check` does. It"
+        " says what was imported, what was skipped and why (with the line), and what to fix. An"
+        " existing folder is never written over.",
+        epilog="Formats, by the file's suffix or --format: Markdown (.md: '## Topic' and '### Question'"
+        " headings, numbered headings, or '**Q: …**' lines; the answer is what follows), CSV (.csv,"
+        " .tsv: a header row naming the fields), JSON or YAML (a list of objects with the same names),"
+        " and Anki's 'Notes in Plain Text' export (.txt: front, back). Fields: question, answer, topic,"
+        " guidance, key_points, follow_ups, tags, difficulty, id.",
+    )
+    command.add_argument("source", type=Path, metavar="SOURCE", help="the file to import")
+    command.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="the new guide folder (default: data/<the file's name>); it must not exist",
+    )
+    command.add_argument(
+        "--format", choices=IMPORT_FORMATS, help="the source's format (default: from its suffix)"
+    )
+    command.add_argument(
+        "--map",
+        type=_field_map,
+        metavar="FIELD=NAME,…",
+        help="which column or key holds a field, such as question=front,answer=back",
+    )
+    command.add_argument(
+        "--title", help="the guide's title (default: the Markdown's '# Title', or the file's name)"
+    )
+    command.add_argument(
+        "--topic", default="General", help="the topic of questions that have none (default: General)"
+    )
+    command.add_argument(
+        "--encoding", type=_encoding, help="the source's encoding, such as cp1252 (default: UTF-8)"
+    )
+    command.add_argument(
+        "--delimiter", type=_one_char, metavar="CHAR", help="CSV: the cell separator (default: guessed)"
+    )
+    command.add_argument(
+        "--list-separator",
+        metavar="TEXT",
+        help="CSV, JSON, YAML: what separates key points and follow-ups in one cell"
+        " (default: a line break, or a Markdown list)",
+    )
+    command.add_argument(
+        "--question-level",
+        type=_question_level,
+        metavar="N|bold",
+        help="Markdown: the heading level of questions (1-6), or 'bold' for **Q: …** lines"
+        " (default: detected)",
+    )
+    command.add_argument(
+        "--topic-level",
+        type=_topic_level,
+        metavar="N|none",
+        help="Markdown: the heading level of topics (1-6), or 'none'"
+        " (default: the level above the questions)",
+    )
+    command.add_argument(
+        "--style", default="base", metavar="NAME|PATH", help="style to check the text against (default: base)"
+    )
+
+
+def _field_map(value: str) -> tuple[tuple[str, str], ...]:
+    from guide.data.fields import QUESTION_KEYS
+    from guide.errors import did_you_mean
+
+    pairs: list[tuple[str, str]] = []
+    for part in value.split(","):
+        target, equals, source = (s.strip() for s in part.partition("="))
+        if not equals or not target or not source:
+            raise argparse.ArgumentTypeError(f"'{part.strip()}' is not FIELD=NAME, such as question=front")
+        if target not in QUESTION_KEYS:
+            raise argparse.ArgumentTypeError(
+                f"'{target}' is not a field{did_you_mean(target, QUESTION_KEYS)}"
+                f" (fields: {', '.join(QUESTION_KEYS)})"
+            )
+        if any(t == target for t, _ in pairs):
+            raise argparse.ArgumentTypeError(f"'{target}' is mapped twice")
+        pairs.append((target, source))
+    return tuple(pairs)
+
+
+def _encoding(value: str) -> str:
+    import codecs
+
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not an encoding Python knows, such as cp1252"
+        ) from None
+    return value
+
+
+def _one_char(value: str) -> str:
+    value = {"tab": "\t", "\\t": "\t"}.get(value.lower(), value)
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not one character (or 'tab')")
+    return value
+
+
+def _question_level(value: str) -> int | str:
+    if value.strip().lower() == "bold":
+        return "bold"
+    if value.strip() in tuple("123456"):
+        return int(value)
+    raise argparse.ArgumentTypeError(f"'{value}' is not a heading level 1-6, or 'bold'")
+
+
+def _topic_level(value: str) -> int:
+    if value.strip().lower() == "none":
+        return 0
+    if value.strip() in tuple("123456"):
+        return int(value)
+    raise argparse.ArgumentTypeError(f"'{value}' is not a heading level 1-6, or 'none'")
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from guide import build
+    from guide.data.create import folder_for
+    from guide.data.imports import ImportOptions
+
+    folder = args.out if args.out is not None else DEFAULT_DATA / folder_for(args.source.stem)
+    how = ImportOptions(
+        format=args.format,
+        mapping=args.map or (),
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        list_separator=args.list_separator,
+        question_level=args.question_level,
+        topic_level=args.topic_level,
+        topic=args.topic,
+    )
+    options = build.Options(style=args.style)
+    try:
+        build.theme_for(options)
+        result = build.import_guide(args.source, folder, how, options, args.title)
+    except GuideError as exc:
+        _print_problems(exc.problems)
+        count = len(exc.errors)
+        print(f"guide: {count} {'error' if count == 1 else 'errors'}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    _print_problems(result.notes)
+    if not result.files:
+        for skipped in result.skipped:
+            print(skipped)
+        print(
+            f"{result.source}: error: found no question with an answer; nothing was written", file=sys.stderr
+        )
+        return EXIT_INVALID
+    topics = len(result.topics)
+    print(
+        f"{result.source} → {folder}: {result.questions}"
+        f" {'question' if result.questions == 1 else 'questions'}"
+        f" in {topics} {'topic' if topics == 1 else 'topics'}"
+    )
+    for topic, count in result.topics:
+        print(f"  {topic}: {count}")
+    for path in result.files:
+        print(f"  wrote {path}")
+    if result.skipped:
+        print(f"skipped {len(result.skipped)}:")
+        for skipped in result.skipped:
+            print(f"  {skipped}")
+    errors = [p for p in result.check if p.severity == "error"]
+    warnings = [p for p in result.check if p.severity == "warning"]
+    _print_problems(errors)
+    _print_problems(warnings[:SHOWN_WARNINGS])
+    if len(warnings) > SHOWN_WARNINGS:
+        print(
+            f"guide: … and {len(warnings) - SHOWN_WARNINGS} more warnings;"
+            f" `guide check {folder}` lists them all",
+            file=sys.stderr,
+        )
+    if not result.passed:
+        noun = "error" if len(errors) == 1 else "errors"
+        print(
+            f"guide: {len(errors)} {noun} in the new guide {folder} (it was written): fix them, then run"
+            f" `guide check {folder}`",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    print(f"{folder}: passes guide check; build it with `guide build {folder}`")
+    return EXIT_OK
+
+
+def _new_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    command = commands.add_parser(
+        "new",
+        help="start a new guide: data/NAME/guide.yaml with an example question",
+        description="Write data/NAME/guide.yaml: a guide with one example question that shows every"
+        " field, each explained in a comment. It builds as it is; edit it, then `guide build data/NAME`."
+        " An existing folder is never written over.",
+    )
+    command.add_argument(
+        "name", metavar="NAME", help="the guide's name: letters, digits, '.', '-', '_' (or a folder's path)"
+    )
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from guide.data.create import new_guide
+
+    given = Path(args.name)
+    folder = given if len(given.parts) > 1 else DEFAULT_DATA / args.name
+    try:
+        path = new_guide(folder, dt.date.today())
+    except GuideError as exc:
+        _print_problems(exc.problems)
+        print("guide: 1 error; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{path}: written; edit it, then build it with `guide build {folder}`")
+    return EXIT_OK
+
