@@ -19,6 +19,7 @@ from guide.errors import GuideError, Location, Problem
 
 if TYPE_CHECKING:
     from guide.data.imports import ImportOptions, Skipped
+    from guide.data.stats import Stats
     from guide.edition.handouts import Handout
     from guide.layout.styles import Theme
     from guide.pdf.assemble import Edition
@@ -35,6 +36,7 @@ __all__ = [
     "build_handouts",
     "check_guide",
     "find_guides",
+    "guide_stats",
     "import_guide",
     "theme_for",
 ]
@@ -346,3 +348,10 @@ def import_guide(
         check, passed = exc.problems, False
     return ImportResult(folder, read.display, counts, tuple(files), skipped, notes, check, passed)
 
+
+def guide_stats(folder: Path, options: Options) -> Stats:
+    """What one guide's bank holds (see data/stats.py); GuideError if the guide does not check."""
+    from guide.data.stats import stats
+
+    guide, _ = _validated(folder, options)
+    return stats(guide)

@@ -431,11 +431,12 @@ SHOWN_WARNINGS = 10  # an imported bank has a warning per question without guida
 def _add_tools(commands: argparse._SubParsersAction[_Parser]) -> None:
     _import_command(commands)
     _new_command(commands)
+    _stats_command(commands)
 
 
 def _run_tool(args: argparse.Namespace) -> int | None:
     """Run the command if it is one of these; None if it is not."""
-    tools = {"import": _run_import, "new": _run_new}
+    tools = {"import": _run_import, "new": _run_new, "stats": _run_stats}
     run_it = tools.get(args.command)
     return run_it(args) if run_it is not None else None
 
@@ -660,3 +661,50 @@ def _run_new(args: argparse.Namespace) -> int:
     print(f"{path}: written; edit it, then build it with `guide build {folder}`")
     return EXIT_OK
 
+
+def _stats_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    command = commands.add_parser(
+        "stats",
+        help="what a bank holds: questions by topic and difficulty, gaps, duplicates, pages",
+        description="Count what each guide's bank holds: questions per topic and difficulty, questions"
+        " without guidance, key points, follow-ups or tags, answer lengths (median and longest, in"
+        " words), questions that look like duplicates, the estimated pages of each part (base style,"
+        " without laying anything out) and the reading time. Nothing is written.",
+    )
+    _guide_args(command)
+    command.add_argument(
+        "--json", action="store_true", help="print JSON instead of a table: one object a guide, one a line"
+    )
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    import json
+
+    from guide import build
+
+    guides = list(args.guides) or build.find_guides(DEFAULT_DATA)
+    if not guides:
+        print(f"guide: error: no guide folders (with a guide.yaml) under {DEFAULT_DATA}/", file=sys.stderr)
+        return EXIT_INVALID
+    max_bytes = int(args.max_file_size * 1024 * 1024) if args.max_file_size is not None else None
+    options = build.Options(strict=args.strict, max_file_bytes=max_bytes)
+    errors = 0
+    for index, folder in enumerate(guides):
+        try:
+            found = build.guide_stats(folder, options)
+        except GuideError as exc:
+            _print_problems(exc.problems)
+            errors += len(exc.errors)
+            continue
+        if args.json:
+            print(json.dumps(found.as_json(), ensure_ascii=False))
+            continue
+        if index:
+            print()
+        print(f"{folder}: ", end="")
+        for line in found.table():
+            print(line)
+    if errors:
+        print(f"guide: {errors} {'error' if errors == 1 else 'errors'}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
