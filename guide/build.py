@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from guide.edition.handouts import Handout
     from guide.layout.styles import Theme
     from guide.pdf.assemble import Edition
+    from guide.pdf.preview import Shown
 
 __all__ = [
     "BuildResult",
@@ -30,6 +31,7 @@ __all__ = [
     "HandoutsResult",
     "ImportResult",
     "Options",
+    "PreviewResult",
     "Selection",
     "build_cards",
     "build_guide",
@@ -38,6 +40,7 @@ __all__ = [
     "find_guides",
     "guide_stats",
     "import_guide",
+    "preview_guide",
     "theme_for",
 ]
 BOOKLET_ROLE = "booklet"
@@ -355,3 +358,47 @@ def guide_stats(folder: Path, options: Options) -> Stats:
 
     guide, _ = _validated(folder, options)
     return stats(guide)
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    """The contact sheet a preview wrote, and what it shows of each part."""
+
+    guide: Guide
+    path: Path
+    size: int  # bytes
+    shown: tuple[Shown, ...]
+    warnings: tuple[Problem, ...] = ()
+
+    def summary(self) -> list[str]:
+        parts = "; ".join(
+            f"{s.label.lower()} {', '.join(map(str, s.pages)) or 'none'} of {s.count}" for s in self.shown
+        )
+        return [f"{self.path}  ({self.size // 1024} KB; pages shown: {parts})"]
+
+
+@_collecting_less
+def preview_guide(folder: Path, out_file: Path, options: Options, pages: str, width: int) -> PreviewResult:
+    """Build a guide into a temporary folder and write a PNG of chosen pages of each part to out_file.
+
+    `pages` says which pages of each part, as pdf/preview.py parses them; output/ is never touched.
+    """
+    import dataclasses
+    import tempfile
+
+    from guide.pdf import preview
+
+    ranges = preview.parse_pages(pages)
+    with tempfile.TemporaryDirectory(prefix="guide-preview-") as temporary:
+        result = _build_guide(
+            folder, Path(temporary), dataclasses.replace(options, booklet=False), TextStore()
+        )
+        theme = theme_for(options)
+        parts = [
+            preview.Part(theme.labels[role], result.folder / result.files[role][0])
+            for role in ("study_guide", "answer_key")
+        ]
+        title = f"{result.guide.title} — {result.guide.edition}"
+        image, shown = preview.contact_sheet(title, parts, ranges, width)
+    size = preview.write_png(image, out_file)
+    return PreviewResult(result.guide, out_file, size, tuple(shown), result.warnings)

@@ -432,11 +432,12 @@ def _add_tools(commands: argparse._SubParsersAction[_Parser]) -> None:
     _import_command(commands)
     _new_command(commands)
     _stats_command(commands)
+    _preview_command(commands)
 
 
 def _run_tool(args: argparse.Namespace) -> int | None:
     """Run the command if it is one of these; None if it is not."""
-    tools = {"import": _run_import, "new": _run_new, "stats": _run_stats}
+    tools = {"import": _run_import, "new": _run_new, "stats": _run_stats, "preview": _run_preview}
     run_it = tools.get(args.command)
     return run_it(args) if run_it is not None else None
 
@@ -707,4 +708,105 @@ def _run_stats(args: argparse.Namespace) -> int:
     if errors:
         print(f"guide: {errors} {'error' if errors == 1 else 'errors'}", file=sys.stderr)
         return EXIT_INVALID
+    return EXIT_OK
+
+
+def _preview_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    command = commands.add_parser(
+        "preview",
+        help="a PNG contact sheet of chosen pages of each part",
+        description="Build a guide into a temporary folder (output/ is not touched) and write a PNG"
+        " showing chosen pages of the study guide and of the answer key, a row for each, for a look"
+        " without a PDF viewer or for a review.",
+        epilog="--pages applies to each part: '1-3,7' is pages 1, 2, 3 and 7 of the study guide and the"
+        " same of the answer key; '10-' runs from page 10 to the end; pages past a part's end are left"
+        " out. Page numbers count the PDF's pages from its cover, 1 up.",
+    )
+    command.add_argument(
+        "guide",
+        nargs="?",
+        type=Path,
+        metavar="GUIDE_DIR",
+        help="the guide folder (default: the one folder under data/ holding a guide.yaml)",
+    )
+    command.add_argument(
+        "--pages",
+        type=_page_list,
+        default="1-3",
+        metavar="PAGES",
+        help="the pages of each part, such as 1-3,7 (default: 1-3)",
+    )
+    command.add_argument(
+        "--out", type=_png, metavar="FILE.png", help="the PNG to write (default: <guide>-preview.png here)"
+    )
+    command.add_argument(
+        "--width",
+        type=_pixels,
+        default=420,
+        metavar="PX",
+        help="the width of each page, in pixels (default: 420)",
+    )
+    command.add_argument("--style", default="base", metavar="NAME|PATH", help="style (default: base)")
+    _paper_arg(command)
+    command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    command.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+
+
+def _png(value: str) -> Path:
+    if not value.lower().endswith(".png"):
+        raise argparse.ArgumentTypeError(f"'{value}' does not end in .png")
+    return Path(value)
+
+
+def _page_list(value: str) -> str:
+    from guide.pdf.preview import PagesError, parse_pages
+
+    try:
+        parse_pages(value)
+    except PagesError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _pixels(value: str) -> int:
+    if not value.strip().isdigit() or not 100 <= int(value) <= 2000:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a width in pixels from 100 to 2000")
+    return int(value)
+
+
+def _run_preview(args: argparse.Namespace) -> int:
+    from guide import build
+
+    folder = args.guide
+    if folder is None:
+        found = build.find_guides(DEFAULT_DATA)
+        if len(found) != 1:
+            there = ", ".join(map(str, found)) or f"none under {DEFAULT_DATA}/"
+            print(f"guide preview: error: give the guide folder (guides: {there})", file=sys.stderr)
+            return EXIT_USAGE
+        folder = found[0]
+    out = args.out if args.out is not None else Path(f"{Path(os.path.abspath(folder)).name}-preview.png")
+    shown = sys.stderr.isatty() and not args.quiet and "CI" not in os.environ
+    progress = _Progress(sys.stderr) if shown else None
+    if progress is not None:
+        progress.start(str(folder))
+    options = build.Options(
+        style=args.style, strict=args.strict, paper=args.paper, quiet=True, progress=progress
+    )
+    try:
+        build.theme_for(options)
+        result = build.preview_guide(folder, out, options, args.pages, args.width)
+    except GuideError as exc:
+        if progress is not None:
+            progress.clear()
+        _print_problems(exc.problems)
+        count = len(exc.errors)
+        print(f"guide: {count} {'error' if count == 1 else 'errors'}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    if progress is not None:
+        progress.clear()
+    _print_problems(result.warnings)
+    if not args.quiet:
+        for line in result.summary():
+            print(line)
     return EXIT_OK
