@@ -111,12 +111,12 @@ def test_markdown_topics_and_questions_from_headings_numbered_details_unwrapped(
     code, out = imported(tmp_path, "bank.md", UGLY_MARKDOWN)
     assert code == 0
     found = questions(out)
-    assert list(found) == ["process", "chmod-755-do", "dns"]
+    assert list(found) == ["process", "chmod-755", "dns"]
     assert found["process"]["topic"] == "Linux"
     assert found["process"]["question"] == "What is a process?"  # the number goes
     assert found["process"]["answer"] == "A running program, with:\n\n- a PID\n- memory of its own"
-    assert found["chmod-755-do"]["question"] == "What does `chmod 755` do?"
-    assert found["chmod-755-do"]["answer"] == "Sets **rwx** for the owner and r-x for the others."
+    assert found["chmod-755"]["question"] == "What does `chmod 755` do?"
+    assert found["chmod-755"]["answer"] == "Sets **rwx** for the owner and r-x for the others."
     assert found["dns"]["topic"] == "Networking 😀"
     assert found["dns"]["answer"] == (
         "It maps names to addresses: 名前 → アドレス.\n\n#### An example, inside the answer\n\n"
@@ -234,7 +234,7 @@ def test_csv_with_bom_crlf_quoted_newlines_empty_cells_and_duplicates(
     code, out = imported(tmp_path, "bank.csv", UGLY_CSV)
     assert code == 0
     found = questions(out)
-    assert list(found) == ["no", "multi-line", "emoji-and", "emoji-and-2", "c-is-1"]  # by topic
+    assert list(found) == ["no", "multi-line", "emoji", "emoji-2", "c-is-1"]  # by topic
     assert found["no"] == {
         "topic": "Basics",
         "question": 'What is "no"?',
@@ -258,8 +258,8 @@ def test_csv_with_bom_crlf_quoted_newlines_empty_cells_and_duplicates(
     )
     assert "bank.csv:6:1: warning: difficulty 'expert' is not easy, medium or hard; left out" in captured.err
     assert (
-        "bank.csv:14:1: warning: the same question as line 12 ('emoji-and') with another answer;"
-        " imported as 'emoji-and-2'" in captured.err
+        "bank.csv:14:1: warning: the same question as line 12 ('emoji') with another answer;"
+        " imported as 'emoji-2'" in captured.err
     )
 
 
@@ -397,7 +397,7 @@ def test_anki_text_export_with_headers_html_deck_and_tags(tmp_path: Path) -> Non
         "tags": ["web", "html"],
         "difficulty": None,
     }
-    assert found["front-with-a-tab"]["answer"] == "A back on\ntwo lines"
+    assert found["front-with-tab"]["answer"] == "A back on\ntwo lines"
 
 
 def test_anki_plain_lines_are_front_and_back(tmp_path: Path) -> None:
@@ -571,3 +571,30 @@ def test_a_guide_error_from_reading_lists_every_problem(tmp_path: Path) -> None:
     with pytest.raises(GuideError) as caught:
         read_source(source, ImportOptions())
     assert len(caught.value.errors) == 2
+
+
+# ---- the README --------------------------------------------------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_readme_import_examples_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shlex
+    import shutil
+
+    shutil.copytree(README.parent / "docs" / "examples", tmp_path / "docs" / "examples")
+    monkeypatch.chdir(tmp_path)
+    commands = [line for line in README.read_text().splitlines() if line.startswith("guide import docs/")]
+    assert len(commands) == 4
+    for command in commands:
+        assert main(shlex.split(command)[1:]) == 0, command
+    shutil.rmtree(tmp_path / "data" / "devops")
+    capsys.readouterr()
+    assert main(shlex.split(commands[0])[1:]) == 0
+    out = capsys.readouterr().out.splitlines()
+    text = README.read_text()
+    shown = text[text.index("docs/examples/devops-questions.md → ") :].split("```")[0].splitlines()
+    assert shown[:8] == out[:8]  # the report, as the README shows it
+    assert shown[-1] == out[-1]

@@ -17,6 +17,12 @@ _OPENERS = frozenset((
     "did", "can", "could", "would", "should", "will", "you", "your", "we", "i", "the", "a", "an", "explain",
     "describe", "define", "name", "list", "tell", "me", "about", "give",
 ))  # fmt: skip
+_ARTICLES = frozenset(("a", "an", "the"))
+# Words a slug cut short should not end on.
+_TRAILING = frozenset((
+    "and", "or", "of", "in", "to", "for", "with", "between", "on", "at", "by", "from", "do", "does", "did",
+    "is", "are", "vs", "versus",
+))  # fmt: skip
 _FOLDS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe",
                         "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th"})  # fmt: skip
 _WORD = re.compile(r"[a-z0-9]+")
@@ -58,7 +64,10 @@ def slug(text: str, limit: int = SLUG_LENGTH) -> str:
     first = 0
     while first < len(words) and words[first] in _OPENERS:
         first += 1
-    kept = words[first:] or words
+    kept = [w for w in words[first:] if w not in _ARTICLES][:SLUG_WORDS]
+    while len(kept) > 1 and kept[-1] in _TRAILING:
+        kept.pop()  # 'difference-between-process-and' says less than 'difference-between-process'
+    kept = kept or words
     result = ""
     for word in kept[:SLUG_WORDS]:
         longer = f"{result}-{word}" if result else word
