@@ -598,3 +598,41 @@ def test_the_readme_import_examples_run_as_written(
     shown = text[text.index("docs/examples/devops-questions.md → ") :].split("```")[0].splitlines()
     assert shown[:8] == out[:8]  # the report, as the README shows it
     assert shown[-1] == out[-1]
+
+
+def test_a_file_too_large_is_refused(tmp_path: Path) -> None:
+    source = write(tmp_path, "big.csv", "question,answer\n" + "q?,a\n" * 100)
+    with pytest.raises(GuideError) as caught:
+        read_source(source, ImportOptions(max_bytes=100))
+    assert "big.csv: error: the file is larger than 100 bytes, the most guide imports; split it" in str(
+        caught.value
+    )
+
+
+def test_a_level_with_no_headings_says_which_levels_there_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = imported(tmp_path, "bank.md", "## Topic\n\n### Q?\n\nA.\n", "--question-level", "4")
+    assert code == 1
+    assert "bank.md:1:1: error: found no questions: no heading of level 4 (levels in the file: 2, 3)" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_large_markdown_bank_reads_every_question(tmp_path: Path) -> None:
+    """Thousands of questions: every one found, each with its own answer and topic."""
+    parts = []
+    for topic in range(20):
+        parts.append(f"## Topic {topic}\n")
+        parts.extend(
+            f"### {topic * 250 + n}. Question {topic}-{n}?\n\nAnswer {topic}-{n}.\n" for n in range(250)
+        )
+    source = write(tmp_path, "big.md", "\n".join(parts))
+    read = read_source(source, ImportOptions())
+    assert len(read.records) == 5000
+    assert read.records[-1].fields == {
+        "question": "Question 19-249?",
+        "answer": "Answer 19-249.",
+        "topic": "Topic 19",
+    }
+    assert not read.skipped

@@ -44,7 +44,7 @@ def read_source(path: Path, options: ImportOptions) -> SourceRead:
 
     kind = format_of(path, options.format)
     display = display_path(path)
-    data = read_bytes(path, display)
+    data = read_bytes(path, display, options.max_bytes)
     readers = {
         "markdown": markdown.read,
         "csv": table.read,

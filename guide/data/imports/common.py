@@ -100,13 +100,18 @@ def read_bytes(path: Path, display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES
     if not stat.S_ISREG(info.st_mode):
         raise fail("expected a file to import, found a special file (a pipe or device)")
     if info.st_size > max_bytes:
-        raise fail(
-            f"the file is larger than {max_bytes // (1 << 20)} MiB; split it, or raise --max-file-size"
-        )
+        raise fail(f"the file is larger than {_size(max_bytes)}, the most guide imports; split it")
     try:
         return path.read_bytes()
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:g} {unit}"
+    return f"{count} bytes"
 
 
 def decode(data: bytes, display: str, encoding: str | None = None) -> str:

@@ -16,6 +16,7 @@ leading `A:` or `**Answer:**` dropped. A single `# Title` above everything is th
 
 from __future__ import annotations
 
+import bisect
 import re
 import textwrap
 from collections import Counter
@@ -128,7 +129,17 @@ def read(data: bytes, display: str, options: ImportOptions) -> SourceRead:
         questions = [_Question(h.start, h.end, _strip_label(h.content)) for h in at_level]
         ends = [h.start for h in others if h.level <= level]
     if not questions:
-        raise GuideError([Problem(Location(display, 1, 1), "found no questions at the level given")])
+        present = ", ".join(str(level) for level in sorted(counts)) or "none"
+        raise GuideError(
+            [
+                Problem(
+                    Location(display, 1, 1),
+                    "found no questions: no bold question lines (**Q: …**)"
+                    if wanted == "bold"
+                    else f"found no questions: no heading of level {wanted} (levels in the file: {present})",
+                )
+            ]
+        )
     _collect(read, questions, topics, ends, blocks, lines, title, options)
     return read
 
@@ -155,25 +166,39 @@ def _collect(
     title: _Block | None,
     options: ImportOptions,
 ) -> None:
-    """Cut each question's answer from the source, name its topic, and report what no question holds."""
+    """Cut each question's answer from the source, name its topic, and report what no question holds.
+
+    Every look-up is a bisection, so a bank of thousands of questions takes linear time.
+    """
     used: list[tuple[int, int]] = [(t.start, t.end) for t in topics]
     if title is not None:
         used.append((title.start, title.end))
     starts = sorted({q.start for q in questions} | set(ends) | {t.start for t in topics})
+    block_starts = [b.start for b in blocks]
+    topic_starts = [t.start for t in topics]
     for question in questions:
-        stop = next((s for s in starts if s > question.start), len(lines))
+        after = bisect.bisect_right(starts, question.start)
+        stop = starts[after] if after < len(starts) else len(lines)
         used.append((question.start, stop))
-        topic = next((t for t in reversed(topics) if t.start < question.start), None)
-        answer = _answer([b for b in blocks if question.body <= b.start < stop], lines, question.body, stop)
+        index = bisect.bisect_left(topic_starts, question.start)
+        topic = topics[index - 1] if index else None
+        inside = blocks[
+            bisect.bisect_left(block_starts, question.body) : bisect.bisect_left(block_starts, stop)
+        ]
+        answer = _answer(inside, lines, question.body, stop)
         values = {"question": question.text, "answer": answer}
         if topic is not None:
             values["topic"] = _strip_label(topic.content)
         record = to_record(values, question.start + 1, read, options)
         if usable(record, read, "the question"):
             read.records.append(record)
+    covered = [False] * len(blocks)
+    for first, end in used:
+        for index in range(bisect.bisect_left(block_starts, first), bisect.bisect_left(block_starts, end)):
+            covered[index] = True
     group: list[_Block] = []
-    for block in blocks:
-        if any(a <= block.start < z for a, z in used):
+    for block, is_covered in zip(blocks, covered, strict=True):
+        if is_covered:
             if group:
                 _report_outside(read, group)
             group = []
