@@ -73,22 +73,15 @@ def _score(a: frozenset[str], b: frozenset[str]) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-def content_words(normal: str, folded: dict[str, str] | None = None) -> frozenset[str]:
-    """The words of a normalised text that say what it asks (all of them, if all are small).
-
-    `folded` remembers the words already folded: a bank repeats its words.
-    """
+def content_words(normal: str) -> frozenset[str]:
+    """The words of a normalised text that say what it asks (all of them, if all are small)."""
     words = normal.split()
-    if folded is None:
-        folded = {}
-    content = []
-    for word in words:
-        if word not in _SMALL:
-            one = folded.get(word)
-            if one is None:
-                one = folded[word] = _fold(word)
-            content.append(one)
-    return frozenset(content) or frozenset(words)
+    return frozenset(_fold(w) for w in words if w not in _SMALL) or frozenset(words)
+
+
+def _hashes(word: str) -> tuple[int, ...]:
+    token = zlib.crc32(word.encode())
+    return tuple((a * token + b) % _PRIME for a, b in _HASHES)
 
 
 def find(ids: Sequence[str], texts: Sequence[str]) -> list[Duplicates]:
@@ -102,26 +95,21 @@ def find(ids: Sequence[str], texts: Sequence[str]) -> list[Duplicates]:
         for members in same.values()
         if len(members) > 1
     ]
-    # Near duplicates, among the first question of each text.
+    # Near duplicates, among the first question of each text. A bank repeats its words: each is
+    # folded and hashed once, and the per-question work is maps over them.
     kept = [members[0] for members in same.values()]
+    vocabulary = {word for index in kept for word in normal[index].split()}
+    folded = {word: _fold(word) for word in vocabulary if word not in _SMALL}
+    hashed = {word: _hashes(word) for word in {*folded.values(), *(vocabulary - folded.keys())}}
     words: dict[int, frozenset[str]] = {}
-    vocabulary: dict[str, tuple[int, ...]] = {}
     buckets: dict[tuple[int, tuple[int, ...]], list[int]] = {}
-    folded: dict[str, str] = {}
     for index in kept:
-        content = content_words(normal[index], folded)
+        split = normal[index].split()
+        content = frozenset(map(folded.__getitem__, filter(folded.__contains__, split))) or frozenset(split)
         words[index] = content
         if not content:
             continue
-        rows = []
-        for word in content:
-            values = vocabulary.get(word)
-            if values is None:
-                token = zlib.crc32(word.encode())
-                values = tuple((a * token + b) % _PRIME for a, b in _HASHES)
-                vocabulary[word] = values
-            rows.append(values)
-        signature = tuple(map(min, zip(*rows, strict=True)))
+        signature = tuple(map(min, zip(*map(hashed.__getitem__, content), strict=True)))
         for band in range(0, HASHES, ROWS):
             buckets.setdefault((band, signature[band : band + ROWS]), []).append(index)
     best: dict[int, tuple[int, float]] = {}  # a question → the first earlier one it resembles

@@ -47,7 +47,10 @@ def counts(text: str) -> tuple[int, int, int]:
     """
     if "```" not in text and "~~~" not in text:
         # Most texts: no code block, so every line is prose (the same counts as below, faster).
-        lines = [line.strip() for line in text.split("\n")]
+        whole = text.strip()
+        if "\n" not in whole:
+            return (len(whole) + 1, 1, 0) if whole else (0, 0, 0)
+        lines = list(map(str.strip, whole.split("\n")))
         kept = [line for line in lines if line]
         starts = sum(
             1
