@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
                 key_targets.append(height)
             lines = sum(pages.contents_lines(q.question) for q in questions)
             banks.append((folder.name, guide, study_topics[0][0], lines, study_count, key_count))
-        study = least_squares(study_rows, study_targets)
-        key = least_squares(key_rows, key_targets)
+        study = _keep_unseen(least_squares(study_rows, study_targets), study_rows, pages.STUDY)
+        key = _keep_unseen(least_squares(key_rows, key_targets), key_rows, pages.KEY)
         # The front matter: the first topic's page says how many pages it took; aim for the middle.
         front_rows = [(1.0, lines, len(guide.topics)) for _, guide, _, lines, _, _ in banks]
         front_targets = [(first - 1.5) * pages.FRAME for _, _, first, _, _, _ in banks]
@@ -145,6 +145,13 @@ def main(argv: list[str] | None = None) -> int:
             f" {_error(got.answer_key, key_count)})"
         )
     return 0
+
+
+def _keep_unseen(
+    fitted: list[float], rows: Sequence[Sequence[float]], current: Sequence[float]
+) -> list[float]:
+    """The fitted coefficients, but the current one of a count that is 0 in every row (nothing to fit)."""
+    return [c if any(r[i] for r in rows) else current[i] for i, c in enumerate(fitted)]
 
 
 def _error(estimated: int, real: int) -> str:
