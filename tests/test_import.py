@@ -636,3 +636,13 @@ def test_a_large_markdown_bank_reads_every_question(tmp_path: Path) -> None:
         "topic": "Topic 19",
     }
     assert not read.skipped
+
+
+def test_a_map_naming_no_column_is_an_error_with_a_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = imported(tmp_path, "cards.csv", "Front,Back\nq?,a\n", "--map", "question=Frnt,answer=Back")
+    assert code == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "cards.csv:1:1: error: --map question=Frnt: the file has no 'Frnt'; did you mean 'front'?" in err
