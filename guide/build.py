@@ -20,17 +20,22 @@ from guide.data.validate import find_guides, load_guide
 from guide.errors import GuideError, Problem, counted
 
 if TYPE_CHECKING:
+    from guide.data.imports import ImportOptions, Skipped
+    from guide.data.stats import Stats
     from guide.edition.changes import Snapshot
     from guide.edition.handouts import Handout
     from guide.edition.releases import Released
     from guide.layout.styles import Theme
     from guide.pdf.assemble import Edition
+    from guide.pdf.preview import Shown
 
 __all__ = [
     "BuildResult",
     "CardsResult",
     "HandoutsResult",
+    "ImportResult",
     "Options",
+    "PreviewResult",
     "ReleaseResult",
     "Selection",
     "build_cards",
@@ -39,6 +44,9 @@ __all__ = [
     "check_guide",
     "diff_editions",
     "find_guides",
+    "guide_stats",
+    "import_guide",
+    "preview_guide",
     "release_guide",
     "theme_for",
 ]
@@ -412,3 +420,104 @@ def diff_editions(old: str, new: str, folder: Path | None) -> tuple[Snapshot, Sn
         raise GuideError(problems)
     before, after = editions
     return before, after, changes.diff(before, after)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import read, skipped and wrote, and what `guide check` says of the new folder."""
+
+    folder: Path
+    source: str
+    topics: tuple[tuple[str, int], ...]  # each topic and how many questions it got
+    files: tuple[Path, ...]  # empty: nothing was imported, so nothing was written
+    skipped: tuple[Skipped, ...]
+    notes: tuple[Problem, ...]  # what reading the source noticed (warnings)
+    check: tuple[Problem, ...] = ()  # what checking the new folder found
+    passed: bool = False  # the new folder passes `guide check`
+
+    @property
+    def questions(self) -> int:
+        return sum(count for _, count in self.topics)
+
+
+def import_guide(
+    source: Path, folder: Path, how: ImportOptions, options: Options, title: str | None = None
+) -> ImportResult:
+    """Read a bank in another format and write it as the new guide folder `folder`, then check it.
+
+    Nothing is written when no question could be imported; an existing folder is never written over.
+    """
+    import datetime as dt
+
+    from guide.data.create import humanised
+    from guide.data.imports import read_source
+    from guide.data.imports.plan import plan
+    from guide.data.imports.write import write_guide
+
+    read = read_source(source, how)
+    planned = plan(read, how.topic)
+    skipped = tuple(sorted(read.skipped, key=lambda s: (s.location.line, s.reason)))
+    notes = tuple(sorted([*read.notes, *planned.notes], key=Problem.sort_key))
+    counts = tuple((topic, len(questions)) for topic, questions in planned.by_topic())
+    if not planned.questions:
+        return ImportResult(folder, read.display, counts, (), skipped, notes)
+    name = title or read.title or humanised(source.stem)
+    files = write_guide(folder, planned, name, source.name, dt.date.today())
+    try:
+        check = check_guide(folder, options)
+        passed = True
+    except GuideError as exc:
+        check, passed = exc.problems, False
+    return ImportResult(folder, read.display, counts, tuple(files), skipped, notes, check, passed)
+
+
+def guide_stats(folder: Path, options: Options) -> Stats:
+    """What one guide's bank holds (see data/stats.py); GuideError if the guide does not check."""
+    from guide.data.stats import stats
+
+    guide, _, _ = _validated(folder, options)
+    return stats(guide)
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    """The contact sheet a preview wrote, and what it shows of each part."""
+
+    guide: Guide
+    path: Path
+    size: int  # bytes
+    shown: tuple[Shown, ...]
+    warnings: tuple[Problem, ...] = ()
+
+    def summary(self) -> list[str]:
+        parts = "; ".join(
+            f"{s.label.lower()} {', '.join(map(str, s.pages)) or 'none'} of {s.count}" for s in self.shown
+        )
+        return [f"{self.path}  ({self.size // 1024} KB; pages shown: {parts})"]
+
+
+@_collecting_less
+def preview_guide(folder: Path, out_file: Path, options: Options, pages: str, width: int) -> PreviewResult:
+    """Build a guide into a temporary folder and write a PNG of chosen pages of each part to out_file.
+
+    `pages` says which pages of each part, as pdf/preview.py parses them; output/ is never touched.
+    """
+    import dataclasses
+    import tempfile
+
+    from guide.pdf import preview
+
+    ranges = preview.parse_pages(pages)
+    with tempfile.TemporaryDirectory(prefix="guide-preview-") as temporary:
+        result = _build_guide(
+            folder, Path(temporary), dataclasses.replace(options, booklet=False), TextStore()
+        )
+        theme = theme_for(options)
+        parts = [
+            preview.Part(theme.labels[role], result.folder / result.files[role][0])
+            for role in ("study_guide", "answer_key")
+        ]
+        title = f"{result.guide.title} — {result.guide.edition}"
+        image, shown = preview.contact_sheet(title, parts, ranges, width)
+    size = preview.write_png(image, out_file)
+    return PreviewResult(result.guide, out_file, size, tuple(shown), result.warnings)
