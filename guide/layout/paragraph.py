@@ -505,7 +505,8 @@ class Para(Block):
                         if span.back is not None or span.link is not None or span.strike or span.underline:
                             self._decorate(span, cursor, advance, baseline, under, over, value)
                         cursor += advance
-                text.append(page.TextLine(left, baseline, tuple(runs), round(stretch, 3)))
+                if runs:  # a line a hard break leaves empty draws nothing
+                    text.append(page.TextLine(left, baseline, tuple(runs), round(stretch, 3)))
                 baseline -= leading
         for item in (*under, *text, *over):
             out.add(item)
