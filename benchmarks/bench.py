@@ -128,6 +128,44 @@ def bank_for(n: int, seed: int) -> tuple[Path, float]:
     return folder, time.perf_counter() - start
 
 
+# ---- one block of any length (issue "Hardening": memory bounded by the page, not the block) -----
+
+LONG_BLOCKS = {"answer of 1,000,000 words": "words", "code block of 100,000 lines": "code"}
+
+
+def long_block_bank(kind: str, folder: Path) -> Path:
+    """A one-question guide whose answer is one very long paragraph or code block."""
+    if kind == "words":
+        answer = "answer: |\n    " + " ".join(f"word{i}" for i in range(1_000_000)) + "\n"
+    else:
+        lines = "\n".join(f"    line {i} = compute(a, b) < limit & ok" for i in range(100_000))
+        answer = "answer: |\n    ```\n" + lines + "\n    ```\n"
+    (folder / "questions").mkdir(parents=True, exist_ok=True)
+    (folder / "guide.yaml").write_text('title: Long blocks\nedition: "1"\ndate: 2026-01-01\n')
+    question = "- id: long\n  topic: Long\n  question: How long?\n  guidance: All of it.\n"
+    (folder / "questions" / "long.yaml").write_text(question + "  key_points: [Every line]\n  " + answer)
+    return folder
+
+
+def long_block_runs(env: dict[str, str]) -> dict[str, Any]:
+    """`guide build` of each long block, one run each: wall and CPU time, peak memory, pages."""
+    found: dict[str, Any] = {}
+    for name, kind in LONG_BLOCKS.items():
+        work = Path(tempfile.mkdtemp(prefix="guide-bench-long-"))
+        try:
+            bank = long_block_bank(kind, work / "long")
+            result = measure(
+                [sys.executable, "-m", "guide", "build", str(bank), "--out", str(work / "out"), "-q"], env
+            )
+            manifest = work / "out" / "long" / "manifest.json"
+            if result["exit"] == 0 and manifest.exists():
+                result["pages"] = json.loads(manifest.read_text())["files"]["complete"]["pages"]
+            found[name] = result
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return found
+
+
 # ---- summarising -------------------------------------------------------------------------------
 
 
@@ -452,6 +490,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cli", action="store_true", help="skip `guide build data/ai-engineer`")
     parser.add_argument("--no-make", action="store_true", help="skip `make guide`")
     parser.add_argument(
+        "--no-long-blocks",
+        action="store_true",
+        help="skip the 1,000,000-word answer and 100,000-line code block",
+    )
+    parser.add_argument(
         "--make-venv",
         type=Path,
         help="without .venv: time `make guide` in a copy of the repository with this environment",
@@ -536,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("PYTHONDONTWRITEBYTECODE") and not args.env_as_is:
             cli_env_as_is = cli_runs(REPO / "data" / "ai-engineer", child_env(bytecode_cache=False), 5)
     make = None if args.no_make else make_runs(env, args.make_venv)
+    long_blocks = None if args.no_long_blocks else long_block_runs(env)
 
     print()
     print_table(summaries)
@@ -564,6 +608,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"make guide ({make['where']}): first {make['first']['wall']:.2f} s,"
                 f" nothing changed {make['noop']:.3f} s"
             )
+    for name, result in (long_blocks or {}).items():
+        state = f"{result.get('pages', '?'):,} pages" if result["exit"] == 0 else "FAILED"
+        print(
+            f"one {name}: {result['wall']:.1f} s wall, {result['cpu']:.1f} s cpu,"
+            f" {result['rss_mb']:.0f} MB peak, {state}"
+        )
     versions = {v for s in summaries for v in s.get("code_versions", []) if v}
     if len(versions) > 1:
         print(f"note: guide/ changed during the run ({len(versions)} versions of its source were timed)")
@@ -591,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
                 "cli_ai_engineer": cli,
                 "cli_ai_engineer_env_as_is": cli_env_as_is,
                 "make": make,
+                "long_blocks": long_blocks,
                 "targets": targets,
             },
             indent=1,

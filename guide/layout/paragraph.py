@@ -338,7 +338,7 @@ class Para(Block):
         space_after: float | None = None,
         keep_with_next: bool | None = None,
     ) -> None:
-        self.spans = list(spans)
+        self.spans = spans if isinstance(spans, list) else list(spans)
         self.style = style
         self.indent = style.left_indent if indent is None else indent
         self.first_indent = style.first_indent if first_indent is None else first_indent
@@ -351,7 +351,10 @@ class Para(Block):
         self._all: list[Line] = []  # the lines of the whole paragraph, at _lines_width
         self._first, self._end = 0, 0  # this part's range of them
         self._lines_width: float | None = None
-        self._part = False  # a piece of a split paragraph
+        self._part = False
+        self._decorated: bool | None = (
+            None  # whether some span has a background, a link, a line  # a piece of a split paragraph
+        )
 
     # --- measuring ---------------------------------------------------------------------------------
 
@@ -429,8 +432,8 @@ class Para(Block):
             space_after=self.space_after,
             keep_with_next=self.keep_with_next,
         )
-        part.spans = self.spans  # shared, as are the words and lines
         part.ends_paragraph = self.ends_paragraph
+        part._decorated = self.decorated()
         part._words, part._all, part._first, part._end = self._words, self._all, first, end
         part._lines_width, part._part = self._lines_width, True
         part.width = self.width
@@ -438,6 +441,15 @@ class Para(Block):
         return part
 
     # --- drawing -------------------------------------------------------------------------------------
+
+    def decorated(self) -> bool:
+        """Whether some span has a background, a link or a line: known once a paragraph, and shared
+        with its parts (a paragraph of a hundred pages is not looked through a hundred times)."""
+        if self._decorated is None:
+            self._decorated = any(
+                s.back is not None or s.link is not None or s.strike or s.underline for s in self.spans
+            )
+        return self._decorated
 
     def draw(self, out: Out, x: float, y: float) -> None:
         style = self.style
@@ -454,7 +466,11 @@ class Para(Block):
         words = self._words or Words()
         texts, gaps = words.texts, words.gaps
         align = style.alignment
-        decorated = any(s.back is not None or s.link is not None or s.strike or s.underline for s in spans)
+        if self._decorated is None:  # once a paragraph, not once a page of it
+            self._decorated = any(
+                s.back is not None or s.link is not None or s.strike or s.underline for s in spans
+            )
+        decorated = self._decorated
         text_width = self.width - self.indent
         first_offset = self._first_offset() if self._first == 0 else 0.0
         last = len(lines) - 1
