@@ -173,6 +173,14 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
+class Tip:
+    """A tip: a block quote whose first line is ``[!TIP]`` (GitHub's alert), printed as a framed box
+    under the style's `tip` label. Its children are the quote's blocks, the marker line left out."""
+
+    children: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ListBlock:
     """A bulleted or numbered list; each item is a tuple of blocks; start is 1 for bullets."""
 
@@ -195,12 +203,12 @@ class Rule:
     """A thematic break (``---``)."""
 
 
-Block: TypeAlias = Paragraph | Heading | CodeBlock | Quote | ListBlock | Table | Rule
+Block: TypeAlias = Paragraph | Heading | CodeBlock | Quote | Tip | ListBlock | Table | Rule
 Node: TypeAlias = Inline | Block
 
 NODE_TYPES = (
     Text, Code, Kbd, Emphasis, Strong, Strike, Underline, Highlight, Small, Sub, Sup, Link, Image, LineBreak,
-    Paragraph, Heading, CodeBlock, Quote, ListBlock, Table, Rule,
+    Paragraph, Heading, CodeBlock, Quote, Tip, ListBlock, Table, Rule,
 )  # fmt: skip
 
 
@@ -374,7 +382,7 @@ def _events(nodes: Node | Iterable[Node]) -> Iterator[str | _Mark]:
             yield _Mark.LINE
         elif isinstance(item, CONTAINERS):
             stack.extend(reversed(item.children))
-        elif isinstance(item, Paragraph | Heading | Quote):
+        elif isinstance(item, Paragraph | Heading | Quote | Tip):
             yield _Mark.BLOCK
             stack.append(_Mark.BLOCK)
             stack.extend(reversed(item.children))

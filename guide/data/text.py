@@ -45,6 +45,7 @@ from guide.data.nodes import (
     Sup,
     Table,
     Text,
+    Tip,
     Underline,
     merge,
     plain_text,
@@ -79,6 +80,7 @@ __all__ = [
     "Sup",
     "Table",
     "Text",
+    "Tip",
     "Underline",
     "first_sentence",
     "flatten",
@@ -325,9 +327,13 @@ class _BlockFrame:
     cells: list[Cell] = field(default_factory=list)  # table row
     aligns: list[str] = field(default_factory=list)  # table row
     rows: list[tuple[tuple[Cell, ...], tuple[str, ...]]] = field(default_factory=list)
+    tip: bool = False  # a block quote that opened with TIP_MARKER; or the paragraph that held it
 
 
 _HEADING_LEVELS = {f"h{level}": level for level in range(1, 7)}
+# The line that makes a block quote a tip, alone on the quote's first line, in any case (GitHub's
+# alert syntax). GitHub's other alerts ([!NOTE], [!WARNING] …) stay block quotes, printed as typed.
+TIP_MARKER = "[!TIP]"
 _RUN_HOLDERS = frozenset({"paragraph_open", "heading_open", "th_open", "td_open"})
 
 
@@ -344,7 +350,11 @@ def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
         kind = token.type
         top = stack[-1]
         if kind == "inline":
-            runs = _inlines(token.children or [])
+            children = token.children or []
+            if _opens_tip(stack, children):
+                stack[-2].tip = top.tip = True
+                children = children[2:]  # the marker and the line break after it
+            runs = _inlines(children)
             if top.token is not None and top.token.type in _RUN_HOLDERS:
                 top.runs.extend(runs)
             elif runs:
@@ -370,16 +380,32 @@ def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
     return tuple(stack[0].blocks)
 
 
+def _opens_tip(stack: list[_BlockFrame], children: Sequence[Token]) -> bool:
+    """Whether an inline token's runs are the first paragraph of a block quote, and its first line
+    is TIP_MARKER alone."""
+    return (
+        len(stack) > 2
+        and _is(stack[-1], "paragraph_open")
+        and _is(stack[-2], "blockquote_open")
+        and not stack[-2].blocks
+        and bool(children)
+        and children[0].type == "text"
+        and children[0].content.strip().upper() == TIP_MARKER
+        and (len(children) == 1 or children[1].type in ("softbreak", "hardbreak"))
+    )
+
+
 def _close_block(frame: _BlockFrame, parent: _BlockFrame) -> None:
     assert frame.token is not None
     kind = frame.token.type
     runs = merge(frame.runs)
     if kind == "paragraph_open":
-        parent.blocks.append(Paragraph(runs))
+        if runs or not frame.tip:  # the marker alone on its paragraph leaves none
+            parent.blocks.append(Paragraph(runs))
     elif kind == "heading_open":
         parent.blocks.append(Heading(_HEADING_LEVELS.get(frame.token.tag, 1), runs))
     elif kind == "blockquote_open":
-        parent.blocks.append(Quote(tuple(frame.blocks)))
+        parent.blocks.append((Tip if frame.tip else Quote)(tuple(frame.blocks)))
     elif kind in ("bullet_list_open", "ordered_list_open"):
         ordered = kind == "ordered_list_open"
         start = int(frame.token.attrs.get("start", 1)) if ordered else 1
@@ -487,7 +513,7 @@ def flatten(blocks: Sequence[Block]) -> tuple[Inline, ...]:
             runs = block.children
         elif isinstance(block, CodeBlock):
             runs = (Code(block.text),) if block.text else ()
-        elif isinstance(block, Quote):
+        elif isinstance(block, Quote | Tip):
             stack.extend(reversed(block.children))
         elif isinstance(block, ListBlock):
             for number, item in reversed(list(enumerate(block.items, block.start))):

@@ -156,7 +156,13 @@ class Rule(Block):
 
 
 class Box(Block):
-    """Blocks in a box: padding, a background, a rule down the left edge; split between its blocks."""
+    """Blocks in a box: padding, a background, a rule down the left edge or a frame all round; split
+    between its blocks.
+
+    A framed box split between pages is left open where it is cut: the part that ends a page has
+    no bottom edge, the part that goes on has no top edge. A box is never cut right after blocks
+    kept with the next (its label, a lead-in): those go on with what follows.
+    """
 
     def __init__(
         self,
@@ -169,6 +175,8 @@ class Box(Block):
         indent: float = 0.0,
         before: float = 2.0,
         after: float = 6.0,
+        frame: Colour | None = None,
+        frame_width: float = 0.75,
     ) -> None:
         self.blocks = list(blocks)
         self.padding = padding
@@ -178,6 +186,10 @@ class Box(Block):
         self.indent = indent
         self.space_before = before
         self.space_after = after
+        self.frame = frame
+        self.frame_width = frame_width
+        self.open_top = False  # a part that goes on from the page before
+        self.open_bottom = False  # a part that goes on on the next page
 
     def _inner(self, width: float) -> float:
         left, right, _, _ = self.padding
@@ -192,9 +204,12 @@ class Box(Block):
         cut = split_stack(self.blocks, self._inner(width), height - top - bottom)
         if cut is None or not cut[1]:
             return []
+        if all(block.keep_with_next for block in cut[0] if type(block) is not Mark):
+            return []  # a label or a lead-in alone at the foot of a page
         first, rest = (self._with(blocks) for blocks in cut)
         first.space_after = 0.0
         rest.space_before = 0.0
+        first.open_bottom, rest.open_top = True, True
         return [first, rest]
 
     def _with(self, blocks: list[Block]) -> Box:
@@ -207,8 +222,11 @@ class Box(Block):
             indent=self.indent,
             before=self.space_before,
             after=self.space_after,
+            frame=self.frame,
+            frame_width=self.frame_width,
         )
         box.keep_with_next = self.keep_with_next
+        box.open_top, box.open_bottom = self.open_top, self.open_bottom
         return box
 
     def draw(self, out: Out, x: float, y: float) -> None:
@@ -220,11 +238,27 @@ class Box(Block):
         if self.rule is not None:
             edge = x0 + self.rule_width / 2
             out.add(page.Rule(edge, y, edge, y + self.height, self.rule_width, self.rule))
+        if self.frame is not None:
+            self._draw_frame(out, x0, y, width)
         inner = self._inner(self.width)
         for block in self.blocks:  # wrapped for this width when the box was
             if block.width != inner:
                 block.wrap(inner, 1e9)
         draw_stack(out, self.blocks, x0 + left, y + self.height - top)
+
+    def _draw_frame(self, out: Out, x0: float, y: float, width: float) -> None:
+        """The frame's edges inside the box's extent; none where the box is cut between pages."""
+        assert self.frame is not None
+        w, colour = self.frame_width, self.frame
+        half = w / 2
+        left, right = x0 + half, x0 + width - half
+        bottom, top = y + half, y + self.height - half
+        out.add(page.Rule(left, y, left, y + self.height, w, colour))
+        out.add(page.Rule(right, y, right, y + self.height, w, colour))
+        if not self.open_top:
+            out.add(page.Rule(x0, top, x0 + width, top, w, colour))
+        if not self.open_bottom:
+            out.add(page.Rule(x0, bottom, x0 + width, bottom, w, colour))
 
 
 class NoteLines(Block):

@@ -1,4 +1,4 @@
-"""Turn Markdown trees into blocks: paragraphs, lists, code, quotes, tables, headings, rules."""
+"""Turn Markdown trees into blocks: paragraphs, lists, code, quotes, tips, tables, headings, rules."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from guide.layout.blocks import EPS, Block, Box, Out, Rule, Spacer
 from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import Bullet, Para, width_of
-from guide.layout.spans import Span, font_runs, inline
+from guide.layout.spans import Span, font_runs, inline, plain
 from guide.layout.table import Row, Table
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
@@ -65,6 +65,8 @@ def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -
             return blocks(node.children, kit, style, depth, quotes)
         inner = blocks(node.children, kit, style, 0, quotes + 1) or [Spacer(1)]
         return [Box(inner, rule=kit.colour("rule"), indent=indent)]
+    if isinstance(node, text.Tip):
+        return tip(node, kit, style, depth, quotes)
     if isinstance(node, text.ListBlock):
         return list_block(node, kit, style, depth, quotes)
     if isinstance(node, text.Table):
@@ -72,6 +74,24 @@ def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -
     if isinstance(node, text.Rule):
         return [Rule(kit.colour("rule"))]
     return [Para(inline((text.Text(text.plain_text(node)),), kit, resolved), resolved, indent=indent)]
+
+
+def tip(node: text.Tip, kit: Kit, style: str, depth: int, quotes: int) -> list[Block]:
+    """A tip: its label (the style's `tip`, in capitals) over its blocks, in a box framed in the accent
+    colour; split between pages like any box, never right after its label."""
+    indent = min(depth, MAX_INDENT_DEPTH) * INDENT
+    head = kit.style("label")
+    label = plain(kit.theme.labels["tip"].upper(), head)
+    # A box takes width, as a quote's does: past MAX_INDENT_DEPTH boxes, a deeper tip is its label
+    # and its blocks, with no frame of their own.
+    if quotes >= MAX_INDENT_DEPTH:
+        return [
+            Para(label, head, indent=indent, keep_with_next=True),
+            *blocks(node.children, kit, style, depth, quotes),
+        ]
+    inner = [Para(label, head, keep_with_next=True), *blocks(node.children, kit, style, 0, quotes + 1)]
+    padding = (8.0, 8.0, 6.0, 4.0)  # left, right, top, bottom
+    return [Box(inner, frame=kit.colour("accent"), padding=padding, indent=indent, before=4.0, after=8.0)]
 
 
 def bullet_face(kit: Kit, style: Style) -> str:

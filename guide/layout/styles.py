@@ -57,7 +57,7 @@ REQUIRED_STYLES = ("body", "small", "label", "meta", "header", "cover_title", "c
 REQUIRED_COLOURS = ("text", "muted", "accent", "rule", "tint", "code_background", "link", "note_line")
 REQUIRED_LABELS = ("study_guide", "answer_key", "contents", "how_to_use", "guidance", "notes", "answer_ref",
                    "question_ref", "answer", "key_points", "follow_ups", "continued", "question", "questions",
-                   "topic", "page", "of", "whats_new", "added", "revised", "retired")  # fmt: skip
+                   "topic", "page", "of", "whats_new", "added", "revised", "retired", "tip")  # fmt: skip
 
 
 @dataclass(frozen=True)
