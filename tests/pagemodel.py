@@ -63,3 +63,21 @@ def paginate(
 def texts(found: Page) -> list[str]:
     """The text of each line on a page, in the order drawn."""
     return ["".join(run.text for run in item.runs) for item in found.items if isinstance(item, page.TextLine)]
+
+
+def part_pages(guide: object, part: page.Part, style: str = "base") -> list[Page]:
+    """A guide's part (every topic, not the front matter) laid out on the page model."""
+    from guide.data.model import Guide
+    from guide.layout import compose, story
+    from guide.layout.kit import make_kit
+    from guide.layout.styles import load_theme
+
+    assert isinstance(guide, Guide)
+    theme = load_theme(style)
+    kit = make_kit(theme)
+    pages: list[Page] = []
+    for index in range(len(guide.topics)):
+        items = compose.topic_items(guide, part, index, note_lines=theme.note_lines)
+        found, _ = paginate(story.blocks(items, kit), kit, info(part))
+        pages.extend(found)
+    return pages

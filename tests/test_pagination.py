@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pagemodel import info, paginate, texts
+from pagemodel import info, paginate, part_pages, texts
 
 from guide.data.validate import load_guide
 from guide.layout import compose, page, story
@@ -166,21 +166,16 @@ def test_no_page_of_the_ai_guide_ends_with_a_heading(style: str) -> None:
     """Across every page of both parts laid out on the model: a topic heading or a question's head
     is never the last text of a page."""
     guide, _ = load_guide(AI)
-    theme = load_theme(style)
-    kit = make_kit(theme)
+    kit = make_kit(load_theme(style))
     heads = {kit.style("heading").size, kit.style("meta").size}
     for part in ("study", "key"):
-        for index in range(len(guide.topics)):
-            items = list(compose.topic_items(guide, part, index, note_lines=theme.note_lines))  # type: ignore[arg-type]
-            pages, _ = paginate(story.blocks(items, kit), kit, info(part))  # type: ignore[arg-type]
-            for found in pages[:-1]:
-                text = [
-                    i
-                    for i in found.items
-                    if isinstance(i, page.TextLine) and i.runs[0].colour != kit.colour("muted")
-                ]
-                assert text, "an empty page"
-                assert text[-1].runs[0].size not in heads or text[-1].runs[0].face == kit.face("body"), (
-                    part,
-                    index,
-                )
+        pages = part_pages(guide, part, style)  # type: ignore[arg-type]
+        for found in pages:
+            text = [
+                i
+                for i in found.items
+                if isinstance(i, page.TextLine) and i.runs and i.runs[0].colour != kit.colour("muted")
+            ]
+            assert text, "an empty page"
+            last = text[-1].runs[0]
+            assert last.size not in heads or last.face == kit.face("body"), (part, texts(found)[-3:])

@@ -28,6 +28,7 @@ from guide.data.text import (
     Strong,
     Table,
     Text,
+    flatten,
     parse,
     parse_inline,
     plain_text,
@@ -685,3 +686,54 @@ def test_other_starts_are_no_number(source: str) -> None:
 )
 def test_first_sentence_of_the_first_paragraph_never_code(source: str, sentence: str) -> None:
     assert text.first_sentence(parse(source)) == sentence
+
+
+# Markdown and HTML that make every kind of node: a node type added to nodes.py must be added here.
+EVERY_NODE = """\
+# Heading
+
+Text *emphasis* **strong** ~~strike~~ `code` [link](https://x.org) ![alt](x.png) a\\
+break <u>u</u> <mark>m</mark> <small>s</small> H<sub>2</sub>O x<sup>2</sup> <kbd>K</kbd>
+
+> quote
+
+> [!TIP]
+> a tip
+
+- item
+
+| a | b |
+|---|---|
+| c | d |
+
+```
+code block
+```
+
+***
+"""
+
+
+def test_every_kind_of_node_has_its_case_wherever_trees_are_read() -> None:
+    """Reading text out of a tree, flattening it and laying it out each handle every node type: one
+    forgotten would lose text without a word (they raise instead)."""
+    from guide.data.nodes import NODE_TYPES
+    from guide.layout import markdown
+    from guide.layout.kit import make_kit
+    from guide.layout.styles import load_theme
+
+    tree = parse(EVERY_NODE)
+    seen: set[type] = set()
+    stack: list[object] = list(tree)
+    while stack:
+        node = stack.pop()
+        seen.add(type(node))
+        for name in ("children", "items", "header", "rows"):
+            value = getattr(node, name, ())
+            for child in value:
+                stack.extend(child if isinstance(child, tuple) else (child,))
+    assert seen >= set(NODE_TYPES), set(NODE_TYPES) - seen
+    assert "code block" in plain_text(tree) and "a tip" in plain_text(tree)
+    assert flatten(tree)
+    kit = make_kit(load_theme("base"), set(EVERY_NODE))
+    assert markdown.blocks(tree, kit)

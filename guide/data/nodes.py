@@ -401,8 +401,10 @@ def _events(nodes: Node | Iterable[Node]) -> Iterator[str | _Mark]:
                     if index:
                         stack.append(_Mark.CELL)
                 stack.append(_Mark.BLOCK)
-        else:  # Rule: draws nothing, separates like any block
+        elif isinstance(item, Rule):  # draws nothing, separates like any block
             yield _Mark.BLOCK
+        else:  # a node type added without its case here would lose its text without a word
+            raise TypeError(f"no reading of {type(item).__name__} in nodes._events")
 
 
 def plain_text(nodes: Node | Iterable[Node]) -> str:

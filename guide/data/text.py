@@ -524,6 +524,8 @@ def flatten(blocks: Sequence[Block]) -> tuple[Inline, ...]:
         elif isinstance(block, Table):
             for row in (block.header, *block.rows):
                 groups.extend(cell for cell in row if cell)
+        elif not isinstance(block, Rule):  # a block type added without its case would lose its text
+            raise TypeError(f"no flattening of {type(block).__name__} in text.flatten")
         if runs:
             groups.append(merge((Text(prefix), *runs)))
             prefix = ""

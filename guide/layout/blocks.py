@@ -4,7 +4,8 @@ A block is set by the pager (pager.py): it is asked its height for the width of 
 column (`wrap`), split where a page ends if it can be (`split`), and drawn with its bottom left
 corner at a point (`draw`), adding typed items (page.py) to the page being made. The space
 before and after a block collapse with its neighbours' (the larger wins); `keep_with_next`
-keeps it on the page of the block after it.
+keeps it on the page of the block after it (the pager joins such runs in a Keep; inside a box,
+split_stack never cuts right after one).
 
 A new kind of block subclasses Block: `measure` (its height for a width), `draw`, and `split`
 if it can continue on the next page.
@@ -100,7 +101,10 @@ def draw_stack(out: Out, blocks: Sequence[Block], x: float, top: float) -> float
 def split_stack(
     blocks: Sequence[Block], width: float, height: float
 ) -> tuple[list[Block], list[Block]] | None:
-    """Blocks cut where `height` runs out: (what fits, the rest), or None if not even a start fits."""
+    """Blocks cut where `height` runs out: (what fits, the rest), or None if not even a start fits.
+
+    A block kept with the next is never the last before the cut, inside a box as on a page.
+    """
     used = 0.0
     previous: Block | None = None
     for index, block in enumerate(blocks):
@@ -119,7 +123,13 @@ def split_stack(
                 return [*blocks[:index], parts[0]], [*parts[1:], *blocks[index + 1 :]]
         if previous is None:
             return None  # not even the first block, or a first piece of it, fits
-        return list(blocks[:index]), list(blocks[index:])
+        # What is kept with the next block (a label, a lead-in) goes on with it, as at the top level.
+        cut = index
+        while cut > 0 and (type(blocks[cut - 1]) is Mark or blocks[cut - 1].keep_with_next):
+            cut -= 1
+        if not any(type(block) is not Mark for block in blocks[:cut]):
+            return None
+        return list(blocks[:cut]), list(blocks[cut:])
     return list(blocks), []
 
 
@@ -161,7 +171,7 @@ class Box(Block):
 
     A framed box split between pages is left open where it is cut: the part that ends a page has
     no bottom edge, the part that goes on has no top edge. A box is never cut right after blocks
-    kept with the next (its label, a lead-in): those go on with what follows.
+    kept with the next (its label, a lead-in): split_stack keeps them with what follows.
     """
 
     def __init__(
@@ -204,8 +214,6 @@ class Box(Block):
         cut = split_stack(self.blocks, self._inner(width), height - top - bottom)
         if cut is None or not cut[1]:
             return []
-        if all(block.keep_with_next for block in cut[0] if type(block) is not Mark):
-            return []  # a label or a lead-in alone at the foot of a page
         first, rest = (self._with(blocks) for blocks in cut)
         first.space_after = 0.0
         rest.space_before = 0.0

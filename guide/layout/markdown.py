@@ -29,7 +29,11 @@ def paragraph(nodes: Sequence[text.Inline], kit: Kit, style: Style | str) -> Par
 def blocks(
     nodes: Sequence[text.Block], kit: Kit, style: str = "body", depth: int = 0, quotes: int = 0
 ) -> list[Block]:
-    """Blocks for a sequence of Markdown blocks set in a named style."""
+    """Blocks for a sequence of Markdown blocks set in a named style.
+
+    `depth`: how many lists deep the blocks are (each indents them); `quotes`: how many boxes
+    (quotes, tips) deep, past MAX_INDENT_DEPTH of which a box adds no more indent.
+    """
     out: list[Block] = []
     for index, node in enumerate(nodes):
         made = block(node, kit, style, depth, quotes)
