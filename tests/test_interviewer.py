@@ -436,6 +436,37 @@ def test_the_read_back_counts_the_packets_questions(half: Packet) -> None:
     assert any("no outline entry for question 6" in p for p in found)
 
 
+def test_a_large_packet_laid_out_by_two_processes_is_the_same(tmp_path: Path) -> None:
+    """A bank large enough for two workers: its topics shared between a forked child and this
+    process give the bytes of one process laying them out in turn, and the file reads back."""
+    import sys
+
+    from guide import layout
+    from guide.layout.fonts import check_coverage
+    from guide.parallel import MIN_QUESTIONS, can_fork
+    from guide.pdf.packet import write_packet
+
+    sys.path.insert(0, str(DATA.parent / "benchmarks"))
+    import generate
+
+    generate.generate(MIN_QUESTIONS, tmp_path / "bank")
+    guide = load_guide(tmp_path / "bank")[0]
+    theme = load_theme("base")
+    check_coverage(guide, theme)
+    made = []
+    for parallel in (False, True):
+        folder = tmp_path / str(parallel)
+        folder.mkdir()
+        rendered = layout.render_packet(guide, theme, folder, parallel=parallel)
+        assert len(rendered.workers) == 2
+        made.append(write_packet(guide, theme, rendered, folder / "packet.pdf"))
+        rendered.close()
+    assert can_fork()
+    assert made[0].path.read_bytes() == made[1].path.read_bytes()
+    job = verify.Job(str(made[1].path), "packet.pdf", made[1].pages, "interviewer", {}, 0, MIN_QUESTIONS)
+    assert verify.check([job]) == []
+
+
 def test_the_packet_is_reproducible(tmp_path: Path) -> None:
     first = build(SQL, tmp_path / "a")
     second = build(SQL, tmp_path / "b")

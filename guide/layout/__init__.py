@@ -6,8 +6,10 @@ the numbers that cross units and parts (folios, the page of an answer under its 
 back) are placeholders until every unit is laid out. The pages go to files, not memory; the
 pdf package writes them into the published PDFs.
 
-    compose.py  what each part says, as plain data (a cover, contents, questions, answers)
-    story.py    that story as blocks (blocks.py, paragraph.py, markdown.py, table.py, heads.py)
+    compose.py  what each part says, as plain data (a cover, contents, questions, answers, and the
+                interviewer's packet, laid out apart by render_packet)
+    story.py    that story as blocks (blocks.py, paragraph.py, markdown.py, table.py, heads.py,
+                forms.py)
     pager.py    blocks onto Pages of typed items (page.py), with running heads and placeholders
     draw.py     a page's items into PDF content, in its fonts' subsets (the ReportLab adapter)
     finish.py   placeholders resolved once both parts are numbered (units.py runs it all)

@@ -1,4 +1,7 @@
-"""Turn a Guide into the stories of its two parts: what appears, in which order, as plain data.
+"""Turn a Guide into the stories of its parts: what appears, in which order, as plain data.
+
+The parts are the study guide and the answer key, and, asked for, the interviewer's packet (a
+sheet a question, with no front matter).
 
 Nothing here knows about ReportLab: a story is a tuple of frozen dataclasses, so tests
 compare stories with ==, and the renderer is the only place that turns them into pages.
