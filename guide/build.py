@@ -51,6 +51,7 @@ __all__ = [
     "theme_for",
 ]
 BOOKLET_ROLE = "booklet"
+ROLE_NAMES = {"interviewer": "interviewer's packet"}  # a role as a summary line names it
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -94,6 +95,9 @@ class Options:
     # A draft: characters no font has are printed as their code points ([U+1F951]), with a
     # warning each, rather than stopping the build.
     draft: bool = False
+    # Also the interviewer's packet: a sheet a question to ask, tick and rate it by (with
+    # handouts, one a candidate).
+    interviewer: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ class BuildResult:
         lines = []
         for role, (name, pages) in self.files.items():
             locked = ", encrypted" if role in self.encrypted else ""
-            what = role.replace("_", " ")
+            what = ROLE_NAMES.get(role, role.replace("_", " "))
             lines.append(f"{self.folder / name}  ({counted(pages, 'page')}, {what}{locked})")
         return lines
 
@@ -231,6 +235,9 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
         rendered.close()
         del rendered  # the laid-out pages are in the files now: their bookkeeping can go
         shutil.rmtree(pages)
+        if options.interviewer:
+            report("writing the interviewer's packet")
+            edition = _with_packet(edition, theme, work, options.progress)
         report("reading the PDFs back")
         verify.verify(edition)
         if options.booklet:
@@ -245,6 +252,24 @@ def _build_guide(folder: Path, out_root: Path, options: Options, store: TextStor
     return BuildResult(
         guide=guide, folder=written, files=edition.summary(), warnings=warnings, encrypted=encrypted
     )
+
+
+def _with_packet(
+    edition: Edition, theme: Theme, work: Path, progress: Callable[[str], None] | None
+) -> Edition:
+    """The edition and, beside it, the interviewer's packet of its questions."""
+    from guide import layout
+    from guide.pdf import assemble, info, packet
+
+    guide = edition.guide
+    pages = work / "packet-pages"
+    pages.mkdir()
+    rendered = layout.render_packet(guide, theme, pages, progress=progress)
+    made = packet.write_packet(guide, theme, rendered, work / info.file_name(guide, packet.ROLE))
+    rendered.close()
+    del rendered
+    shutil.rmtree(pages)
+    return assemble.Edition(guide, (*edition.files, made))
 
 
 def _with_changes(guide: Guide, records: list[Snapshot]) -> Guide:
@@ -331,9 +356,12 @@ class HandoutsResult:
     def summary(self) -> list[str]:
         from guide.edition.handouts import DISTRIBUTION
 
-        lines = [
-            f"{self.folder / h.name}  ({counted(h.pages, 'page')}, copy {h.code})" for h in self.handouts
-        ]
+        lines = []
+        for h in self.handouts:
+            lines.append(f"{self.folder / h.name}  ({counted(h.pages, 'page')}, copy {h.code})")
+            if h.packet is not None:
+                pages = counted(h.packet.pages, "page")
+                lines.append(f"{self.folder / h.packet.name}  ({pages}, interviewer's packet, copy {h.code})")
         copies = counted(len(self.handouts), "copy", "copies")
         lines.append(f"{self.folder / DISTRIBUTION}  ({copies} listed)")
         return lines
@@ -362,7 +390,7 @@ def _build_handouts(
     warnings = _coverage(guide, theme, options, warnings)
     handouts.check_names(candidates, theme)
     with publish.workspace(out_root, handouts.folder_name(guide)) as work:
-        copies = handouts.make_handouts(guide, theme, candidates, work)
+        copies = handouts.make_handouts(guide, theme, candidates, work, interviewer=options.interviewer)
         written = handouts.publish_handouts(guide, copies, out_root, owner)
     return HandoutsResult(guide, written, tuple(copies), warnings)
 

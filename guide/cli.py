@@ -94,6 +94,14 @@ def _parser() -> _Parser:
         help="also write the study guide imposed for a folded, stapled booklet (two pages a sheet side;"
         " print on both sides, flipping on the short edge): <guide>-<edition>-study-guide-booklet.pdf",
     )
+    build.add_argument(
+        "--interviewer",
+        action="store_true",
+        help="also write the interviewer's packet, <guide>-<edition>-interviewer.pdf: for each question"
+        " (on a page, or half a page, as the style says) what to listen for, the key points to tick,"
+        " the model answer in brief, follow-ups with room for notes and a 1-4 rating, under fields for"
+        " the candidate, the interviewer and the date",
+    )
     protect = build.add_argument_group(
         "protecting the answers",
         "Encrypt the answer key and the complete edition (AES-256): they open only with the password,"
@@ -164,6 +172,12 @@ def _parser() -> _Parser:
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output)"
     )
     handouts.add_argument("--style", default="base", metavar="NAME|PATH", help="style (default: base)")
+    handouts.add_argument(
+        "--interviewer",
+        action="store_true",
+        help="also write, for each candidate, the interviewer's packet with the candidate's name and copy"
+        " code in the header of every page, listed beside the copy in distribution.csv",
+    )
     _paper_arg(handouts)
     _report_args(handouts)
 
@@ -464,6 +478,7 @@ def _run_with(args: argparse.Namespace, password: str | None) -> int:
         key_password=password,
         selection=_selection(args),
         draft=getattr(args, "draft", False),
+        interviewer=getattr(args, "interviewer", False),
     )
     report = _Report(verbose=getattr(args, "verbose", False), quiet=getattr(args, "quiet", False))
     try:

@@ -85,6 +85,7 @@ __all__ = [
     "first_sentence",
     "flatten",
     "is_invisible",
+    "leads_in",
     "looks_like_code",
     "own_number",
     "parse",
@@ -621,6 +622,15 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|(?<=[。？！])")
 _ABBREVIATIONS = frozenset(
     {"e.g.", "i.e.", "etc.", "vs.", "cf.", "mr.", "mrs.", "ms.", "dr.", "prof.", "no.", "fig.", "approx."}
 )
+
+
+def leads_in(node: Block) -> bool:
+    """A paragraph that introduces the next block: it ends with ':' or is all bold (a run-in head)."""
+    if not isinstance(node, Paragraph):
+        return False
+    if len(node.children) == 1 and isinstance(node.children[0], Strong):
+        return True
+    return plain_text(node.children).rstrip().endswith(":")
 
 
 def first_sentence(blocks: Sequence[Block]) -> str:

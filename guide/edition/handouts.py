@@ -5,6 +5,9 @@ and the name as a light watermark, so a copy that travels can be traced to whom 
 given. The code is derived from the guide, the edition and the candidate, so building the
 copies again gives the same codes. A copy holds the study guide only: links into the answer
 key are removed (the printed "Answer: page A-7" stays, and matches the published key).
+
+Asked for, the interviewer's packet is made for each candidate too, the name and the same copy
+code printed in its header, so that the sheets of an interview say whose they are.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ DISTRIBUTION = "distribution.csv"
 # distribution.csv that starts with one of them gets an apostrophe in front.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DISTRIBUTION_COLUMNS = ("name", "id", "email", "copy_code", "file", "pages", "sha256")
+# With --interviewer: the interviewer's packet made for each candidate, after the copy's columns.
+PACKET_COLUMNS = ("interviewer_file", "interviewer_pages", "interviewer_sha256")
 CODE_LENGTH = 8  # base32: 40 bits, short enough to read out on the phone
 
 
@@ -51,8 +56,19 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Made:
+    """A file made for one candidate: its name, where it was made, its pages and SHA-256."""
+
+    name: str
+    path: Path
+    pages: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Handout:
-    """The copy of the study guide made for one candidate."""
+    """The copy of the study guide made for one candidate (and the interviewer's packet for the
+    interview, when asked for)."""
 
     candidate: Candidate
     code: str
@@ -60,6 +76,7 @@ class Handout:
     path: Path  # where the file was made
     pages: int
     sha256: str
+    packet: Made | None = None
 
     @property
     def data(self) -> bytes:
@@ -304,14 +321,15 @@ def slug(name: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
     return "".join(kept).strip("-") or "candidate"
 
 
-def copy_file_name(guide: Guide, candidate: Candidate, code: str) -> str:
-    """The file name of a candidate's copy: guide, edition, the candidate's name, and the copy code,
+def copy_file_name(guide: Guide, candidate: Candidate, code: str, kind: str = "study-guide") -> str:
+    """The file name of a candidate's copy (`kind` "study-guide") or of the interviewer's packet for
+    the candidate ("interviewer"): guide, edition, kind, the candidate's name, and the copy code,
     which makes it unique (two names that differ only in what the name part drops have their own).
 
     The name part gets what room the 255 bytes of a file name leave; the name as a whole starts
     with the guide's id and so is never one that Windows reserves (CON, NUL, COM1 …).
     """
-    head = f"{guide.id}-{guide.edition}-study-guide-"
+    head = f"{guide.id}-{guide.edition}-{kind}-"
     tail = f"-{code}.pdf"
     room = MAX_FILE_NAME_BYTES - len((head + tail).encode("utf-8"))
     return head + slug(candidate.name, min(MAX_SLUG_BYTES, room)) + tail
@@ -324,9 +342,12 @@ def stamp(candidate: Candidate, code: str) -> str:
     return f"Copy {code} · prepared for {who}"
 
 
-def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate], work: Path) -> list[Handout]:
+def make_handouts(
+    guide: Guide, theme: Theme, candidates: Sequence[Candidate], work: Path, *, interviewer: bool = False
+) -> list[Handout]:
     """One study guide per candidate, made in `work`, marked with the candidate's name and copy code
-    on every page."""
+    on every page; and with `interviewer`, the interviewer's packet for each, with the candidate's
+    name and the same copy code in the header of every page."""
     from guide import layout
     from guide.pdf import assemble
 
@@ -352,16 +373,35 @@ def make_handouts(guide: Guide, theme: Theme, candidates: Sequence[Candidate], w
         copy.close()
         shutil.rmtree(copy_pages)
         _check(guide, made.path, made.pages)
-        handouts.append(Handout(candidate, code, name, made.path, made.pages, made.sha256))
+        packet = _packet(guide, theme, candidate, code, pages, work) if interviewer else None
+        handouts.append(Handout(candidate, code, name, made.path, made.pages, made.sha256, packet))
     return handouts
 
 
-def _check(guide: Guide, path: Path, pages: int) -> None:
+def _packet(guide: Guide, theme: Theme, candidate: Candidate, code: str, pages: Path, work: Path) -> Made:
+    """The interviewer's packet for one candidate's interview: the name and copy code in its header."""
+    from guide import layout
+    from guide.pdf.packet import ROLE, write_packet
+
+    packet_pages = pages / f"{code}-packet"
+    packet_pages.mkdir()
+    who = f"{candidate.name} · {candidate.id}" if candidate.id else candidate.name
+    rendered = layout.render_packet(guide, theme, packet_pages, candidate=who, copy_code=code)
+    name = copy_file_name(guide, candidate, code, ROLE)
+    made = write_packet(guide, theme, rendered, work / name)
+    rendered.close()
+    shutil.rmtree(packet_pages)
+    _check(guide, made.path, made.pages, ROLE)
+    return Made(name, made.path, made.pages, made.sha256)
+
+
+def _check(guide: Guide, path: Path, pages: int, role: str = "study_guide") -> None:
     """A copy reads back whole, and leads nowhere outside itself but to the web: it has no file
     beside it, so a link into another file leads nowhere."""
     from guide.pdf import verify
 
-    job = verify.Job(str(path), path.name, pages, "study_guide", {}, len(guide.topics), len(guide.questions))
+    topics = 0 if role in verify.FLAT_OUTLINES else len(guide.topics)
+    job = verify.Job(str(path), path.name, pages, role, {}, topics, len(guide.questions))
     found = verify.check([job])
     if found:
         where = Location(path.name)
@@ -379,12 +419,14 @@ def distribution_csv(handouts: Sequence[Handout]) -> bytes:
     """
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerow(DISTRIBUTION_COLUMNS)
+    packets = any(h.packet is not None for h in handouts)
+    writer.writerow(DISTRIBUTION_COLUMNS + (PACKET_COLUMNS if packets else ()))
     for h in handouts:
         c = h.candidate
-        writer.writerow(
-            [spreadsheet_safe(v) for v in (c.name, c.id, c.email, h.code, h.name, h.pages, h.sha256)]
-        )
+        row: list[str | int] = [c.name, c.id, c.email, h.code, h.name, h.pages, h.sha256]
+        if packets:
+            row += [h.packet.name, h.packet.pages, h.packet.sha256] if h.packet is not None else ["", "", ""]
+        writer.writerow([spreadsheet_safe(v) for v in row])
     return out.getvalue().encode("utf-8")
 
 
@@ -400,6 +442,7 @@ def publish_handouts(
 ) -> Path:
     """Write the copies and distribution.csv to out_root/<guide>-handouts/, all at once or not at all."""
     files: list[tuple[str, publish.Source]] = [(h.name, (h.path, h.sha256)) for h in handouts]
+    files += [(h.packet.name, (h.packet.path, h.packet.sha256)) for h in handouts if h.packet is not None]
     files.append((DISTRIBUTION, distribution_csv(handouts)))
     owner = owner or publish.Owner(guide.id, "handouts")
     return publish.publish_folder(out_root, folder_name(guide), files, owner=owner)

@@ -6,8 +6,10 @@ the numbers that cross units and parts (folios, the page of an answer under its 
 back) are placeholders until every unit is laid out. The pages go to files, not memory; the
 pdf package writes them into the published PDFs.
 
-    compose.py  what each part says, as plain data (a cover, contents, questions, answers)
-    story.py    that story as blocks (blocks.py, paragraph.py, markdown.py, table.py, heads.py)
+    compose.py  what each part says, as plain data (a cover, contents, questions, answers, and the
+                interviewer's packet, laid out apart by render_packet)
+    story.py    that story as blocks (blocks.py, paragraph.py, markdown.py, table.py, heads.py,
+                forms.py)
     pager.py    blocks onto Pages of typed items (page.py), with running heads and placeholders
     draw.py     a page's items into PDF content, in its fonts' subsets (the ReportLab adapter)
     finish.py   placeholders resolved once both parts are numbered (units.py runs it all)
@@ -27,7 +29,7 @@ from guide.layout.styles import Theme
 from guide.layout.units import Progress, Rendered, RenderedPart, render_units
 from guide.parallel import MIN_QUESTIONS, can_fork
 
-__all__ = ["Kit", "PartInfo", "Rendered", "RenderedPart", "make_kit", "render"]
+__all__ = ["Kit", "PartInfo", "Rendered", "RenderedPart", "make_kit", "render", "render_packet"]
 
 
 def render(
@@ -61,6 +63,50 @@ def render(
     units = compose.plan(guide, tuple(infos))  # type: ignore[arg-type]
     return render_units(
         guide, kit, infos, units, folder, given=given, workers=workers, fork=fork, progress=progress
+    )
+
+
+def render_packet(
+    guide: Guide,
+    theme: Theme,
+    folder: Path,
+    *,
+    candidate: str = "",
+    copy_code: str = "",
+    progress: Progress | None = None,
+    parallel: bool | None = None,
+) -> Rendered:
+    """Lay out and finish the interviewer's packet of a guide, its pages in `folder`: a part of its
+    own ("interviewer"), laid out apart from the study guide and the answer key, whose files it
+    leaves as they are.
+
+    Given `candidate` and `copy_code`, every page's header holds them: the packet made for the
+    interview of one candidate, whose study guide bears the same code.
+    """
+    kit = make_kit(theme, guide_chars(guide) | set(candidate) | set(copy_code))
+    info = PartInfo(
+        part="interviewer",
+        title=guide.title,
+        edition=guide.edition,
+        folio_prefix="",
+        part_label=theme.labels["interviewer_packet"],
+        across=False,
+        candidate=candidate,
+        copy_code=copy_code,
+    )
+    units = compose.packet_plan(guide, theme.packet)
+    workers = 2 if len(guide.questions) >= MIN_QUESTIONS and len(units) > 1 else 1
+    fork = workers == 2 and (parallel if parallel is not None else True) and can_fork()
+    return render_units(
+        guide,
+        kit,
+        {"interviewer": info},
+        units,
+        folder,
+        given={},
+        workers=workers,
+        fork=fork,
+        progress=progress,
     )
 
 

@@ -272,10 +272,11 @@ class Box(Block):
 class NoteLines(Block):
     """Evenly spaced light rules for handwritten notes; splits between lines."""
 
-    def __init__(self, count: int, spacing: float, colour: Colour) -> None:
+    def __init__(self, count: int, spacing: float, colour: Colour, *, indent: float = 0.0) -> None:
         self.count = count
         self.spacing = spacing
         self.colour = colour
+        self.indent = indent  # under a list item's text, say
 
     def measure(self, width: float) -> float:
         return self.count * self.spacing
@@ -285,15 +286,15 @@ class NoteLines(Block):
         if fit < 2 or fit >= self.count:
             return []
         return [
-            NoteLines(fit, self.spacing, self.colour),
-            NoteLines(self.count - fit, self.spacing, self.colour),
+            NoteLines(fit, self.spacing, self.colour, indent=self.indent),
+            NoteLines(self.count - fit, self.spacing, self.colour, indent=self.indent),
         ]
 
     def draw(self, out: Out, x: float, y: float) -> None:
         right = x + self.width
         for i in range(self.count):
             line_y = y + self.height - (i + 1) * self.spacing
-            out.add(page.Rule(x, line_y, right, line_y, 0.4, self.colour))
+            out.add(page.Rule(x + self.indent, line_y, right, line_y, 0.4, self.colour))
 
 
 class Separator(Block):

@@ -152,18 +152,8 @@ def _card(q: Question, kit: Kit) -> _Card:
         ]  # fmt: skip
     else:
         back = [Para(plain(back_head + labels["answer"].upper(), label), label)]
-        back += markdown.blocks(_first_paragraph(text.parse(q.answer, q.format)), kit, "body")
+        back += markdown.blocks(compose.first_paragraph(text.parse(q.answer, q.format)), kit, "body")
     return _Card(q, front, back)
-
-
-def _first_paragraph(blocks: Sequence[text.Block]) -> tuple[text.Block, ...]:
-    """The answer's first paragraph (with the block it leads in to, when it ends with ':'), or its
-    first block when it opens with something else."""
-    for index, block in enumerate(blocks):
-        if isinstance(block, text.Paragraph):
-            led = index + 1 < len(blocks) and markdown.leads_in(block)
-            return tuple(blocks[index : index + 2 if led else index + 1])
-    return tuple(blocks[:1]) or (text.Paragraph(()),)
 
 
 def _misfits(cards: Sequence[_Card], grid: Grid, kit: Kit) -> list[Problem]:

@@ -1,4 +1,7 @@
-"""Turn a Guide into the stories of its two parts: what appears, in which order, as plain data.
+"""Turn a Guide into the stories of its parts: what appears, in which order, as plain data.
+
+The parts are the study guide and the answer key, and, asked for, the interviewer's packet (a
+sheet a question, with no front matter).
 
 Nothing here knows about ReportLab: a story is a tuple of frozen dataclasses, so tests
 compare stories with ==, and the renderer is the only place that turns them into pages.
@@ -7,13 +10,14 @@ compare stories with ==, and the renderer is the only place that turns them into
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from guide.data import text
 from guide.data.model import Changes, Guide, Question
 from guide.errors import counted
 from guide.layout.page import Anchor, Part
+from guide.layout.styles import PacketStyle
 
 
 def question_anchor(number: int) -> Anchor:
@@ -130,7 +134,27 @@ class KeyAnswer:
     follow_ups: tuple[tuple[text.Inline, ...], ...]
 
 
-Item = Cover | Introduction | WhatsNew | Contents | TopicStart | StudyQuestion | KeyAnswer
+@dataclass(frozen=True)
+class PacketQuestion:
+    """A question as the interviewer asks and rates it: what to listen for, the key points as a
+    rubric, the model answer in brief, follow-ups with room for notes, and a 1–4 rating."""
+
+    id: str
+    number: int
+    topic: str
+    anchor: Anchor  # its own in the packet
+    question: tuple[text.Block, ...]
+    title: str
+    difficulty: str
+    guidance: tuple[text.Block, ...]
+    key_points: tuple[tuple[text.Inline, ...], ...]
+    answer: tuple[text.Block, ...]  # the model answer in brief: its first paragraph (see first_paragraph)
+    follow_ups: tuple[tuple[text.Inline, ...], ...]
+    follow_up_lines: int  # ruled lines for notes under each follow-up
+    half: bool  # two questions to a page where they fit, else a page of its own
+
+
+Item = Cover | Introduction | WhatsNew | Contents | TopicStart | StudyQuestion | KeyAnswer | PacketQuestion
 Story = tuple[Item, ...]
 
 STUDY_ADVICE = """\
@@ -149,6 +173,9 @@ A model answer is one good answer, not the only one: credit any answer that cove
 points accurately. The page of each question in the study guide is given beside it."""
 
 
+DEFAULT_PACKET = PacketStyle()
+
+
 @dataclass(frozen=True)
 class Unit:
     """What is laid out on pages of its own: a part's front matter (order 0) or one of its topics.
@@ -160,8 +187,15 @@ class Unit:
     order: int
     topics: tuple[int, ...] = ()
 
-    def items(self, guide: Guide, labels: dict[str, str], note_lines: int) -> Iterator[Item]:
+    def items(
+        self, guide: Guide, labels: dict[str, str], note_lines: int, packet: PacketStyle = DEFAULT_PACKET
+    ) -> Iterator[Item]:
         """The unit's story, made as it is asked for."""
+        if self.part == "interviewer":
+            for index in self.topics:
+                for q in guide.topics[index].questions:
+                    yield packet_question(q, packet)
+            return
         if self.order == 0:
             yield from front(guide, self.part, labels=labels)
         for index in self.topics:
@@ -175,6 +209,17 @@ def plan(guide: Guide, parts: tuple[Part, ...]) -> list[Unit]:
         for part in parts
         for unit in (Unit(part, 0), *(Unit(part, i + 1, (i,)) for i in range(len(guide.topics))))
     ]
+
+
+def packet_plan(guide: Guide, packet: PacketStyle) -> list[Unit]:
+    """The units of the interviewer's packet: no front matter, its questions straight away.
+
+    Each question starting a page, each topic can be laid out apart; two to a page, the questions
+    run on from topic to topic in one unit, so that no half page is left empty where a topic ends.
+    """
+    if packet.layout == "half":
+        return [Unit("interviewer", 1, tuple(range(len(guide.topics))))]
+    return [Unit("interviewer", i + 1, (i,)) for i in range(len(guide.topics))]
 
 
 def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int) -> Story:
@@ -322,6 +367,36 @@ def _study(q: Question, note_lines: int) -> StudyQuestion:
         guidance=text.parse(q.guidance, q.format) if q.guidance else (),
         note_lines=note_lines,
     )
+
+
+def packet_question(q: Question, packet: PacketStyle) -> PacketQuestion:
+    """A question of the interviewer's packet, as plain data."""
+    blocks = question_blocks(q)
+    return PacketQuestion(
+        id=q.id,
+        number=q.number,
+        topic=q.topic,
+        anchor=question_anchor(q.number),
+        question=blocks,
+        title=title(q, blocks)[0],
+        difficulty=q.difficulty or "",
+        guidance=text.parse(q.guidance, q.format) if q.guidance else (),
+        key_points=tuple(text.parse_inline(p, q.format) for p in q.key_points),
+        answer=first_paragraph(text.parse(q.answer, q.format)),
+        follow_ups=tuple(text.parse_inline(f, q.format) for f in q.follow_ups),
+        follow_up_lines=packet.follow_up_lines,
+        half=packet.layout == "half",
+    )
+
+
+def first_paragraph(blocks: Sequence[text.Block]) -> tuple[text.Block, ...]:
+    """An answer in brief: its first paragraph (with the block it leads in to, when it ends with ':'),
+    or its first block when it has no paragraph (only code, say)."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, text.Paragraph):
+            led = index + 1 < len(blocks) and text.leads_in(block)
+            return tuple(blocks[index : index + 2 if led else index + 1])
+    return tuple(blocks[:1]) or (text.Paragraph(()),)
 
 
 def _key(q: Question) -> KeyAnswer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from guide.data import text
-from guide.data.text import visible
+from guide.data.text import leads_in, visible
 from guide.layout import page
 from guide.layout.blocks import EPS, Block, Box, Out, Rule, Spacer
 from guide.layout.kit import Kit, Style, font
@@ -41,15 +41,6 @@ def blocks(
             made[-1].keep_with_next = True  # "Consequences:" never ends a page, apart from its list
         out.extend(made)
     return out
-
-
-def leads_in(node: text.Block) -> bool:
-    """A paragraph that introduces the next block: it ends with ':' or is all bold (a run-in head)."""
-    if not isinstance(node, text.Paragraph):
-        return False
-    if len(node.children) == 1 and isinstance(node.children[0], text.Strong):
-        return True
-    return text.plain_text(node.children).rstrip().endswith(":")
 
 
 def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -> list[Block]:

@@ -20,7 +20,7 @@ from typing import Literal, NamedTuple
 
 Colour = tuple[float, float, float]  # red, green, blue, each 0 to 1
 Rect = tuple[float, float, float, float]  # left, bottom, right, top
-Part = Literal["study", "key"]
+Part = Literal["study", "key", "interviewer"]  # the interviewer's packet is a part of its own
 AnchorKind = Literal["question", "topic"]
 
 

@@ -55,6 +55,9 @@ class PartInfo:
     stamp: str = ""  # a line in the footer of every page, e.g. the candidate a copy was made for
     watermark: str = ""  # light diagonal text behind every page
     across: bool = True  # links to the other part (a candidate's copy goes out without its key)
+    # The interviewer's packet: its header's fields hold these, when it is made for one candidate.
+    candidate: str = ""
+    copy_code: str = ""
 
 
 class TooLarge(Exception):
@@ -232,6 +235,9 @@ class Pager:
             self.page.add(page.Footer("body"))
         elif furniture and self.template == "front":
             self.page.add(page.Footer("front"))
+        elif furniture and self.template == "packet":
+            self._form_head()
+            self.page.add(page.Footer("body"))
         self.kept.append(self.sink(self.page))
         self.page = None
         self.pages += 1
@@ -276,6 +282,44 @@ class Pager:
         if running:
             self.page.add(text_line(kit, "header", right, top, running, "right"))
         self.page.add(page.Rule(left, top - 5, right, top - 5, 0.4, kit.colour("rule")))
+
+    def _form_head(self) -> None:
+        """The head of a page of the interviewer's packet: the guide and edition, then fields to
+        fill in for the candidate's name, the interviewer and the date (the candidate's name and
+        copy code printed in, in a packet made for one candidate)."""
+        assert self.page is not None
+        kit, labels = self.kit, self.kit.theme.labels
+        left, width = self.left, self.width
+        baseline = self.top + 14
+        above = baseline + max(kit.style("header").leading, 9.0) + 14
+        # On the right: the question a page continues, and the copy a candidate's packet is for.
+        right = []
+        if self.page_started_in is not None:
+            right.append(f"{self.page_started_in[0]} ({labels['continued']})")
+        if self.info.copy_code:
+            right.append(f"{labels['copy']} {self.info.copy_code}")
+        copy = " · ".join(right)
+        room = width - (self.width_of(copy) + 12 if copy else 0)
+        edition = f" · {self.info.edition}"
+        title = fit_line(kit, "header", self.info.title, room - self.width_of(edition))
+        self.page.add(text_line(kit, "header", left, above, title + edition if title else self.info.edition))
+        if copy:
+            self.page.add(text_line(kit, "header", left + width, above, copy, "right"))
+        fields = (("candidate", 0.45, self.info.candidate), ("interviewer", 0.33, ""), ("date", 0.22, ""))
+        x = left
+        for key, share, value in fields:
+            cell = width * share
+            name = labels[key]
+            self.page.add(text_line(kit, "header", x, baseline, name))
+            start = x + self.width_of(name) + 4
+            end = max(x + cell - (10 if key != "date" else 0), start + 12)  # a long label keeps a line
+            if value:
+                shown = fit_line(kit, "header", value, end - start - 2)
+                self.page.add(
+                    text_line(kit, "header", start + 2, baseline + 2, shown, colour=kit.colour("text"))
+                )
+            self.page.add(page.Rule(start, baseline - 2, end, baseline - 2, 0.5, kit.colour("rule")))
+            x += cell
 
     def width_of(self, value: str) -> float:
         return line_width(self.kit, "header", value)

@@ -17,9 +17,11 @@ from guide.layout.blocks import (
     Rule,
     Separator,
     Spacer,
+    stack_height,
 )
+from guide.layout.forms import NotesArea, RatingRow
 from guide.layout.heads import TOC_NUMBER_WIDTH, ContentsLine, HeadLine
-from guide.layout.kit import Kit
+from guide.layout.kit import Kit, Style
 from guide.layout.lines import fit_line, line_width
 from guide.layout.markdown import bullet_face, width_of_face
 from guide.layout.page import Part
@@ -36,6 +38,7 @@ def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Block]:
     # question too tall for the rest of the page would move on and leave the heading alone.
     lead: list[Block] = []
     topics = 0
+    packet = False
     for item in items:
         if isinstance(item, compose.Cover):
             yield from cover(item, kit)
@@ -59,6 +62,13 @@ def blocks(items: Iterable[compose.Item], kit: Kit) -> Iterator[Block]:
             yield Mark("id", item.id)
             yield from key_answer(item, kit, lead)
             lead = []
+        elif isinstance(item, compose.PacketQuestion):
+            if not packet:
+                # The packet's pages have its own head, from the first (nothing is on it yet: no break).
+                yield PageBreak(template="packet")
+                packet = True
+            yield Mark("id", item.id)
+            yield from packet_question(item, kit)
     yield from lead
 
 
@@ -205,7 +215,7 @@ def question_blocks(nodes: Sequence[text.Block], kit: Kit) -> list[Block]:
     node = nodes[first]
     assert isinstance(node, text.Paragraph)
     para = markdown.paragraph(node.children, kit, "question")
-    if first + 1 < len(nodes) and markdown.leads_in(node):
+    if first + 1 < len(nodes) and text.leads_in(node):
         para.keep_with_next = True
     return [*before, para, *markdown.blocks(nodes[first + 1 :], kit, "body")]
 
@@ -225,6 +235,13 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> 
     return [Keep(keep), Mark("end"), Separator(20)]
 
 
+def item_hang(face: str, body: Style) -> float:
+    """The hanging indent of a key point or a follow-up: the box or arrow and a space at the style's
+    size (16 pt in large print)."""
+    mark = max(width_of_face(face, body.size, m + "\u2002") for m in ("☐", "→"))
+    return float(max(16, round(mark + 0.5)))
+
+
 def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Block]:
     """An answer of the key, its opening kept together with `lead` (its topic's heading, if first)."""
     labels = kit.theme.labels
@@ -240,9 +257,7 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Blo
     out: list[Block] = [Keep(keep), *answer[1:]]
     body = kit.style("body")
     face = bullet_face(kit, body)
-    # The hanging indent fits the box or arrow and a space at the style's size (16 pt in large print).
-    mark = max(width_of_face(face, body.size, m + "\u2002") for m in ("☐", "→"))
-    hang = float(max(16, round(mark + 0.5)))
+    hang = item_hang(face, body)
     for heading, values, symbol in (
         (labels["key_points"], item.key_points, "☐"),
         (labels["follow_ups"], item.follow_ups, "→"),
@@ -258,3 +273,96 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Blo
         out[-2].keep_with_next = True
     out += [Mark("end"), Separator(8, 14, rule=kit.colour("rule"))]
     return out
+
+
+# The space between the two halves of a page of the interviewer's packet, a light rule in its middle.
+CUT_SPACE = 24.0
+LEAST_NOTE_LINES = 2  # a question set on half a page leaves at least this many lines for notes
+
+
+def packet_question(item: compose.PacketQuestion, kit: Kit) -> list[Block]:
+    """A question of the interviewer's packet: on a page of its own, or on half of one.
+
+    Its notes take the room its page (or half) leaves: two questions share a page when each fits
+    its half with room for notes; any other starts a page, and runs on over more if it must.
+    """
+    content = packet_content(item, kit)
+    theme = kit.theme
+    notes = label(theme.labels["interview_notes"].upper(), kit, space_before=4.0)
+    spacing, colour = theme.note_spacing, kit.colour("note_line")
+    if item.half:
+        frame = theme.paper[1] - theme.margins["top"] - theme.margins["bottom"]
+        half = (frame - CUT_SPACE) / 2
+        natural = stack_height([*content, NotesArea(notes, spacing, colour, height=0.0)], kit.frame_width)
+        least = NotesArea(notes, spacing, colour, least=LEAST_NOTE_LINES).least_height(kit.frame_width)
+        if natural + least <= half:
+            sheet = Keep([*content, NotesArea(notes, spacing, colour, height=half - natural)])
+            sheet.space_before = 0.0  # the second half starts where the space between the halves ends
+            between = Separator(CUT_SPACE / 2, CUT_SPACE / 2, rule=kit.colour("rule"))
+            return [sheet, Mark("end"), between]
+    # Set as it comes from the top of a page: a question longer than the page runs on over the next.
+    return [
+        PageBreak(),  # a page of its own (where nothing is on the page yet, no break)
+        *content,
+        NotesArea(notes, spacing, colour),
+        Mark("end"),
+        PageBreak(),
+    ]
+
+
+def packet_content(item: compose.PacketQuestion, kit: Kit) -> list[Block]:
+    """What the interviewer reads and ticks: the question, what to listen for, the key points as a
+    rubric, the model answer in brief, the follow-ups with lines for notes, and the rating row."""
+    labels = kit.theme.labels
+    meta = meta_label(item.number, item.difficulty, (), kit, extra=item.topic)
+    out: list[Block] = [
+        HeadLine(
+            meta,
+            anchor=item.anchor,
+            outline=f"{item.number}. {item.title}",
+            question=(f"{labels['question']} {item.number}", item.topic, item.title),
+        ),
+        *question_blocks(item.question, kit),
+    ]
+    if item.guidance:
+        inner = [label(labels["listen_for"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
+        out.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent")))
+    body = kit.style("body")
+    face = bullet_face(kit, body)
+    hang = item_hang(face, body)
+
+    def item_para(value: tuple[text.Inline, ...], symbol: str, space_after: float) -> Para:
+        bullet = Bullet(symbol, face, body.size, body.colour, 0.0)
+        return Para(inline(value, kit, body), body, indent=hang, bullet=bullet, space_after=space_after)
+
+    if item.key_points:
+        out.append(label(labels["rubric"].upper(), kit, space_before=6.0, keep_with_next=True))
+        out += [item_para(point, "☐", 3.0) for point in item.key_points]
+    if item.answer:
+        out.append(label(labels["answer_in_brief"].upper(), kit, space_before=6.0, keep_with_next=True))
+        out += markdown.blocks(item.answer, kit, "body")
+    if item.follow_ups:
+        out.append(label(labels["follow_ups"].upper(), kit, space_before=6.0, keep_with_next=True))
+        theme = kit.theme
+        for follow_up in item.follow_ups:
+            para = item_para(follow_up, "→", 0.0 if item.follow_up_lines else 3.0)
+            out.append(para)
+            if item.follow_up_lines:
+                para.keep_with_next = True  # a question and the lines for its answer go together
+                out.append(
+                    NoteLines(item.follow_up_lines, theme.note_spacing, kit.colour("note_line"), indent=hang)
+                )
+    out.append(label(labels["rating"].upper(), kit, space_before=8.0, keep_with_next=True))
+    out.append(RatingRow([rating_choice(n, labels[f"rating_{n}"], kit) for n in range(1, 5)]))
+    return out
+
+
+def rating_choice(number: int, anchor: str, kit: Kit) -> Para:
+    """One choice of the rating: a box to tick, its number in bold, and its anchor word."""
+    body = kit.style("body")
+    face = bullet_face(kit, body)
+    spans = plain(f"{number}", body, bold=True) + plain(f"\u2002{anchor}", body)
+    hang = float(max(16, round(width_of_face(face, body.size, "☐\u2002") + 0.5)))
+    return Para(
+        spans, body, indent=hang, bullet=Bullet("☐", face, body.size, body.colour, 0.0), space_after=0.0
+    )

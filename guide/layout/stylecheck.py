@@ -103,6 +103,17 @@ def fit_problems(theme: Theme, paper: str = "") -> list[Problem]:
                 f" {points(lines * spacing)}, more than {down}{paper}; give fewer lines or less spacing",
             )
         )
+    lines = theme.packet.follow_up_lines
+    if lines * spacing > block[1]:
+        where = latest(theme.files, places.get("interviewer.follow_up_lines"), places.get("notes.spacing"))
+        problems.append(
+            Problem(
+                where or fallback,
+                f"{counted(lines, 'note line')} under each follow-up question of the interviewer's packet,"
+                f" at {points(spacing)}, {'takes' if lines == 1 else 'take'} {points(lines * spacing)}, more"
+                f" than {down}{paper}; give fewer lines or less spacing",
+            )
+        )
     return problems
 
 

@@ -46,8 +46,10 @@ TEMPLATES = {"answer_ref": ("page",), "question_ref": ("page",)}
 
 TOP_KEYS = (
     "extends", "name", "paper", "margins", "duplex", "fonts", "fallback", "colours", "notes", "labels",
-    "styles",
+    "styles", "interviewer",
 )  # fmt: skip
+INTERVIEWER_KEYS = ("layout", "follow_up_lines")
+PACKET_LAYOUTS = ("page", "half")
 MARGIN_KEYS = ("top", "bottom", "inner", "outer")
 STYLE_KEYS = ("parent", "font", "bold", "italic", "size", "leading", "colour", "space_before", "space_after",
               "left_indent", "alignment")  # fmt: skip
@@ -57,7 +59,10 @@ REQUIRED_STYLES = ("body", "small", "label", "meta", "header", "cover_title", "c
 REQUIRED_COLOURS = ("text", "muted", "accent", "rule", "tint", "code_background", "link", "note_line")
 REQUIRED_LABELS = ("study_guide", "answer_key", "contents", "how_to_use", "guidance", "notes", "answer_ref",
                    "question_ref", "answer", "key_points", "follow_ups", "continued", "question", "questions",
-                   "topic", "page", "of", "whats_new", "added", "revised", "retired", "tip")  # fmt: skip
+                   "topic", "page", "of", "whats_new", "added", "revised", "retired", "tip",
+                   "interviewer_packet", "candidate", "interviewer", "date", "copy", "listen_for", "rubric",
+                   "answer_in_brief",
+                   "rating", "rating_1", "rating_2", "rating_3", "rating_4", "interview_notes")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,15 @@ class TextStyle:
 
 
 @dataclass(frozen=True)
+class PacketStyle:
+    """How the interviewer's packet sets its questions: each on a page of its own, or two to a page
+    (`half`) when they fit; and how many ruled lines each follow-up question gets for notes."""
+
+    layout: str = "page"  # one of PACKET_LAYOUTS
+    follow_up_lines: int = 2
+
+
+@dataclass(frozen=True)
 class Theme:
     """Everything the layout needs to know about the look of the pages."""
 
@@ -107,6 +121,7 @@ class Theme:
     # Where the values checked against the page were written ('margins.top', 'labels.notes',
     # 'body.size' for a paragraph style's own size …), for problems found once it is known.
     places: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    packet: PacketStyle = PacketStyle()  # the interviewer's packet (guide build --interviewer)
 
 
 class InvalidStyle(GuideError):
@@ -237,9 +252,10 @@ class _Reader:
         note_spacing = self.length(notes, "spacing", 22.0, minimum=MIN_SIZE, place="notes.spacing")
         labels = self.labels(self.entry(root, "labels", "map"))
         styles = self.text_styles(self.entry(root, "styles", "map"), families, colours)
+        packet = self.packet(root)
         theme = Theme(
             name, paper, margins, duplex, families, fallback, colours, note_lines, note_spacing, labels,
-            styles, tuple(self.files), self.places,
+            styles, tuple(self.files), self.places, packet,
         )  # fmt: skip
         self.partial = theme if fonts_read else None
         if not self.problems.has_errors:
@@ -359,6 +375,40 @@ class _Reader:
             value.location, f"paper must be A4, Letter or [width, height], found '{value.text}'"
         )
         return PAPERS["A4"]
+
+    def packet(self, root: Node) -> PacketStyle:
+        """The `interviewer:` settings; a style written before the packet existed has none, and
+        gets the defaults."""
+        found = root.entries.get("interviewer")
+        if found is None:
+            return PacketStyle()
+        node = found[1]
+        if node.kind != "map":
+            self.problems.error(
+                node.location,
+                f"'interviewer' must be a mapping, such as {{layout: half, follow_up_lines: 2}}, found"
+                f" {node.describe()}",
+            )
+            return PacketStyle()
+        self.keys(node, INTERVIEWER_KEYS, "interviewer")
+        layout = PacketStyle.layout
+        chosen = node.entries.get("layout")
+        if chosen is not None:
+            value = chosen[1]
+            if value.kind == "str" and value.text in PACKET_LAYOUTS:
+                layout = value.text
+            else:
+                self.problems.error(
+                    value.location,
+                    f"'layout' must be page (each question on a page of its own) or half (two questions"
+                    f" to a page where they fit), found '{value.text}'"
+                    + did_you_mean(value.text, PACKET_LAYOUTS),
+                )
+        lines = self.integer(
+            node, "follow_up_lines", PacketStyle.follow_up_lines, MAX_NOTE_LINES,
+            place="interviewer.follow_up_lines",
+        )  # fmt: skip
+        return PacketStyle(layout, lines)
 
     def families(self, node: Node | None) -> dict[str, FontFamily]:
         families: dict[str, FontFamily] = {}

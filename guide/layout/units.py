@@ -41,6 +41,8 @@ def cost(unit: Unit, guide: Guide) -> float:
             size = q.body.size
             if unit.part == "study":
                 total += size("question") + size("guidance") + 400  # and the note lines
+            elif unit.part == "interviewer":
+                total += sum(map(size, ("question", "guidance", "key_points", "follow_ups"))) + 600
             else:
                 total += sum(map(size, ("question", "answer", "key_points", "follow_ups"))) + 200
     return total
@@ -263,7 +265,7 @@ class Worker:
 
             pager = Pager(self.kit, info, self.keep, template="cover" if unit.order == 0 else "body",
                           on_page=report)  # fmt: skip
-            items = unit.items(guide, theme.labels, theme.note_lines)
+            items = unit.items(guide, theme.labels, theme.note_lines, theme.packet)
             try:
                 pager.run(story.blocks(items, self.kit))
             except GuideError:

@@ -249,7 +249,7 @@ class Book:
                 )
                 children = (base + topics[0], base + topics[-1]) if topics else None
                 fields = DictionaryObject({TITLE: writer.text(title or ""), PARENT: writer.ref(pdf.OUTLINES)})
-                fields.update(_links_between(siblings, children, len(entries)))
+                fields.update(links_between(siblings, children, len(entries)))
                 fields[DEST] = writer.destination(pdf.page_object(first))
                 pdf.write(own, fields)
                 total += 1
@@ -280,7 +280,7 @@ class Book:
     ) -> None:
         index, x, y = part.places.get(part.places.anchor(slot))
         fields = DictionaryObject({TITLE: writer.text(part.titles[slot]), PARENT: writer.ref(parent)})
-        fields.update(_links_between(siblings, children, count))
+        fields.update(links_between(siblings, children, count))
         fields[DEST] = writer.destination(self.pdf.page_object(first + index), x, y)
         self.pdf.write(number, fields)
 
@@ -290,7 +290,7 @@ PREV, NEXT = writer.name("/Prev"), writer.name("/Next")
 FIRST, LAST, COUNT = writer.name("/First"), writer.name("/Last"), writer.name("/Count")
 
 
-def _links_between(
+def links_between(
     siblings: tuple[int | None, int | None], children: tuple[int, int] | None, count: int
 ) -> dict[NameObject, PdfObject]:
     """An outline entry's /Prev, /Next, and its /First, /Last and /Count (every entry is open)."""

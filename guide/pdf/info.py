@@ -15,7 +15,12 @@ from functools import cache
 from guide import __version__
 from guide.data.model import Guide
 
-SUFFIX = {"study_guide": "study-guide", "answer_key": "answer-key", "complete": "complete"}
+SUFFIX = {
+    "study_guide": "study-guide",
+    "answer_key": "answer-key",
+    "complete": "complete",
+    "interviewer": "interviewer",
+}
 
 
 @cache

@@ -23,7 +23,9 @@ from guide.files import Refused, read_regular
 from guide.pdf.assemble import Edition, write_output
 
 PASSWORD_VARIABLE = "GUIDE_KEY_PASSWORD"
-PROTECTED_ROLES = ("answer_key", "complete")  # every file that holds the answers
+# Every file that holds the answers: the interviewer's packet has each one's key points and its
+# first paragraph.
+PROTECTED_ROLES = ("answer_key", "complete", "interviewer")
 ALGORITHM = "AES-256"  # PDF 2.0's AES-256 (revision 6), not RC4 (pypdf's default) nor the older R5
 # PDF 2.0 keeps the first 127 bytes of a password; PDFium (Chrome's viewer) compares all of them.
 MAX_PASSWORD_BYTES = 127

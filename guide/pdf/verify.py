@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from guide.pdf.assemble import Edition
 
 
+FLAT_OUTLINES = ("interviewer",)  # roles whose outline has an entry a question, and none a topic
+
+
 @dataclass(frozen=True)
 class Job:
     """One file to read back, and what it must hold."""
@@ -54,11 +57,16 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
     for f in edition.files:
         sibling = by_role.get(other.get(f.role, ""))
         siblings = {sibling.name: sibling.pages} if sibling else {}
-        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, topics, questions))
+        # The interviewer's packet lists its questions in its outline with no topics above them.
+        grouped = 0 if f.role in FLAT_OUTLINES else topics
+        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, grouped, questions))
     where = Location(str(guide.root))
     if wanted(parallel, questions):
-        # PDFium's memory is the fresh processes' own: the build's stays as it is.
-        groups = [functools.partial(check, jobs[:-1]), functools.partial(check, jobs[-1:])]
+        # PDFium's memory is the fresh processes' own: the build's stays as it is. The complete
+        # edition, as long as both parts, is read beside the rest.
+        book = [job for job in jobs if job.role == "complete"]
+        rest = [job for job in jobs if job.role != "complete"]
+        groups = [functools.partial(check, rest), functools.partial(check, book)]
         problems = [p for found in run(groups, where, how="fresh") for p in found]
     else:
         problems = check(jobs)
