@@ -5,7 +5,12 @@ characters per face, assigned in the order characters are first drawn, as Report
 (printable ASCII at its own codes in a face's first subset, so that copied text reads and word
 spacing works); the subsets' font programs come from ReportLab's TrueType subsetter when the
 drawer is done. Everything used is ReportLab's public API: a TTFont's face (its character map,
-widths and metrics), `makeSubset`, and rl_accel's number and string formatting.
+glyph metrics and widths), `makeSubset`, and rl_accel's number and string formatting.
+
+A shaped run (page.Glyphs) is drawn by glyph: each glyph gets a code of its subset whose
+ToUnicode entry gives back its cluster's characters, and TJ moves each glyph to where HarfBuzz
+put it. A run whose glyphs do not follow its characters' order (Devanagari's vowel sign before
+its consonant) is marked with its text as ActualText, which PDFium reads instead of the glyphs.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from functools import cache
 
 import reportlab
 from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 
 from guide.layout.fonts import load_face
 from guide.layout.page import (
@@ -24,9 +29,11 @@ from guide.layout.page import (
     FaceMetrics,
     Fill,
     FontSubset,
+    Glyphs,
     Group,
     Resources,
     Rule,
+    Run,
     Static,
     TextLine,
 )
@@ -35,12 +42,16 @@ ASCII = range(32, 128)
 ENGINE = f"ReportLab {reportlab.Version}"  # what drew the pages, for the files' Producer entry
 
 
+Slot = int | tuple[int, str]  # what a code draws: a character, or a glyph (by id) and what it reads as
+
+
 class _Subsets:
-    """How one face's characters are coded in its subsets, as the pages first use them.
+    """How one face's characters and glyphs are coded in its subsets, as the pages first use them.
 
     The same scheme as ReportLab's TTFont.splitString with ttfAsciiReadable: subset 0 holds
     printable ASCII at its own codes and fills codes 1–31 first; code 32 of every later subset
-    is a space; code 0 is always the missing glyph.
+    is a space; code 0 is always the missing glyph. A glyph of shaped text that is not simply
+    its character's (a joining form, a conjunct) takes a code of its own, as (glyph id, text).
     """
 
     def __init__(self, font: TTFont, number: int) -> None:
@@ -49,7 +60,8 @@ class _Subsets:
         glyphs = font.face.charToGlyph
         self.codes: dict[int, int] = {n: n for n in ASCII if n in glyphs}
         self.codes[0] = 0
-        self.subsets: list[list[int]] = [[0] * 32 + list(ASCII)]
+        self.glyph_codes: dict[tuple[int, str], int] = {}
+        self.subsets: list[list[Slot]] = [[*([0] * 32), *ASCII]]
         self.next_code = 1
         self.names: list[str] = [f"/F{number}+0"]
 
@@ -72,7 +84,31 @@ class _Subsets:
             out.append((current, bytes(run)))
         return out
 
-    def _assign(self, char: int) -> int:
+    def encode_glyphs(self, glyphs: Glyphs) -> list[tuple[int, float]]:
+        """Each glyph of a shaped run as (code, its width in the font, in thousandths of an em).
+
+        A glyph that is its own character's (a letter, a digit, a space) shares that
+        character's code; any other gets a code for its id and what it reads as.
+        """
+        face = self.font.face
+        chars, codes = face.charToGlyph, self.codes
+        out: list[tuple[int, float]] = []
+        for gid, text in zip(glyphs.ids, glyphs.texts, strict=True):
+            if len(text) == 1 and chars.get(ord(text)) == gid:
+                char = 32 if text == "\u00a0" else ord(text)
+                n = codes.get(char)
+                if n is None:
+                    n = self._assign(char)
+                out.append((n, float(face.getCharWidth(char))))
+                continue
+            key = (gid, text)
+            n = self.glyph_codes.get(key)
+            if n is None:
+                n = self._assign(key)
+            out.append((n, _glyph_width(face, gid)))
+        return out
+
+    def _assign(self, slot: Slot) -> int:
         n = self.next_code
         if n & 0xFF == 32:  # code 32 of every subset stays a space
             if n != 32:
@@ -85,14 +121,37 @@ class _Subsets:
                 self.names.append(f"/F{self.number}+{len(self.subsets) - 1}")
                 self.next_code += 1
                 n = self.next_code
-            self.subsets[n >> 8].append(char)
+            self.subsets[n >> 8].append(slot)
         else:
             if n == 31:  # codes 1–31 are taken: go on after subset 0's ASCII
                 self.next_code = 127
-            self.subsets[0][n] = char
+            self.subsets[0][n] = slot
         self.next_code += 1
-        self.codes[char] = n
+        if isinstance(slot, int):
+            self.codes[slot] = n
+        else:
+            self.glyph_codes[slot] = n
         return n
+
+    def program(self, slots: Sequence[Slot]) -> bytes:
+        """The TrueType font of one subset: code k draws the glyph of `slots[k]`."""
+        face = self.font.face
+        if all(isinstance(slot, int) for slot in slots):
+            return bytes(face.makeSubset(list(slots)))
+        # ReportLab's subsetter takes characters and looks their glyphs up: it is given the
+        # codes themselves, each looked up as the glyph it draws, for the time it runs.
+        chars = face.charToGlyph
+        glyphs = [slot[0] if isinstance(slot, tuple) else chars.get(slot, 0) for slot in slots]
+        face.charToGlyph = dict(enumerate(glyphs))
+        try:
+            return bytes(face.makeSubset(list(range(len(glyphs)))))
+        finally:
+            face.charToGlyph = chars
+
+
+def _glyph_width(face: TTFontFace, gid: int) -> float:
+    """A glyph's advance as its font has it, in thousandths of an em."""
+    return float(face._pdfScale(face.hmetrics[gid][0]))
 
 
 class Drawer:
@@ -156,14 +215,22 @@ class Drawer:
         if line.word_space != state.word_space:
             ops.append(f"{line.word_space:.3f} Tw")
             state.word_space = line.word_space
-        for face, size, colour, value, rise in line.runs:
+        for run in line.runs:
+            face, size, colour, value, rise, glyphs, bold = run
             if colour != state.colour:
                 ops.append(fill(colour))
                 state.colour = colour
+                if state.bold:
+                    ops.append(stroke(colour))
             if rise != state.rise:
                 ops.append(f"{fp_str(rise)} Ts")
                 state.rise = rise
+            if bold or state.bold:
+                state.embolden(run)
             subsets = self._subsets(face)
+            if glyphs is not None:
+                self._glyphs(state, subsets, run, glyphs)
+                continue
             if value.isascii() and _ascii_ready(face):
                 parts: Sequence[tuple[int, bytes | str]] = ((0, value),)
             else:
@@ -174,6 +241,47 @@ class Drawer:
                     ops.append(f"{name} {_size(size)} Tf")
                     state.font = (name, size)
                 ops.append(f"({escapePDF(data)}) Tj")
+
+    def _glyphs(self, state: _TextState, subsets: _Subsets, run: Run, glyphs: Glyphs) -> None:
+        """A shaped run: its glyphs by code, each moved by HarfBuzz's advance and offset where
+        that differs from the font's own (TJ's numbers, and Ts for a mark raised or lowered)."""
+        ops, size = state.ops, run.size
+        if glyphs.actual:  # readers take the run's text from here, in its own order
+            ops.append(f"/Span <</ActualText <FEFF{run.text.encode('utf-16-be').hex().upper()}>>> BDC")
+        shown: list[str] = []  # what the next TJ shows
+        data = bytearray()
+
+        def flush() -> None:
+            if data:
+                shown.append(f"({escapePDF(bytes(data))})")
+                data.clear()
+            if shown:
+                ops.append(f"[{' '.join(shown)}] TJ")
+                shown.clear()
+
+        offsets = glyphs.offsets
+        for index, (code, font_width) in enumerate(subsets.encode_glyphs(glyphs)):
+            dx, dy = offsets[index] if offsets is not None else (0.0, 0.0)
+            rise = run.rise + dy * size / 1000
+            if rise != state.rise:
+                flush()
+                ops.append(f"{fp_str(rise)} Ts")
+                state.rise = rise
+            name = subsets.names[code >> 8]
+            if state.font != (name, size):
+                flush()
+                ops.append(f"{name} {_size(size)} Tf")
+                state.font = (name, size)
+            if dx:
+                _adjust(shown, data, -dx)
+            data.append(code & 0xFF)
+            _adjust(shown, data, font_width - glyphs.advances[index] + dx)
+        flush()
+        if state.rise != run.rise:
+            ops.append(f"{fp_str(run.rise)} Ts")
+            state.rise = run.rise
+        if glyphs.actual:
+            ops.append("EMC")
 
     def _rules(self, ops: list[str], rules: list[Rule]) -> None:
         """Straight lines, those of one width, colour and dash in one path (note lines, a table's rules)."""
@@ -207,15 +315,19 @@ class Drawer:
         for face, subsets in self.faces.items():
             font = subsets.font
             metrics = _metrics(face)
-            for index, characters in enumerate(subsets.subsets):
-                tag = _subset_tag(font.face.name, characters)
+            face_ = font.face
+            for index, slots in enumerate(subsets.subsets):
+                tag = _subset_tag(face_.name, slots)
                 fonts.append(
                     FontSubset(
                         resource=subsets.names[index][1:],
-                        base_font=f"{tag}+{(font.face.name + font.face.subfontNameX).decode('latin-1')}",
-                        program=font.face.makeSubset(characters),
-                        characters=tuple(characters),
-                        widths=tuple(float(font.face.getCharWidth(c)) for c in characters),
+                        base_font=f"{tag}+{(face_.name + face_.subfontNameX).decode('latin-1')}",
+                        program=subsets.program(slots),
+                        texts=tuple(chr(s) if isinstance(s, int) else s[1] for s in slots),
+                        widths=tuple(
+                            float(face_.getCharWidth(s)) if isinstance(s, int) else _glyph_width(face_, s[0])
+                            for s in slots
+                        ),
                         metrics=metrics,
                     )
                 )
@@ -223,8 +335,22 @@ class Drawer:
         return Resources(tuple(fonts), opacities)
 
 
+def _adjust(shown: list[str], data: bytearray, amount: float) -> None:
+    """Move the next glyph of a TJ left by `amount` thousandths of an em (right, if negative)."""
+    amount = round(amount, 2)
+    if amount:
+        if data:
+            shown.append(f"({escapePDF(bytes(data))})")
+            data.clear()
+        shown.append(fp_str(amount))
+
+
+BOLD_STROKE = 0.03  # a synthetic bold's outline stroke, as a share of the size: about a bold's weight
+
+
 class _TextState:
-    """A text object being written: the font, colour, word spacing and rise it has set so far."""
+    """A text object being written: the font, colour, word spacing and rise it has set so far,
+    and whether glyphs are stroked as well as filled (a synthetic bold), and how thick."""
 
     def __init__(self, ops: list[str]) -> None:
         self.ops = ops
@@ -234,13 +360,30 @@ class _TextState:
         self.colour: Colour | None = None
         self.word_space = 0.0
         self.rise = 0.0
+        self.bold = False
+        self.stroke_width = 0.0
+
+    def embolden(self, run: Run) -> None:
+        """Fill and stroke the run's glyphs (text render mode 2) if it asks for a synthetic bold;
+        back to filling alone if not."""
+        if not run.bold:
+            self.ops.append("0 Tr")
+            self.bold = False
+            return
+        if not self.bold:
+            self.ops.append(f"2 Tr {stroke(run.colour)}")
+            self.bold = True
+        width = round(run.size * BOLD_STROKE, 3)
+        if width != self.stroke_width:
+            self.ops.append(f"{fp_str(width)} w")
+            self.stroke_width = width
 
     def close(self) -> None:
         self.ops.append("ET")
         self.ops.append("Q")
 
 
-def _subset_tag(face: bytes, subset: Sequence[int]) -> str:
+def _subset_tag(face: bytes, subset: Sequence[Slot]) -> str:
     """Six letters from the characters a subset holds: one name for one program in every file.
 
     Numbered tags (AAAAAA+, AAAAAB+ …) would give the study guide's and the answer key's

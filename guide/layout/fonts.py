@@ -134,6 +134,11 @@ def load_face(name: str) -> Face:
     return font
 
 
+def face_path(name: str) -> Path:
+    """The file of a face named by _face_name (HarfBuzz reads it for shaping)."""
+    return _face_paths[name]
+
+
 @cache
 def fixed_pitch(name: str) -> bool:
     """Whether a face's glyphs are all one width (a code font)."""
