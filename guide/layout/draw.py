@@ -342,6 +342,10 @@ def _adjust(shown: list[str], data: bytearray, amount: float) -> None:
         if data:
             shown.append(f"({escapePDF(bytes(data))})")
             data.clear()
+        elif shown and not shown[-1].startswith("("):  # two moves in a row are one
+            amount = round(float(shown.pop()) + amount, 2)
+            if not amount:
+                return
         shown.append(fp_str(amount))
 
 

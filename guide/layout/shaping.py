@@ -69,6 +69,10 @@ def _shape(face: str, text: str, rtl: bool) -> Glyphs:
     buffer.add_str(text)
     buffer.guess_segment_properties()
     buffer.direction = "rtl" if rtl else "ltr"
+    # Right to left, each mark keeps its own character (readers put them in logical order
+    # themselves); left to right, a cluster is a syllable, whose glyphs ActualText reads whole.
+    levels = hb.BufferClusterLevel
+    buffer.cluster_level = levels.MONOTONE_CHARACTERS if rtl else levels.MONOTONE_GRAPHEMES
     # Joiners, marks and zero-width spaces do their work in shaping and then take no room.
     buffer.flags = hb.BufferFlags.REMOVE_DEFAULT_IGNORABLES
     hb.shape(font, buffer, {})
