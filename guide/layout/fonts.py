@@ -21,6 +21,7 @@ from guide.data.model import Guide
 from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
 from guide.files import Refused, read_regular
+from guide.layout.shaping import SHAPED
 from guide.layout.styles import TEMPLATES, FontFamily, Theme
 
 # Right-to-left scripts need bidirectional reordering and shaping, which the layout
@@ -190,13 +191,28 @@ def register_theme(theme: Theme, chars: Iterable[str] = ()) -> dict[str, Registe
         covered |= family.coverage
     # Line breaks, tabs and invisible characters are never drawn: without this, every guide
     # loaded every fallback font (several MB each) for want of a glyph for '\n'.
-    missing = {ord(c) for c in chars if _drawn(c)} - covered
+    drawn = {ord(c) for c in chars if _drawn(c)}
+    missing = drawn - covered
+    # Letters of shaped scripts want a font made for their script (spans.script_chain), even
+    # where a font for everything (DejaVu Sans) has some of them.
+    scripts = {code for code in drawn if SHAPED.match(chr(code))}
+    for family in families.values():
+        if not has_latin(family):
+            scripts -= family.coverage
     for name in theme.fallback:
-        if name not in families and missing:
+        if name not in families and (missing or scripts):
             family = register_family(theme.families[name])
             families[name] = family
             missing -= family.coverage
+            if not has_latin(family):
+                scripts -= family.coverage
     return families
+
+
+@cache
+def has_latin(family: RegisteredFamily) -> bool:
+    """Whether a family has the Latin letters: a font for everything, not one made for a script."""
+    return all(code in family.coverage for code in range(ord("A"), ord("Z") + 1))
 
 
 def _drawn(char: str) -> bool:
