@@ -67,7 +67,7 @@ class Resolver:
         self.drawer = drawer
         self.numbering = numbering
         theme = kit.theme
-        self.left = float(theme.margins["inner"])
+        self.left = kit.left_margin
         self.right = self.left + kit.frame_width
         self.footer_y = float(theme.margins["bottom"]) - 24
         self.shift = kit.shift

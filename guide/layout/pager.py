@@ -82,7 +82,7 @@ class Pager:
         self.sink = sink
         # Pages are laid out as right-hand ones; a left-hand page of a book printed on both sides
         # is moved over to its own margins when it is finished (finish.py).
-        self.left = float(theme.margins["inner"])
+        self.left = kit.left_margin
         self.width = kit.frame_width
         self.bottom = float(theme.margins["bottom"])
         self.top = float(theme.paper[1] - theme.margins["top"])
