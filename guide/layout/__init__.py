@@ -19,6 +19,7 @@ from pathlib import Path
 
 from guide.data.model import Guide
 from guide.layout import compose
+from guide.layout.direction import rtl_language
 from guide.layout.fonts import guide_chars
 from guide.layout.kit import Kit, make_kit
 from guide.layout.page import Part
@@ -49,7 +50,7 @@ def render(
     do not link to it. A large guide is laid out in two processes, unless `parallel` is False;
     the bytes are the same.
     """
-    kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark))
+    kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark), rtl=rtl_language(guide.language))
     infos = {"study": _info(guide, theme, "study", stamp=stamp, watermark=watermark, across=key is None)}
     if key is None:
         infos["key"] = _info(guide, theme, "key", across=True)

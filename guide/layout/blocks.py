@@ -156,7 +156,8 @@ class Rule(Block):
 
 
 class Box(Block):
-    """Blocks in a box: padding, a background, a rule down the left edge; split between its blocks."""
+    """Blocks in a box: padding, a background, a rule down the left edge (the right edge, and the
+    indent there, in a right-to-left guide: `rtl`); split between its blocks."""
 
     def __init__(
         self,
@@ -169,8 +170,10 @@ class Box(Block):
         indent: float = 0.0,
         before: float = 2.0,
         after: float = 6.0,
+        rtl: bool = False,
     ) -> None:
         self.blocks = list(blocks)
+        self.rtl = rtl
         self.padding = padding
         self.background = background
         self.rule = rule
@@ -207,18 +210,21 @@ class Box(Block):
             indent=self.indent,
             before=self.space_before,
             after=self.space_after,
+            rtl=self.rtl,
         )
         box.keep_with_next = self.keep_with_next
         return box
 
     def draw(self, out: Out, x: float, y: float) -> None:
-        left, _, top, _ = self.padding
+        left, right, top, _ = self.padding
         x0 = x + self.indent
         width = self.width - self.indent
+        if self.rtl:  # the indent, the rule and the wider padding on the right
+            x0, left = x, right
         if self.background is not None:
             out.add(page.Fill(x0, y, width, self.height, self.background))
         if self.rule is not None:
-            edge = x0 + self.rule_width / 2
+            edge = x0 + width - self.rule_width / 2 if self.rtl else x0 + self.rule_width / 2
             out.add(page.Rule(edge, y, edge, y + self.height, self.rule_width, self.rule))
         inner = self._inner(self.width)
         for block in self.blocks:  # wrapped for this width when the box was

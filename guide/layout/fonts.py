@@ -24,15 +24,6 @@ from guide.files import Refused, read_regular
 from guide.layout.shaping import SHAPED
 from guide.layout.styles import TEMPLATES, FontFamily, Theme
 
-# Right-to-left scripts need bidirectional reordering and shaping, which the layout
-# does not do yet: refusing them beats printing letters in the wrong order.
-_RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
-
-
-def is_rtl(char: str) -> bool:
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _RTL_RANGES)
-
 
 @dataclass(frozen=True)
 class RegisteredFamily:
@@ -250,7 +241,7 @@ def check_coverage(guide: Guide, theme: Theme, *, draft: bool = False) -> list[P
     """Raise GuideError naming every character that no font of the theme can draw, with its place.
 
     In a `draft`, such characters are printed as placeholders ([U+1F951]): they come back as
-    warnings instead (right-to-left text is still an error: it would print in the wrong order).
+    warnings instead.
     """
     problems = coverage_problems(_question_texts(guide), theme, guide_chars(guide), draft=draft)
     if any(p.severity == "error" for p in problems):
@@ -266,7 +257,7 @@ def coverage_problems(
     draft: bool = False,
 ) -> list[Problem]:
     """A problem for every character that no font of the theme can draw, at its first place, with how
-    many times it is used; and one for every field holding right-to-left text.
+    many times it is used.
 
     `texts`: (question id or "", field, location, text), as the guide's texts or as those of
     a guide that failed validation (so that both kinds of problem come in one report); `chars`,
@@ -280,11 +271,10 @@ def coverage_problems(
     usable: set[int] = set()
     for family in families.values():
         usable |= family.coverage
-    bad = {c for c in chars if _drawn(c) and (ord(c) not in usable or is_rtl(c))}
+    bad = {c for c in chars if _drawn(c) and ord(c) not in usable}
     if not bad:
         return []
     problems: list[Problem] = []
-    reported: set[tuple[str, str]] = set()
     counts: dict[str, int] = {}
     first: dict[str, tuple[Location, str]] = {}  # where each missing character is first used, and by what
     for qid, name, where, text in texts:
@@ -294,22 +284,10 @@ def coverage_problems(
             owner = f"question '{qid}', {name}"
         else:
             owner = f"the topic '{text}'" if name == "topic" else f"the guide's {name}"
-        found = [c for c in dict.fromkeys(text) if c in bad]  # in the order typed
-        for char in found:
-            if not is_rtl(char):
+        for char in dict.fromkeys(text):  # in the order typed
+            if char in bad:
                 counts[char] = counts.get(char, 0) + text.count(char)
                 first.setdefault(char, (where, owner))
-        # One message a field for right-to-left text: a Hebrew sentence is one problem, not forty.
-        rtl = [c for c in found if is_rtl(c) and (qid, c) not in reported]
-        reported.update((qid, c) for c in rtl)
-        if rtl:
-            problems.append(
-                Problem(
-                    where,
-                    f"{owner}: {_characters(rtl)} {'is' if len(rtl) == 1 else 'are'} right-to-left text,"
-                    " which guide cannot lay out yet; remove it or transliterate it",
-                )
-            )
     fonts = ", ".join(theme.families) or "none"
     for char, (where, owner) in first.items():
         times = "once" if counts[char] == 1 else f"{counts[char]:,} times"
@@ -329,8 +307,8 @@ def coverage_problems(
 
 
 def label_problems(theme: Theme) -> list[Problem]:
-    """A problem for every label of the theme holding characters its fonts cannot draw (or
-    right-to-left text), checked as printed: many labels are set in capitals."""
+    """A problem for every label of the theme holding characters its fonts cannot draw, checked as
+    printed: many labels are set in capitals."""
     texts = []
     for name, value in theme.labels.items():
         drawn = value

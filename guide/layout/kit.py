@@ -47,7 +47,7 @@ class Style:
     space_after: float = 0.0
     left_indent: float = 0.0
     first_indent: float = 0.0  # added to left_indent on the first line (negative: a hanging indent)
-    alignment: str = "left"  # left (the start of a line: the right in a right-to-left guide), right, center, justify
+    alignment: str = "left"  # left (a line's start: the right, right to left), right, center, justify
     keep_with_next: bool = False
     rtl: bool = False  # the guide reads right to left: text starts at the right, lists hang there
 
@@ -80,7 +80,8 @@ class Kit:
         margins = self.theme.margins
         if not self.theme.duplex:
             return 0.0
-        return float(margins["inner"] - margins["outer"]) if self.rtl else float(margins["outer"] - margins["inner"])
+        moved = float(margins["outer"] - margins["inner"])
+        return -moved if self.rtl else moved
 
     @property
     def left_margin(self) -> float:

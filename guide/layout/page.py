@@ -161,7 +161,8 @@ class Landing(NamedTuple):
 
 class PageRef(NamedTuple):
     """The printed page of an anchor of `part` ("Answer: page A-7"), set in `style` from the
-    theme's `label` template, its right edge at x, on baseline y."""
+    theme's `label` template, its right edge at x (its left edge, in a right-to-left guide), on
+    baseline y."""
 
     x: float
     y: float
@@ -173,7 +174,8 @@ class PageRef(NamedTuple):
 
 class ContentsNumber(NamedTuple):
     """A contents entry's page number, its right edge at x on baseline y, with a dotted leader from
-    `leader` (an x left of the number) up to it."""
+    `leader` (an x left of the number) up to it; in a right-to-left guide, its left edge at x and
+    the leader from it to `leader`, right of it."""
 
     x: float
     y: float

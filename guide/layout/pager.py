@@ -272,9 +272,15 @@ class Pager:
         ) or fit_line(self.kit, "header", wordings[-1], self.width - least)
         room = self.width - (self.width_of(running) + gap if running else 0)
         title = fit_line(self.kit, "header", self.info.title, room - self.width_of(edition))
-        self.page.add(text_line(kit, "header", left, top, title + edition if title else self.info.edition))
-        if running:
-            self.page.add(text_line(kit, "header", right, top, running, "right"))
+        head = title + edition if title else self.info.edition
+        if kit.rtl:  # mirrored: the title at the right, where the reader starts
+            self.page.add(text_line(kit, "header", right, top, head, "right"))
+            if running:
+                self.page.add(text_line(kit, "header", left, top, running))
+        else:
+            self.page.add(text_line(kit, "header", left, top, head))
+            if running:
+                self.page.add(text_line(kit, "header", right, top, running, "right"))
         self.page.add(page.Rule(left, top - 5, right, top - 5, 0.4, kit.colour("rule")))
 
     def width_of(self, value: str) -> float:

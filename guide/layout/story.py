@@ -217,7 +217,7 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> 
     keep: list[Block] = [*lead, head, *question_blocks(item.question, kit)]
     if item.guidance:
         inner = [label(labels["guidance"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
-        keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent")))
+        keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent"), rtl=kit.rtl))
     if item.note_lines:
         # The notes belong to their question: they move with it rather than start a page alone.
         keep.append(label(labels["notes"].upper(), kit, space_before=4.0))
