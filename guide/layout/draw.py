@@ -18,12 +18,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import NamedTuple
 
 import reportlab
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 
 from guide.layout.fonts import load_face
+from guide.layout.moved import with_composites
 from guide.layout.page import (
     Colour,
     FaceMetrics,
@@ -42,7 +44,17 @@ ASCII = range(32, 128)
 ENGINE = f"ReportLab {reportlab.Version}"  # what drew the pages, for the files' Producer entry
 
 
-Slot = int | tuple[int, str]  # what a code draws: a character, or a glyph (by id) and what it reads as
+class Composite(NamedTuple):
+    """A glyph made for a subset (moved.py): glyphs by id at (x, y) in font units, drawn as one;
+    what it reads as, and its advance in font units."""
+
+    parts: tuple[tuple[int, int, int], ...]
+    text: str
+    advance: int
+
+
+# What a code draws: a character; a glyph (by id) and what it reads as; or a composite.
+Slot = int | tuple[int, str] | Composite
 
 
 class _Subsets:
@@ -60,7 +72,7 @@ class _Subsets:
         glyphs = font.face.charToGlyph
         self.codes: dict[int, int] = {n: n for n in ASCII if n in glyphs}
         self.codes[0] = 0
-        self.glyph_codes: dict[tuple[int, str], int] = {}
+        self.glyph_codes: dict[tuple[int, str] | Composite, int] = {}
         self.subsets: list[list[Slot]] = [[*([0] * 32), *ASCII]]
         self.next_code = 1
         self.names: list[str] = [f"/F{number}+0"]
@@ -84,28 +96,52 @@ class _Subsets:
             out.append((current, bytes(run)))
         return out
 
-    def encode_glyphs(self, glyphs: Glyphs) -> list[tuple[int, float]]:
-        """Each glyph of a shaped run as (code, its width in the font, in thousandths of an em).
+    def encode_glyphs(self, glyphs: Glyphs) -> list[tuple[int, float, float]]:
+        """A shaped run's clusters as (code, the code's width in the font, HarfBuzz's advance), in
+        thousandths of an em, left to right.
 
         A glyph that is its own character's (a letter, a digit, a space) shares that
-        character's code; any other gets a code for its id and what it reads as.
+        character's code; any other single glyph gets a code for its id and what it reads as. A
+        cluster of several glyphs (a consonant with the vowel sign drawn before it) or a glyph
+        HarfBuzz moved (a mark) becomes one composite glyph, at its offsets: every reader takes
+        the cluster's characters from its one code, in order, on the baseline.
         """
         face = self.font.face
         chars, codes = face.charToGlyph, self.codes
-        out: list[tuple[int, float]] = []
-        for gid, text in zip(glyphs.ids, glyphs.texts, strict=True):
+        units = face.unitsPerEm / 1000
+        ids, advances, offsets, texts, clusters = glyphs
+        out: list[tuple[int, float, float]] = []
+        count, index = len(ids), 0
+        while index < count:
+            end = index + 1
+            while end < count and clusters[end] == clusters[index]:
+                end += 1
+            advance = sum(advances[index:end])
+            moved = offsets is not None and any(offsets[k] != (0.0, 0.0) for k in range(index, end))
+            if end - index > 1 or moved:
+                parts, pen = [], 0.0
+                for k in range(index, end):
+                    dx, dy = offsets[k] if offsets is not None else (0.0, 0.0)
+                    parts.append((ids[k], round((pen + dx) * units), round(dy * units)))
+                    pen += advances[k]
+                slot = Composite(tuple(parts), "".join(texts[index:end]), round(advance * units))
+                found = self.glyph_codes.get(slot)
+                n = self._assign(slot) if found is None else found
+                out.append((n, _slot_width(face, slot), advance))
+                index = end
+                continue
+            gid, text = ids[index], texts[index]
+            index = end
             if len(text) == 1 and chars.get(ord(text)) == gid:
                 char = 32 if text == "\u00a0" else ord(text)
-                n = codes.get(char)
-                if n is None:
-                    n = self._assign(char)
-                out.append((n, float(face.getCharWidth(char))))
+                found = codes.get(char)
+                n = self._assign(char) if found is None else found
+                out.append((n, float(face.getCharWidth(char)), advance))
                 continue
             key = (gid, text)
-            n = self.glyph_codes.get(key)
-            if n is None:
-                n = self._assign(key)
-            out.append((n, _glyph_width(face, gid)))
+            found = self.glyph_codes.get(key)
+            n = self._assign(key) if found is None else found
+            out.append((n, _glyph_width(face, gid), advance))
         return out
 
     def _assign(self, slot: Slot) -> int:
@@ -139,19 +175,43 @@ class _Subsets:
         if all(isinstance(slot, int) for slot in slots):
             return bytes(face.makeSubset(list(slots)))
         # ReportLab's subsetter takes characters and looks their glyphs up: it is given the
-        # codes themselves, each looked up as the glyph it draws, for the time it runs.
+        # codes themselves, each looked up as the glyph it draws, for the time it runs; a
+        # composite's parts come after the codes, so that the subset holds them too.
         chars = face.charToGlyph
-        glyphs = [slot[0] if isinstance(slot, tuple) else chars.get(slot, 0) for slot in slots]
-        face.charToGlyph = dict(enumerate(glyphs))
+        glyphs = [
+            chars.get(s, 0) if isinstance(s, int) else s.parts[0][0] if isinstance(s, Composite) else s[0]
+            for s in slots
+        ]
+        extra = sorted(
+            {gid for s in slots if isinstance(s, Composite) for gid, _, _ in s.parts} - set(glyphs)
+        )
+        keys = [*glyphs, *extra]
+        face.charToGlyph = dict(enumerate(keys))
         try:
-            return bytes(face.makeSubset(list(range(len(glyphs)))))
+            program = bytes(face.makeSubset(list(range(len(keys)))))
         finally:
             face.charToGlyph = chars
+        first = {gid: code for code, gid in reversed(list(enumerate(keys)))}
+        composites = {
+            code: tuple((first[gid], x, y) for gid, x, y in slot.parts)
+            for code, slot in enumerate(slots)
+            if isinstance(slot, Composite)
+        }
+        return with_composites(program, composites) if composites else program
 
 
 def _glyph_width(face: TTFontFace, gid: int) -> float:
     """A glyph's advance as its font has it, in thousandths of an em."""
     return float(face._pdfScale(face.hmetrics[gid][0]))
+
+
+def _slot_width(face: TTFontFace, slot: Slot) -> float:
+    """What a code is wide in its font (its /Widths entry), in thousandths of an em."""
+    if isinstance(slot, int):
+        return float(face.getCharWidth(slot))
+    if isinstance(slot, Composite):
+        return float(face._pdfScale(slot.advance))
+    return _glyph_width(face, slot[0])
 
 
 class Drawer:
@@ -243,11 +303,9 @@ class Drawer:
                 ops.append(f"({escapePDF(data)}) Tj")
 
     def _glyphs(self, state: _TextState, subsets: _Subsets, run: Run, glyphs: Glyphs) -> None:
-        """A shaped run: its glyphs by code, each moved by HarfBuzz's advance and offset where
-        that differs from the font's own (TJ's numbers, and Ts for a mark raised or lowered)."""
+        """A shaped run: its clusters by code, each moved by HarfBuzz's advance where that differs
+        from the code's width (TJ's numbers)."""
         ops, size = state.ops, run.size
-        if glyphs.actual:  # readers take the run's text from here, in its own order
-            ops.append(f"/Span <</ActualText <FEFF{run.text.encode('utf-16-be').hex().upper()}>>> BDC")
         shown: list[str] = []  # what the next TJ shows
         data = bytearray()
 
@@ -259,29 +317,15 @@ class Drawer:
                 ops.append(f"[{' '.join(shown)}] TJ")
                 shown.clear()
 
-        offsets = glyphs.offsets
-        for index, (code, font_width) in enumerate(subsets.encode_glyphs(glyphs)):
-            dx, dy = offsets[index] if offsets is not None else (0.0, 0.0)
-            rise = run.rise + dy * size / 1000
-            if rise != state.rise:
-                flush()
-                ops.append(f"{fp_str(rise)} Ts")
-                state.rise = rise
+        for code, width, advance in subsets.encode_glyphs(glyphs):
             name = subsets.names[code >> 8]
             if state.font != (name, size):
                 flush()
                 ops.append(f"{name} {_size(size)} Tf")
                 state.font = (name, size)
-            if dx:
-                _adjust(shown, data, -dx)
             data.append(code & 0xFF)
-            _adjust(shown, data, font_width - glyphs.advances[index] + dx)
+            _adjust(shown, data, width - advance)
         flush()
-        if state.rise != run.rise:
-            ops.append(f"{fp_str(run.rise)} Ts")
-            state.rise = run.rise
-        if glyphs.actual:
-            ops.append("EMC")
 
     def _rules(self, ops: list[str], rules: list[Rule]) -> None:
         """Straight lines, those of one width, colour and dash in one path (note lines, a table's rules)."""
@@ -323,11 +367,11 @@ class Drawer:
                         resource=subsets.names[index][1:],
                         base_font=f"{tag}+{(face_.name + face_.subfontNameX).decode('latin-1')}",
                         program=subsets.program(slots),
-                        texts=tuple(chr(s) if isinstance(s, int) else s[1] for s in slots),
-                        widths=tuple(
-                            float(face_.getCharWidth(s)) if isinstance(s, int) else _glyph_width(face_, s[0])
+                        texts=tuple(
+                            chr(s) if isinstance(s, int) else s.text if isinstance(s, Composite) else s[1]
                             for s in slots
                         ),
+                        widths=tuple(_slot_width(face_, s) for s in slots),
                         metrics=metrics,
                     )
                 )

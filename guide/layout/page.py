@@ -41,16 +41,15 @@ class Glyphs(NamedTuple):
     `advances` and `offsets` ((x, y) of each glyph from where it would stand, or None when all
     are 0) are in thousandths of an em; `texts` are what each glyph reads as when the text is
     copied: its cluster's characters on one glyph of each cluster (a conjunct, a letter with its
-    marks), "" on the others. With `actual`, the run's own text is given to readers whole, since
-    its glyphs do not read in the order of its characters (a vowel sign drawn before its
-    consonant); right-to-left runs are not, since readers put them in logical order themselves.
+    marks), "" on the others; `clusters`, the cluster of each glyph (those of one cluster are
+    side by side), by the index of its first character in the run's text.
     """
 
     ids: tuple[int, ...]
     advances: tuple[float, ...]
     offsets: tuple[tuple[float, float], ...] | None
     texts: tuple[str, ...]
-    actual: bool = False
+    clusters: tuple[int, ...]
 
     @property
     def width(self) -> float:

@@ -69,8 +69,8 @@ def _shape(face: str, text: str, rtl: bool) -> Glyphs:
     buffer.add_str(text)
     buffer.guess_segment_properties()
     buffer.direction = "rtl" if rtl else "ltr"
-    # Right to left, each mark keeps its own character (readers put them in logical order
-    # themselves); left to right, a cluster is a syllable, whose glyphs ActualText reads whole.
+    # Right to left, each mark keeps a character of its own (readers reorder right-to-left text
+    # character by character); left to right, a cluster is a syllable, drawn as one glyph.
     levels = hb.BufferClusterLevel
     buffer.cluster_level = levels.MONOTONE_CHARACTERS if rtl else levels.MONOTONE_GRAPHEMES
     # Joiners, marks and zero-width spaces do their work in shaping and then take no room.
@@ -83,7 +83,7 @@ def _shape(face: str, text: str, rtl: bool) -> Glyphs:
     if any(p.x_offset or p.y_offset for p in positions):
         offsets = tuple((p.x_offset * scale, p.y_offset * scale) for p in positions)
     clusters = [info.cluster for info in infos]
-    return Glyphs(ids, advances, offsets, _texts(text, clusters, advances, rtl), actual=not rtl)
+    return Glyphs(ids, advances, offsets, _texts(text, clusters, advances, rtl), tuple(clusters))
 
 
 def _texts(text: str, clusters: list[int], advances: tuple[float, ...], rtl: bool) -> tuple[str, ...]:
