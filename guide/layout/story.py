@@ -241,11 +241,12 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Blo
     body = kit.style("body")
     face = bullet_face(kit, body)
     # The hanging indent fits the box or arrow and a space at the style's size (16 pt in large print).
-    mark = max(width_of_face(face, body.size, m + "\u2002") for m in ("☐", "→"))
+    arrow = "←" if kit.rtl else "→"  # pointing the way the text reads
+    mark = max(width_of_face(face, body.size, m + "\u2002") for m in ("☐", arrow))
     hang = float(max(16, round(mark + 0.5)))
     for heading, values, symbol in (
         (labels["key_points"], item.key_points, "☐"),
-        (labels["follow_ups"], item.follow_ups, "→"),
+        (labels["follow_ups"], item.follow_ups, arrow),
     ):
         if not values:
             continue
