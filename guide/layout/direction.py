@@ -44,19 +44,43 @@ def first_strong(text: str) -> bool | None:
     return None
 
 
-def levels(text: str, rtl: bool) -> list[int]:
+LRE, PDF = "\u202a", "\u202c"
+_REMOVED = frozenset({"RLE", "LRE", "RLO", "LRO", "PDF", "BN"})  # what rule X9 takes out
+
+
+def levels(text: str, rtl: bool, ltr: Sequence[tuple[int, int]] = ()) -> list[int]:
     """The resolved level of each character of a paragraph set with base direction `rtl` (rules
-    W1 to I2; guide refuses the explicit embeddings and isolates, so there are none)."""
+    X1 to I2), the ranges `ltr` of it (code) embedded left to right, so that `[1, 2]` stays as
+    written in right-to-left text. Guide refuses explicit embeddings typed in a text; joiners
+    and other characters rule X9 sets aside take the level of the character before them."""
     from bidi import algorithm
 
+    marked = text
+    if ltr:
+        pieces, at = [], 0
+        for start, end in ltr:
+            pieces += [text[at:start], LRE, text[start:end], PDF]
+            at = end
+        pieces.append(text[at:])
+        marked = "".join(pieces)
     storage = algorithm.get_empty_storage()
     storage["base_level"], storage["base_dir"] = (1, "R") if rtl else (0, "L")
-    algorithm.get_embedding_levels(text, storage)
+    algorithm.get_embedding_levels(marked, storage)
     algorithm.explicit_embed_and_overrides(storage)
     algorithm.resolve_weak_types(storage)
     algorithm.resolve_neutral_types(storage, False)
     algorithm.resolve_implicit_levels(storage, False)
-    return [char["level"] for char in storage["chars"]]
+    resolved = iter([char["level"] for char in storage["chars"]])
+    out: list[int] = []
+    inserted = {i + 2 * k for k, (start, end) in enumerate(ltr) for i in (start, end + 1)}
+    level = 1 if rtl else 0
+    for index, char in enumerate(marked):
+        if index in inserted:
+            continue
+        if unicodedata.bidirectional(char) not in _REMOVED:
+            level = next(resolved)
+        out.append(level)
+    return out
 
 
 T = TypeVar("T")

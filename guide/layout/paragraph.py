@@ -566,16 +566,23 @@ class Para(Block):
         if self._levels is None or self._levels[0] != key:
             starts: list[int] = []
             parts: list[str] = []
+            code: list[tuple[int, int]] = []  # where inline code is: it stays left to right
             at = 0
             for k in range(len(words)):
-                if k and words.gaps[k] != JOINED:
-                    parts.append(" ")  # a space, or a hard break (read as a space between lines)
-                    at += 1
-                starts.append(at)
-                for _, value in words.pieces(k):
+                gap = words.gaps[k]
+                own = words.pieces(k)
+                pieces = [(gap, " "), *own] if k and gap != JOINED else own  # a hard break reads as a space
+                for number, (span, value) in enumerate(pieces):
+                    if number == len(pieces) - len(own):
+                        starts.append(at)  # the word itself starts here
+                    if span >= 0 and self.spans[span].code:
+                        if code and code[-1][1] == at:
+                            code[-1] = (code[-1][0], at + len(value))
+                        else:
+                            code.append((at, at + len(value)))
                     parts.append(value)
                     at += len(value)
-            base, levels = visual.paragraph_levels("".join(parts), self.style.rtl)
+            base, levels = visual.paragraph_levels("".join(parts), self.style.rtl, code)
             self._levels = (key, (base, levels, starts))
         return self._levels[1]
 

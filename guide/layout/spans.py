@@ -32,8 +32,8 @@ class Span:
     """A run of text drawn in one face, size and colour; a link, a code background, a strike."""
 
     __slots__ = (
-        "back", "colour", "embolden", "face", "font", "hard_break", "link", "rise", "size", "space", "strike",
-        "text", "underline",
+        "back", "code", "colour", "embolden", "face", "font", "hard_break", "link", "rise", "size", "space",
+        "strike", "text", "underline",
     )  # fmt: skip
 
     def __init__(
@@ -50,8 +50,10 @@ class Span:
         underline: bool = False,
         rise: float = 0.0,
         embolden: bool = False,
+        code: bool = False,
     ) -> None:
         self.text = text
+        self.code = code  # inline code: it reads left to right inside right-to-left text
         self.face = face
         self.size = size
         self.colour = colour
@@ -314,6 +316,7 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
                             strike=strike,
                             underline=look.underline,
                             rise=look.rise,
+                            code=True,
                         )
                     )
         elif isinstance(node, text.LineBreak):

@@ -38,14 +38,17 @@ class Placed(NamedTuple):
     width: float
 
 
-def paragraph_levels(text: str, rtl: bool | None) -> tuple[bool, list[int] | None]:
+def paragraph_levels(
+    text: str, rtl: bool | None, ltr: Sequence[tuple[int, int]] = ()
+) -> tuple[bool, list[int] | None]:
     """A paragraph's base direction (its first strong character's, else `rtl`, the guide's) and
-    its characters' levels, or None when every level is 0 (left to right, nothing to reorder)."""
+    its characters' levels, or None when every level is 0 (left to right, nothing to reorder);
+    `ltr`: ranges of it (code) kept left to right."""
     first = direction.first_strong(text)
     base = bool(rtl) if first is None else first
     if not base and not direction.has_rtl(text):
         return False, None
-    return base, direction.levels(text, base)
+    return base, direction.levels(text, base, ltr)
 
 
 def runs(pieces: Sequence[Piece], levels: Sequence[int] | None, width_of: WidthOf) -> list[Placed]:
