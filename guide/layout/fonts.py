@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+import struct
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ class RegisteredFamily:
 Face: TypeAlias = TTFont  # a font face as ReportLab reads it: its character map, widths and metrics
 
 _face_paths: dict[str, Path] = {}  # every face named so far → its file, loaded when first used
+# Every face named so far → ranges of characters its character map may have a glyph for (a
+# superset: read from the file at a glance, so as not to load a large font for nothing).
+_face_ranges: dict[str, tuple[tuple[int, int], ...] | None] = {}
 
 
 MAX_FONT_BYTES = 64 << 20  # the largest CJK fonts are about 20 MB
@@ -79,6 +83,7 @@ def _face_name(path: Path) -> str:
         )
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     _face_paths[name] = path
+    _face_ranges[name] = _cmap_ranges(data)
     return name
 
 
@@ -99,6 +104,53 @@ def _damage(data: bytes) -> str | None:
             tag = entry[:4].decode("latin-1").strip()
             return f"the file is cut short: its '{tag}' table runs past its end, at byte {len(data):,}"
     return None
+
+
+def _cmap_ranges(data: bytes) -> tuple[tuple[int, int], ...] | None:
+    """The ranges of characters a TrueType font's Unicode character map (format 4 or 12) lists,
+    each range whole (a code in it may still have no glyph); None if there is none to read."""
+    try:
+        if data[:4] == b"ttcf":
+            return None
+        count = struct.unpack(">H", data[4:6])[0]
+        cmap = next(
+            (struct.unpack(">L", data[20 + 16 * i : 24 + 16 * i])[0] for i in range(count)
+             if data[12 + 16 * i : 16 + 16 * i] == b"cmap"),
+            None,
+        )  # fmt: skip
+        if cmap is None:
+            return None
+        tables = struct.unpack(">H", data[cmap + 2 : cmap + 4])[0]
+        best: tuple[int, int] | None = None  # (format, offset)
+        for i in range(tables):
+            platform, encoding, offset = struct.unpack(">HHL", data[cmap + 4 + 8 * i : cmap + 12 + 8 * i])
+            if (platform, encoding) in ((3, 10), (0, 4), (0, 6), (3, 1), (0, 3), (0, 1), (0, 0)):
+                fmt = struct.unpack(">H", data[cmap + offset : cmap + offset + 2])[0]
+                if fmt in (4, 12) and (best is None or fmt > best[0]):
+                    best = (fmt, cmap + offset)
+        if best is None:
+            return None
+        fmt, at = best
+        if fmt == 12:
+            groups = struct.unpack(">L", data[at + 12 : at + 16])[0]
+            return tuple(
+                struct.unpack(">LL", data[at + 16 + 12 * i : at + 24 + 12 * i]) for i in range(groups)
+            )
+        segments = struct.unpack(">H", data[at + 6 : at + 8])[0] // 2
+        ends = struct.unpack(f">{segments}H", data[at + 14 : at + 14 + 2 * segments])
+        starts = struct.unpack(f">{segments}H", data[at + 16 + 2 * segments : at + 16 + 4 * segments])
+        return tuple((start, end) for start, end in zip(starts, ends, strict=True) if start <= end < 0xFFFF)
+    except (struct.error, IndexError):
+        return None
+
+
+def may_draw(family: FontFamily, codes: Iterable[int]) -> bool:
+    """Whether a family's regular face may have a glyph for one of `codes`, by its character map
+    read at a glance: True when unsure. A family that cannot is never loaded for them."""
+    ranges = _face_ranges.get(_face_name(family.regular))
+    if ranges is None:
+        return True
+    return any(start <= code <= end for code in codes for start, end in ranges)
 
 
 @cache
@@ -191,7 +243,11 @@ def register_theme(theme: Theme, chars: Iterable[str] = ()) -> dict[str, Registe
         if not has_latin(family):
             scripts -= family.coverage
     for name in theme.fallback:
-        if name not in families and (missing or scripts):
+        if (
+            name not in families
+            and (missing or scripts)
+            and may_draw(theme.families[name], missing | scripts)
+        ):
             family = register_family(theme.families[name])
             families[name] = family
             missing -= family.coverage

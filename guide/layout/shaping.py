@@ -89,6 +89,8 @@ def _shape(face: str, text: str, rtl: bool) -> Glyphs:
 def _texts(text: str, clusters: list[int], advances: tuple[float, ...], rtl: bool) -> tuple[str, ...]:
     """What each glyph reads as: its cluster's characters, on the cluster's first glyph in reading
     order that takes room (the letter, not its mark), "" on its other glyphs."""
+    if not clusters:  # only characters that draw nothing (a direction mark)
+        return ()
     starts = sorted(set(clusters))
     ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
     order = range(len(clusters) - 1, -1, -1) if rtl else range(len(clusters))
@@ -99,7 +101,8 @@ def _texts(text: str, clusters: list[int], advances: tuple[float, ...], rtl: boo
             carrier[cluster] = index
     texts = [""] * len(clusters)
     for cluster, index in carrier.items():
-        texts[index] = text[cluster : ends[cluster]]
+        # Characters that draw nothing before the first cluster (a mark HarfBuzz removed) read with it.
+        texts[index] = text[0 if cluster == starts[0] else cluster : ends[cluster]]
     return tuple(texts)
 
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from guide.layout import direction, page, shaping
 from guide.layout.page import Colour
 
+_UNSEEN = dict.fromkeys(map(ord, shaping.KEPT))
 WidthOf = Callable[[str, float, str], float]  # (face, size, text) → points, for text not shaped
 
 
@@ -78,7 +79,10 @@ def runs(pieces: Sequence[Piece], levels: Sequence[int] | None, width_of: WidthO
             glyphs = shaping.shape(piece.face, text, rtl)
             width = glyphs.width * piece.size / 1000
         else:
+            text = text.translate(_UNSEEN)  # a direction mark or joiner draws nothing here
             glyphs, width = None, width_of(piece.face, piece.size, text)
+            if not text:
+                continue
         run = page.Run(piece.face, piece.size, piece.colour, text, piece.rise, glyphs, piece.bold)
         out.append(Placed(piece.key, run, width))
     return out
