@@ -15,6 +15,18 @@ pdf package writes them into the published PDFs.
 
 from __future__ import annotations
 
+import sys
+
+# ReportLab's TrueType module imports HarfBuzz whenever it is installed, for a shaping of its own
+# that guide does not use: a sixth of a second of every build. It is hidden while ReportLab
+# loads; shaping.py imports it for the text that needs it.
+if "reportlab.pdfbase.ttfonts" not in sys.modules and "uharfbuzz" not in sys.modules:
+    sys.modules["uharfbuzz"] = None  # type: ignore[assignment]  # an import of it fails, for now
+    try:
+        import reportlab.pdfbase.ttfonts  # noqa: F401
+    finally:
+        del sys.modules["uharfbuzz"]
+
 from pathlib import Path
 
 from guide.data.model import Guide

@@ -187,14 +187,16 @@ def font_runs(value: str, fonts: Sequence[RegisteredFamily]) -> list[tuple[Regis
     for char in value:
         code = ord(char)
         family, drawn = primary, char
-        if shaped and SHAPED.match(char):
+        if is_kept(char):  # a joiner or direction mark: part of the run it is in
+            family = runs[-1][0] if runs else primary
+        elif shaped and SHAPED.match(char):
             found = next((f for f in scripts if code in f.coverage), None)
             if found is None:
                 family, drawn = _placeholder_family(tuple(fonts)), placeholder(char)
             else:
                 family = found
         elif code not in primary.coverage:
-            if char in " \t\n\r" or is_kept(char):
+            if char in " \t\n\r":
                 family = runs[-1][0] if runs else primary  # white space joins the run it is in
             else:
                 found = next((f for f in fonts if code in f.coverage), None)
