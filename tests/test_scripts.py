@@ -184,8 +184,8 @@ def test_a_paragraph_takes_its_direction_from_its_first_strong_character() -> No
     (hebrew,) = lines_of("שלום Hello", kit)
     assert english.x == 0.0  # left to right, at the left edge
     assert hebrew.x > 100  # right to left, ending at the right edge of 400 pt
-    assert [r.text for r in english.runs][0] == "Hello "
-    assert [r.text for r in hebrew.runs][0] == "Hello"
+    assert english.runs[0].text == "Hello "
+    assert hebrew.runs[0].text == "Hello"
 
 
 # --- Thai -----------------------------------------------------------------------------------------
@@ -339,14 +339,15 @@ def test_a_candidate_name_in_arabic_prints_in_the_watermark_and_the_stamp(tmp_pa
             assert page_text.count(word) >= 2  # and in the stamp
 
 
-# --- the cost for Latin text ---------------------------------------------------------------------------------
+# --- the cost for Latin text -------------------------------------------------------------------
 
 
 def test_a_latin_guide_loads_neither_harfbuzz_nor_the_bidi_algorithm(tmp_path: Path) -> None:
+    folder = str(ROOT / "data" / "sql-fundamentals")
     script = (
         "import sys\n"
         "from guide.cli import main\n"
-        f"code = main(['build', {str(ROOT / 'data' / 'sql-fundamentals')!r}, '--out', {str(tmp_path)!r}, '--quiet'])\n"
+        f"code = main(['build', {folder!r}, '--out', {str(tmp_path)!r}, '--quiet'])\n"
         "assert code == 0, code\n"
         "print(sorted(m for m in ('uharfbuzz', 'bidi') if m in sys.modules))\n"
     )
