@@ -546,7 +546,7 @@ class Para(Block):
         else:
             edge = x + self.indent + offset
         if align == "right":
-            return edge + room - used
+            return edge + (room - used)
         if align == "center":
             return edge + (room - used) / 2
         return edge
