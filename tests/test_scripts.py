@@ -368,3 +368,14 @@ def test_synthetic_glyphs_keep_readers_on_the_baseline(tmp_path: Path) -> None:
     path = tmp_path / "word.pdf"
     write_pages(path, [content.encode("latin-1")], drawer.resources(), (595, 842), {}, "ar")
     assert _pdfium_text(path).strip() == value
+
+
+def test_a_right_to_left_book_printed_on_both_sides_opens_the_other_way() -> None:
+    """Its first page is a left-hand one, bound at its right: laid out from the outer margin, and
+    the pages after it (bound at their left) moved over to the inner one."""
+    theme = load_theme("print")
+    assert theme.duplex
+    margins = theme.margins
+    rtl, ltr = make_kit(theme, rtl=True), make_kit(theme)
+    assert (ltr.left_margin, ltr.shift) == (margins["inner"], margins["outer"] - margins["inner"])
+    assert (rtl.left_margin, rtl.shift) == (margins["outer"], margins["inner"] - margins["outer"])
