@@ -24,8 +24,8 @@ import reportlab
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 
+from guide.layout.composites import with_composites
 from guide.layout.fonts import load_face
-from guide.layout.moved import with_composites
 from guide.layout.page import (
     Colour,
     FaceMetrics,
@@ -45,7 +45,7 @@ ENGINE = f"ReportLab {reportlab.Version}"  # what drew the pages, for the files'
 
 
 class Composite(NamedTuple):
-    """A glyph made for a subset (moved.py): glyphs by id at (x, y) in font units, drawn as one;
+    """A glyph made for a subset (composites.py): glyphs by id at (x, y) in font units, drawn as one;
     what it reads as, and its advance in font units."""
 
     parts: tuple[tuple[int, int, int], ...]
