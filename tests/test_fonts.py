@@ -19,7 +19,16 @@ def test_line_breaks_and_invisible_characters_load_no_fallback_font() -> None:
 
 def test_a_character_the_fonts_lack_loads_the_first_fallback_that_has_it() -> None:
     assert set(register_theme(load_theme("base"), set("漢"))) == {"serif", "sans", "mono", "cjk"}
-    assert "korean" in register_theme(load_theme("base"), set("한"))
+    # Droid Sans Fallback (4 MB) comes before NanumGothic, but has no Hangul: it is not loaded.
+    assert set(register_theme(load_theme("base"), set("한"))) == {"serif", "sans", "mono", "korean"}
+
+
+def test_letters_of_a_shaped_script_load_the_font_made_for_it() -> None:
+    """DejaVu Sans has some Arabic and Hebrew, but Noto's are made for them (joining forms, marks):
+    they are loaded all the same; a guide without such letters loads none of them."""
+    assert set(register_theme(load_theme("base"), set("بש"))) == {"serif", "sans", "mono", "arabic", "hebrew"}
+    assert set(register_theme(load_theme("base"), set("क"))) == {"serif", "sans", "mono", "devanagari"}
+    assert set(register_theme(load_theme("base"), set("ก"))) == {"serif", "sans", "mono", "thai"}
 
 
 def test_a_character_the_bold_face_lacks_is_drawn_from_the_regular_face() -> None:
@@ -28,9 +37,21 @@ def test_a_character_the_bold_face_lacks_is_drawn_from_the_regular_face() -> Non
     serif = register_theme(load_theme("base"))["serif"]
     bold = serif.face(True, False)
     assert ord("ℝ") in face_coverage(serif.regular) and ord("ℝ") not in face_coverage(bold)
-    assert faced(serif, True, False, "x ∈ ℝ, y") == [(bold, "x ∈ "), (serif.regular, "ℝ"), (bold, ", y")]
-    assert faced(serif, True, False, "plain") == [(bold, "plain")]
-    assert faced(serif, False, False, "x ∈ ℝ") == [(serif.regular, "x ∈ ℝ")]
+    # The upright ℝ is emboldened (drawn stroked too), so that it still looks bold.
+    assert faced(serif, True, False, "x ∈ ℝ, y") == [
+        (bold, "x ∈ ", False),
+        (serif.regular, "ℝ", True),
+        (bold, ", y", False),
+    ]
+    assert faced(serif, True, False, "plain") == [(bold, "plain", False)]
+    assert faced(serif, False, False, "x ∈ ℝ") == [(serif.regular, "x ∈ ℝ", False)]
+
+
+def test_bold_in_a_family_without_a_bold_face_is_emboldened() -> None:
+    """Droid Sans Fallback has no bold: **粗体** is drawn in its regular face, stroked as well."""
+    cjk = register_theme(load_theme("base"), set("粗"))["cjk"]
+    assert faced(cjk, True, False, "粗体") == [(cjk.regular, "粗体", True)]
+    assert faced(cjk, False, False, "粗体") == [(cjk.regular, "粗体", False)]
 
 
 @pytest.mark.parametrize("size", [1000, 300_000])

@@ -196,8 +196,8 @@ def test_details_print_their_summary_in_bold_then_their_body() -> None:
 def test_an_html_block_keeps_its_text_and_its_entities_resolve() -> None:
     assert parse('<div align="center">\n<b>bold</b> &amp; stuff &copy; &copy &#x5D0;\n</div>') == (
         # &copy without ';' is text (as Markdown reads it); a right-to-left letter made by a
-        # reference prints as typed, as one typed would be refused.
-        Paragraph((Strong((Text("bold"),)), Text(" & stuff © &copy &#x5D0;"))),
+        # reference is the letter, as one typed is.
+        Paragraph((Strong((Text("bold"),)), Text(" & stuff © &copy \u05d0"))),
     )
     assert parse("<p>one<p>two</p>") == (Paragraph((Text("one"),)), Paragraph((Text("two"),)))
 

@@ -9,8 +9,13 @@ from pathlib import Path
 GUIDE = Path(__file__).resolve().parent.parent / "guide"
 ORDER = ("data", "layout", "pdf", "edition")  # each may import those before it
 # The libraries that only their adapters use: where they may be imported. ReportLab draws pages
-# and reads fonts (layout); pypdf writes and changes PDF files, PDFium reads them (pdf).
-LIBRARIES = {"reportlab": ("layout/fonts.py", "layout/draw.py"), "pypdf": ("pdf/",), "pypdfium2": ("pdf/",)}
+# and reads fonts (layout; the package's __init__ loads it first, without HarfBuzz); pypdf writes
+# and changes PDF files, PDFium reads them (pdf).
+LIBRARIES = {
+    "reportlab": ("layout/fonts.py", "layout/draw.py", "layout/__init__.py"),
+    "pypdf": ("pdf/",),
+    "pypdfium2": ("pdf/",),
+}
 
 
 def imports(path: Path) -> set[str]:

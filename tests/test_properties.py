@@ -25,7 +25,7 @@ from guide import layout
 from guide.data import text
 from guide.data.validate import load_guide
 from guide.errors import GuideError
-from guide.layout import fonts, markdown
+from guide.layout import fonts, markdown, shaping
 from guide.layout.kit import make_kit
 from guide.layout.spans import inline
 from guide.layout.styles import load_theme
@@ -195,11 +195,12 @@ KIT = make_kit(THEME, "".join(_CHARS))
 def test_user_text_never_becomes_markup(source: str) -> None:
     """The spans drawn hold exactly the text of the tree: nothing is read as markup, every link is
     one the tree holds, and a paragraph's lines hold every word of it."""
-    if any(fonts.is_rtl(c) for c in source):
-        return  # refused before layout
     runs = text.parse_inline(source)
     spans = inline(runs, KIT, KIT.style("body"))
+    # Joiners and direction marks stay in shaped or right-to-left text, and draw nothing.
+    unseen = dict.fromkeys(map(ord, shaping.KEPT))
     drawn = "".join("\n" if span.hard_break else span.text for span in spans).replace("\u00a0", " ")
+    drawn = drawn.translate(unseen)
     # Invisible characters draw nothing, and control characters (which validation refuses) neither.
     visible = "".join(
         c
@@ -212,7 +213,7 @@ def test_user_text_never_becomes_markup(source: str) -> None:
     hrefs = {node.href for node in _links(runs)}
     assert {span.link for span in spans if span.link is not None} <= hrefs
     lines = markdown.paragraph(runs, KIT, "body").line_texts(KIT.frame_width)
-    assert "".join("".join(lines).split()) == "".join(drawn.split())
+    assert "".join("".join(lines).translate(unseen).split()) == "".join(drawn.split())
 
 
 def _links(runs: tuple[text.Inline, ...]) -> list[text.Link]:
@@ -230,12 +231,12 @@ def _links(runs: tuple[text.Inline, ...]) -> list[text.Link]:
 @given(st.one_of(TEXT, st.text(max_size=80)))
 def test_any_markdown_makes_blocks(source: str) -> None:
     """Every Markdown tree turns into blocks that lay out at the page's width, whatever it holds."""
-    if any(fonts.is_rtl(c) for c in source):
-        return
     for block in markdown.blocks(text.parse(source), KIT):
         assert block.wrap(KIT.frame_width, 10_000) >= 0
         for line in drawn_items(block, KIT.frame_width):
-            assert line.x >= -0.01  # nothing starts left of the column
+            # Nothing starts left of the column but a first-level list bullet, which hangs 2 pt
+            # into the margin (markdown.list_block).
+            assert line.x >= -2.01
 
 
 def test_yaml_string_reads_back_exactly() -> None:

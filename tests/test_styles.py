@@ -27,7 +27,8 @@ def test_base_style_has_every_named_style_and_a4_paper() -> None:
     assert theme.paper == pytest.approx((595.28, 841.89), abs=0.01)
     assert theme.styles["body"].size == 10
     assert theme.styles["small"].font == "serif"  # inherited from body through `parent:`
-    assert theme.fallback == ("sans", "cjk", "korean")
+    scripts = ("arabic", "hebrew", "devanagari", "bengali", "tamil", "thai")
+    assert theme.fallback == ("sans", *scripts, "cjk", "korean")
 
 
 def test_overlay_changes_only_what_it_states(tmp_path: Path) -> None:

@@ -160,8 +160,6 @@ class _Markdown(MarkdownIt):
         return True
 
 
-# Right-to-left scripts, as guide.layout.fonts refuses them (kept here: this module does not load ReportLab).
-_RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
 # Bidirectional embeddings, overrides and isolates, which the validator refuses when typed.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -174,7 +172,6 @@ def _refused(char: str) -> bool:
         or char == "\ufffd"  # what markdown-it makes of &#0; and other invalid references
         or char in _BIDI_CONTROLS
         or 0xE0000 <= code <= 0xE007F  # tag characters: refused typed, but in an emoji flag
-        or any(lo <= code <= hi for lo, hi in _RTL_RANGES)
     )
 
 
@@ -182,7 +179,7 @@ def _keep_refused_entities(state: StateCore) -> None:
     """Print `&#x5D0;`, `&#7;` and the like as typed rather than as the character they name.
 
     The validator checks the characters a user typed; a character reference would
-    otherwise smuggle in one it refuses (a control, right-to-left text, a bidi override).
+    otherwise smuggle in one it refuses (a control, a bidi override).
     """
     stack = [t for t in state.tokens if t.type == "inline"]
     while stack:

@@ -232,8 +232,8 @@ def _candidate(
 
 
 def check_names(candidates: Iterable[Candidate], theme: Theme) -> None:
-    """Raise GuideError, with each row's line, for a name the style's fonts cannot print correctly."""
-    from guide.layout.fonts import chain, is_rtl, register_theme
+    """Raise GuideError, with each row's line, for a name the style's fonts cannot print."""
+    from guide.layout.fonts import chain, register_theme
 
     candidates = list(candidates)
     chars = {c for candidate in candidates for c in candidate.name + candidate.id}
@@ -245,11 +245,6 @@ def check_names(candidates: Iterable[Candidate], theme: Theme) -> None:
     problems = Problems()
     for candidate in candidates:
         text = candidate.name + candidate.id
-        if any(is_rtl(c) for c in text):
-            problems.error(
-                candidate.location, "names in right-to-left scripts cannot be printed correctly yet"
-            )
-            continue
         missing = sorted({c for c in text if ord(c) not in covered and c != " "})
         if missing:
             shown = ", ".join(f"U+{ord(c):04X}" for c in missing)

@@ -17,10 +17,23 @@ pdf package writes them into the published PDFs.
 
 from __future__ import annotations
 
+import sys
+
+# ReportLab's TrueType module imports HarfBuzz whenever it is installed, for a shaping of its own
+# that guide does not use: a sixth of a second of every build. It is hidden while ReportLab
+# loads; shaping.py imports it for the text that needs it.
+if "reportlab.pdfbase.ttfonts" not in sys.modules and "uharfbuzz" not in sys.modules:
+    sys.modules["uharfbuzz"] = None  # type: ignore[assignment]  # an import of it fails, for now
+    try:
+        import reportlab.pdfbase.ttfonts  # noqa: F401
+    finally:
+        del sys.modules["uharfbuzz"]
+
 from pathlib import Path
 
 from guide.data.model import Guide
 from guide.layout import compose
+from guide.layout.direction import rtl_language
 from guide.layout.fonts import guide_chars
 from guide.layout.kit import Kit, make_kit
 from guide.layout.page import Part
@@ -51,7 +64,7 @@ def render(
     do not link to it. A large guide is laid out in two processes, unless `parallel` is False;
     the bytes are the same.
     """
-    kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark))
+    kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark), rtl=rtl_language(guide.language))
     infos = {"study": _info(guide, theme, "study", stamp=stamp, watermark=watermark, across=key is None)}
     if key is None:
         infos["key"] = _info(guide, theme, "key", across=True)

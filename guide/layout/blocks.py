@@ -166,8 +166,8 @@ class Rule(Block):
 
 
 class Box(Block):
-    """Blocks in a box: padding, a background, a rule down the left edge or a frame all round; split
-    between its blocks.
+    """Blocks in a box: padding, a background, a rule down the left edge (the right edge, and the
+    indent there, in a right-to-left guide: `rtl`) or a frame all round; split between its blocks.
 
     A framed box split between pages is left open where it is cut: the part that ends a page has
     no bottom edge, the part that goes on has no top edge. A box is never cut right after blocks
@@ -187,8 +187,10 @@ class Box(Block):
         after: float = 6.0,
         frame: Colour | None = None,
         frame_width: float = 0.75,
+        rtl: bool = False,
     ) -> None:
         self.blocks = list(blocks)
+        self.rtl = rtl
         self.padding = padding
         self.background = background
         self.rule = rule
@@ -232,19 +234,22 @@ class Box(Block):
             after=self.space_after,
             frame=self.frame,
             frame_width=self.frame_width,
+            rtl=self.rtl,
         )
         box.keep_with_next = self.keep_with_next
         box.open_top, box.open_bottom = self.open_top, self.open_bottom
         return box
 
     def draw(self, out: Out, x: float, y: float) -> None:
-        left, _, top, _ = self.padding
+        left, right, top, _ = self.padding
         x0 = x + self.indent
         width = self.width - self.indent
+        if self.rtl:  # the indent, the rule and the wider padding on the right
+            x0, left = x, right
         if self.background is not None:
             out.add(page.Fill(x0, y, width, self.height, self.background))
         if self.rule is not None:
-            edge = x0 + self.rule_width / 2
+            edge = x0 + width - self.rule_width / 2 if self.rtl else x0 + self.rule_width / 2
             out.add(page.Rule(edge, y, edge, y + self.height, self.rule_width, self.rule))
         if self.frame is not None:
             self._draw_frame(out, x0, y, width)

@@ -17,6 +17,7 @@ from guide.data.model import Guide, Question
 from guide.errors import GuideError, Problem
 from guide.layout import compose, markdown, page, story
 from guide.layout.blocks import Block, MarkKind, MarkValue
+from guide.layout.direction import rtl_language
 from guide.layout.draw import Drawer
 from guide.layout.fonts import guide_chars
 from guide.layout.kit import Kit, make_kit
@@ -92,7 +93,7 @@ def card_pages(guide: Guide, theme: Theme, grid: tuple[int, int] | None = None) 
     Without `grid` (columns, rows), the grid with the most cards a sheet on which every card
     fits; GuideError names each card that does not fit the grid given, or even a whole page.
     """
-    kit = make_kit(theme, guide_chars(guide))
+    kit = make_kit(theme, guide_chars(guide), rtl=rtl_language(guide.language))
     cards = [_card(q, kit) for q in guide.questions]
     problems: list[Problem] = []
     for columns, rows in [grid] if grid is not None else GRIDS:

@@ -5,7 +5,12 @@ characters per face, assigned in the order characters are first drawn, as Report
 (printable ASCII at its own codes in a face's first subset, so that copied text reads and word
 spacing works); the subsets' font programs come from ReportLab's TrueType subsetter when the
 drawer is done. Everything used is ReportLab's public API: a TTFont's face (its character map,
-widths and metrics), `makeSubset`, and rl_accel's number and string formatting.
+glyph metrics and widths), `makeSubset`, and rl_accel's number and string formatting.
+
+A shaped run (page.Glyphs) is drawn by glyph: each glyph gets a code of its subset whose
+ToUnicode entry gives back its cluster's characters, and TJ moves each glyph to where HarfBuzz
+put it. A run whose glyphs do not follow its characters' order (Devanagari's vowel sign before
+its consonant) is marked with its text as ActualText, which PDFium reads instead of the glyphs.
 """
 
 from __future__ import annotations
@@ -13,20 +18,24 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import NamedTuple
 
 import reportlab
 from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 
+from guide.layout.composites import with_composites
 from guide.layout.fonts import load_face
 from guide.layout.page import (
     Colour,
     FaceMetrics,
     Fill,
     FontSubset,
+    Glyphs,
     Group,
     Resources,
     Rule,
+    Run,
     Static,
     TextLine,
 )
@@ -35,12 +44,26 @@ ASCII = range(32, 128)
 ENGINE = f"ReportLab {reportlab.Version}"  # what drew the pages, for the files' Producer entry
 
 
+class Composite(NamedTuple):
+    """A glyph made for a subset (composites.py): glyphs by id at (x, y) in font units, drawn as one;
+    what it reads as, and its advance in font units."""
+
+    parts: tuple[tuple[int, int, int], ...]
+    text: str
+    advance: int
+
+
+# What a code draws: a character; a glyph (by id) and what it reads as; or a composite.
+Slot = int | tuple[int, str] | Composite
+
+
 class _Subsets:
-    """How one face's characters are coded in its subsets, as the pages first use them.
+    """How one face's characters and glyphs are coded in its subsets, as the pages first use them.
 
     The same scheme as ReportLab's TTFont.splitString with ttfAsciiReadable: subset 0 holds
     printable ASCII at its own codes and fills codes 1–31 first; code 32 of every later subset
-    is a space; code 0 is always the missing glyph.
+    is a space; code 0 is always the missing glyph. A glyph of shaped text that is not simply
+    its character's (a joining form, a conjunct) takes a code of its own, as (glyph id, text).
     """
 
     def __init__(self, font: TTFont, number: int) -> None:
@@ -49,7 +72,8 @@ class _Subsets:
         glyphs = font.face.charToGlyph
         self.codes: dict[int, int] = {n: n for n in ASCII if n in glyphs}
         self.codes[0] = 0
-        self.subsets: list[list[int]] = [[0] * 32 + list(ASCII)]
+        self.glyph_codes: dict[tuple[int, str] | Composite, int] = {}
+        self.subsets: list[list[Slot]] = [[*([0] * 32), *ASCII]]
         self.next_code = 1
         self.names: list[str] = [f"/F{number}+0"]
 
@@ -72,7 +96,55 @@ class _Subsets:
             out.append((current, bytes(run)))
         return out
 
-    def _assign(self, char: int) -> int:
+    def encode_glyphs(self, glyphs: Glyphs) -> list[tuple[int, float, float]]:
+        """A shaped run's clusters as (code, the code's width in the font, HarfBuzz's advance), in
+        thousandths of an em, left to right.
+
+        A glyph that is its own character's (a letter, a digit, a space) shares that
+        character's code; any other single glyph gets a code for its id and what it reads as. A
+        cluster of several glyphs (a consonant with the vowel sign drawn before it) or a glyph
+        HarfBuzz moved (a mark) becomes one composite glyph, at its offsets: every reader takes
+        the cluster's characters from its one code, in order, on the baseline.
+        """
+        face = self.font.face
+        chars, codes = face.charToGlyph, self.codes
+        units = face.unitsPerEm / 1000
+        ids, advances, offsets, texts, clusters = glyphs
+        out: list[tuple[int, float, float]] = []
+        count, index = len(ids), 0
+        while index < count:
+            end = index + 1
+            while end < count and clusters[end] == clusters[index]:
+                end += 1
+            advance = sum(advances[index:end])
+            moved = offsets is not None and any(offsets[k] != (0.0, 0.0) for k in range(index, end))
+            if end - index > 1 or moved:
+                parts, pen = [], 0.0
+                for k in range(index, end):
+                    dx, dy = offsets[k] if offsets is not None else (0.0, 0.0)
+                    parts.append((ids[k], round((pen + dx) * units), round(dy * units)))
+                    pen += advances[k]
+                slot = Composite(tuple(parts), "".join(texts[index:end]), round(advance * units))
+                found = self.glyph_codes.get(slot)
+                n = self._assign(slot) if found is None else found
+                out.append((n, _slot_width(face, slot), advance))
+                index = end
+                continue
+            gid, text = ids[index], texts[index]
+            index = end
+            if len(text) == 1 and chars.get(ord(text)) == gid:
+                char = 32 if text == "\u00a0" else ord(text)
+                found = codes.get(char)
+                n = self._assign(char) if found is None else found
+                out.append((n, float(face.getCharWidth(char)), advance))
+                continue
+            key = (gid, text)
+            found = self.glyph_codes.get(key)
+            n = self._assign(key) if found is None else found
+            out.append((n, _glyph_width(face, gid), advance))
+        return out
+
+    def _assign(self, slot: Slot) -> int:
         n = self.next_code
         if n & 0xFF == 32:  # code 32 of every subset stays a space
             if n != 32:
@@ -85,14 +157,61 @@ class _Subsets:
                 self.names.append(f"/F{self.number}+{len(self.subsets) - 1}")
                 self.next_code += 1
                 n = self.next_code
-            self.subsets[n >> 8].append(char)
+            self.subsets[n >> 8].append(slot)
         else:
             if n == 31:  # codes 1–31 are taken: go on after subset 0's ASCII
                 self.next_code = 127
-            self.subsets[0][n] = char
+            self.subsets[0][n] = slot
         self.next_code += 1
-        self.codes[char] = n
+        if isinstance(slot, int):
+            self.codes[slot] = n
+        else:
+            self.glyph_codes[slot] = n
         return n
+
+    def program(self, slots: Sequence[Slot]) -> bytes:
+        """The TrueType font of one subset: code k draws the glyph of `slots[k]`."""
+        face = self.font.face
+        if all(isinstance(slot, int) for slot in slots):
+            return bytes(face.makeSubset(list(slots)))
+        # ReportLab's subsetter takes characters and looks their glyphs up: it is given the
+        # codes themselves, each looked up as the glyph it draws, for the time it runs; a
+        # composite's parts come after the codes, so that the subset holds them too.
+        chars = face.charToGlyph
+        glyphs = [
+            chars.get(s, 0) if isinstance(s, int) else s.parts[0][0] if isinstance(s, Composite) else s[0]
+            for s in slots
+        ]
+        extra = sorted(
+            {gid for s in slots if isinstance(s, Composite) for gid, _, _ in s.parts} - set(glyphs)
+        )
+        keys = [*glyphs, *extra]
+        face.charToGlyph = dict(enumerate(keys))
+        try:
+            program = bytes(face.makeSubset(list(range(len(keys)))))
+        finally:
+            face.charToGlyph = chars
+        first = {gid: code for code, gid in reversed(list(enumerate(keys)))}
+        composites = {
+            code: tuple((first[gid], x, y) for gid, x, y in slot.parts)
+            for code, slot in enumerate(slots)
+            if isinstance(slot, Composite)
+        }
+        return with_composites(program, composites) if composites else program
+
+
+def _glyph_width(face: TTFontFace, gid: int) -> float:
+    """A glyph's advance as its font has it, in thousandths of an em."""
+    return float(face._pdfScale(face.hmetrics[gid][0]))
+
+
+def _slot_width(face: TTFontFace, slot: Slot) -> float:
+    """What a code is wide in its font (its /Widths entry), in thousandths of an em."""
+    if isinstance(slot, int):
+        return float(face.getCharWidth(slot))
+    if isinstance(slot, Composite):
+        return float(face._pdfScale(slot.advance))
+    return _glyph_width(face, slot[0])
 
 
 class Drawer:
@@ -156,14 +275,22 @@ class Drawer:
         if line.word_space != state.word_space:
             ops.append(f"{line.word_space:.3f} Tw")
             state.word_space = line.word_space
-        for face, size, colour, value, rise in line.runs:
+        for run in line.runs:
+            face, size, colour, value, rise, glyphs, bold = run
             if colour != state.colour:
                 ops.append(fill(colour))
                 state.colour = colour
+                if state.bold:
+                    ops.append(stroke(colour))
             if rise != state.rise:
                 ops.append(f"{fp_str(rise)} Ts")
                 state.rise = rise
+            if bold or state.bold:
+                state.embolden(run)
             subsets = self._subsets(face)
+            if glyphs is not None:
+                self._glyphs(state, subsets, run, glyphs)
+                continue
             if value.isascii() and _ascii_ready(face):
                 parts: Sequence[tuple[int, bytes | str]] = ((0, value),)
             else:
@@ -174,6 +301,31 @@ class Drawer:
                     ops.append(f"{name} {_size(size)} Tf")
                     state.font = (name, size)
                 ops.append(f"({escapePDF(data)}) Tj")
+
+    def _glyphs(self, state: _TextState, subsets: _Subsets, run: Run, glyphs: Glyphs) -> None:
+        """A shaped run: its clusters by code, each moved by HarfBuzz's advance where that differs
+        from the code's width (TJ's numbers)."""
+        ops, size = state.ops, run.size
+        shown: list[str] = []  # what the next TJ shows
+        data = bytearray()
+
+        def flush() -> None:
+            if data:
+                shown.append(f"({escapePDF(bytes(data))})")
+                data.clear()
+            if shown:
+                ops.append(f"[{' '.join(shown)}] TJ")
+                shown.clear()
+
+        for code, width, advance in subsets.encode_glyphs(glyphs):
+            name = subsets.names[code >> 8]
+            if state.font != (name, size):
+                flush()
+                ops.append(f"{name} {_size(size)} Tf")
+                state.font = (name, size)
+            data.append(code & 0xFF)
+            _adjust(shown, data, width - advance)
+        flush()
 
     def _rules(self, ops: list[str], rules: list[Rule]) -> None:
         """Straight lines, those of one width, colour and dash in one path (note lines, a table's rules)."""
@@ -207,15 +359,19 @@ class Drawer:
         for face, subsets in self.faces.items():
             font = subsets.font
             metrics = _metrics(face)
-            for index, characters in enumerate(subsets.subsets):
-                tag = _subset_tag(font.face.name, characters)
+            face_ = font.face
+            for index, slots in enumerate(subsets.subsets):
+                tag = _subset_tag(face_.name, slots)
                 fonts.append(
                     FontSubset(
                         resource=subsets.names[index][1:],
-                        base_font=f"{tag}+{(font.face.name + font.face.subfontNameX).decode('latin-1')}",
-                        program=font.face.makeSubset(characters),
-                        characters=tuple(characters),
-                        widths=tuple(float(font.face.getCharWidth(c)) for c in characters),
+                        base_font=f"{tag}+{(face_.name + face_.subfontNameX).decode('latin-1')}",
+                        program=subsets.program(slots),
+                        texts=tuple(
+                            chr(s) if isinstance(s, int) else s.text if isinstance(s, Composite) else s[1]
+                            for s in slots
+                        ),
+                        widths=tuple(_slot_width(face_, s) for s in slots),
                         metrics=metrics,
                     )
                 )
@@ -223,8 +379,26 @@ class Drawer:
         return Resources(tuple(fonts), opacities)
 
 
+def _adjust(shown: list[str], data: bytearray, amount: float) -> None:
+    """Move the next glyph of a TJ left by `amount` thousandths of an em (right, if negative)."""
+    amount = round(amount, 2)
+    if amount:
+        if data:
+            shown.append(f"({escapePDF(bytes(data))})")
+            data.clear()
+        elif shown and not shown[-1].startswith("("):  # two moves in a row are one
+            amount = round(float(shown.pop()) + amount, 2)
+            if not amount:
+                return
+        shown.append(fp_str(amount))
+
+
+BOLD_STROKE = 0.03  # a synthetic bold's outline stroke, as a share of the size: about a bold's weight
+
+
 class _TextState:
-    """A text object being written: the font, colour, word spacing and rise it has set so far."""
+    """A text object being written: the font, colour, word spacing and rise it has set so far,
+    and whether glyphs are stroked as well as filled (a synthetic bold), and how thick."""
 
     def __init__(self, ops: list[str]) -> None:
         self.ops = ops
@@ -234,13 +408,30 @@ class _TextState:
         self.colour: Colour | None = None
         self.word_space = 0.0
         self.rise = 0.0
+        self.bold = False
+        self.stroke_width = 0.0
+
+    def embolden(self, run: Run) -> None:
+        """Fill and stroke the run's glyphs (text render mode 2) if it asks for a synthetic bold;
+        back to filling alone if not."""
+        if not run.bold:
+            self.ops.append("0 Tr")
+            self.bold = False
+            return
+        if not self.bold:
+            self.ops.append(f"2 Tr {stroke(run.colour)}")
+            self.bold = True
+        width = round(run.size * BOLD_STROKE, 3)
+        if width != self.stroke_width:
+            self.ops.append(f"{fp_str(width)} w")
+            self.stroke_width = width
 
     def close(self) -> None:
         self.ops.append("ET")
         self.ops.append("Q")
 
 
-def _subset_tag(face: bytes, subset: Sequence[int]) -> str:
+def _subset_tag(face: bytes, subset: Sequence[Slot]) -> str:
     """Six letters from the characters a subset holds: one name for one program in every file.
 
     Numbered tags (AAAAAA+, AAAAAB+ …) would give the study guide's and the answer key's

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from guide.layout import page
 from guide.layout.draw import Drawer
 from guide.layout.kit import Kit
-from guide.layout.lines import fit_line, runs, runs_width, text_line
+from guide.layout.lines import Align, fit_line, runs, runs_width, text_line
 from guide.layout.page import Placeholder
 from guide.layout.pager import PartInfo
 
@@ -67,7 +67,7 @@ class Resolver:
         self.drawer = drawer
         self.numbering = numbering
         theme = kit.theme
-        self.left = float(theme.margins["inner"])
+        self.left = kit.left_margin
         self.right = self.left + kit.frame_width
         self.footer_y = float(theme.margins["bottom"]) - 24
         self.shift = kit.shift
@@ -112,32 +112,49 @@ class Resolver:
         self, footer: page.Footer, info: PartInfo, numbers: PartNumbers, index: int, right_hand: bool
     ) -> list[page.Static]:
         """The folio on the outer corner, where a reader's thumb finds it; in the body, the part's
-        name opposite and "Page 3 of 120"."""
+        name opposite and "Page 3 of 120". A right-to-left book has them mirrored."""
         kit, y = self.kit, self.footer_y
+        line = self._mirrored if kit.rtl else text_line
         outer_right = right_hand or not kit.theme.duplex
         if footer.kind == "front":
             x = self.right if outer_right else self.left
-            return [text_line(kit, "header", x, y, numbers.folio(index), "right" if outer_right else "left")]
+            return [line(kit, "header", x, y, numbers.folio(index), "right" if outer_right else "left")]
         labels = kit.theme.labels
         body_pages = numbers.pages - numbers.body_start
         phrase = f"{labels['page']} {numbers.folio(index)} {labels['of']} {body_pages}"
         if outer_right:
             return [
-                text_line(kit, "header", self.left, y, info.part_label),
-                text_line(kit, "header", self.right, y, phrase, "right"),
+                line(kit, "header", self.left, y, info.part_label),
+                line(kit, "header", self.right, y, phrase, "right"),
             ]
         return [
-            text_line(kit, "header", self.left, y, phrase),
-            text_line(kit, "header", self.right, y, info.part_label, "right"),
+            line(kit, "header", self.left, y, phrase),
+            line(kit, "header", self.right, y, info.part_label, "right"),
         ]
+
+    def _mirrored(
+        self, kit: Kit, style: str, x: float, y: float, value: str, align: Align = "left"
+    ) -> page.TextLine:
+        """A line of page furniture where a right-to-left book has it: across the text block."""
+        flipped: Align = "right" if align == "left" else "left" if align == "right" else align
+        return text_line(kit, style, self.left + self.right - x, y, value, flipped)
 
     def _number(self, x: float, y: float, value: str, style: str, leader: float | None) -> list[page.Static]:
         """A number ending at x on baseline y, with a dotted leader from `leader` up to it."""
         # A number set at the end of a line of text starts with a space, so that copied text
         # reads "Deep learning 5" and "QUESTION 2 Answer: page A-1", not "learning5".
+        if self.kit.rtl:  # mirrored: the number starts at x, the leader runs right from it
+            line = text_line(self.kit, style, x, y, value + " ", "left")
+            drawn = runs_width(line.runs)
+            items: list[page.Static] = [line]
+            if leader is not None and leader > x + drawn + 6:
+                items.append(
+                    page.Rule(x + drawn + 4, y, leader, y, 0.6, self.kit.colour("rule"), dash=(0.6, 2.8))
+                )
+            return items
         line = text_line(self.kit, style, x, y, " " + value, "right")
         drawn = x - line.x
-        items: list[page.Static] = [line]
+        items = [line]
         if leader is not None and leader < x - drawn - 6:
             items.append(
                 page.Rule(leader, y, x - drawn - 4, y, 0.6, self.kit.colour("rule"), dash=(0.6, 2.8))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+import struct
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,16 +22,8 @@ from guide.data.model import Guide
 from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
 from guide.files import Refused, read_regular
+from guide.layout.shaping import SHAPED
 from guide.layout.styles import TEMPLATES, FontFamily, Theme
-
-# Right-to-left scripts need bidirectional reordering and shaping, which the layout
-# does not do yet: refusing them beats printing letters in the wrong order.
-_RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
-
-
-def is_rtl(char: str) -> bool:
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _RTL_RANGES)
 
 
 @dataclass(frozen=True)
@@ -55,6 +48,9 @@ class RegisteredFamily:
 Face: TypeAlias = TTFont  # a font face as ReportLab reads it: its character map, widths and metrics
 
 _face_paths: dict[str, Path] = {}  # every face named so far → its file, loaded when first used
+# Every face named so far → ranges of characters its character map may have a glyph for (a
+# superset: read from the file at a glance, so as not to load a large font for nothing).
+_face_ranges: dict[str, tuple[tuple[int, int], ...] | None] = {}
 
 
 MAX_FONT_BYTES = 64 << 20  # the largest CJK fonts are about 20 MB
@@ -87,6 +83,7 @@ def _face_name(path: Path) -> str:
         )
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     _face_paths[name] = path
+    _face_ranges[name] = _cmap_ranges(data)
     return name
 
 
@@ -107,6 +104,53 @@ def _damage(data: bytes) -> str | None:
             tag = entry[:4].decode("latin-1").strip()
             return f"the file is cut short: its '{tag}' table runs past its end, at byte {len(data):,}"
     return None
+
+
+def _cmap_ranges(data: bytes) -> tuple[tuple[int, int], ...] | None:
+    """The ranges of characters a TrueType font's Unicode character map (format 4 or 12) lists,
+    each range whole (a code in it may still have no glyph); None if there is none to read."""
+    try:
+        if data[:4] == b"ttcf":
+            return None
+        count = struct.unpack(">H", data[4:6])[0]
+        cmap = next(
+            (struct.unpack(">L", data[20 + 16 * i : 24 + 16 * i])[0] for i in range(count)
+             if data[12 + 16 * i : 16 + 16 * i] == b"cmap"),
+            None,
+        )  # fmt: skip
+        if cmap is None:
+            return None
+        tables = struct.unpack(">H", data[cmap + 2 : cmap + 4])[0]
+        best: tuple[int, int] | None = None  # (format, offset)
+        for i in range(tables):
+            platform, encoding, offset = struct.unpack(">HHL", data[cmap + 4 + 8 * i : cmap + 12 + 8 * i])
+            if (platform, encoding) in ((3, 10), (0, 4), (0, 6), (3, 1), (0, 3), (0, 1), (0, 0)):
+                fmt = struct.unpack(">H", data[cmap + offset : cmap + offset + 2])[0]
+                if fmt in (4, 12) and (best is None or fmt > best[0]):
+                    best = (fmt, cmap + offset)
+        if best is None:
+            return None
+        fmt, at = best
+        if fmt == 12:
+            groups = struct.unpack(">L", data[at + 12 : at + 16])[0]
+            return tuple(
+                struct.unpack(">LL", data[at + 16 + 12 * i : at + 24 + 12 * i]) for i in range(groups)
+            )
+        segments = struct.unpack(">H", data[at + 6 : at + 8])[0] // 2
+        ends = struct.unpack(f">{segments}H", data[at + 14 : at + 14 + 2 * segments])
+        starts = struct.unpack(f">{segments}H", data[at + 16 + 2 * segments : at + 16 + 4 * segments])
+        return tuple((start, end) for start, end in zip(starts, ends, strict=True) if start <= end < 0xFFFF)
+    except (struct.error, IndexError):
+        return None
+
+
+def may_draw(family: FontFamily, codes: Iterable[int]) -> bool:
+    """Whether a family's regular face may have a glyph for one of `codes`, by its character map
+    read at a glance: True when unsure. A family that cannot is never loaded for them."""
+    ranges = _face_ranges.get(_face_name(family.regular))
+    if ranges is None:
+        return True
+    return any(start <= code <= end for code in codes for start, end in ranges)
 
 
 @cache
@@ -132,6 +176,11 @@ def load_face(name: str) -> Face:
             ]
         ) from None
     return font
+
+
+def face_path(name: str) -> Path:
+    """The file of a face named by _face_name (HarfBuzz reads it for shaping)."""
+    return _face_paths[name]
 
 
 @cache
@@ -185,13 +234,32 @@ def register_theme(theme: Theme, chars: Iterable[str] = ()) -> dict[str, Registe
         covered |= family.coverage
     # Line breaks, tabs and invisible characters are never drawn: without this, every guide
     # loaded every fallback font (several MB each) for want of a glyph for '\n'.
-    missing = {ord(c) for c in chars if _drawn(c)} - covered
+    drawn = {ord(c) for c in chars if _drawn(c)}
+    missing = drawn - covered
+    # Letters of shaped scripts want a font made for their script (spans.script_chain), even
+    # where a font for everything (DejaVu Sans) has some of them.
+    scripts = {code for code in drawn if SHAPED.match(chr(code))}
+    for family in families.values():
+        if not has_latin(family):
+            scripts -= family.coverage
     for name in theme.fallback:
-        if name not in families and missing:
+        if (
+            name not in families
+            and (missing or scripts)
+            and may_draw(theme.families[name], missing | scripts)
+        ):
             family = register_family(theme.families[name])
             families[name] = family
             missing -= family.coverage
+            if not has_latin(family):
+                scripts -= family.coverage
     return families
+
+
+@cache
+def has_latin(family: RegisteredFamily) -> bool:
+    """Whether a family has the Latin letters: a font for everything, not one made for a script."""
+    return all(code in family.coverage for code in range(ord("A"), ord("Z") + 1))
 
 
 def _drawn(char: str) -> bool:
@@ -229,7 +297,7 @@ def check_coverage(guide: Guide, theme: Theme, *, draft: bool = False) -> list[P
     """Raise GuideError naming every character that no font of the theme can draw, with its place.
 
     In a `draft`, such characters are printed as placeholders ([U+1F951]): they come back as
-    warnings instead (right-to-left text is still an error: it would print in the wrong order).
+    warnings instead.
     """
     problems = coverage_problems(_question_texts(guide), theme, guide_chars(guide), draft=draft)
     if any(p.severity == "error" for p in problems):
@@ -245,7 +313,7 @@ def coverage_problems(
     draft: bool = False,
 ) -> list[Problem]:
     """A problem for every character that no font of the theme can draw, at its first place, with how
-    many times it is used; and one for every field holding right-to-left text.
+    many times it is used.
 
     `texts`: (question id or "", field, location, text), as the guide's texts or as those of
     a guide that failed validation (so that both kinds of problem come in one report); `chars`,
@@ -259,11 +327,10 @@ def coverage_problems(
     usable: set[int] = set()
     for family in families.values():
         usable |= family.coverage
-    bad = {c for c in chars if _drawn(c) and (ord(c) not in usable or is_rtl(c))}
+    bad = {c for c in chars if _drawn(c) and ord(c) not in usable}
     if not bad:
         return []
     problems: list[Problem] = []
-    reported: set[tuple[str, str]] = set()
     counts: dict[str, int] = {}
     first: dict[str, tuple[Location, str]] = {}  # where each missing character is first used, and by what
     for qid, name, where, text in texts:
@@ -273,22 +340,10 @@ def coverage_problems(
             owner = f"question '{qid}', {name}"
         else:
             owner = f"the topic '{text}'" if name == "topic" else f"the guide's {name}"
-        found = [c for c in dict.fromkeys(text) if c in bad]  # in the order typed
-        for char in found:
-            if not is_rtl(char):
+        for char in dict.fromkeys(text):  # in the order typed
+            if char in bad:
                 counts[char] = counts.get(char, 0) + text.count(char)
                 first.setdefault(char, (where, owner))
-        # One message a field for right-to-left text: a Hebrew sentence is one problem, not forty.
-        rtl = [c for c in found if is_rtl(c) and (qid, c) not in reported]
-        reported.update((qid, c) for c in rtl)
-        if rtl:
-            problems.append(
-                Problem(
-                    where,
-                    f"{owner}: {_characters(rtl)} {'is' if len(rtl) == 1 else 'are'} right-to-left text,"
-                    " which guide cannot lay out yet; remove it or transliterate it",
-                )
-            )
     fonts = ", ".join(theme.families) or "none"
     for char, (where, owner) in first.items():
         times = "once" if counts[char] == 1 else f"{counts[char]:,} times"
@@ -308,8 +363,8 @@ def coverage_problems(
 
 
 def label_problems(theme: Theme) -> list[Problem]:
-    """A problem for every label of the theme holding characters its fonts cannot draw (or
-    right-to-left text), checked as printed: many labels are set in capitals."""
+    """A problem for every label of the theme holding characters its fonts cannot draw, checked as
+    printed: many labels are set in capitals."""
     texts = []
     for name, value in theme.labels.items():
         drawn = value

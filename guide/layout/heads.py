@@ -56,7 +56,8 @@ class HeadLine(Block):
         return [first, *parts[1:]]
 
     def draw(self, out: Out, x: float, y: float) -> None:
-        self.label.draw(out, x, y)
+        rtl = self.label.style.rtl  # right to left: the label at the right, the page at the left
+        self.label.draw(out, x + self._reserve() if rtl else x, y)
         top = y + self.height
         if self.anchor is not None:
             out.add(page.Landing(self.anchor, round(x, 2), round(top + 4, 2), self.outline))
@@ -67,7 +68,11 @@ class HeadLine(Block):
             style = self.label.style
             baseline = top - style.size  # the label's first baseline
             right = x + self.width
-            out.add(page.PageRef(right, baseline, "meta", self.anchor, part, label))
+            if rtl:  # the reference starts at x (finish.py knows the guide's direction)
+                out.add(page.PageRef(x, baseline, "meta", self.anchor, part, label))
+                right = x + REF_WIDTH
+            else:
+                out.add(page.PageRef(right, baseline, "meta", self.anchor, part, label))
             rect = (right - REF_WIDTH, baseline - 3, right, baseline + style.leading - 2)
             out.add(page.Link(rect, page.PlaceTarget(self.anchor, other_part=True)))
 
@@ -89,10 +94,20 @@ class ContentsLine(Block):
     def draw(self, out: Out, x: float, y: float) -> None:
         entry = self.entry
         space = entry.space_after
-        entry.draw(out, x + self.indent, y + space)
         style = entry.style
         last_width = entry.last_line_width(entry.width)
         baseline = y + space + style.leading - style.size  # the entry's last baseline
+        if style.rtl:
+            # Mirrored: the entry at the right, the number at the left edge, the leader from the
+            # number to where the entry's last line ends.
+            left = x + self.width - self.indent - entry.width
+            entry.draw(out, left, y + space)
+            end = left + entry.width - last_width - 6
+            out.add(page.ContentsNumber(x, baseline, "toc_entry", self.anchor, end))
+            rect = (x, y + space - 2, x + self.width - self.indent, y + self.height)
+            out.add(page.Link(rect, page.PlaceTarget(self.anchor)))
+            return
+        entry.draw(out, x + self.indent, y + space)
         start = x + self.indent + min(last_width + 6, entry.width)
         # The dotted leader is drawn with the number, once it is known how wide the number is.
         out.add(page.ContentsNumber(x + self.width, baseline, "toc_entry", self.anchor, start))

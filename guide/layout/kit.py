@@ -47,8 +47,9 @@ class Style:
     space_after: float = 0.0
     left_indent: float = 0.0
     first_indent: float = 0.0  # added to left_indent on the first line (negative: a hanging indent)
-    alignment: str = "left"  # left, right, center or justify
+    alignment: str = "left"  # left (a line's start: the right, right to left), right, center, justify
     keep_with_next: bool = False
+    rtl: bool = False  # the guide reads right to left: text starts at the right, lists hang there
 
     @property
     def face(self) -> str:
@@ -64,15 +65,30 @@ class Kit:
     families: dict[str, RegisteredFamily]
     styles: dict[str, Style]
     frame_width: float
+    rtl: bool = False  # the guide reads right to left (its language is Arabic, Hebrew …)
     line_widths: dict[tuple[str, str], float] = field(default_factory=dict)  # (style, text) → width
     fitted: dict[tuple[str, str, float], str] = field(default_factory=dict)  # see lines.fit_line
     lines: dict[tuple[object, ...], TextLine] = field(default_factory=dict)  # see lines.text_line
 
     @property
     def shift(self) -> float:
-        """How far a left-hand page moves when printing on both sides: its binding is on its right."""
+        """How far a left-hand page moves when printing on both sides: its binding is on its right.
+
+        A right-to-left book opens the other way: its first page is a left-hand one, laid out
+        with the binding on its right, and it is the right-hand pages that move (to the left).
+        """
         margins = self.theme.margins
-        return float(margins["outer"] - margins["inner"]) if self.theme.duplex else 0.0
+        if not self.theme.duplex:
+            return 0.0
+        moved = float(margins["outer"] - margins["inner"])
+        return -moved if self.rtl else moved
+
+    @property
+    def left_margin(self) -> float:
+        """Where the text block starts on a page as laid out (a book's first page): the inner
+        margin, or the outer one in a right-to-left book, whose binding is on the right."""
+        margins = self.theme.margins
+        return float(margins["outer"] if self.rtl else margins["inner"])
 
     def style(self, name: str) -> Style:
         return self.styles[name]
@@ -93,15 +109,16 @@ class Kit:
         return style
 
 
-def make_kit(theme: Theme, chars: Iterable[str] = ()) -> Kit:
-    """The kit for a theme, with the fallback fonts that `chars` needs."""
+def make_kit(theme: Theme, chars: Iterable[str] = (), *, rtl: bool = False) -> Kit:
+    """The kit for a theme, with the fallback fonts that `chars` needs; `rtl`: for a guide that
+    reads right to left."""
     families = register_theme(theme, chars)
-    styles = {name: _style(theme, spec, families) for name, spec in theme.styles.items()}
+    styles = {name: _style(theme, spec, families, rtl) for name, spec in theme.styles.items()}
     width = theme.paper[0] - theme.margins["inner"] - theme.margins["outer"]
-    return Kit(theme, families, styles, width)
+    return Kit(theme, families, styles, width, rtl=rtl)
 
 
-def _style(theme: Theme, spec: TextStyle, families: dict[str, RegisteredFamily]) -> Style:
+def _style(theme: Theme, spec: TextStyle, families: dict[str, RegisteredFamily], rtl: bool) -> Style:
     own = chain(theme, families, spec.font)
     # Validation accepts a character that any font of the theme has (a technical sign such as ⌒
     # only the monospace font has, say), so the layout must be able to reach all of them.
@@ -118,4 +135,5 @@ def _style(theme: Theme, spec: TextStyle, families: dict[str, RegisteredFamily])
         space_after=spec.space_after,
         left_indent=spec.left_indent,
         alignment=spec.alignment,
+        rtl=rtl,
     )

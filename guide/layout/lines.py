@@ -8,19 +8,30 @@ from __future__ import annotations
 from typing import Literal
 
 from guide.data.text import short_title
-from guide.layout import page
-from guide.layout.kit import Kit
+from guide.layout import page, visual
+from guide.layout.direction import has_rtl
+from guide.layout.kit import Kit, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import width_of
+from guide.layout.shaping import needs_shaping
 from guide.layout.spans import plain
 
 Align = Literal["left", "right", "center"]
 
 
 def runs(kit: Kit, style: str, value: str, colour: Colour | None = None) -> tuple[page.Run, ...]:
-    """One line of plain text in a named style, each run in a font that has it."""
+    """One line of plain text in a named style, each run in a font that has it; text that is
+    shaped or right to left in the order it is drawn, shaped."""
     resolved = kit.style(style)
-    return tuple(page.Run(s.face, s.size, colour or s.colour, s.text) for s in plain(value, resolved))
+    spans = plain(value, resolved)
+    if any(needs_shaping(s.text) or has_rtl(s.text) for s in spans):
+        pieces = [
+            visual.Piece(i, s.face, s.size, colour or s.colour, s.rise, s.embolden, s.text)
+            for i, s in enumerate(spans)
+        ]
+        _, levels = visual.paragraph_levels("".join(p.text for p in pieces), resolved.rtl)
+        return tuple(placed.run for placed in visual.runs(pieces, levels, _width))
+    return tuple(page.Run(s.face, s.size, colour or s.colour, s.text, 0.0, None, s.embolden) for s in spans)
 
 
 def runs_width(line_runs: tuple[page.Run, ...]) -> float:
@@ -29,9 +40,13 @@ def runs_width(line_runs: tuple[page.Run, ...]) -> float:
 
 
 def width_of_run(run: page.Run) -> float:
-    from guide.layout.kit import font
+    if run.glyphs is not None:
+        return run.glyphs.width * run.size / 1000
+    return _width(run.face, run.size, run.text)
 
-    return width_of(font(run.face), run.face, run.size, run.text)
+
+def _width(face: str, size: float, value: str) -> float:
+    return width_of(font(face), face, size, value)
 
 
 def line_width(kit: Kit, style: str, value: str) -> float:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from guide.data import text
-from guide.data.text import leads_in, visible
-from guide.layout import page
+from guide.data.text import leads_in
+from guide.layout import direction, page, visual
 from guide.layout.blocks import EPS, Block, Box, Out, Rule, Spacer
+from guide.layout.direction import has_rtl
 from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import Bullet, Para, width_of
-from guide.layout.spans import Span, font_runs, inline, plain
+from guide.layout.shaping import needs_shaping
+from guide.layout.spans import Span, drawn, font_runs, inline, plain
 from guide.layout.table import Row, Table
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
@@ -59,7 +61,7 @@ def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -
         if quotes >= MAX_INDENT_DEPTH:
             return blocks(node.children, kit, style, depth, quotes)
         inner = blocks(node.children, kit, style, 0, quotes + 1) or [Spacer(1)]
-        return [Box(inner, rule=kit.colour("rule"), indent=indent)]
+        return [Box(inner, rule=kit.colour("rule"), indent=indent, rtl=kit.rtl)]
     if isinstance(node, text.Tip):
         return tip(node, kit, style, depth, quotes)
     if isinstance(node, text.ListBlock):
@@ -129,8 +131,10 @@ def width_of_face(face: str, size: float, value: str) -> float:
 
 def code_block(source: str, kit: Kit, indent: float = 0.0) -> Block:
     """Code in the monospace font, whitespace kept, long lines wrapped rather than cut off."""
-    source = visible(source.expandtabs(4)) or " "
-    return Box([CodeText(source.split("\n"), kit)], background=kit.colour("code_background"), indent=indent)
+    source = drawn(source.expandtabs(4)) or " "
+    box = Box([CodeText(source.split("\n"), kit)], background=kit.colour("code_background"), indent=indent)
+    box.rtl = kit.rtl  # its indent (in a list) on the right; its lines still read left to right
+    return box
 
 
 class CodeText(Block):
@@ -225,9 +229,20 @@ class CodeText(Block):
         lines = self._lines(self.width)
         for line in lines[self._first : self._end]:
             if line:
-                runs = tuple(page.Run(s.face, s.size, s.colour, s.text) for s in line)
-                out.add(page.TextLine(x, baseline, runs))
+                out.add(page.TextLine(x, baseline, _code_runs(line)))
             baseline -= style.leading
+
+
+def _code_runs(line: Sequence[Span]) -> tuple[page.Run, ...]:
+    """A line of code as runs: left to right whatever it holds (code reads so), but a comment or
+    string in a right-to-left script reads right to left inside it, and a shaped script shaped."""
+    if not any(needs_shaping(s.text) or has_rtl(s.text) for s in line):
+        return tuple(page.Run(s.face, s.size, s.colour, s.text) for s in line)
+    pieces = [visual.Piece(i, s.face, s.size, s.colour, s.rise, False, s.text) for i, s in enumerate(line)]
+    value = "".join(p.text for p in pieces)
+    levels = direction.levels(value, False) if has_rtl(value) else None
+    placed = visual.runs(pieces, levels, lambda f, z, v: width_of(font(f), f, z, v))
+    return tuple(p.run for p in placed)
 
 
 def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Block:
@@ -258,7 +273,7 @@ def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Block:
             header = Row([[_cell(node, kit, c, i, header=True)] for i, c in enumerate(node.header)], heavy)
             rows = [Row([[_cell(node, kit, c, i, header=False)] for i, c in enumerate(row[:columns])], thin)
                     for row in node.rows]  # fmt: skip
-            grid = Table(header, rows, lambda w: column_widths(weights, w), indent=indent)
+            grid = Table(header, rows, lambda w: column_widths(weights, w), indent=indent, rtl=kit.rtl)
         return grid
 
     return Fitted(made, indent)
@@ -331,4 +346,4 @@ def _records(
             rows.append(
                 Row([[title_cell], [_cell(node, kit, value, i, header=False)]], heavy if last else thin)
             )
-    return Table(None, rows, lambda w: [w * 0.3, w * 0.7], indent=indent)
+    return Table(None, rows, lambda w: [w * 0.3, w * 0.7], indent=indent, rtl=kit.rtl)

@@ -35,14 +35,43 @@ class Anchor(NamedTuple):
 # --- what a page draws ---------------------------------------------------------------------------
 
 
+class Glyphs(NamedTuple):
+    """A run of text as HarfBuzz shaped it: glyphs by id, left to right as drawn.
+
+    `advances` and `offsets` ((x, y) of each glyph from where it would stand, or None when all
+    are 0) are in thousandths of an em; `texts` are what each glyph reads as when the text is
+    copied: its cluster's characters on one glyph of each cluster (a conjunct, a letter with its
+    marks), "" on the others; `clusters`, the cluster of each glyph (those of one cluster are
+    side by side), by the index of its first character in the run's text.
+    """
+
+    ids: tuple[int, ...]
+    advances: tuple[float, ...]
+    offsets: tuple[tuple[float, float], ...] | None
+    texts: tuple[str, ...]
+    clusters: tuple[int, ...]
+
+    @property
+    def width(self) -> float:
+        """The run's advance in thousandths of an em."""
+        return sum(self.advances)
+
+
 class Run(NamedTuple):
-    """Text in one face, size and colour; `rise` lifts it above the baseline (a superscript)."""
+    """Text in one face, size and colour; `rise` lifts it above the baseline (a superscript).
+
+    A shaped run (Arabic, Devanagari …) is drawn from its `glyphs`, `text` being its characters in
+    logical order; `bold` asks for a bold drawn by stroking the outlines too, for a face that has
+    no bold of its own (Chinese, Japanese).
+    """
 
     face: str
     size: float
     colour: Colour
     text: str
     rise: float = 0.0
+    glyphs: Glyphs | None = None
+    bold: bool = False
 
 
 class TextLine(NamedTuple):
@@ -131,7 +160,8 @@ class Landing(NamedTuple):
 
 class PageRef(NamedTuple):
     """The printed page of an anchor of `part` ("Answer: page A-7"), set in `style` from the
-    theme's `label` template, its right edge at x, on baseline y."""
+    theme's `label` template, its right edge at x (its left edge, in a right-to-left guide), on
+    baseline y."""
 
     x: float
     y: float
@@ -143,7 +173,8 @@ class PageRef(NamedTuple):
 
 class ContentsNumber(NamedTuple):
     """A contents entry's page number, its right edge at x on baseline y, with a dotted leader from
-    `leader` (an x left of the number) up to it."""
+    `leader` (an x left of the number) up to it; in a right-to-left guide, its left edge at x and
+    the leader from it to `leader`, right of it."""
 
     x: float
     y: float
@@ -202,17 +233,17 @@ class FaceMetrics:
 
 @dataclass(frozen=True)
 class FontSubset:
-    """One subset of a face (at most 256 characters) as pages use it, ready to embed.
+    """One subset of a face (at most 256 glyphs) as pages use it, ready to embed.
 
     `resource` is its name in the pages' content ("F1+0"), `base_font` its PostScript name with
-    a tag made from its characters ("ABCDEF+DejaVuSans"); code k draws the character
-    `characters[k]`, `widths[k]` wide.
+    a tag made from its glyphs ("ABCDEF+DejaVuSans"); code k draws a glyph `widths[k]` wide that
+    reads as `texts[k]`: a character, or the characters of a shaped cluster ("क्ष").
     """
 
     resource: str
     base_font: str
     program: bytes  # the TrueType font of this subset
-    characters: tuple[int, ...]
+    texts: tuple[str, ...]
     widths: tuple[float, ...]
     metrics: FaceMetrics
 

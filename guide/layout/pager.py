@@ -85,7 +85,7 @@ class Pager:
         self.sink = sink
         # Pages are laid out as right-hand ones; a left-hand page of a book printed on both sides
         # is moved over to its own margins when it is finished (finish.py).
-        self.left = float(theme.margins["inner"])
+        self.left = kit.left_margin
         self.width = kit.frame_width
         self.bottom = float(theme.margins["bottom"])
         self.top = float(theme.paper[1] - theme.margins["top"])
@@ -278,9 +278,15 @@ class Pager:
         ) or fit_line(self.kit, "header", wordings[-1], self.width - least)
         room = self.width - (self.width_of(running) + gap if running else 0)
         title = fit_line(self.kit, "header", self.info.title, room - self.width_of(edition))
-        self.page.add(text_line(kit, "header", left, top, title + edition if title else self.info.edition))
-        if running:
-            self.page.add(text_line(kit, "header", right, top, running, "right"))
+        head = title + edition if title else self.info.edition
+        if kit.rtl:  # mirrored: the title at the right, where the reader starts
+            self.page.add(text_line(kit, "header", right, top, head, "right"))
+            if running:
+                self.page.add(text_line(kit, "header", left, top, running))
+        else:
+            self.page.add(text_line(kit, "header", left, top, head))
+            if running:
+                self.page.add(text_line(kit, "header", right, top, running, "right"))
         self.page.add(page.Rule(left, top - 5, right, top - 5, 0.4, kit.colour("rule")))
 
     def _form_head(self) -> None:

@@ -9,12 +9,13 @@ parts, so that a paragraph of a million words costs its words once, however many
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from guide.layout import page
+from guide.layout import page, shaping, visual
 from guide.layout.blocks import Block, Out
+from guide.layout.direction import has_rtl
 from guide.layout.fonts import Face
 from guide.layout.kit import Style, font
 from guide.layout.page import Colour
@@ -170,6 +171,8 @@ def words_of(spans: Sequence[Span]) -> Words:
         parts = value.split(" ")
         table = widths(span.face, span.size)
         measure, size = span.font.stringWidth, span.size
+        if shaping.needs_shaping(value) or has_rtl(value):
+            measure = _shaped_measure(span.face)
         for k, part in enumerate(parts):
             if k:  # a space came before this part: the word before it is done
                 if making is not None:
@@ -180,7 +183,14 @@ def words_of(spans: Sequence[Span]) -> Words:
             if not part:
                 continue
             pieces = (part,) if part.isascii() or not _IDEOGRAPHIC.search(part) else _ideographic_pieces(part)
+            if "\u200b" in part:  # a zero-width space: a line may break there (between Thai words)
+                pieces = [p for piece in pieces for p in piece.split("\u200b")]
             for p, piece in enumerate(pieces):
+                if not piece:  # where a zero-width space was: the word ends, the next is joined
+                    if making is not None:
+                        _made(words, making)
+                        making = None
+                    continue
                 width = table.get(piece)
                 if width is None:
                     width = table[piece] = measure(piece, size)
@@ -195,6 +205,15 @@ def words_of(spans: Sequence[Span]) -> Words:
     if making is not None:
         _made(words, making)
     return words
+
+
+def _shaped_measure(face: str) -> Callable[[str, float], float]:
+    """What measures a word of text that is shaped or right to left: HarfBuzz's advances."""
+
+    def measure(value: str, size: float) -> float:
+        return shaping.width(face, size, value, has_rtl(value))
+
+    return measure
 
 
 def _made(words: Words, making: tuple[float, int, str, list[tuple[int, str]], int]) -> None:
@@ -351,10 +370,10 @@ class Para(Block):
         self._all: list[Line] = []  # the lines of the whole paragraph, at _lines_width
         self._first, self._end = 0, 0  # this part's range of them
         self._lines_width: float | None = None
-        self._part = False
-        self._decorated: bool | None = (
-            None  # whether some span has a background, a link, a line  # a piece of a split paragraph
-        )
+        self._part = False  # a piece of a split paragraph
+        self._visual: bool | None = None  # whether it holds text that is shaped or right to left
+        self._levels: tuple[tuple[int, int], tuple[bool, list[int] | None, list[int]]] | None = None
+        self._decorated: bool | None = None  # whether some span has a background, a link, a line
 
     # --- measuring ---------------------------------------------------------------------------------
 
@@ -459,61 +478,61 @@ class Para(Block):
         under: list[page.Item] = []  # code backgrounds go under the text, strikes and links over it
         text: list[page.Item] = []
         over: list[page.Item] = []
+        bidi = self._bidi()
+        right = style.rtl or (bidi is not None and bidi[0])  # the lines start at the right
         if self.bullet is not None and self._first == 0:
             b = self.bullet
-            text.append(page.TextLine(x + b.indent, baseline, (page.Run(b.face, b.size, b.colour, b.text),)))
+            run = page.Run(b.face, b.size, b.colour, b.text)
+            at = x + b.indent
+            if right:  # the bullet hangs at the right, as far in from the right edge
+                at = x + self.width - b.indent - width_of(font(b.face), b.face, b.size, b.text)
+            text.append(page.TextLine(at, baseline, (run,)))
         spans = self.spans
         words = self._words or Words()
         texts, gaps = words.texts, words.gaps
         align = style.alignment
-        if self._decorated is None:  # once a paragraph, not once a page of it
-            self._decorated = any(
-                s.back is not None or s.link is not None or s.strike or s.underline for s in spans
-            )
-        decorated = self._decorated
-        text_width = self.width - self.indent
+        decorated = self.decorated()
         first_offset = self._first_offset() if self._first == 0 else 0.0
         last = len(lines) - 1
-        if len(spans) == 1 and align != "justify":  # one style: each line one run
+        if bidi is not None:
+            self._draw_visual(bidi, x, baseline, first_offset, right, under, text, over)
+        elif len(spans) == 1 and align != "justify":  # one style: each line one run
             span = spans[0]
             face, size, colour, rise = span.face, span.size, span.colour, span.rise
+            heavy = span.embolden
             for number, (start, end, used) in enumerate(lines):
                 if start < end:
                     offset = first_offset if number == 0 else 0.0
-                    left = x + self.indent + offset
-                    if align != "left":
-                        room = text_width - offset
-                        left += room - used if align == "right" else (room - used) / 2
+                    left = self._start(x, offset, used, right)
                     if words.joined:
                         value = "".join(
                             (" " if i > start and gaps[i] >= 0 else "") + texts[i] for i in range(start, end)
                         )
                     else:
                         value = " ".join(texts[start:end])
-                    text.append(page.TextLine(left, baseline, (page.Run(face, size, colour, value, rise),)))
+                    run = page.Run(face, size, colour, value, rise, None, heavy)
+                    text.append(page.TextLine(left, baseline, (run,)))
                     if decorated:
                         self._decorate(span, left, used, baseline, under, over)
                 baseline -= leading
         else:
+            text_width = self.width - self.indent
             for number, (start, end, used) in enumerate(lines):
                 offset = first_offset if number == 0 else 0.0
-                left = x + self.indent + offset
                 room = text_width - offset
-                if align == "right":
-                    left += room - used
-                elif align == "center":
-                    left += (room - used) / 2
                 segments, spaces = _segments(words, start, end)
                 stretch = 0.0
                 hard = end < len(words) and gaps[end] == HARD  # a line a hard break ends
                 ends = self.ends_paragraph and self._end == len(self._all)
                 if align == "justify" and spaces and (number < last or not ends) and not hard:
                     stretch = (room - used) / spaces
+                left = self._start(x, offset, used + stretch * spaces, right)
                 runs = []
                 cursor = left
                 for index, value in segments:
                     span = spans[index]
-                    runs.append(page.Run(span.face, span.size, span.colour, value, span.rise))
+                    heavy = span.embolden
+                    runs.append(page.Run(span.face, span.size, span.colour, value, span.rise, None, heavy))
                     if decorated or stretch:
                         advance = width_of(span.font, span.face, span.size, value) + stretch * value.count(
                             " "
@@ -526,6 +545,109 @@ class Para(Block):
                 baseline -= leading
         for item in (*under, *text, *over):
             out.add(item)
+
+    def _start(self, x: float, offset: float, used: float, right: bool) -> float:
+        """Where a line `used` wide starts, by the style's alignment: a line that starts at the right
+        (right to left) is set from the right edge, with the indent (and the bullet) there."""
+        align = self.style.alignment
+        room = self.width - self.indent - offset
+        if right:
+            edge = x
+            align = {"left": "right", "justify": "right"}.get(align, align)
+        else:
+            edge = x + self.indent + offset
+        if align == "right":
+            return edge + (room - used)
+        if align == "center":
+            return edge + (room - used) / 2
+        return edge
+
+    def _bidi(self) -> tuple[bool, list[int] | None, list[int]] | None:
+        """For a paragraph with text that is shaped or right to left: its base direction, its
+        characters' levels (None: all left to right) and where each word starts in its text, as
+        the line breaker left its words; None for any other paragraph (most), drawn as it was."""
+        words = self._words
+        if words is None:
+            return None
+        if self._visual is None:
+            self._visual = any(shaping.needs_shaping(s.text) or has_rtl(s.text) for s in self.spans)
+        if not self._visual:
+            return None
+        key = (id(words), len(words))
+        if self._levels is None or self._levels[0] != key:
+            starts: list[int] = []
+            parts: list[str] = []
+            code: list[tuple[int, int]] = []  # where inline code is: it stays left to right
+            at = 0
+            for k in range(len(words)):
+                gap = words.gaps[k]
+                own = words.pieces(k)
+                pieces = [(gap, " "), *own] if k and gap != JOINED else own  # a hard break reads as a space
+                for number, (span, value) in enumerate(pieces):
+                    if number == len(pieces) - len(own):
+                        starts.append(at)  # the word itself starts here
+                    if span >= 0 and self.spans[span].code:
+                        if code and code[-1][1] == at:
+                            code[-1] = (code[-1][0], at + len(value))
+                        else:
+                            code.append((at, at + len(value)))
+                    parts.append(value)
+                    at += len(value)
+            base, levels = visual.paragraph_levels("".join(parts), self.style.rtl, code)
+            self._levels = (key, (base, levels, starts))
+        return self._levels[1]
+
+    def _draw_visual(
+        self,
+        bidi: tuple[bool, list[int] | None, list[int]],
+        x: float,
+        baseline: float,
+        first_offset: float,
+        right: bool,
+        under: list[page.Item],
+        text: list[page.Item],
+        over: list[page.Item],
+    ) -> None:
+        """The lines of a paragraph with text that is shaped or right to left: each line's runs
+        in visual order (rule L2 on the paragraph's levels), shaped where they need it."""
+        _, levels, starts = bidi
+        words = self._words or Words()
+        spans = self.spans
+        lines = self.lines(self.width)
+        align = self.style.alignment
+        last = len(lines) - 1
+        text_width = self.width - self.indent
+        for number, (start, end, _used) in enumerate(lines):
+            if start >= end:
+                baseline -= self.style.leading
+                continue
+            offset = first_offset if number == 0 else 0.0
+            segments, spaces = _segments(words, start, end)
+            pieces = [
+                visual.Piece(index, s.face, s.size, s.colour, s.rise, s.embolden, value)
+                for index, value in segments
+                for s in (spans[index],)
+            ]
+            at = starts[start]
+            length = sum(len(p.text) for p in pieces)
+            line_levels = None if levels is None else levels[at : at + length]
+            placed = visual.runs(pieces, line_levels, lambda f, z, v: width_of(font(f), f, z, v))
+            used = sum(p.width for p in placed)
+            stretch = 0.0
+            hard = end < len(words) and words.gaps[end] == HARD
+            ends = self.ends_paragraph and self._end == len(self._all)
+            if align == "justify" and spaces and (number < last or not ends) and not hard:
+                stretch = (text_width - offset - used) / spaces
+            left = self._start(x, offset, used + stretch * spaces, right)
+            cursor = left
+            for key, run, width in placed:
+                span = spans[key]
+                advance = width + stretch * run.text.count(" ")
+                if span.back is not None or span.link is not None or span.strike or span.underline:
+                    self._decorate(span, cursor, advance, baseline, under, over, run.text)
+                cursor += advance
+            text.append(page.TextLine(left, baseline, tuple(p.run for p in placed), round(stretch, 3)))
+            baseline -= self.style.leading
 
     def _decorate(
         self,

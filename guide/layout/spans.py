@@ -13,10 +13,12 @@ from functools import cache
 from typing import NamedTuple
 
 from guide.data import text
-from guide.data.text import visible
-from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, placeholder
+from guide.data.text import is_invisible, visible
+from guide.layout.direction import has_rtl
+from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, has_latin, placeholder
 from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
+from guide.layout.shaping import SHAPED, is_kept, needs_shaping
 
 # What a paragraph breaks lines at and collapses: ASCII white space. A no-break space, and the
 # other Unicode spaces, are characters like any other.
@@ -30,8 +32,8 @@ class Span:
     """A run of text drawn in one face, size and colour; a link, a code background, a strike."""
 
     __slots__ = (
-        "back", "colour", "face", "font", "hard_break", "link", "rise", "size", "space", "strike", "text",
-        "underline",
+        "back", "code", "colour", "embolden", "face", "font", "hard_break", "link", "rise", "size", "space",
+        "strike", "text", "underline",
     )  # fmt: skip
 
     def __init__(
@@ -47,8 +49,11 @@ class Span:
         hard_break: bool = False,
         underline: bool = False,
         rise: float = 0.0,
+        embolden: bool = False,
+        code: bool = False,
     ) -> None:
         self.text = text
+        self.code = code  # inline code: it reads left to right inside right-to-left text
         self.face = face
         self.size = size
         self.colour = colour
@@ -58,6 +63,7 @@ class Span:
         self.hard_break = hard_break
         self.underline = underline
         self.rise = rise  # points above the baseline (below, if negative): a superscript, a subscript
+        self.embolden = embolden  # bold asked of a face that has none: drawn stroked as well (draw.py)
         found = _metrics.get((face, size))
         if found is None:
             ttf = font(face)
@@ -82,21 +88,67 @@ def face_characters(face: str) -> frozenset[str]:
     return frozenset(map(chr, face_coverage(face))) | frozenset(" \t\n\r")
 
 
-def faced(family: RegisteredFamily, bold: bool, italic: bool, run: str) -> list[tuple[str, str]]:
-    """A run of a family's characters as (face, text): in its bold or italic face, but for any
-    character that face lacks (a family's characters are its regular face's), drawn upright."""
+def faced(family: RegisteredFamily, bold: bool, italic: bool, run: str) -> list[tuple[str, str, bool]]:
+    """A run of a family's characters as (face, text, embolden): in its bold or italic face, but
+    for any character that face lacks (a family's characters are its regular face's), drawn
+    upright; bold asked of a face that is not a bold one (Chinese has none) is drawn emboldened."""
     face = family.face(bold, italic)
     if face == family.regular or face_characters(face).issuperset(run):
-        return [(face, run)]
+        return [(face, run, _emboldened(family, bold, italic, face))]
     has = face_characters(face)
-    pieces: list[tuple[str, str]] = []
+    pieces: list[tuple[str, str, bool]] = []
     for char in run:
         use = face if char in has else family.regular
         if pieces and pieces[-1][0] == use:
-            pieces[-1] = (use, pieces[-1][1] + char)
+            pieces[-1] = (use, pieces[-1][1] + char, pieces[-1][2])
         else:
-            pieces.append((use, char))
+            pieces.append((use, char, _emboldened(family, bold, italic, use)))
     return pieces
+
+
+def _emboldened(family: RegisteredFamily, bold: bool, italic: bool, face: str) -> bool:
+    """Whether bold text drawn in `face` needs a synthetic bold: the face is not a bold one (the
+    family has none, or lacks the character in it)."""
+    if not bold:
+        return False
+    real = family.bold_italic if italic else family.bold
+    return face != real or real in (family.regular, family.italic)
+
+
+def script_chain(fonts: Sequence[RegisteredFamily]) -> tuple[RegisteredFamily, ...]:
+    """The families a letter of a shaped script (Arabic, Devanagari …) is looked for in: those made
+    for a script (without Latin letters) first, then the rest, each group in the chain's order."""
+    return _script_chain(tuple(fonts))
+
+
+@cache
+def _script_chain(fonts: tuple[RegisteredFamily, ...]) -> tuple[RegisteredFamily, ...]:
+    made = tuple(f for f in fonts if not has_latin(f))
+    return (*made, *(f for f in fonts if f not in made))
+
+
+class _Keeping(dict[int, int | None]):
+    """A str.translate table that drops invisible characters but those shaping and the
+    bidirectional algorithm need (shaping.KEPT), each character looked at once."""
+
+    def __missing__(self, code: int) -> int | None:
+        char = chr(code)
+        kept = None if is_invisible(char) and not is_kept(char) else code
+        self[code] = kept
+        return kept
+
+
+_KEEPING = _Keeping()
+
+
+def drawn(value: str) -> str:
+    """A text as the layout draws it: without its invisible characters, but for the joiners,
+    zero-width spaces and direction marks of text that is shaped or right to left."""
+    if value.isascii():
+        return value
+    if needs_shaping(value) or has_rtl(value):
+        return value.translate(_KEEPING)
+    return visible(value)
 
 
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
@@ -117,21 +169,33 @@ def _placeholder_family(fonts: tuple[RegisteredFamily, ...]) -> RegisteredFamily
 def font_runs(value: str, fonts: Sequence[RegisteredFamily]) -> list[tuple[RegisteredFamily, str]]:
     """Cut text into runs, each in the first family that has its characters.
 
-    Validation refuses a character that no font has, unless the build is a draft: then, or
-    should one get here all the same, it is drawn as its code point ([U+1F951]) in the code
-    font, never as an empty box that copies as NUL.
+    A letter of a script that is shaped goes to the first family made for its script that has
+    it (script_chain): DejaVu Sans has some Arabic and Hebrew, but not the forms and marks a
+    font made for them has. Validation refuses a character that no font has, unless the build
+    is a draft: then, or should one get here all the same, it is drawn as its code point
+    ([U+1F951]) in the code font, never as an empty box that copies as NUL.
     """
     primary = fonts[0]
     if value.isascii() and covers_ascii(primary) and _PRINTABLE_ASCII.fullmatch(value):
         return [(primary, value)]
     value = _CONTROLS.sub("", value)
-    if face_characters(primary.regular).issuperset(value):
+    shaped = needs_shaping(value)
+    if not shaped and face_characters(primary.regular).issuperset(value):
         return [(primary, value)]
+    scripts = script_chain(fonts) if shaped else ()
     runs: list[tuple[RegisteredFamily, list[str]]] = []
     for char in value:
         code = ord(char)
         family, drawn = primary, char
-        if code not in primary.coverage:
+        if is_kept(char):  # a joiner or direction mark: part of the run it is in
+            family = runs[-1][0] if runs else primary
+        elif shaped and SHAPED.match(char):
+            found = next((f for f in scripts if code in f.coverage), None)
+            if found is None:
+                family, drawn = _placeholder_family(tuple(fonts)), placeholder(char)
+            else:
+                family = found
+        elif code not in primary.coverage:
             if char in " \t\n\r":
                 family = runs[-1][0] if runs else primary  # white space joins the run it is in
             else:
@@ -162,10 +226,10 @@ def plain(
     size = style.size if size is None else size
     colour = style.colour if colour is None else colour
     return [
-        Span(piece, face, size, colour)
-        for family, run in font_runs(visible(value).translate(WHITE_SPACE), style.fonts)
+        Span(piece, face, size, colour, embolden=heavy)
+        for family, run in font_runs(drawn(value).translate(WHITE_SPACE), style.fonts)
         if run
-        for face, piece in faced(family, bold, italic, run)
+        for face, piece, heavy in faced(family, bold, italic, run)
     ]
 
 
@@ -222,8 +286,8 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
         size = look.size or style.size
         if isinstance(node, text.Text | text.Image):
             value = node.text if isinstance(node, text.Text) else node.label
-            for family, run in font_runs(visible(value), style.fonts):
-                for face, piece in faced(family, bold, italic, run) if run else ():
+            for family, run in font_runs(drawn(value), style.fonts):
+                for face, piece, heavy in faced(family, bold, italic, run) if run else ():
                     out.append(
                         Span(
                             piece,
@@ -235,10 +299,11 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
                             underline=look.underline,
                             back=look.back,
                             rise=look.rise,
+                            embolden=heavy,
                         )
                     )
         elif isinstance(node, text.Code | text.Kbd):
-            code = keep_space_runs(visible(node.text))
+            code = keep_space_runs(drawn(node.text))
             here = min(small, size)
             for family, run in font_runs(code, mono):
                 if run:
@@ -253,6 +318,7 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
                             strike=strike,
                             underline=look.underline,
                             rise=look.rise,
+                            code=True,
                         )
                     )
         elif isinstance(node, text.LineBreak):

@@ -227,7 +227,7 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> 
     keep: list[Block] = [*lead, head, *question_blocks(item.question, kit)]
     if item.guidance:
         inner = [label(labels["guidance"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
-        keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent")))
+        keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent"), rtl=kit.rtl))
     if item.note_lines:
         # The notes belong to their question: they move with it rather than start a page alone.
         keep.append(label(labels["notes"].upper(), kit, space_before=4.0))
@@ -257,10 +257,11 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Blo
     out: list[Block] = [Keep(keep), *answer[1:]]
     body = kit.style("body")
     face = bullet_face(kit, body)
+    arrow = "←" if kit.rtl else "→"  # pointing the way the text reads
     hang = item_hang(face, body)
     for heading, values, symbol in (
         (labels["key_points"], item.key_points, "☐"),
-        (labels["follow_ups"], item.follow_ups, "→"),
+        (labels["follow_ups"], item.follow_ups, arrow),
     ):
         if not values:
             continue

@@ -90,7 +90,9 @@ class Table(Block):
         indent: float = 0.0,
         before: float = 3.0,
         after: float = 8.0,
+        rtl: bool = False,
     ) -> None:
+        self.rtl = rtl  # the first column at the right
         self.header = header
         self.body = rows if isinstance(rows, _Body) else _Body(rows)
         self.columns = columns
@@ -122,7 +124,9 @@ class Table(Block):
         return total
 
     def _part(self, first: int, end: int, head: Row | None, tail: Row | None) -> Table:
-        part = Table(self.header, self.body, self.columns, indent=self.indent, before=0.0, after=0.0)
+        part = Table(
+            self.header, self.body, self.columns, indent=self.indent, before=0.0, after=0.0, rtl=self.rtl
+        )
         part._first, part._end, part._head, part._tail = first, end, head, tail
         return part
 
@@ -186,6 +190,8 @@ class Table(Block):
         widths = self._columns(self.width)
         left = x + self.indent
         right = left + sum(widths)
+        if self.rtl:  # the indent on the right, the columns from the right
+            left, right = x + self.width - self.indent - sum(widths), x + self.width - self.indent
         top = y + self.height
         _, _, pad_top, _ = PADDING
         for row in self._rows():
@@ -195,7 +201,8 @@ class Table(Block):
                 for block in cell:
                     if block.width != inner:
                         block.wrap(inner, 1e9)
-                draw_stack(out, cell, column_x + PADDING[0], top - pad_top)
+                at = right - (column_x - left) - width if self.rtl else column_x
+                draw_stack(out, cell, at + PADDING[0], top - pad_top)
                 column_x += width
             top -= h
             thickness, colour = row.rule

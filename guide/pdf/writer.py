@@ -245,7 +245,7 @@ class PdfFile:
                 name("/Name"): name("/" + subset.resource),
                 name("/BaseFont"): name("/" + subset.base_font),
                 name("/FirstChar"): NumberObject(0),
-                name("/LastChar"): NumberObject(len(subset.characters) - 1),
+                name("/LastChar"): NumberObject(len(subset.texts) - 1),
                 name("/Widths"): numbers(subset.widths),
                 name("/FontDescriptor"): descriptor,
                 name("/ToUnicode"): cmap,
@@ -380,12 +380,13 @@ def to_unicode(subset: FontSubset) -> str:
     """The CMap that gives back the character each code of a subset draws (copy, search).
 
     Characters above U+FFFF (emoji, mathematical letters) are written as UTF-16 surrogate
-    pairs, as PDF requires; a code no character was given yet maps to U+0000.
+    pairs, as PDF requires; a code no character was given yet maps to U+0000. A glyph of a
+    shaped cluster maps to the cluster's characters (a conjunct to its three), or to nothing
+    when another glyph of its cluster carries them.
     """
     base = subset.base_font
     entries = [
-        f"<{code:02X}> <{chr(char).encode('utf-16-be').hex().upper()}>"
-        for code, char in enumerate(subset.characters)
+        f"<{code:02X}> <{value.encode('utf-16-be').hex().upper()}>" for code, value in enumerate(subset.texts)
     ]
     blocks = []
     for start in range(0, len(entries), 100):  # at most 100 mappings to a block
@@ -400,7 +401,7 @@ def to_unicode(subset: FontSubset) -> str:
             f"/CMapName /{base} def",
             "/CMapType 2 def",
             "1 begincodespacerange",
-            f"<00> <{len(subset.characters) - 1:02X}>",
+            f"<00> <{len(subset.texts) - 1:02X}>",
             "endcodespacerange",
             *blocks,
             "endcmap",
