@@ -101,7 +101,7 @@ def test_every_unknown_argument_is_named_at_once(capsys: pytest.CaptureFixture[s
 def _help(*command: str) -> str:
     """The output of `guide … --help`, with its lines joined (argparse wraps them)."""
     with pytest.raises(SystemExit), contextlib.redirect_stdout(io.StringIO()) as out:
-        cli._parser().parse_args([*command, "--help"])
+        cli.make_parser().parse_args([*command, "--help"])
     return " ".join(out.getvalue().split())
 
 
@@ -133,7 +133,7 @@ def _commands() -> tuple[str, ...]:
     """Every command the parser knows."""
     import argparse
 
-    (actions,) = [a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    (actions,) = [a for a in cli.make_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     return tuple(actions.choices)
 
 

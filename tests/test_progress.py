@@ -14,7 +14,7 @@ from conftest import make_edition
 
 from guide import layout
 from guide.build import Options, build_guide
-from guide.cli import _Progress, main
+from guide.cli import Progress, main
 from guide.data.validate import load_guide
 from guide.errors import GuideError, Location, Problem
 from guide.layout import compose
@@ -128,9 +128,9 @@ def test_a_build_reports_its_stages_and_counts(tmp_path: Path) -> None:
 
 def test_the_status_line_waits_then_redraws_then_erases(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [100.0]
-    monkeypatch.setattr("guide.cli.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("guide.cli.output.time.monotonic", lambda: clock[0])
     stream = io.StringIO()
-    progress = _Progress(stream)
+    progress = Progress(stream)
     progress.start("data/big")
     progress("laying out")
     assert stream.getvalue() == ""  # a quick build shows nothing

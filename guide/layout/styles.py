@@ -11,6 +11,7 @@ by fonts.label_problems, which needs the font files.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -445,7 +446,8 @@ class _Reader:
         if value.kind != "str":
             self.problems.error(value.location, f"a font face is a .ttf file, found {value.describe()}")
             return None
-        origin = Path(value.location.file).parent
+        # Absolute, for a style's fonts are read when first drawn with, whatever the working folder is then.
+        origin = Path(os.path.abspath(value.location.file)).parent
         path = origin / value.text
         if not path.is_file():
             self.problems.error(value.location, f"font file '{value.text}' not found (looked for {path})")
