@@ -16,6 +16,7 @@ from guide.data import text
 from guide.data.text import visible
 from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, placeholder
 from guide.layout.kit import Kit, Style, font
+from guide.layout import page
 from guide.layout.page import Colour
 
 # What a paragraph breaks lines at and collapses: ASCII white space. A no-break space, and the
@@ -25,13 +26,28 @@ WHITE_SPACE = str.maketrans("\t\n\r\f\v", "     ")
 
 _metrics: dict[tuple[str, float], tuple[Face, float]] = {}  # (face, size) → (font, width of a space)
 
+# What an inline box's span holds as its text: one character, never a space, so that a box is
+# always one unbreakable piece of a word (U+FFFC OBJECT REPLACEMENT CHARACTER).
+BOX = "\ufffc"
+
+
+class InlineBox(NamedTuple):
+    """Something set in a line like a letter (an inline formula, an emoji): `width` wide, `height`
+    above the baseline and `depth` below it; `picture` is drawn with its position taken from the
+    box's left end on the baseline."""
+
+    width: float
+    height: float
+    depth: float
+    picture: page.Picture
+
 
 class Span:
     """A run of text drawn in one face, size and colour; a link, a code background, a strike."""
 
     __slots__ = (
-        "back", "colour", "face", "font", "hard_break", "link", "rise", "size", "space", "strike", "text",
-        "underline",
+        "back", "box", "colour", "face", "font", "hard_break", "link", "rise", "size", "space", "strike",
+        "text", "underline",
     )  # fmt: skip
 
     def __init__(
@@ -47,7 +63,9 @@ class Span:
         hard_break: bool = False,
         underline: bool = False,
         rise: float = 0.0,
+        box: InlineBox | None = None,
     ) -> None:
+        self.box = box  # set: the span is this box, its text BOX
         self.text = text
         self.face = face
         self.size = size

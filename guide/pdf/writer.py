@@ -33,7 +33,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from guide.layout.page import FontSubset, Rect, Resources
+from guide.layout.page import FontSubset, FormData, ImageData, Rect, Resources
 
 
 class Name(NameObject):
@@ -142,6 +142,9 @@ class PdfFile:
             self.allocate()
         self.media = numbers((0, 0, *paper))
         self.resources: dict[int, int] = {}  # a drawer's number → its resource dictionary's object
+        # Images and forms by key (a digest of their content): both drawers' resource
+        # dictionaries refer to one object, so each is embedded once per file.
+        self.xobjects: dict[str, IndirectObject] = {}
         self._buffer = io.BytesIO()
         self._raw(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
@@ -182,13 +185,18 @@ class PdfFile:
         return ref(number_)
 
     def stream(
-        self, data: bytes, entries: dict[str, PdfObject] | None = None, *, compressed: bool = False
+        self,
+        data: bytes,
+        entries: dict[str, PdfObject] | None = None,
+        *,
+        compressed: bool = False,
+        filter_name: str = "/FlateDecode",
     ) -> DecodedStreamObject:
-        """A stream of `data`, Flate-compressed here unless it already is."""
+        """A stream of `data`, Flate-compressed here unless it already is (or is a JPEG: DCTDecode)."""
         made = DecodedStreamObject()
         for key, value in (entries or {}).items():
             made[name(key)] = value
-        made[FILTER] = FLATE
+        made[FILTER] = FLATE if filter_name == "/FlateDecode" else name(filter_name)
         made.set_data(data if compressed else zlib.compress(data, 6))
         return made
 
@@ -215,7 +223,59 @@ class PdfFile:
         )
         if states:
             entries[name("/ExtGState")] = states
+        if resources.images or resources.forms:
+            xobjects = DictionaryObject()
+            for picture in (*resources.images, *resources.forms):
+                xobjects[name("/" + picture.key)] = self.xobject(picture)
+            entries[name("/XObject")] = xobjects
         self.resources[key] = self.add(entries).idnum
+
+    def xobject(self, picture: ImageData | FormData) -> IndirectObject:
+        """An image or a form, written the first time a resource dictionary of the file names it."""
+        found = self.xobjects.get(picture.key)
+        if found is not None:
+            return found
+        if isinstance(picture, FormData):
+            entries: dict[str, PdfObject] = {
+                "/Type": name("/XObject"),
+                "/Subtype": name("/Form"),
+                "/BBox": numbers(picture.bbox),
+            }
+            own = DictionaryObject()
+            if picture.opacities:
+                states = DictionaryObject()
+                for state, opacity in picture.opacities:
+                    states[name("/" + state)] = DictionaryObject(
+                        {TYPE: name("/ExtGState"), name("/ca"): number(opacity), name("/CA"): number(opacity)}
+                    )
+                own[name("/ExtGState")] = states
+            entries["/Resources"] = own
+            made = self.add(self.stream(picture.content, entries))
+        else:
+            entries = {
+                "/Type": name("/XObject"),
+                "/Subtype": name("/Image"),
+                "/Width": NumberObject(picture.width),
+                "/Height": NumberObject(picture.height),
+                "/ColorSpace": name("/DeviceRGB" if picture.components == 3 else "/DeviceGray"),
+                "/BitsPerComponent": NumberObject(8),
+            }
+            if picture.alpha is not None:
+                mask = {
+                    "/Type": name("/XObject"),
+                    "/Subtype": name("/Image"),
+                    "/Width": NumberObject(picture.width),
+                    "/Height": NumberObject(picture.height),
+                    "/ColorSpace": name("/DeviceGray"),
+                    "/BitsPerComponent": NumberObject(8),
+                }
+                entries["/SMask"] = self.add(self.stream(picture.alpha, mask, compressed=True))
+            if picture.jpeg:
+                made = self.add(self.stream(picture.data, entries, compressed=True, filter_name="/DCTDecode"))
+            else:
+                made = self.add(self.stream(picture.data, entries, compressed=True))
+        self.xobjects[picture.key] = made
+        return made
 
     def _font(self, subset: FontSubset) -> DictionaryObject:
         m = subset.metrics
