@@ -92,6 +92,7 @@ __all__ = [
     "parse_plain",
     "plain_text",
     "short_title",
+    "trim_breaks",
     "visible",
     "walk_text",
     "without_own_number",

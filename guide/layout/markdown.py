@@ -52,6 +52,8 @@ def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -
     indent = min(depth, MAX_INDENT_DEPTH) * INDENT
     resolved = kit.style(style)
     if isinstance(node, text.Paragraph):
+        if any(_standalone(child) for child in node.children):
+            return standalone_parts(node.children, kit, resolved, indent)
         return [Para(inline(node.children, kit, resolved), resolved, indent=indent)]
     if isinstance(node, text.Heading):
         head = kit.style("subheading")
@@ -72,6 +74,45 @@ def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -
     if isinstance(node, text.Rule):
         return [Rule(kit.colour("rule"))]
     return [Para(inline((text.Text(text.plain_text(node)),), kit, resolved), resolved, indent=indent)]
+
+
+def _standalone(node: text.Inline) -> bool:
+    """Whether an inline node is set on lines of its own: a displayed formula."""
+    return isinstance(node, text.Math) and node.display
+
+
+def standalone_parts(nodes: Sequence[text.Inline], kit: Kit, style: Style, indent: float) -> list[Block]:
+    """A paragraph cut around what stands on lines of its own (a displayed formula): the text
+    before it, it, the text after it."""
+    out: list[Block] = []
+    runs: list[text.Inline] = []
+
+    def flush() -> None:
+        kept = text.trim_breaks(tuple(runs))
+        if kept and text.plain_text(kept).strip() or any(not isinstance(r, text.Text) for r in kept):
+            out.append(Para(inline(kept, kit, style), style, indent=indent))
+        runs.clear()
+
+    for node in nodes:
+        if not _standalone(node):
+            runs.append(node)
+            continue
+        flush()
+        assert isinstance(node, text.Math)
+        out.append(display_formula(node, kit, style, indent))
+    flush()
+    return out
+
+
+def display_formula(node: text.Math, kit: Kit, style: Style, indent: float = 0.0) -> Block:
+    """A displayed formula, centred; as its source in the code font if it cannot be typeset."""
+    from guide.layout import maths
+
+    made = maths.typeset(node.source, node.display)
+    if isinstance(made, str):
+        return Para(inline((node,), kit, style), style, indent=indent)
+    code = kit.style("code")
+    return maths.Display(made, node.source, style.size, style.colour, code.face, style.face, indent=indent)
 
 
 def bullet_face(kit: Kit, style: Style) -> str:

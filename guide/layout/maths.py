@@ -160,8 +160,18 @@ def _warning(where: Location, owner: str, formula: text.Math, why: str) -> Probl
 class Display(Block):
     """A displayed formula: centred, scaled down to the width if it must be, its tag at the right."""
 
-    def __init__(self, formula: Formula, source: str, size: float, colour: page.Colour, face: str,
-                 tag_face: str) -> None:  # fmt: skip
+    def __init__(
+        self,
+        formula: Formula,
+        source: str,
+        size: float,
+        colour: page.Colour,
+        face: str,
+        tag_face: str,
+        *,
+        indent: float = 0.0,
+    ) -> None:
+        self.indent = indent
         self.formula = formula
         self.source = source
         self.scale = size / REFERENCE
@@ -184,18 +194,20 @@ class Display(Block):
         return self.scale * min(1.0, room / natural) if natural > 0 and room > 0 else self.scale
 
     def measure(self, width: float) -> float:
-        scale = self._fit(width)
+        scale = self._fit(width - self.indent)
         return (self.formula.height + self.formula.depth) * scale
 
     def draw(self, out: Out, x: float, y: float) -> None:
-        scale = self._fit(self.width)
+        x += self.indent
+        room = self.width - self.indent
+        scale = self._fit(room)
         f = self.formula
         width = f.width * scale
         baseline = y + f.depth * scale
-        left = x + (self.width - width) / 2
+        left = x + (room - width) / 2
         out.add(page.Picture(left, y, width, (f.height + f.depth) * scale, f.key, self.source, self.face,
                              self.colour))  # fmt: skip
         if f.tag:
             label = f"({f.tag})"
-            out.add(page.TextLine(x + self.width - self._tag_width, baseline,
+            out.add(page.TextLine(x + room - self._tag_width, baseline,
                                   (page.Run(self.tag_face, self.size, self.colour, label),)))  # fmt: skip

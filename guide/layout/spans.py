@@ -273,6 +273,8 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
                             rise=look.rise,
                         )
                     )
+        elif isinstance(node, text.Math):
+            out.extend(formula(node, kit, style, size, colour, link, look))
         elif isinstance(node, text.LineBreak):
             out.append(Span("", style.face, style.size, colour, hard_break=True))
         elif isinstance(node, text.Emphasis):
@@ -298,3 +300,25 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
         elif isinstance(node, text.Link):
             stack.extend((child, look._replace(link=node.href)) for child in reversed(node.children))
     return out
+
+
+def formula(
+    node: text.Math, kit: Kit, style: Style, size: float, colour: Colour, link: str | None, look: _Look
+) -> list[Span]:
+    """An inline formula as one box on the text's baseline; one that cannot be typeset, as its
+    source in the code font."""
+    from guide.layout import maths
+
+    made = maths.typeset(node.source, node.display)
+    code = kit.style("code")
+    if isinstance(made, str):
+        return [
+            Span(run, family.regular, min(code_size(kit, style), size), colour, link=link, rise=look.rise)
+            for family, run in font_runs(visible(node.written), code.fonts)
+            if run
+        ]
+    scale = size / maths.REFERENCE
+    width, height, depth = made.width * scale, made.height * scale, made.depth * scale
+    picture = page.Picture(0.0, -depth, width, height + depth, made.key, node.source, code.face, colour)
+    box = InlineBox(width, height + look.rise, max(depth - look.rise, 0.0), picture._replace(y=look.rise - depth))
+    return [Span(BOX, style.face, size, colour, link=link, box=box)]
