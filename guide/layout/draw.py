@@ -250,9 +250,16 @@ class Drawer:
         subsets = self._subsets(item.face)
         parts = subsets.encode(item.text, any_char=True)
         face = subsets.font.face
-        natural = sum(face.getCharWidth(ord(c)) for c in item.text) * size / 1000
-        scale = 100.0 * item.width / natural if natural > 0 else 100.0
-        out = [f"q BT 3 Tr {fp_str(scale)} Tz 1 0 0 1 {fp_str(item.x, item.y + item.height * 0.25)} Tm"]
+        glyphs = face.charToGlyph
+        natural = sum(face.getCharWidth(ord(c)) for c in item.text if ord(c) in glyphs) * size / 1000
+        # Squeezed into the box if wider; else spaced out over it: characters without a glyph (an
+        # emoji's) have no width, and readers drop characters drawn on top of one another.
+        spread = ""
+        if natural > item.width:
+            spread = f"{fp_str(100.0 * item.width / natural)} Tz "
+        elif item.text:
+            spread = f"{fp_str((item.width - natural) / len(item.text))} Tc "
+        out = [f"q BT 3 Tr {spread}1 0 0 1 {fp_str(item.x, item.y + item.height * 0.25)} Tm"]
         for subset, data in parts:
             out.append(f"{subsets.names[subset]} {_size(size)} Tf ({escapePDF(data)}) Tj")
         out.append("ET Q")

@@ -21,6 +21,7 @@ from guide.data.model import Guide
 from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
 from guide.files import Refused, read_regular
+from guide.layout import emoji
 from guide.layout.styles import TEMPLATES, FontFamily, Theme
 
 # Right-to-left scripts need bidirectional reordering and shaping, which the layout
@@ -260,6 +261,12 @@ def coverage_problems(
     for family in families.values():
         usable |= family.coverage
     bad = {c for c in chars if _drawn(c) and (ord(c) not in usable or is_rtl(c))}
+    if bad and emoji.may_hold("".join(bad)):
+        # Emoji the shipped image set draws need no font: what is left of the texts without them.
+        kept = [(qid, name, where, emoji.without_drawn(value)) for qid, name, where, value in texts]
+        texts = kept
+        left = set("".join(t[3] for t in kept))
+        bad &= left
     if not bad:
         return []
     problems: list[Problem] = []

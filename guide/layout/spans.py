@@ -16,7 +16,7 @@ from guide.data import text
 from guide.data.text import visible
 from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, placeholder
 from guide.layout.kit import Kit, Style, font
-from guide.layout import page
+from guide.layout import emoji, page
 from guide.layout.page import Colour
 
 # What a paragraph breaks lines at and collapses: ASCII white space. A no-break space, and the
@@ -173,12 +173,17 @@ def plain(
     italic: bool | None = None,
     size: float | None = None,
     colour: Colour | None = None,
+    pictures: bool = True,
 ) -> list[Span]:
-    """Spans for a plain string in a style (a label, a title): drawn as written."""
+    """Spans for a plain string in a style (a label, a title): drawn as written; emoji as images,
+    unless not `pictures` (a line of text alone: a running head)."""
     bold = style.bold if bold is None else bold
     italic = style.italic if italic is None else italic
     size = style.size if size is None else size
     colour = style.colour if colour is None else colour
+    if pictures and emoji.may_hold(value):
+        look = _Look(bold, italic, False, None)
+        return _with_emoji(value.translate(WHITE_SPACE), style, bold, italic, size, colour, look)
     return [
         Span(piece, face, size, colour)
         for family, run in font_runs(visible(value).translate(WHITE_SPACE), style.fonts)
@@ -240,6 +245,9 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
         size = look.size or style.size
         if isinstance(node, text.Text | text.Image):
             value = node.text if isinstance(node, text.Text) else node.label
+            if emoji.may_hold(value):
+                out.extend(_with_emoji(value, style, bold, italic, size, colour, look))
+                continue
             for family, run in font_runs(visible(value), style.fonts):
                 for face, piece in faced(family, bold, italic, run) if run else ():
                     out.append(
@@ -322,3 +330,32 @@ def formula(
     picture = page.Picture(0.0, -depth, width, height + depth, made.key, node.source, code.face, colour)
     box = InlineBox(width, height + look.rise, max(depth - look.rise, 0.0), picture._replace(y=look.rise - depth))
     return [Span(BOX, style.face, size, colour, link=link, box=box)]
+
+
+def _with_emoji(
+    value: str, style: Style, bold: bool, italic: bool, size: float, colour: Colour, look: _Look
+) -> list[Span]:
+    """Spans for text holding emoji: the text in its fonts, each emoji an image the size of a letter."""
+    out: list[Span] = []
+    covered = _covered(style.fonts)
+    for piece, made in emoji.pieces(value, covered):
+        if made is None:
+            for family, run in font_runs(visible(piece), style.fonts):
+                for face, part in faced(family, bold, italic, run) if run else ():
+                    out.append(Span(part, face, size, colour, link=look.link, strike=look.strike,
+                                    underline=look.underline, back=look.back, rise=look.rise))  # fmt: skip
+            continue
+        width, top = made.advance * size, (made.top + look.rise / size) * size
+        height = made.height * size
+        picture = page.Picture(made.left * size, top - height, made.width * size, height, made.key, piece,
+                               style.face)  # fmt: skip
+        box = InlineBox(width, max(top, 0.0), max(height - top, 0.0), picture)
+        out.append(Span(BOX, style.face, size, colour, link=look.link, box=box))
+    return out
+
+
+@cache
+def _covered(fonts: tuple[RegisteredFamily, ...]) -> object:
+    """Whether a character is in one of a style's fonts (a text-default emoji such as © stays text)."""
+    codes = frozenset().union(*(family.coverage for family in fonts))
+    return lambda char: ord(char) in codes
