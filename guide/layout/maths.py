@@ -81,7 +81,11 @@ def typeset(source: str, display: bool) -> Formula | str:
     unknown = sorted({name for name in _COMMAND.findall(body) if name not in known_commands()})
     if unknown:
         return "unknown command " + ", ".join(f"\\{name}" for name in unknown)
-    import ziamath
+    import warnings
+
+    with warnings.catch_warnings():  # ziamath 0.13 finds its font with importlib's deprecated path()
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
 
     ziamath.config.svg2 = False  # plain paths, no <symbol>/<use>
     try:
@@ -110,7 +114,7 @@ def formulas(nodes: Iterable[text.Node]) -> Iterator[text.Math]:
         node = stack.pop()
         if isinstance(node, text.Math):
             yield node
-        elif isinstance(node, text.Paragraph | text.Heading | text.Quote | CONTAINERS):
+        elif isinstance(node, (text.Paragraph, text.Heading, text.Quote, *CONTAINERS)):
             stack.extend(reversed(node.children))  # type: ignore[union-attr]
         elif isinstance(node, text.ListBlock):
             stack.extend(block for item in reversed(node.items) for block in reversed(item))
