@@ -19,6 +19,7 @@ from guide.layout import compose, markdown, page, story
 from guide.layout.blocks import Block, MarkKind, MarkValue
 from guide.layout.draw import Drawer
 from guide.layout.fonts import guide_chars
+from guide.layout import figures
 from guide.layout.kit import Kit, make_kit
 from guide.layout.lines import fit_line, line_width, text_line
 from guide.layout.page import Item, Page, Resources
@@ -92,6 +93,7 @@ def card_pages(guide: Guide, theme: Theme, grid: tuple[int, int] | None = None) 
     Without `grid` (columns, rows), the grid with the most cards a sheet on which every card
     fits; GuideError names each card that does not fit the grid given, or even a whole page.
     """
+    figures.use_folder(guide.root)
     kit = make_kit(theme, guide_chars(guide))
     cards = [_card(q, kit) for q in guide.questions]
     problems: list[Problem] = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from guide.data import text
+from guide.data import images, text
 from guide.data.text import visible
-from guide.layout import page
+from guide.layout import figures, page
 from guide.layout.blocks import EPS, Block, Box, Out, Rule, Spacer
 from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
@@ -77,8 +77,10 @@ def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -
 
 
 def _standalone(node: text.Inline) -> bool:
-    """Whether an inline node is set on lines of its own: a displayed formula."""
-    return isinstance(node, text.Math) and node.display
+    """Whether an inline node is set on lines of its own: a displayed formula, a local image."""
+    return (isinstance(node, text.Math) and node.display) or (
+        isinstance(node, text.Image) and bool(node.src) and not images.is_remote(node.src)
+    )
 
 
 def standalone_parts(nodes: Sequence[text.Inline], kit: Kit, style: Style, indent: float) -> list[Block]:
@@ -97,8 +99,15 @@ def standalone_parts(nodes: Sequence[text.Inline], kit: Kit, style: Style, inden
         if not _standalone(node):
             runs.append(node)
             continue
+        if isinstance(node, text.Image):
+            figure = figures.block(node, kit, indent)
+            if figure is None:  # it cannot be drawn (validation said why): its label, in the text
+                runs.append(node)
+                continue
+            flush()
+            out.append(figure)
+            continue
         flush()
-        assert isinstance(node, text.Math)
         out.append(display_formula(node, kit, style, indent))
     flush()
     return out

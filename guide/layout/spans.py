@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
-from guide.data import text
+from guide.data import images, text
 from guide.data.text import visible
 from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, placeholder
 from guide.layout.kit import Kit, Style, font
@@ -243,6 +243,11 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
         bold, italic, strike, link = look.bold, look.italic, look.strike, look.link
         colour = link_colour if link is not None else style.colour
         size = look.size or style.size
+        if isinstance(node, text.Image) and images.is_remote(node.src) and link is None:
+            # Never fetched: its alt text (or its address), linked to the address.
+            label = text.Text(node.alt or node.src)
+            stack.append((label, look._replace(link=node.src)))
+            continue
         if isinstance(node, text.Text | text.Image):
             value = node.text if isinstance(node, text.Text) else node.label
             if emoji.may_hold(value):

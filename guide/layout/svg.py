@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from guide.data.svgcheck import refusal
 from guide.layout.pictures import number
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -71,24 +72,6 @@ class Drawing:
     opacities: list[tuple[str, float]] = field(default_factory=list)
     skipped: set[str] = field(default_factory=set)  # what it holds that is not drawn
     paths: int = 0  # how many shapes and glyphs were drawn
-
-
-def refusal(data: bytes) -> str | None:
-    """Why an SVG may not be read (it would load a file or an address, or declares entities), or None."""
-    text = data.decode("utf-8", "replace")
-    if "<!ENTITY" in text:
-        return "it declares XML entities"
-    if re.search(r"<(?:\w+:)?image\b", text):
-        return "it embeds or links an image (<image>)"
-    for found in re.finditer(r"(?:xlink:)?href\s*=\s*[\"']\s*([^\"']*)", text):
-        if not found.group(1).startswith("#"):
-            return f"it refers to '{found.group(1)[:60]}', outside itself"
-    for found in re.finditer(r"url\(\s*[\"']?\s*([^)\"']*)", text):
-        if not found.group(1).startswith("#"):
-            return f"it refers to '{found.group(1)[:60]}', outside itself"
-    if "@import" in text or "<foreignObject" in text:
-        return "it loads a style sheet or foreign content"
-    return None
 
 
 def parse(data: bytes) -> ET.Element:
