@@ -11,7 +11,8 @@ from guide.layout.blocks import EPS, Block, Box, Out, Rule, Spacer
 from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import Bullet, Para, width_of
-from guide.layout.spans import Span, font_runs, inline
+from guide.layout.highlight import Piece
+from guide.layout.spans import Span, faced, font_runs, inline
 from guide.layout.table import Row, Table
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
@@ -59,7 +60,7 @@ def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -
         head = kit.style("subheading")
         return [Para(inline(node.children, kit, head), head, indent=indent, keep_with_next=True)]
     if isinstance(node, text.CodeBlock):
-        return [code_block(node.text, kit, indent)]
+        return [code_block(node.text, kit, indent, node.language)]
     if isinstance(node, text.Quote):
         # Each box takes 14 pt of the width: past MAX_INDENT_DEPTH boxes (a flash card is
         # narrow), a deeper quote's text joins its parent's box rather than getting no width.
@@ -162,10 +163,17 @@ def width_of_face(face: str, size: float, value: str) -> float:
     return width_of(font(face), face, size, value)
 
 
-def code_block(source: str, kit: Kit, indent: float = 0.0) -> Block:
-    """Code in the monospace font, whitespace kept, long lines wrapped rather than cut off."""
+def code_block(source: str, kit: Kit, indent: float = 0.0, language: str = "") -> Block:
+    """Code in the monospace font, whitespace kept, long lines wrapped rather than cut off;
+    highlighted when it names a language Pygments knows."""
     source = visible(source.expandtabs(4)) or " "
-    return Box([CodeText(source.split("\n"), kit)], background=kit.colour("code_background"), indent=indent)
+    looks = None
+    if language:
+        from guide.layout import highlight
+
+        looks = highlight.lines(source, language)
+    code = CodeText(source.split("\n"), kit, looks)
+    return Box([code], background=kit.colour("code_background"), indent=indent)
 
 
 class CodeText(Block):
@@ -174,10 +182,16 @@ class CodeText(Block):
     The parts of a split code block share its lines, each drawing its own range of them.
     """
 
-    def __init__(self, lines: Sequence[str], kit: Kit) -> None:
+    def __init__(self, lines: Sequence[str], kit: Kit, looks: Sequence[Sequence[Piece]] | None = None) -> None:
         self.source = list(lines)
         self.style = kit.style("code")
         self.fonts = self.style.fonts
+        # Highlighted code: each line's pieces, and the colour of each role (highlight.py).
+        self.looks = list(looks) if looks is not None and len(looks) == len(self.source) else None
+        self.colours = {
+            role: kit.colour(f"code_{role}") if f"code_{role}" in kit.theme.colours else self.style.colour
+            for role in ("keyword", "string", "comment", "number", "name", "operator")
+        }
         self._drawn: list[list[Span]] = []  # each drawn line as spans, at width _for
         self._for: float | None = None
         self._first, self._end = 0, 0  # this part's range of the drawn lines
@@ -187,10 +201,10 @@ class CodeText(Block):
         if width != self._for:
             if self._part:  # a part set at another width than the block was: its own lines anew
                 self.source = ["".join(s.text for s in line) for line in self._drawn[self._first : self._end]]
-                self._part = False
+                self._part, self.looks = False, None
             self._drawn = []
-            for line in self.source:
-                self._drawn.extend(self._wrap(line, width))
+            for index, line in enumerate(self.source):
+                self._drawn.extend(self._wrap(line, width, index))
             self._for, self._first, self._end = width, 0, len(self._drawn)
         return self._drawn
 
@@ -201,8 +215,21 @@ class CodeText(Block):
             for family, run in font_runs(value, self.fonts)
         ]
 
-    def _wrap(self, line: str, width: float) -> list[list[Span]]:
-        spans = self._spans(line)
+    def _looked(self, index: int, line: str) -> list[Span]:
+        """A source line as spans: highlighted, if the block is."""
+        if self.looks is None:
+            return self._spans(line)
+        style = self.style
+        spans: list[Span] = []
+        for piece in self.looks[index]:
+            colour = self.colours.get(piece.role, style.colour)
+            for family, run in font_runs(piece.text, self.fonts):
+                for face, part in faced(family, piece.bold, piece.italic, run) if run else ():
+                    spans.append(Span(part, face, style.size, colour))
+        return spans
+
+    def _wrap(self, line: str, width: float, index: int = 0) -> list[list[Span]]:
+        spans = self._looked(index, line)
         if sum(width_of(s.font, s.face, s.size, s.text) for s in spans) <= width + EPS:
             return [spans]
         # A wrapped line's continuation starts with an arrow: in code (Python above all) a line
@@ -225,8 +252,7 @@ class CodeText(Block):
                 space = max((i for i in range(start, end) if chars[i][1] == " "), default=-1)
                 if space >= start + (end - start) // 2:
                     end = space + 1
-            piece = "".join(c for _, c in chars[start:end])
-            out.append(self._spans(prefix + piece))
+            out.append([*self._spans(prefix), *_regrouped(chars[start:end])] if prefix else _regrouped(chars[start:end]))
             start, prefix = end, CONTINUED
         return out
 
@@ -249,6 +275,7 @@ class CodeText(Block):
     def _piece(self, first: int, end: int) -> CodeText:
         part = CodeText.__new__(CodeText)
         part.source, part.style, part.fonts = self.source, self.style, self.fonts
+        part.looks, part.colours = self.looks, self.colours
         part._drawn, part._for, part._first, part._end, part._part = self._drawn, self._for, first, end, True
         part.width, part.height = self.width, (end - first) * self.style.leading
         part.space_before, part.space_after, part.keep_with_next = 0.0, 0.0, False
@@ -263,6 +290,22 @@ class CodeText(Block):
                 runs = tuple(page.Run(s.face, s.size, s.colour, s.text) for s in line)
                 out.add(page.TextLine(x, baseline, runs))
             baseline -= style.leading
+
+
+def _regrouped(chars: Sequence[tuple[Span, str]]) -> list[Span]:
+    """Characters of spans as spans again, those of one span together."""
+    out: list[Span] = []
+    current: Span | None = None
+    text_parts: list[str] = []
+    for span, char in chars:
+        if span is not current:
+            if current is not None:
+                out.append(Span("".join(text_parts), current.face, current.size, current.colour))
+            current, text_parts = span, []
+        text_parts.append(char)
+    if current is not None:
+        out.append(Span("".join(text_parts), current.face, current.size, current.colour))
+    return out
 
 
 def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Block:
