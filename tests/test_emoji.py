@@ -48,7 +48,9 @@ def test_a_page_of_every_sequence_draws_each_as_an_image_without_a_box(tmp_path:
     for item in drawn[:50]:  # as tall as a letter of the text, on its baseline
         assert item.height == pytest.approx(body.size * 128 / 109)
     drawer = Drawer()
-    contents = [drawer.content([i for i in p.items if isinstance(i, page.STATIC)]).encode("latin-1") for p in pages]
+    contents = [
+        drawer.content([i for i in p.items if isinstance(i, page.STATIC)]).encode("latin-1") for p in pages
+    ]
     resources = drawer.resources()
     assert len(resources.images) == len({item.key for item in drawn}) > 3600  # one resource an image
     path = tmp_path / "emoji.pdf"
@@ -57,9 +59,7 @@ def test_a_page_of_every_sequence_draws_each_as_an_image_without_a_box(tmp_path:
     # Every emoji is ink (no blank), in colour (no monochrome box).
     bitmap = pdf[0].render(scale=1).to_pil().convert("RGB")
     data = bitmap.tobytes()
-    colourful = sum(
-        1 for k in range(0, len(data), 3) if max(data[k : k + 3]) - min(data[k : k + 3]) > 60
-    )
+    colourful = sum(1 for k in range(0, len(data), 3) if max(data[k : k + 3]) - min(data[k : k + 3]) > 60)
     assert colourful > 20_000
     copied = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
 
@@ -97,7 +97,9 @@ def test_a_bank_of_emoji_builds_without_draft(tmp_path: Path, capsys: pytest.Cap
         "    guidance: g\n    key_points: ['🦢 swan']\n    answer: '🥳 done #️⃣ 🇯🇵'\n",
         encoding="utf-8",
     )
-    assert cli.main(["build", str(folder), "--out", str(tmp_path / "out"), "--strict"]) == 0, capsys.readouterr().err
+    assert cli.main(["build", str(folder), "--out", str(tmp_path / "out"), "--strict"]) == 0, (
+        capsys.readouterr().err
+    )
     complete = next((tmp_path / "out" / "e").glob("*complete.pdf"))
     pdf = pdfium.PdfDocument(str(complete))
     copied = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))

@@ -23,7 +23,9 @@ def test_tokens_take_the_theme_s_colours_keywords_bold_comments_italic() -> None
     theme = load_theme("base")
     found = {run.text.strip(): run for run in runs("base")}
     assert found["def"].colour == colour_of(theme.colours["code_keyword"]) and "Bold" in found["def"].face
-    assert found["# why"].colour == colour_of(theme.colours["code_comment"]) and "Oblique" in found["# why"].face
+    assert (
+        found["# why"].colour == colour_of(theme.colours["code_comment"]) and "Oblique" in found["# why"].face
+    )
     assert found['"s"'].colour == colour_of(theme.colours["code_string"])
     assert found["42"].colour == colour_of(theme.colours["code_number"])
     assert "".join(run.text for run in runs("base")).startswith("def f(x):  # why    return")
@@ -45,7 +47,11 @@ def test_a_long_highlighted_line_wraps_with_its_arrow_and_keeps_its_looks() -> N
     source = "```python\n    return " + " + ".join(f'"piece{n}"' for n in range(40)) + "\n```"
     kit = make_kit(load_theme("base"))
     pages, _ = paginate(markdown.blocks(text.parse(source), kit), kit)
-    lines = [item for item in pages[0].items if isinstance(item, page.TextLine) and item.runs[0].text != "Title · 1"]
+    lines = [
+        item
+        for item in pages[0].items
+        if isinstance(item, page.TextLine) and item.runs[0].text != "Title · 1"
+    ]
     assert len(lines) > 2
     assert lines[0].runs[0].text == "    " and lines[1].runs[0].text.startswith("\u21aa")
     strings = colour_of(kit.theme.colours["code_string"])

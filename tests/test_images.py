@@ -54,7 +54,7 @@ def test_local_images_are_drawn_once_per_file_centred_and_captioned(tmp_path: Pa
     folder = guide_with(
         tmp_path / "g",
         "![a green bar](figures/bar.png)\n\nAgain: ![a green bar](figures/bar.png)\n\n"
-        "![a vector figure](figures/shapes.svg)\n\n<img src=\"figures/bar.gif\" alt=\"a gif\" width=\"200\">",
+        '![a vector figure](figures/shapes.svg)\n\n<img src="figures/bar.gif" alt="a gif" width="200">',
         {"figures/bar.png": png(), "figures/shapes.svg": SVG, "figures/bar.gif": _gif()},
     )
     result = build_guide(folder, tmp_path / "out", Options())
@@ -96,7 +96,10 @@ def test_images_that_are_not_the_guide_s_own_files_are_refused_at_their_place(
     folder = guide_with(
         tmp_path / "g",
         f"See ![x]({src}).",
-        {"notes.txt": b"hello", "evil.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://x/y.png"/></svg>'},
+        {
+            "notes.txt": b"hello",
+            "evil.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://x/y.png"/></svg>',
+        },
     )
     os.symlink(tmp_path / "outside.png", folder / "link.png")
     assert cli.main(["check", str(folder)]) == 1

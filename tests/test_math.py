@@ -3,6 +3,7 @@ baseline or displayed with their tag at the right, copied as their source; never
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -12,7 +13,7 @@ from pagemodel import paginate
 from guide import cli
 from guide.data import text
 from guide.data.text import Math, Paragraph, Text, parse
-from guide.layout import maths, markdown, page
+from guide.layout import markdown, maths, page
 from guide.layout.kit import make_kit
 from guide.layout.paragraph import Para
 from guide.layout.styles import load_theme
@@ -125,7 +126,7 @@ def test_an_inline_formula_sits_on_the_baseline_and_moves_only_its_line(kit) -> 
     lines = [i for i in out if isinstance(i, page.TextLine)]
     picture = next(i for i in out if isinstance(i, page.Picture))
     baselines = sorted({round(line.y, 3) for line in lines}, reverse=True)
-    gaps = [a - b for a, b in zip(baselines, baselines[1:])]
+    gaps = [a - b for a, b in itertools.pairwise(baselines)]
     # Lines without the formula keep the leading; the formula's line moves apart as far as it needs.
     assert sum(1 for g in gaps if g == pytest.approx(body.leading)) >= len(gaps) - 2
     assert height > height_plain
@@ -160,7 +161,8 @@ def test_the_same_formula_is_one_form_in_the_file(tmp_path: Path) -> None:
     answer = r"Use $\frac{a}{b}$ here, $\frac{a}{b}$ there and $$\frac{a}{b}$$ and \(x\)."
     (folder / "guide.yaml").write_text(
         "title: M\nedition: '1'\ndate: 2026-01-01\nquestions:\n  - id: q\n    topic: T\n"
-        f"    question: What is $\\frac{{a}}{{b}}$?\n    guidance: g\n    key_points: [k]\n    answer: '{answer}'\n",
+        "    question: What is $\\frac{a}{b}$?\n    guidance: g\n    key_points: [k]\n"
+        f"    answer: '{answer}'\n",
         encoding="utf-8",
     )
     assert cli.main(["build", str(folder), "--out", str(tmp_path / "out"), "--quiet"]) == 0

@@ -46,13 +46,14 @@ def may_hold_images(value: str) -> bool:
 
 def images(nodes: Iterable[text.Node]) -> Iterator[text.Image]:
     """Every image in a tree, in order."""
-    stack: list[object] = list(nodes)[::-1]
+    stack: list[object] = []
+    stack.extend(reversed([*nodes]))
     while stack:
         node = stack.pop()
         if isinstance(node, text.Image):
             yield node
         elif isinstance(node, (text.Paragraph, text.Heading, text.Quote, *CONTAINERS)):
-            stack.extend(reversed(node.children))  # type: ignore[attr-defined]
+            stack.extend(reversed(node.children))
         elif isinstance(node, text.ListBlock):
             stack.extend(block for item in reversed(node.items) for block in reversed(item))
         elif isinstance(node, text.Table):
@@ -81,12 +82,15 @@ def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES) -> ImageFile | 
     if not path_text:
         return f"the image '{shown}' names no file"
     if _SCHEME.match(path_text) and not re.match(r"[A-Za-z]:[\\/]", path_text):
-        return f"the image '{shown}' is not a file in the guide folder (only its own files, or http and https addresses)"
+        return (
+            f"the image '{shown}' is not a file in the guide folder (only its own files, or http and"
+            " https addresses)"
+        )
     pure = PurePosixPath(path_text.replace("\\", "/"))
     if pure.is_absolute() or re.match(r"[A-Za-z]:[\\/]", path_text):
         return f"the image '{shown}' is an absolute path: write it relative to the guide folder"
     if ".." in pure.parts:
-        return f"the image '{shown}' climbs out of the guide folder ('..'): guide reads only the guide's own files"
+        return f"the image '{shown}' climbs out of the guide folder ('..'): guide reads only its own files"
     path = folder / Path(*pure.parts)
     real, root = os.path.realpath(path), os.path.realpath(folder)
     if not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
@@ -98,8 +102,10 @@ def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES) -> ImageFile | 
         return f"the image '{shown}' does not exist (looked for {path})"
     except Refused as refused:
         if refused.why == "large":
-            return f"the image '{shown}' is {refused.size:,} bytes, over the limit of {limit >> 20} MiB; make it smaller"
-        return f"the image '{shown}' is not a file ({'a folder' if refused.why == 'folder' else 'a pipe or device'})"
+            limit_mib = limit >> 20
+            return f"the image '{shown}' is {refused.size:,} bytes, over the {limit_mib} MiB limit; shrink it"
+        what = "a folder" if refused.why == "folder" else "a pipe or device"
+        return f"the image '{shown}' is not a file ({what})"
     except OSError as exc:
         return f"the image '{shown}' cannot be read: {exc.strerror or exc}"
     kind = kind_of(data)

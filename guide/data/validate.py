@@ -652,7 +652,8 @@ class _GuideReader:
                     if images.is_remote(src):
                         self.problems.warning(
                             where,
-                            f"{owner}: the image {src[:80]} is on the web and is never fetched: it prints as its"
+                            f"{owner}: the image {src[:80]} is on the web and is never fetched: it prints as"
+                            " its"
                             " alt text, linked to its address; copy it into the guide folder to print it",
                             group="images on the web",
                         )

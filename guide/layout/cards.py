@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from guide.data import text
 from guide.data.model import Guide, Question
 from guide.errors import GuideError, Problem
-from guide.layout import compose, markdown, page, story
+from guide.layout import compose, figures, markdown, page, story
 from guide.layout.blocks import Block, MarkKind, MarkValue
 from guide.layout.draw import Drawer
 from guide.layout.fonts import guide_chars
-from guide.layout import figures
 from guide.layout.kit import Kit, make_kit
 from guide.layout.lines import fit_line, line_width, text_line
 from guide.layout.page import Item, Page, Resources

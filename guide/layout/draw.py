@@ -231,7 +231,8 @@ class Drawer:
             found = self.pictures[item.key] = pictures.lookup(item.key)
         if isinstance(found, ImageData):
             ops.append(
-                f"q {fp_str(item.width)} 0 0 {fp_str(item.height)} {fp_str(item.x, item.y)} cm /{item.key} Do Q"
+                f"q {fp_str(item.width)} 0 0 {fp_str(item.height)} {fp_str(item.x, item.y)} cm"
+                f" /{item.key} Do Q"
             )
         else:
             colour = f"{fill(item.colour)} " if item.colour is not None else ""

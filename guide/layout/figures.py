@@ -80,8 +80,8 @@ class Figure(Block):
         self.face = kit.style("body").face
         self.caption = None
         if caption is not None and alt:
-            from guide.layout.spans import plain
             from guide.layout.paragraph import Para
+            from guide.layout.spans import plain
 
             self.caption = Para(plain(alt, caption), caption)
         self.space_before, self.space_after = 6.0, 8.0

@@ -29,9 +29,10 @@ def _lexer(language: str) -> object | None:
     from pygments.util import ClassNotFound
 
     try:
-        return get_lexer_by_name(language.lower(), stripnl=False, stripall=False, ensurenl=False)
+        found: object = get_lexer_by_name(language.lower(), stripnl=False, stripall=False, ensurenl=False)
     except ClassNotFound:
         return None
+    return found
 
 
 def _look(kind: object) -> tuple[str, bool, bool]:

@@ -20,7 +20,9 @@ Align = Literal["left", "right", "center"]
 def runs(kit: Kit, style: str, value: str, colour: Colour | None = None) -> tuple[page.Run, ...]:
     """One line of plain text in a named style, each run in a font that has it."""
     resolved = kit.style(style)
-    return tuple(page.Run(s.face, s.size, colour or s.colour, s.text) for s in plain(value, resolved, pictures=False))
+    return tuple(
+        page.Run(s.face, s.size, colour or s.colour, s.text) for s in plain(value, resolved, pictures=False)
+    )
 
 
 def runs_width(line_runs: tuple[page.Run, ...]) -> float:

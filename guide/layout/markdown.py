@@ -8,10 +8,10 @@ from guide.data import images, text
 from guide.data.text import visible
 from guide.layout import figures, page
 from guide.layout.blocks import EPS, Block, Box, Out, Rule, Spacer
+from guide.layout.highlight import Piece
 from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import Bullet, Para, width_of
-from guide.layout.highlight import Piece
 from guide.layout.spans import Span, faced, font_runs, inline
 from guide.layout.table import Row, Table
 
@@ -92,7 +92,7 @@ def standalone_parts(nodes: Sequence[text.Inline], kit: Kit, style: Style, inden
 
     def flush() -> None:
         kept = text.trim_breaks(tuple(runs))
-        if kept and text.plain_text(kept).strip() or any(not isinstance(r, text.Text) for r in kept):
+        if (kept and text.plain_text(kept).strip()) or any(not isinstance(r, text.Text) for r in kept):
             out.append(Para(inline(kept, kit, style), style, indent=indent))
         runs.clear()
 
@@ -109,6 +109,7 @@ def standalone_parts(nodes: Sequence[text.Inline], kit: Kit, style: Style, inden
             out.append(figure)
             continue
         flush()
+        assert isinstance(node, text.Math)
         out.append(display_formula(node, kit, style, indent))
     flush()
     return out
@@ -182,7 +183,9 @@ class CodeText(Block):
     The parts of a split code block share its lines, each drawing its own range of them.
     """
 
-    def __init__(self, lines: Sequence[str], kit: Kit, looks: Sequence[Sequence[Piece]] | None = None) -> None:
+    def __init__(
+        self, lines: Sequence[str], kit: Kit, looks: Sequence[Sequence[Piece]] | None = None
+    ) -> None:
         self.source = list(lines)
         self.style = kit.style("code")
         self.fonts = self.style.fonts
@@ -252,7 +255,11 @@ class CodeText(Block):
                 space = max((i for i in range(start, end) if chars[i][1] == " "), default=-1)
                 if space >= start + (end - start) // 2:
                     end = space + 1
-            out.append([*self._spans(prefix), *_regrouped(chars[start:end])] if prefix else _regrouped(chars[start:end]))
+            out.append(
+                [*self._spans(prefix), *_regrouped(chars[start:end])]
+                if prefix
+                else _regrouped(chars[start:end])
+            )
             start, prefix = end, CONTINUED
         return out
 

@@ -51,8 +51,8 @@ class Formula(NamedTuple):
 @cache
 def known_commands() -> frozenset[str]:
     """Every command name latex2mathml (which ziamath reads LaTeX with) knows."""
-    import latex2mathml.commands as commands
     import latex2mathml.symbols_parser as symbols
+    from latex2mathml import commands
 
     names: set[str] = set(_EXTRA)
     for value in vars(commands).values():
@@ -87,9 +87,9 @@ def typeset(source: str, display: bool) -> Formula | str:
         warnings.simplefilter("ignore", DeprecationWarning)
         import ziamath
 
-    ziamath.config.svg2 = False  # plain paths, no <symbol>/<use>
+    ziamath.config.svg2 = False  # type: ignore[attr-defined]  # plain paths, no <symbol>/<use>
     try:
-        made = ziamath.Latex(body, size=REFERENCE, inline=not display)
+        made = ziamath.Latex(body, size=REFERENCE, inline=not display)  # type: ignore[attr-defined]
         drawn = made.svg()
         box = made.node.bbox
     except Exception as exc:  # ziamath and latex2mathml raise anything on input they cannot read
@@ -109,13 +109,14 @@ def typeset(source: str, display: bool) -> Formula | str:
 
 def formulas(nodes: Iterable[text.Node]) -> Iterator[text.Math]:
     """Every formula in a tree, in order."""
-    stack: list[object] = list(nodes)[::-1]
+    stack: list[object] = []
+    stack.extend(reversed([*nodes]))
     while stack:
         node = stack.pop()
         if isinstance(node, text.Math):
             yield node
         elif isinstance(node, (text.Paragraph, text.Heading, text.Quote, *CONTAINERS)):
-            stack.extend(reversed(node.children))  # type: ignore[union-attr]
+            stack.extend(reversed(node.children))
         elif isinstance(node, text.ListBlock):
             stack.extend(block for item in reversed(node.items) for block in reversed(item))
         elif isinstance(node, text.Table):
@@ -186,8 +187,8 @@ class Display(Block):
         self.space_before, self.space_after = size * 0.5, size * 0.6
         self._tag_width = 0.0
         if formula.tag:
-            from guide.layout.paragraph import width_of
             from guide.layout.kit import font
+            from guide.layout.paragraph import width_of
 
             self._tag_width = width_of(font(tag_face), tag_face, size, f"({formula.tag})")
 

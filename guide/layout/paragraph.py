@@ -430,12 +430,12 @@ class Para(Block):
         lines = self.lines(width)
         count = len(lines)
         if self._boxed:
-            fit, used = 0, 0.0
-            for above, below in self._extents[self._first : self._end]:
+            fit, used = len(lines), 0.0
+            for index, (above, below) in enumerate(self._extents[self._first : self._end]):
                 if used + above + below > height + EPS:
+                    fit = index
                     break
                 used += above + below
-                fit += 1
         else:
             fit = int((height + EPS) // self.style.leading)
         if fit >= count:

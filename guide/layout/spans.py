@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 from guide.data import images, text
 from guide.data.text import visible
+from guide.layout import emoji, page
 from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, placeholder
 from guide.layout.kit import Kit, Style, font
-from guide.layout import emoji, page
 from guide.layout.page import Colour
 
 # What a paragraph breaks lines at and collapses: ASCII white space. A no-break space, and the
@@ -333,7 +333,9 @@ def formula(
     scale = size / maths.REFERENCE
     width, height, depth = made.width * scale, made.height * scale, made.depth * scale
     picture = page.Picture(0.0, -depth, width, height + depth, made.key, node.source, code.face, colour)
-    box = InlineBox(width, height + look.rise, max(depth - look.rise, 0.0), picture._replace(y=look.rise - depth))
+    box = InlineBox(
+        width, height + look.rise, max(depth - look.rise, 0.0), picture._replace(y=look.rise - depth)
+    )
     return [Span(BOX, style.face, size, colour, link=link, box=box)]
 
 

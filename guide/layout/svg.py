@@ -109,7 +109,7 @@ def length(value: str | None, default: float = 0.0, font: float = 12.0) -> float
     return amount * _UNITS[unit] / 0.75
 
 
-def colour(value: str | None, current: Colour | None = None) -> Colour | None | str:
+def colour(value: str | None, current: Colour | None = None) -> Colour | str | None:
     """A paint: a colour, None for none, or "url" for a reference resolved by the caller."""
     if value is None:
         return (0.0, 0.0, 0.0)
@@ -301,7 +301,8 @@ def _path_ops(d: str) -> tuple[list[str], bool]:
     return ops, drew
 
 
-def _arc(x1: float, y1: float, rx: float, ry: float, angle: float, large: bool, sweep: bool, x2: float, y2: float
+def _arc(x1: float, y1: float, rx: float, ry: float, angle: float, large: bool, sweep: bool,
+         x2: float, y2: float
          ) -> Iterator[tuple[float, float, float, float, float, float]]:  # fmt: skip
     """An elliptical arc (SVG's endpoint form) as cubic Béziers."""
     if rx == 0 or ry == 0 or (x1 == x2 and y1 == y2):
@@ -376,8 +377,8 @@ def _styles(root: ET.Element) -> list[tuple[str, str, dict[str, str]]]:
         css = re.sub(r"/\*.*?\*/", "", element.text, flags=re.S)
         for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
             declarations = _declarations(body)
-            for selector in selectors.split(","):
-                selector = selector.strip()
+            for written in selectors.split(","):
+                selector = written.strip()
                 if re.fullmatch(r"\.[\w-]+", selector):
                     rules.append(("class", selector[1:], declarations))
                 elif re.fullmatch(r"#[\w-]+", selector):
@@ -431,8 +432,8 @@ class Reader:
                 or (kind == "id" and name == element.get("id"))
             ):
                 own.update(declarations)
-        for key, value in element.attrib.items():
-            key = _NS.sub("", key)
+        for written, value in element.attrib.items():
+            key = _NS.sub("", written)
             if key in _INHERITED or key in ("opacity", "display"):
                 own[key] = value
         if element.get("style"):
@@ -622,8 +623,8 @@ class Reader:
                 pen = self.glyphs(t, s, pen, cursor_y)
             line.clear()
 
-        for value, piece_style, px, py in pieces:
-            value = " ".join(value.split()) if value.strip() else (" " if value else "")
+        for written, piece_style, px, py in pieces:
+            value = " ".join(written.split()) if written.strip() else (" " if written else "")
             if px is not None or py is not None:
                 if line:
                     flush()
@@ -649,7 +650,8 @@ class Reader:
         cmap = font.getBestCmap()  # type: ignore[attr-defined]
         metrics = font["hmtx"]  # type: ignore[index]
         units = font["head"].unitsPerEm  # type: ignore[index]
-        return sum(metrics[cmap.get(ord(c), ".notdef")][0] for c in value) * size / units
+        total: float = sum(metrics[cmap.get(ord(c), ".notdef")][0] for c in value) * size / units
+        return total
 
     def glyphs(self, value: str, style: dict[str, str], x: float, y: float) -> float:
         """Draw text from (x, y) on its baseline as outlines; where the pen ends."""

@@ -225,7 +225,8 @@ class PdfFile:
             entries[name("/ExtGState")] = states
         if resources.images or resources.forms:
             xobjects = DictionaryObject()
-            for picture in (*resources.images, *resources.forms):
+            placed: list[ImageData | FormData] = [*resources.images, *resources.forms]
+            for picture in placed:
                 xobjects[name("/" + picture.key)] = self.xobject(picture)
             entries[name("/XObject")] = xobjects
         self.resources[key] = self.add(entries).idnum
