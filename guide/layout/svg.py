@@ -598,32 +598,31 @@ class Reader:
         x, y = length(element.get("x")), length(element.get("y"))
         x += length(element.get("dx"))
         y += length(element.get("dy"))
-        pieces: list[tuple[str, dict[str, str], float | None, float | None]] = []
+        # Each piece: its text, style, a new absolute x or y (a new chunk, anchored anew), its dy.
+        pieces: list[tuple[str, dict[str, str], float | None, float | None, float]] = []
         if element.text:
-            pieces.append((element.text, style, None, None))
+            pieces.append((element.text, style, None, None, 0.0))
         for child in element:
             if _tag(child) == "tspan":
                 child_style = self.style_of(child, style)
                 cx = length(child.get("x")) if child.get("x") else None
                 cy = length(child.get("y")) if child.get("y") else None
-                if child.get("dy") and cy is None:
-                    cy = y + length(child.get("dy"))
-                pieces.append((child.text or "", child_style, cx, cy))
+                pieces.append((child.text or "", child_style, cx, cy, length(child.get("dy"))))
             if child.tail:
-                pieces.append((child.tail, style, None, None))
+                pieces.append((child.tail, style, None, None, 0.0))
         cursor_x, cursor_y = x, y
-        line: list[tuple[str, dict[str, str], float]] = []  # pieces that share an anchor
+        line: list[tuple[str, dict[str, str], float]] = []  # pieces of one chunk, each on its baseline
         anchor = style.get("text-anchor", "start")
+        start = x
 
         def flush() -> None:
             width = sum(self.advance(t, s) for t, s, _ in line)
-            shift = {"middle": -width / 2, "end": -width}.get(anchor, 0.0)
-            pen = line[0][2] + shift if line else 0.0
-            for t, s, _ in line:
-                pen = self.glyphs(t, s, pen, cursor_y)
+            pen = start + {"middle": -width / 2, "end": -width}.get(anchor, 0.0)
+            for t, s, baseline in line:
+                pen = self.glyphs(t, s, pen, baseline)
             line.clear()
 
-        for written, piece_style, px, py in pieces:
+        for written, piece_style, px, py, dy in pieces:
             value = " ".join(written.split()) if written.strip() else (" " if written else "")
             if px is not None or py is not None:
                 if line:
@@ -632,8 +631,9 @@ class Reader:
                     cursor_x = px
                 if py is not None:
                     cursor_y = py
-            start = cursor_x if not line else line[0][2]
-            line.append((value, piece_style, start))
+                start = cursor_x
+            cursor_y += dy
+            line.append((value, piece_style, cursor_y))
             cursor_x += self.advance(value, piece_style)
         if line:
             flush()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import zlib
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
@@ -116,6 +117,7 @@ RECT, BORDER, DEST, A, S, XYZ = (
 )
 FILTER, FLATE = name("/Filter"), name("/FlateDecode")
 NULL = NullObject()
+_PLACED = re.compile(rb"/((?:Im|Fm)[0-9a-f]{20}) Do")
 NO_BORDER = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(0)])
 
 
@@ -145,6 +147,9 @@ class PdfFile:
         # Images and forms by key (a digest of their content): both drawers' resource
         # dictionaries refer to one object, so each is embedded once per file.
         self.xobjects: dict[str, IndirectObject] = {}
+        # A drawer's number → its XObject dictionary's object, and its pictures by key.
+        self.pictures: dict[int, tuple[int, dict[str, ImageData | FormData]]] = {}
+        self.placed: dict[int, set[str]] = {}  # a drawer's number → the keys its pages in this file placed
         self._buffer = io.BytesIO()
         self._raw(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
@@ -224,11 +229,11 @@ class PdfFile:
         if states:
             entries[name("/ExtGState")] = states
         if resources.images or resources.forms:
-            xobjects = DictionaryObject()
-            placed: list[ImageData | FormData] = [*resources.images, *resources.forms]
-            for picture in placed:
-                xobjects[name("/" + picture.key)] = self.xobject(picture)
-            entries[name("/XObject")] = xobjects
+            # Written at the end, with only the pictures this file's pages place: a study guide
+            # laid out beside its answer key never carries the key's figures.
+            number_ = self.allocate()
+            entries[name("/XObject")] = ref(number_)
+            self.pictures[key] = (number_, {p.key: p for p in (*resources.images, *resources.forms)})
         self.resources[key] = self.add(entries).idnum
 
     def xobject(self, picture: ImageData | FormData) -> IndirectObject:
@@ -319,6 +324,9 @@ class PdfFile:
         self, index: int, content: bytes, resources: int, annotations: Sequence[DictionaryObject]
     ) -> None:
         """Page `index`: its compressed content, the drawer whose resources it uses, its links."""
+        if resources in self.pictures:
+            keys = _PLACED.findall(zlib.decompress(content))
+            self.placed.setdefault(resources, set()).update(k.decode("ascii") for k in keys)
         contents = self.add(self.stream(content, compressed=True))
         entries = {
             TYPE: PAGE,
@@ -353,6 +361,12 @@ class PdfFile:
         `outline`: the object of the outline's root, written already; `labels`: (first page,
         style, prefix) of each run of page labels.
         """
+        for drawer, (number_, pictures) in self.pictures.items():
+            xobjects = DictionaryObject()
+            for key in sorted(self.placed.get(drawer, ())):
+                if key in pictures:
+                    xobjects[name("/" + key)] = self.xobject(pictures[key])
+            self.write(number_, xobjects)
         kids = ArrayObject(ref(self.first_page + k) for k in range(self.pages))
         self.write(
             self.PAGES,
