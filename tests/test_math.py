@@ -112,7 +112,7 @@ def test_a_tag_is_taken_out_and_drawn_at_the_right_margin(kit) -> None:  # type:
     centre = picture.x + picture.width / 2
     assert centre == pytest.approx((left + right) / 2, abs=0.01)
     assert tag.x > picture.x + picture.width and tag.x < right
-    assert picture.text == r"E = mc^2 \tag{3.1}"
+    assert picture.text == r"$$ E = mc^2 \tag{3.1} $$"  # copied as typed
 
 
 def test_an_inline_formula_sits_on_the_baseline_and_moves_only_its_line(kit) -> None:  # type: ignore[no-untyped-def]

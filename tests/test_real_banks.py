@@ -154,14 +154,16 @@ def test_a_question_is_set_as_blocks_its_first_paragraph_in_the_question_style()
 def test_html_in_a_bank_renders_as_meant(bank: Callable[[str], dict[str, Pdf]]) -> None:
     key = norm(bank("ds-interview")["answer_key"].text)
     assert "constant variance of the errors" in key  # <br /> in a table cell
-    assert "[image: supervised learning]" in key and "supervised.png" not in key
+    # A web image is never fetched: its alt text, linked to its address.
+    assert "supervised learning" in key and "supervised.png" not in key
     assert "Show the normal equation" in key and "<details>" not in key and "<summary>" not in key
     assert "TODO" not in key  # a comment
     assert "<blink>blink</blink>" in key  # a tag guide does not know prints as typed
     for tag in ("<i>", "<sub>", "<sup>", "<mark>", "<kbd>", "<small>", "<a href", "<b>", "<u>"):
         assert tag not in key, tag
     links = [link.uri for link in bank("ds-interview")["answer_key"].links if link.uri]
-    assert links == ["https://en.wikipedia.org/wiki/Linear_regression"]
+    # A web image prints as its alt text, linked to its address.
+    assert links == ["https://example.com/supervised.png", "https://en.wikipedia.org/wiki/Linear_regression"]
 
 
 def test_plain_text_cards_keep_their_lines_and_code(bank: Callable[[str], dict[str, Pdf]]) -> None:
@@ -187,8 +189,8 @@ def test_cjk_and_latex_stay_as_typed(bank: Callable[[str], dict[str, Pdf]]) -> N
     key = norm(bank("dl-zh")["answer_key"].text)
     assert "反向传播是如何工作的？为什么需要它？" in key
     # In a table cell, `\|` is a pipe that does not end the cell: the formula is typeset, and
-    # copies as its source.
-    assert r"|A|_F = \sqrt{\sum_{i,j} a_{ij}^2}" in key
+    # copies as typed.
+    assert r"$$|A|_F = \sqrt{\sum_{i,j} a_{ij}^2}$$" in key
     assert "第15段" in key  # the end of an answer of thousands of characters
 
 

@@ -379,7 +379,7 @@ def _events(nodes: Node | Iterable[Node]) -> Iterator[str | _Mark]:
         elif isinstance(item, Image):
             yield item.label
         elif isinstance(item, Math):
-            yield item.source
+            yield item.written
         elif isinstance(item, CodeBlock):
             stack.append(_Mark.BLOCK)
             stack.append(item.text)

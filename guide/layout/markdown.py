@@ -123,7 +123,7 @@ def display_formula(node: text.Math, kit: Kit, style: Style, indent: float = 0.0
     if isinstance(made, str):
         return Para(inline((node,), kit, style), style, indent=indent)
     code = kit.style("code")
-    return maths.Display(made, node.source, style.size, style.colour, code.face, style.face, indent=indent)
+    return maths.Display(made, node.written, style.size, style.colour, code.face, style.face, indent=indent)
 
 
 def bullet_face(kit: Kit, style: Style) -> str:

@@ -181,9 +181,12 @@ def plain(
     italic = style.italic if italic is None else italic
     size = style.size if size is None else size
     colour = style.colour if colour is None else colour
-    if pictures and emoji.may_hold(value):
-        look = _Look(bold, italic, False, None)
-        return _with_emoji(value.translate(WHITE_SPACE), style, bold, italic, size, colour, look)
+    if emoji.may_hold(value):
+        if not pictures:  # a line of text alone (a running head) leaves out the emoji it cannot hold
+            value = " ".join(emoji.without_drawn(value).split())
+        else:
+            look = _Look(bold, italic, False, None)
+            return _with_emoji(value.translate(WHITE_SPACE), style, bold, italic, size, colour, look)
     return [
         Span(piece, face, size, colour)
         for family, run in font_runs(visible(value).translate(WHITE_SPACE), style.fonts)
@@ -332,7 +335,7 @@ def formula(
         ]
     scale = size / maths.REFERENCE
     width, height, depth = made.width * scale, made.height * scale, made.depth * scale
-    picture = page.Picture(0.0, -depth, width, height + depth, made.key, node.source, code.face, colour)
+    picture = page.Picture(0.0, -depth, width, height + depth, made.key, node.written, code.face, colour)
     box = InlineBox(
         width, height + look.rise, max(depth - look.rise, 0.0), picture._replace(y=look.rise - depth)
     )
