@@ -233,7 +233,8 @@ class PdfFile:
             # laid out beside its answer key never carries the key's figures.
             number_ = self.allocate()
             entries[name("/XObject")] = ref(number_)
-            self.pictures[key] = (number_, {p.key: p for p in (*resources.images, *resources.forms)})
+            placed: list[ImageData | FormData] = [*resources.images, *resources.forms]
+            self.pictures[key] = (number_, {p.key: p for p in placed})
         self.resources[key] = self.add(entries).idnum
 
     def xobject(self, picture: ImageData | FormData) -> IndirectObject:
