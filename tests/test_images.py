@@ -149,3 +149,14 @@ def _gif() -> bytes:
     frames = [Image.new("P", (30, 30), 1), Image.new("P", (30, 30), 2)]
     frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
     return out.getvalue()
+
+
+def test_the_read_back_finds_every_picture_embedded(tmp_path: Path) -> None:
+    from guide.pdf.verify import Job, _check
+
+    folder = guide_with(tmp_path / "g", "![a bar](bar.png) and $\\frac{a}{b}$", {"bar.png": png()})
+    result = build_guide(folder, tmp_path / "out", Options())  # read back as it is built
+    key = result.folder / result.files["answer_key"][0]
+    pages = result.files["answer_key"][1]
+    found = _check(Job(str(key), key.name, pages, "answer_key", {}, 1, 1, pictures=5))
+    assert "2 pictures placed, but 5 embedded" in found

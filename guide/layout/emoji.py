@@ -9,6 +9,7 @@ however often it is used. Nothing is loaded for text without a character that ma
 
 from __future__ import annotations
 
+import io
 import re
 from functools import cache
 from typing import NamedTuple
@@ -87,7 +88,7 @@ class _Font:
 
         self.hb = hb
         self.shaper = hb.Font(hb.Face(hb.Blob.from_file_path(str(FONT))))
-        self.font = TTFont(str(FONT), lazy=True)
+        self.font = TTFont(io.BytesIO(FONT.read_bytes()), lazy=True)  # read whole: no file left open
         self.strike = self.font["CBDT"].strikeData[0]
         self.ppem = float(self.font["CBLC"].strikes[0].bitmapSizeTable.ppemY)
 

@@ -399,9 +399,11 @@ def _declarations(body: str) -> dict[str, str]:
 
 @cache
 def _font(path: str) -> object:
+    import io
+
     from fontTools.ttLib import TTFont
 
-    return TTFont(path, lazy=True)
+    return TTFont(io.BytesIO(Path(path).read_bytes()), lazy=True)  # read whole: no file left open
 
 
 class Reader:

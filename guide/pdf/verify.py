@@ -38,6 +38,7 @@ class Job:
     siblings: dict[str, int]  # the file it may link to: its name → its page count
     topics: int
     questions: int  # numbered 1 to this, in every guide (a practice set is numbered afresh)
+    pictures: int = 0  # images and forms the writer embedded: each must be placed and readable
 
 
 def verify(edition: Edition, *, parallel: bool | None = None) -> None:
@@ -54,7 +55,7 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
     for f in edition.files:
         sibling = by_role.get(other.get(f.role, ""))
         siblings = {sibling.name: sibling.pages} if sibling else {}
-        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, topics, questions))
+        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, topics, questions, f.pictures))
     where = Location(str(guide.root))
     if wanted(parallel, questions):
         # PDFium's memory is the fresh processes' own: the build's stays as it is.
@@ -93,6 +94,8 @@ def _check(job: Job) -> list[str]:
         if count != job.pages:
             found.append(f"{counted(count, 'page')} instead of {job.pages}")
     found += _check_outline(path, job)
+    if job.pictures:
+        found += _check_pictures(path, job)
     index = 0
     while index < count:
         with _open(path) as pdf:
@@ -109,6 +112,32 @@ def _check(job: Job) -> list[str]:
                 finally:
                     page.close()
                 index += 1
+    return found
+
+
+def _check_pictures(path: Path, job: Job) -> list[str]:
+    """Every image the file holds decodes to pixels, and a file with pictures places some: read only
+    for files the writer embedded pictures in (their pages are loaded, which links do not need)."""
+    placed, broken = 0, 0
+    with _open(path) as pdf:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                for obj in page.get_objects(max_depth=1):
+                    if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                        placed += 1
+                        width, height = obj.get_px_size()
+                        if width <= 0 or height <= 0:
+                            broken += 1
+                    elif obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+                        placed += 1
+            finally:
+                page.close()
+    found = []
+    if placed < job.pictures:
+        found.append(f"{counted(placed, 'picture')} placed, but {job.pictures} embedded")
+    if broken:
+        found.append(f"{counted(broken, 'image')} that cannot be read")
     return found
 
 
