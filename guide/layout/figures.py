@@ -102,7 +102,9 @@ class Figure(Block):
         room = self.width - self.indent
         left = x + self.indent + (room - w) / 2
         top = y + self.height
-        out.add(page.Picture(left, top - h, w, h, self.image.key, self.alt, self.face))
+        # The caption is the image's text; without one, its alt text is, set invisibly over it.
+        text = "" if self.caption is not None else self.alt
+        out.add(page.Picture(left, top - h, w, h, self.image.key, text, self.face))
         if self.caption is not None:
             self.caption.wrap(room, 1e9)
             self.caption.draw(out, x + self.indent, top - h - 4.0 - self.caption.height)
