@@ -307,8 +307,8 @@ def _figures(folder: Path) -> None:
     (figures / "matrix.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="160">'
         + "".join(
-            f'<rect x="{20 + 60 * c}" y="{20 + 60 * r}" width="60" height="60" fill="#{"cfe3cf" if r == c else "f2d4cf"}"'
-            ' stroke="#1c1c1c"/>'
+            f'<rect x="{20 + 60 * c}" y="{20 + 60 * r}" width="60" height="60"'
+            f' fill="#{"cfe3cf" if r == c else "f2d4cf"}" stroke="#1c1c1c"/>'
             for r in range(2)
             for c in range(2)
         )
