@@ -39,6 +39,7 @@ class Job:
     topics: int
     questions: int  # numbered 1 to this, in every guide (a practice set is numbered afresh)
     pictures: int = 0  # images and forms the writer embedded: each must be placed and readable
+    picture_pages: tuple[int, ...] = ()  # the pages that place them
 
 
 def verify(edition: Edition, *, parallel: bool | None = None) -> None:
@@ -55,7 +56,11 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
     for f in edition.files:
         sibling = by_role.get(other.get(f.role, ""))
         siblings = {sibling.name: sibling.pages} if sibling else {}
-        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, topics, questions, f.pictures))
+        jobs.append(
+            Job(
+                str(f.path), f.name, f.pages, f.role, siblings, topics, questions, f.pictures, f.picture_pages
+            )
+        )
     where = Location(str(guide.root))
     if wanted(parallel, questions):
         # PDFium's memory is the fresh processes' own: the build's stays as it is.
@@ -116,12 +121,13 @@ def _check(job: Job) -> list[str]:
 
 
 def _check_pictures(path: Path, job: Job) -> list[str]:
-    """Every image the file holds decodes to pixels, and a file with pictures places some: read only
-    for files the writer embedded pictures in (their pages are loaded, which links do not need)."""
-    placed, broken = 0, 0
+    """Every page the writer placed pictures on places them, every image decoding to pixels: only
+    those pages are loaded (links need no page loaded), and only for files that hold pictures."""
+    placed, broken, bare = 0, 0, 0
     with _open(path) as pdf:
-        for index in range(len(pdf)):
+        for index in job.picture_pages or range(len(pdf)):
             page = pdf[index]
+            before = placed
             try:
                 for obj in page.get_objects(max_depth=1):
                     if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
@@ -133,7 +139,10 @@ def _check_pictures(path: Path, job: Job) -> list[str]:
                         placed += 1
             finally:
                 page.close()
+            bare += bool(job.picture_pages) and placed == before
     found = []
+    if bare:
+        found.append(f"{counted(bare, 'page')} that should place pictures but places none")
     if placed < job.pictures:
         found.append(f"{counted(placed, 'picture')} placed, but {job.pictures} embedded")
     if broken:

@@ -150,6 +150,7 @@ class PdfFile:
         # A drawer's number → its XObject dictionary's object, and its pictures by key.
         self.pictures: dict[int, tuple[int, dict[str, ImageData | FormData]]] = {}
         self.placed: dict[int, set[str]] = {}  # a drawer's number → the keys its pages in this file placed
+        self.picture_pages: list[int] = []  # the pages that place a picture, for the read-back
         self._buffer = io.BytesIO()
         self._raw(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
@@ -328,6 +329,8 @@ class PdfFile:
         if resources in self.pictures:
             keys = _PLACED.findall(zlib.decompress(content))
             self.placed.setdefault(resources, set()).update(k.decode("ascii") for k in keys)
+            if keys:
+                self.picture_pages.append(index)
         contents = self.add(self.stream(content, compressed=True))
         entries = {
             TYPE: PAGE,
