@@ -160,3 +160,15 @@ def test_the_read_back_finds_every_picture_embedded(tmp_path: Path) -> None:
     pages = result.files["answer_key"][1]
     found = _check(Job(str(key), key.name, pages, "answer_key", {}, 1, 1, pictures=5))
     assert "2 pictures placed, but 5 embedded" in found
+
+
+def test_an_image_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    from guide.data import images
+
+    (tmp_path / "big.png").write_bytes(png() + b"\0" * 4096)
+    found = images.locate("big.png", tmp_path, limit=1024)
+    assert (
+        found
+        == f"the image 'big.png' is {len(png()) + 4096:,} bytes, over the limit of 1,024 bytes; shrink it"
+    )
+    assert isinstance(images.locate("big.png", tmp_path), images.ImageFile)

@@ -102,8 +102,8 @@ def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES) -> ImageFile | 
         return f"the image '{shown}' does not exist (looked for {path})"
     except Refused as refused:
         if refused.why == "large":
-            limit_mib = limit >> 20
-            return f"the image '{shown}' is {refused.size:,} bytes, over the {limit_mib} MiB limit; shrink it"
+            most = f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit:,} bytes"
+            return f"the image '{shown}' is {refused.size:,} bytes, over the limit of {most}; shrink it"
         what = "a folder" if refused.why == "folder" else "a pipe or device"
         return f"the image '{shown}' is not a file ({what})"
     except OSError as exc:
