@@ -115,15 +115,17 @@ def run_tool(tool: str, bank: Path, env: dict[str, str], timeout: float | None) 
 # ---- banks -------------------------------------------------------------------------------------
 
 
-def bank_for(n: int, seed: int) -> tuple[Path, float]:
-    """The generated bank for n questions, made once per generator version; (folder, seconds)."""
+def bank_for(n: int, seed: int, rich: bool = False) -> tuple[Path, float]:
+    """The generated bank for n questions (with formulas, code and figures if `rich`), made once per
+    generator version; (folder, seconds)."""
     version = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
-    folder = BANKS / f"bank-{n}-s{seed}"
-    stamp = BANKS / f"bank-{n}-s{seed}.version"
+    name = f"bank-{n}-s{seed}" + ("-rich" if rich else "")
+    folder = BANKS / name
+    stamp = BANKS / f"{name}.version"
     if folder.is_dir() and stamp.exists() and stamp.read_text() == version:
         return folder, 0.0
     start = time.perf_counter()
-    generate.generate(n, folder, seed=seed)
+    generate.generate(n, folder, seed=seed, rich=rich)
     stamp.write_text(version)
     return folder, time.perf_counter() - start
 
@@ -475,6 +477,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--rich",
+        action="store_true",
+        help="the bank with a formula or code block in one answer of ten and a figure in one of fifty",
+    )
+    parser.add_argument(
         "--budget",
         type=float,
         default=13 * 60,
@@ -539,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 print(f"N={n:,}: skipped: {skipped[n]}")
                 continue
-        bank, seconds = bank_for(n, args.seed)
+        bank, seconds = bank_for(n, args.seed, args.rich)
         banks[n] = {
             "path": str(bank),
             "generate_s": seconds,

@@ -7,6 +7,10 @@ Prose is wrapped at ~88 columns in `|` block scalars, as people write YAML by ha
 into questions/NN-<topic>[-partK].yaml files of at most ~2 MB (guide refuses files over 16 MiB).
 
     python benchmarks/generate.py 10000 /tmp/bank-10k [--seed 1]
+    python benchmarks/generate.py 1000 /tmp/bank-rich --rich   # formulas, code and images too
+
+With --rich, the same bank (the same random draws) also has a formula or a highlighted code
+block in one answer of ten, and a figure (an SVG or a PNG of the bank's folder) in one of fifty.
 """
 
 from __future__ import annotations
@@ -264,7 +268,64 @@ def _block(key: str, text: str, indent: str) -> list[str]:
     return lines
 
 
-def _question(rng: random.Random, number: int, topic: str, concepts: list[str]) -> tuple[str, list[str]]:
+FORMULAS = (
+    r"$$E\big[(y - \hat{y})^2\big] = \mathrm{Bias}[\hat{y}]^2 + \mathrm{Var}[\hat{y}] + \sigma^2$$",
+    r"The loss $L(w) = \frac{1}{N} \sum_{i=1}^{N} (y_i - w^\top x_i)^2 + \lambda \Vert w \Vert^2$ is convex.",
+    r"$$\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad \mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}$$",
+    r"Precision is $\frac{TP}{TP + FP}$ and recall $\frac{TP}{TP + FN}$.",
+)
+RICH_CODE = (
+    "```python\ndef train(model, data, epochs={n}):\n    for epoch in range(epochs):\n"
+    "        loss = model.step(data)  # one pass\n    return loss\n```",
+    "```sql\nSELECT user_id, COUNT(*) AS n\nFROM events\nWHERE day > {n}\nGROUP BY user_id;\n```",
+)
+FIGURES = ("figures/curve.svg", "figures/bars.png", "figures/matrix.svg")
+
+
+def _rich(number: int) -> str:
+    """What a rich bank adds to an answer: a formula or code (one in ten), a figure (one in fifty)."""
+    parts = []
+    if number % 10 == 0:
+        k = number // 10
+        parts.append(FORMULAS[k % 4] if k % 2 == 0 else RICH_CODE[k % 2].format(n=number % 97))
+    if number % 50 == 0:
+        parts.append(f"![Figure for question {number}]({FIGURES[(number // 50) % 3]})")
+    return "\n\n".join(parts)
+
+
+def _figures(folder: Path) -> None:
+    """The figures a rich bank shows: two SVGs and a PNG."""
+    figures = folder / "figures"
+    figures.mkdir()
+    curve = " ".join(f"{x},{100 - 80 * (x / 200) ** 2:.1f}" for x in range(0, 201, 10))
+    (figures / "curve.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">'
+        f'<polyline points="{curve}" fill="none" stroke="#1d4f7a" stroke-width="2"/>'
+        '<text x="120" y="115" font-size="10" text-anchor="middle">epochs</text></svg>\n',
+        encoding="utf-8",
+    )
+    (figures / "matrix.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="160">'
+        + "".join(
+            f'<rect x="{20 + 60 * c}" y="{20 + 60 * r}" width="60" height="60"'
+            f' fill="#{"cfe3cf" if r == c else "f2d4cf"}" stroke="#1c1c1c"/>'
+            for r in range(2)
+            for c in range(2)
+        )
+        + "</svg>\n",
+        encoding="utf-8",
+    )
+    from PIL import Image
+
+    picture = Image.new("RGB", (300, 150), "white")
+    for k in range(5):
+        picture.paste((29, 79, 122), (20 + 55 * k, 140 - 25 * (k + 1), 60 + 55 * k, 140))
+    picture.save(figures / "bars.png")
+
+
+def _question(
+    rng: random.Random, number: int, topic: str, concepts: list[str], rich: bool = False
+) -> tuple[str, list[str]]:
     concept = rng.choice(concepts)
     w = _Writer(rng, concept)
     qid = f"{_slug(concept)[:40]}-{number:06d}"
@@ -295,6 +356,8 @@ def _question(rng: random.Random, number: int, topic: str, concepts: list[str]) 
         code = rng.choice(CODE).format(n=w.fill["n"])
         lang = "sql" if code.startswith("SELECT") else "python"
         paragraphs.insert(len(paragraphs) - 1 if len(paragraphs) > 1 else 1, f"```{lang}\n{code}\n```")
+    if rich and _rich(number):
+        paragraphs.append(_rich(number))
     answer = "\n\n".join(paragraphs)
     points = [w.sentence(POINTS) for _ in range(rng.randint(3, 5))]
     follow = [w.sentence(FOLLOW_UPS) for _ in range(rng.randint(2, 3))]
@@ -333,7 +396,9 @@ topics:
 """
 
 
-def generate(n: int, out: Path, *, seed: int = 1, file_limit: int = FILE_LIMIT) -> dict[str, int]:
+def generate(
+    n: int, out: Path, *, seed: int = 1, file_limit: int = FILE_LIMIT, rich: bool = False
+) -> dict[str, int]:
     """Write a guide folder with n questions to `out` (replaced if present); return some sizes."""
     rng = random.Random(f"guide-bench-{seed}-{n}")
     names = list(TOPICS)
@@ -342,12 +407,14 @@ def generate(n: int, out: Path, *, seed: int = 1, file_limit: int = FILE_LIMIT) 
     assigned = names[: min(n, len(names))] + rng.choices(names, weights=weights, k=max(0, n - len(names)))
     per_topic: dict[str, list[list[str]]] = {t: [] for t in names}
     for number, topic in enumerate(assigned, 1):
-        _, lines = _question(rng, number, topic, TOPICS[topic])
+        _, lines = _question(rng, number, topic, TOPICS[topic], rich)
         per_topic[topic].append(lines)
     if out.exists():
         shutil.rmtree(out)
     qdir = out / "questions"
     qdir.mkdir(parents=True)
+    if rich:
+        _figures(out)
     used = [t for t in names if per_topic[t]]
     topic_lines = "\n".join(f"  - {t}" for t in used)
     (out / "guide.yaml").write_text(
@@ -382,8 +449,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="guide folder to write (replaced if present)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--file-limit", type=int, default=FILE_LIMIT, help="bytes per questions/ file")
+    parser.add_argument("--rich", action="store_true", help="formulas, highlighted code and figures too")
     args = parser.parse_args(argv)
-    info = generate(args.n, args.out, seed=args.seed, file_limit=args.file_limit)
+    info = generate(args.n, args.out, seed=args.seed, file_limit=args.file_limit, rich=args.rich)
     print(f"{args.out}: {info['questions']:,} questions in {info['files']} files, {info['bytes']:,} bytes")
     return 0
 

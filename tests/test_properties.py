@@ -25,7 +25,7 @@ from guide import layout
 from guide.data import text
 from guide.data.validate import load_guide
 from guide.errors import GuideError
-from guide.layout import fonts, markdown, shaping
+from guide.layout import emoji, fonts, markdown
 from guide.layout.kit import make_kit
 from guide.layout.spans import inline
 from guide.layout.styles import load_theme
@@ -197,23 +197,35 @@ def test_user_text_never_becomes_markup(source: str) -> None:
     one the tree holds, and a paragraph's lines hold every word of it."""
     runs = text.parse_inline(source)
     spans = inline(runs, KIT, KIT.style("body"))
-    # Joiners and direction marks stay in shaped or right-to-left text, and draw nothing.
-    unseen = dict.fromkeys(map(ord, shaping.KEPT))
-    drawn = "".join("\n" if span.hard_break else span.text for span in spans).replace("\u00a0", " ")
-    drawn = drawn.translate(unseen)
-    # Invisible characters draw nothing, and control characters (which validation refuses) neither.
-    visible = "".join(
-        c
-        for c in text.plain_text(runs)
-        if not text.is_invisible(c) and (unicodedata.category(c) != "Cc" or c in "\t\n\r")
-    )
+    # An inline box (an emoji, a formula) stands for its picture's text.
+    boxed = "".join("\n" if span.hard_break else span.text for span in spans).replace("\u00a0", " ")
+    drawn = "".join(
+        "\n" if span.hard_break else (span.box.picture.text if span.box is not None else span.text)
+        for span in spans
+    ).replace("\u00a0", " ")
+    # Invisible characters draw nothing, and control characters (which validation refuses) neither;
+    # an emoji of the image set is drawn whole.
     usable = set().union(*(f.coverage for f in KIT.families.values()))
-    visible = "".join(c if ord(c) in usable or c in "\t\n" else fonts.placeholder(c) for c in visible)
+
+    def shown(value: str) -> str:
+        value = "".join(
+            c
+            for c in value
+            if not text.is_invisible(c) and (unicodedata.category(c) != "Cc" or c in "\t\n\r")
+        )
+        return "".join(c if ord(c) in usable or c in "\t\n" else fonts.placeholder(c) for c in value)
+
+    covered = lambda char: ord(char) in usable  # noqa: E731
+    visible = "".join(
+        "".join(c for c in piece if not text.is_invisible(c)) if made else shown(piece)
+        for piece, made in emoji.pieces(text.plain_text(runs), covered)
+    )
+    drawn = "".join(c for c in drawn if not text.is_invisible(c))
     assert drawn.split() == visible.split()
     hrefs = {node.href for node in _links(runs)}
     assert {span.link for span in spans if span.link is not None} <= hrefs
     lines = markdown.paragraph(runs, KIT, "body").line_texts(KIT.frame_width)
-    assert "".join("".join(lines).translate(unseen).split()) == "".join(drawn.split())
+    assert "".join("".join(lines).split()) == "".join(boxed.split())
 
 
 def _links(runs: tuple[text.Inline, ...]) -> list[text.Link]:

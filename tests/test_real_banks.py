@@ -22,11 +22,9 @@ from guide.layout.paragraph import Para
 from guide.layout.styles import load_theme
 
 BANKS = Path(__file__).parent / "banks"
-# Characters no shipped font has (colour emoji): a bank holding them builds only as a draft.
-EMOJI = {
-    "js-quiz": ["U+1F951", "U+1F973", "U+1F9A2"],
-    "ds-interview": ["U+1F476", "U+2B50", "U+1F680"],
-}
+# Characters no shipped font has: a bank holding them builds only as a draft. Colour emoji are
+# drawn from the shipped image set (tests/test_emoji.py): no bank is refused for them.
+EMOJI: dict[str, list[str]] = {}
 
 
 def _lines(pdf: Pdf) -> list[str]:
@@ -78,14 +76,13 @@ def test_each_bank_builds_or_is_refused_only_for_its_emoji(
     assert cli.main(["build", f"banks/{name}", "--out", str(tmp_path / "out"), "--quiet", "--draft"]) == 0
 
 
-def test_a_draft_prints_each_missing_character_as_its_code_point(
-    bank: Callable[[str], dict[str, Pdf]],
-) -> None:
+def test_emoji_print_as_themselves(bank: Callable[[str], dict[str, Pdf]]) -> None:
+    """The banks refused for three emoji each build, every emoji copying as itself."""
     key = norm(bank("js-quiz")["answer_key"].text)
-    assert "Answer: B [U+1F951]" in key
-    assert "[U+1F973]" in key and "[U+1F9A2]" in key
+    assert "Answer: B 🥑" in key
+    assert "🥳" in key and "🦢" in key
     topics = norm(bank("ds-interview")["study_guide"].text)
-    assert "[U+1F476] Easy" in topics and "[U+1F680] Hard" in topics
+    assert "👶 Easy" in topics and "🚀 Hard" in topics
 
 
 def test_code_questions_keep_their_code_and_options_on_lines_of_their_own(
@@ -157,14 +154,16 @@ def test_a_question_is_set_as_blocks_its_first_paragraph_in_the_question_style()
 def test_html_in_a_bank_renders_as_meant(bank: Callable[[str], dict[str, Pdf]]) -> None:
     key = norm(bank("ds-interview")["answer_key"].text)
     assert "constant variance of the errors" in key  # <br /> in a table cell
-    assert "[image: supervised learning]" in key and "supervised.png" not in key
+    # A web image is never fetched: its alt text, linked to its address.
+    assert "supervised learning" in key and "supervised.png" not in key
     assert "Show the normal equation" in key and "<details>" not in key and "<summary>" not in key
     assert "TODO" not in key  # a comment
     assert "<blink>blink</blink>" in key  # a tag guide does not know prints as typed
     for tag in ("<i>", "<sub>", "<sup>", "<mark>", "<kbd>", "<small>", "<a href", "<b>", "<u>"):
         assert tag not in key, tag
     links = [link.uri for link in bank("ds-interview")["answer_key"].links if link.uri]
-    assert links == ["https://en.wikipedia.org/wiki/Linear_regression"]
+    # A web image prints as its alt text, linked to its address.
+    assert links == ["https://example.com/supervised.png", "https://en.wikipedia.org/wiki/Linear_regression"]
 
 
 def test_plain_text_cards_keep_their_lines_and_code(bank: Callable[[str], dict[str, Pdf]]) -> None:
@@ -189,7 +188,8 @@ def test_plain_text_cards_print_as_flash_cards(tmp_path: Path) -> None:
 def test_cjk_and_latex_stay_as_typed(bank: Callable[[str], dict[str, Pdf]]) -> None:
     key = norm(bank("dl-zh")["answer_key"].text)
     assert "反向传播是如何工作的？为什么需要它？" in key
-    # In a table cell, `\|` is a pipe that does not end the cell: the math prints as typed but for it.
+    # In a table cell, `\|` is a pipe that does not end the cell: the formula is typeset, and
+    # copies as typed.
     assert r"$$|A|_F = \sqrt{\sum_{i,j} a_{ij}^2}$$" in key
     assert "第15段" in key  # the end of an answer of thousands of characters
 

@@ -109,7 +109,7 @@ def test_one_line_triple_backtick_is_a_code_span() -> None:
         "<script>alert(1)</script>",
         "say <b>hi now",  # a tag never closed prints as typed
         "List<a> and Optional<String>",
-        "${x} and $x^2$ and $$y$$",
+        "${x} and $ x^2 $ and $5 and $10",  # no formula, by pandoc's rule (formulas: tests/test_math.py)
         "50% of C# & F# users",
     ],
 )
@@ -534,7 +534,7 @@ def test_fast_path_takes_ordinary_titles() -> None:
         "What is the difference between a process and a thread?",
         "Explains trade-offs (CAP) in 2 sentences",
         "C# vs F#: which is better!",
-        "Uses $x$ and 100% of {braces}",
+        "Uses 100% of {braces}",  # a "$" may open a formula: such titles take the slow path
     ]:
         assert text._is_plain(title), title
         assert parse(title) == (para(Text(title)),)
@@ -693,7 +693,7 @@ EVERY_NODE = """\
 # Heading
 
 Text *emphasis* **strong** ~~strike~~ `code` [link](https://x.org) ![alt](x.png) a\\
-break <u>u</u> <mark>m</mark> <small>s</small> H<sub>2</sub>O x<sup>2</sup> <kbd>K</kbd>
+break <u>u</u> <mark>m</mark> <small>s</small> H<sub>2</sub>O x<sup>2</sup> <kbd>K</kbd> $x^2$
 
 > quote
 

@@ -71,6 +71,7 @@ class Question:
         location: Location = NOWHERE,
         field_positions: bytes = b"",
         format: Format = "markdown",
+        images: tuple[tuple[str, str], ...] = (),
         **texts: str | tuple[str, ...],
     ) -> Question:
         """A question from its texts (fields.STORED, by name), kept in `store` if given, else in memory."""
@@ -82,7 +83,7 @@ class Question:
             *(tuple(texts.get(name, ())) for name in LISTS),
         )
         body = store.add(values) if store is not None else Texts.of(values)
-        digest = content_digest(id, topic, values, difficulty, tags, format)
+        digest = content_digest(id, topic, values, difficulty, tags, format, images)
         return cls(id, number, topic, body, difficulty, tags, location, field_positions, digest, format)
 
     def text(self, name: str) -> str:
@@ -141,15 +142,19 @@ def content_digest(
     difficulty: str | None,
     tags: tuple[str, ...],
     fmt: Format = "markdown",
+    images: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """A stable digest of a question's content, so scripts can tell what changed between editions.
 
-    Fields added since digests were first written (a title, the plain-text format) count only
-    when they are given: a question without them keeps the digest it had.
+    Fields added since digests were first written (a title, the plain-text format, the images its
+    texts show, by the digest of each file's bytes) count only when they are given: a question
+    without them keeps the digest it had.
     """
     data: dict[str, Any] = {"id": qid, "topic": topic, "difficulty": difficulty, "tags": list(tags)}
     if fmt != "markdown":
         data["format"] = fmt
+    if images:
+        data["images"] = dict(images)
     for name, value in zip(STORED, values, strict=True):
         if value or name in DIGEST_EMPTY:
             data[name] = value if isinstance(value, str) else list(value)

@@ -116,6 +116,17 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Math:
+    """A formula in LaTeX (`$…$`, `\\(…\\)` inline; `$$…$$`, `\\[…\\]` displayed), its source as
+    written between the delimiters; `written` is the whole of it as typed, delimiters included
+    (what prints when it cannot be typeset)."""
+
+    source: str
+    display: bool
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
 class LineBreak:
     """A hard line break (two trailing spaces or a backslash before a newline, ``<br>``)."""
 
@@ -134,6 +145,7 @@ Inline: TypeAlias = (
     | Sup
     | Link
     | Image
+    | Math
     | LineBreak
 )
 Cell: TypeAlias = tuple[Inline, ...]
@@ -207,8 +219,8 @@ Block: TypeAlias = Paragraph | Heading | CodeBlock | Quote | Tip | ListBlock | T
 Node: TypeAlias = Inline | Block
 
 NODE_TYPES = (
-    Text, Code, Kbd, Emphasis, Strong, Strike, Underline, Highlight, Small, Sub, Sup, Link, Image, LineBreak,
-    Paragraph, Heading, CodeBlock, Quote, Tip, ListBlock, Table, Rule,
+    Text, Code, Kbd, Emphasis, Strong, Strike, Underline, Highlight, Small, Sub, Sup, Link, Image, Math,
+    LineBreak, Paragraph, Heading, CodeBlock, Quote, Tip, ListBlock, Table, Rule,
 )  # fmt: skip
 
 
@@ -374,6 +386,8 @@ def _events(nodes: Node | Iterable[Node]) -> Iterator[str | _Mark]:
             yield item.text
         elif isinstance(item, Image):
             yield item.label
+        elif isinstance(item, Math):
+            yield item.written
         elif isinstance(item, CodeBlock):
             stack.append(_Mark.BLOCK)
             stack.append(item.text)

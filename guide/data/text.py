@@ -33,6 +33,7 @@ from guide.data.nodes import (
     LineBreak,
     Link,
     ListBlock,
+    Math,
     Node,
     Paragraph,
     Quote,
@@ -69,6 +70,7 @@ __all__ = [
     "LineBreak",
     "Link",
     "ListBlock",
+    "Math",
     "Node",
     "Paragraph",
     "Quote",
@@ -93,6 +95,7 @@ __all__ = [
     "parse_plain",
     "plain_text",
     "short_title",
+    "trim_breaks",
     "visible",
     "walk_text",
     "without_own_number",
@@ -147,8 +150,8 @@ class _Markdown(MarkdownIt):
         self.enable(["table", "strikethrough"])
         # `[^1]: text` is a footnote, not a link reference: kept as a paragraph, as written.
         self.block.ruler.at("reference", _reference_not_footnote)
-        # \(…\) and $$…$$ are math: as written, backslashes and asterisks included.
-        self.inline.ruler.before("escape", "guide_math", _math_as_written)
+        # $…$, \(…\), $$…$$ and \[…\] are math: read as written, backslashes and asterisks included.
+        self.inline.ruler.before("escape", "guide_math", _math)
         # Before text_join turns entities into plain text, while each still knows its source.
         self.core.ruler.before("text_join", "guide_entities", _keep_refused_entities)
 
@@ -204,23 +207,47 @@ def _reference_not_footnote(state: StateBlock, start: int, end: int, silent: boo
     return bool(_reference(state, start, end, silent))
 
 
-_MATH_DELIMITERS = (("\\(", "\\)"), ("$$", "$$"))
+# Delimiters of math other than a single $: (opener, closer, displayed).
+_MATH_DELIMITERS = (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False))
 
 
-def _math_as_written(state: StateInline, silent: bool) -> bool:
-    """Keep `\\(x_1\\)` and `$$\\{a*b*c\\}$$` as typed: escapes and emphasis would eat their signs."""
-    for opener, closer in _MATH_DELIMITERS:
-        if state.src.startswith(opener, state.pos):
-            end = state.src.find(closer, state.pos + len(opener))
-            if end <= state.pos + len(opener):  # unclosed or empty: ordinary Markdown
-                continue
-            end += len(closer)
-            if not silent:
-                token = state.push("text", "", 0)
-                token.content = state.src[state.pos : end].replace("\n", " ")
-            state.pos = end
-            return True
-    return False
+def _math(state: StateInline, silent: bool) -> bool:
+    """Math, as pandoc reads it: `$$…$$` and `\\[…\\]` displayed, `\\(…\\)` and `$…$` inline.
+
+    A single `$` opens math only with a non-space right after it, and the next unescaped `$`
+    closes it only with a non-space right before it and no digit right after; else neither is
+    math (`$5 and $10` is two prices). `\\$` is a dollar sign, and code spans are never math
+    (they are read before a `$` inside them is met).
+    """
+    src, pos = state.src, state.pos
+    for opener, closer, display in _MATH_DELIMITERS:
+        if src.startswith(opener, pos):
+            end = src.find(closer, pos + len(opener))
+            if end < 0 or not src[pos + len(opener) : end].strip():  # unclosed or empty: as typed
+                return False
+            return _math_token(state, silent, pos + len(opener), end, end + len(closer), display)
+    if src[pos] != "$" or pos + 1 >= len(src) or src[pos + 1].isspace() or src[pos + 1] == "$":
+        return False
+    end = pos + 1
+    while True:
+        end = src.find("$", end)
+        if end < 0:
+            return False
+        if src[end - 1] != "\\":
+            break
+        end += 1
+    if src[end - 1].isspace() or (end + 1 < len(src) and src[end + 1].isdigit()):
+        return False
+    return _math_token(state, silent, pos + 1, end, end + 1, False)
+
+
+def _math_token(state: StateInline, silent: bool, start: int, end: int, after: int, display: bool) -> bool:
+    if not silent:
+        token = state.push("math_display" if display else "math_inline", "", 0)
+        token.content = state.src[start:end].replace("\n", " ")
+        token.markup = state.src[state.pos : after].replace("\n", " ")
+    state.pos = after
+    return True
 
 
 # One instance for the whole run: building it costs far more than a short parse.
@@ -238,7 +265,7 @@ _URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 # tables, breaks). "\0" is there because markdown-it replaces it; ! . = | and "\r"
 # cannot start anything on a lone line and are there only to stay on the safe side.
 # tests/test_text.py checks the equivalence, and that dropping any needed one fails.
-_ANYWHERE = re.compile(r"[*_`\[\]<&\\~\n\r\x00]")
+_ANYWHERE = re.compile(r"[*_`\[\]<&\\~\n\r\x00$]")
 _LINE_START = frozenset("#>+-=|!.0123456789")
 
 
@@ -299,6 +326,8 @@ def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
             builder.text(" ")
         elif kind == "hardbreak":
             builder.add(LineBreak())
+        elif kind in ("math_inline", "math_display"):
+            builder.add(Math(" ".join(token.content.split()), kind == "math_display", token.markup))
         elif kind == "image":
             builder.add(Image(str(token.attrs.get("src", "")), " ".join(_image_alt(token).split())))
         elif kind == "html_inline":

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from guide.data import images
 from guide.data import text as markdown
 from guide.data.fields import QUESTION_FIELDS, QUESTION_KEYS
 from guide.data.model import DIFFICULTIES, Guide, Question, Topic, positions
@@ -610,6 +611,7 @@ class _GuideReader:
                     " add 'title:' with a short name",
                     group="questions that need a title for the contents",
                 )
+        pictures = self.pictures(node, texts, fmt, qid)
         if any(p.severity == "error" for p in self.problems.items[before:]):
             # The texts fonts check, so that a guide with errors gets the same glyph check.
             self.keep_texts(qid, node, {"topic": topic, **texts, "tags": tuple(tags)})
@@ -624,8 +626,46 @@ class _GuideReader:
             location=node.location,
             field_positions=positions({k: v[1].location for k, v in node.entries.items()}),
             format=fmt,
+            images=pictures,
             **texts,
         )
+
+    def pictures(
+        self, node: Node, texts: dict[str, str | tuple[str, ...]], fmt: Format, qid: str
+    ) -> tuple[tuple[str, str], ...]:
+        """The images a question's texts name, checked: (source, digest) of each local one; a located
+        error for each that is refused, a warning for each on the web (never fetched)."""
+        if fmt != "markdown":
+            return ()
+        found: dict[str, str] = {}
+        for name, value in texts.items():
+            values = value if isinstance(value, tuple) else (value,)
+            if not any(map(images.may_hold_images, values)):
+                continue
+            where = node.entries[name][1].location if name in node.entries else node.location
+            owner = f"question '{qid}', {name.replace('_', ' ')}" if qid else name.replace("_", " ")
+            for item in values:
+                for image in images.images(markdown.parse(item, fmt)):
+                    src = image.src
+                    if src in found:
+                        continue
+                    if images.is_remote(src):
+                        self.problems.warning(
+                            where,
+                            f"{owner}: the image {src[:80]} is on the web and is never fetched: it prints as"
+                            " its"
+                            " alt text, linked to its address; copy it into the guide folder to print it",
+                            group="images on the web",
+                        )
+                        found[src] = ""
+                        continue
+                    located = images.locate(src, self.folder)
+                    if isinstance(located, str):
+                        self.error(where, f"{owner}: {located}")
+                        found[src] = ""
+                    else:
+                        found[src] = located.digest
+        return tuple((src, digest) for src, digest in found.items() if digest)
 
     def choice(self, node: Node, key: str, choices: Sequence[_C], owner: str) -> _C | None:
         """A field that holds one of a few words (difficulty, format), or None if it has none."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from guide.data import text
 from guide.data.model import Guide, Question
 from guide.errors import GuideError, Problem
-from guide.layout import compose, markdown, page, story
+from guide.layout import compose, figures, markdown, page, story
 from guide.layout.blocks import Block, MarkKind, MarkValue
 from guide.layout.direction import rtl_language
 from guide.layout.draw import Drawer
@@ -93,6 +93,7 @@ def card_pages(guide: Guide, theme: Theme, grid: tuple[int, int] | None = None) 
     Without `grid` (columns, rows), the grid with the most cards a sheet on which every card
     fits; GuideError names each card that does not fit the grid given, or even a whole page.
     """
+    figures.use_folder(guide.root)
     kit = make_kit(theme, guide_chars(guide), rtl=rtl_language(guide.language))
     cards = [_card(q, kit) for q in guide.questions]
     problems: list[Problem] = []

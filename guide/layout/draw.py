@@ -31,11 +31,15 @@ from guide.layout.page import (
     FaceMetrics,
     Fill,
     FontSubset,
+    FormData,
     Glyphs,
     Group,
+    ImageData,
+    Picture,
     Resources,
     Rule,
     Run,
+    Shape,
     Static,
     TextLine,
 )
@@ -77,16 +81,22 @@ class _Subsets:
         self.next_code = 1
         self.names: list[str] = [f"/F{number}+0"]
 
-    def encode(self, text: str) -> list[tuple[int, bytes]]:
-        """The text as (subset, bytes) runs, new characters given codes as they come."""
-        codes, glyphs = self.codes, self.font.face.charToGlyph
+    def encode(self, text: str, *, any_char: bool = False) -> list[tuple[int, bytes]]:
+        """The text as (subset, bytes) runs, new characters given codes as they come.
+
+        A character the face has no glyph for is drawn as the missing glyph (code 0), unless
+        `any_char`: invisible text (what a picture copies as) gives every character a code of
+        its own, so that the subset's ToUnicode map gives it back.
+        """
+        codes = self.codes
+        glyphs: object = self.font.face.charToGlyph if not any_char else _Everything()
         out: list[tuple[int, bytes]] = []
         current, run = -1, bytearray()
         for code in map(ord, text):
             char = 32 if code == 0xA0 else code  # a no-break space is drawn (and copied) as a space
             n = codes.get(char)
             if n is None:
-                n = self._assign(char) if char in glyphs else 0
+                n = self._assign(char) if char in glyphs else 0  # type: ignore[operator]
             if n >> 8 != current:
                 if run:
                     out.append((current, bytes(run)))
@@ -214,6 +224,13 @@ def _slot_width(face: TTFontFace, slot: Slot) -> float:
     return _glyph_width(face, slot[0])
 
 
+class _Everything:
+    """Holds every character: invisible text gives each a code, glyph or not."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 class Drawer:
     """Turns page items into PDF content operators; says at the end which font subsets they used.
 
@@ -224,6 +241,7 @@ class Drawer:
     def __init__(self) -> None:
         self.faces: dict[str, _Subsets] = {}
         self.opacities: dict[float, str] = {}
+        self.pictures: dict[str, ImageData | FormData] = {}  # placed so far, by key
 
     def _subsets(self, face: str) -> _Subsets:
         found = self.faces.get(face)
@@ -263,6 +281,10 @@ class Drawer:
                 continue
             elif kind is Group:
                 self._group(ops, item)  # type: ignore[arg-type]
+            elif kind is Picture:
+                self._picture(ops, item)  # type: ignore[arg-type]
+            elif kind is Shape:
+                self._shape(ops, item)  # type: ignore[arg-type]
         if text is not None:
             text.close()
         if rules:
@@ -351,6 +373,60 @@ class Drawer:
         ops.append(self.content(group.items))
         ops.append("Q")
 
+    def _picture(self, ops: list[str], item: Picture) -> None:
+        """An image (drawn into its box) or a form (set at its natural size, its origin at x, y:
+        a formula's baseline), then the invisible text it copies as."""
+        from guide.layout import pictures
+
+        found = self.pictures.get(item.key)
+        if found is None:
+            found = self.pictures[item.key] = pictures.lookup(item.key)
+        if isinstance(found, ImageData):
+            ops.append(
+                f"q {fp_str(item.width)} 0 0 {fp_str(item.height)} {fp_str(item.x, item.y)} cm"
+                f" /{item.key} Do Q"
+            )
+        else:
+            colour = f"{fill(item.colour)} " if item.colour is not None else ""
+            left, bottom, right, top = found.bbox
+            sx = item.width / (right - left) if right > left else 1.0
+            sy = item.height / (top - bottom) if top > bottom else 1.0
+            ox, oy = item.x - left * sx, item.y - bottom * sy
+            ops.append(f"q {colour}{fp_str(sx)} 0 0 {fp_str(sy)} {fp_str(ox, oy)} cm /{item.key} Do Q")
+        if item.text and item.face:
+            self._invisible(ops, item)
+
+    def _invisible(self, ops: list[str], item: Picture) -> None:
+        """Text over a picture's box that draws nothing (render mode 3) but copies and searches as
+        the picture's text, stretched to the box's width."""
+        size = max(min(item.height, 12.0), 1.0)
+        subsets = self._subsets(item.face)
+        parts = subsets.encode(item.text, any_char=True)
+        face = subsets.font.face
+        glyphs = face.charToGlyph
+        natural = sum(face.getCharWidth(ord(c)) for c in item.text if ord(c) in glyphs) * size / 1000
+        # Squeezed into the box if wider; else spaced out over it: characters without a glyph (an
+        # emoji's) have no width, and readers drop characters drawn on top of one another.
+        spread = ""
+        if natural > item.width:
+            spread = f"{fp_str(100.0 * item.width / natural)} Tz "
+        elif item.text:
+            spread = f"{fp_str((item.width - natural) / len(item.text))} Tc "
+        out = [f"q BT 3 Tr {spread}1 0 0 1 {fp_str(item.x, item.y + item.height * 0.25)} Tm"]
+        for subset, data in parts:
+            out.append(f"{subsets.names[subset]} {_size(size)} Tf ({escapePDF(data)}) Tj")
+        out.append("ET Q")
+        ops.append(" ".join(out))
+
+    def _shape(self, ops: list[str], item: Shape) -> None:
+        paint = ("B" if item.stroke is not None else "f") if item.fill is not None else "S"
+        state = []
+        if item.fill is not None:
+            state.append(fill(item.fill))
+        if item.stroke is not None:
+            state.append(f"{stroke(item.stroke)} {fp_str(item.width)} w")
+        ops.append(f"q {' '.join(state)} {item.ops} {paint} Q")
+
     # --- what the pages refer to -------------------------------------------------------------------
 
     def resources(self) -> Resources:
@@ -376,7 +452,9 @@ class Drawer:
                     )
                 )
         opacities = tuple((name[1:], opacity) for opacity, name in self.opacities.items())
-        return Resources(tuple(fonts), opacities)
+        images = tuple(p for p in self.pictures.values() if isinstance(p, ImageData))
+        forms = tuple(p for p in self.pictures.values() if isinstance(p, FormData))
+        return Resources(tuple(fonts), opacities, images, forms)
 
 
 def _adjust(shown: list[str], data: bytearray, amount: float) -> None:

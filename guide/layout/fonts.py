@@ -22,6 +22,7 @@ from guide.data.model import Guide
 from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
 from guide.files import Refused, read_regular
+from guide.layout import emoji
 from guide.layout.shaping import SHAPED
 from guide.layout.styles import TEMPLATES, FontFamily, Theme
 
@@ -328,6 +329,12 @@ def coverage_problems(
     for family in families.values():
         usable |= family.coverage
     bad = {c for c in chars if _drawn(c) and ord(c) not in usable}
+    if bad and emoji.may_hold("".join(bad)):
+        # Emoji the shipped image set draws need no font: what is left of the texts without them.
+        kept = [(qid, name, where, emoji.without_drawn(value)) for qid, name, where, value in texts]
+        texts = kept
+        left = set("".join(t[3] for t in kept))
+        bad &= left
     if not bad:
         return []
     problems: list[Problem] = []

@@ -23,7 +23,7 @@ def runs(kit: Kit, style: str, value: str, colour: Colour | None = None) -> tupl
     """One line of plain text in a named style, each run in a font that has it; text that is
     shaped or right to left in the order it is drawn, shaped."""
     resolved = kit.style(style)
-    spans = plain(value, resolved)
+    spans = plain(value, resolved, pictures=False)
     if any(needs_shaping(s.text) or has_rtl(s.text) for s in spans):
         pieces = [
             visual.Piece(i, s.face, s.size, colour or s.colour, s.rise, s.embolden, s.text)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from guide.data import text
+from guide.data import images, text
 from guide.data.text import leads_in
-from guide.layout import direction, page, visual
+from guide.layout import direction, figures, page, visual
 from guide.layout.blocks import EPS, Block, Box, Out, Rule, Spacer
 from guide.layout.direction import has_rtl
+from guide.layout.highlight import Piece
 from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import Bullet, Para, width_of
 from guide.layout.shaping import needs_shaping
-from guide.layout.spans import Span, drawn, font_runs, inline, plain
+from guide.layout.spans import Span, drawn, faced, font_runs, inline, plain
 from guide.layout.table import Row, Table
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
@@ -49,12 +50,14 @@ def block(node: text.Block, kit: Kit, style: str, depth: int, quotes: int = 0) -
     indent = min(depth, MAX_INDENT_DEPTH) * INDENT
     resolved = kit.style(style)
     if isinstance(node, text.Paragraph):
+        if any(_standalone(child) for child in node.children):
+            return standalone_parts(node.children, kit, resolved, indent)
         return [Para(inline(node.children, kit, resolved), resolved, indent=indent)]
     if isinstance(node, text.Heading):
         head = kit.style("subheading")
         return [Para(inline(node.children, kit, head), head, indent=indent, keep_with_next=True)]
     if isinstance(node, text.CodeBlock):
-        return [code_block(node.text, kit, indent)]
+        return [code_block(node.text, kit, indent, node.language)]
     if isinstance(node, text.Quote):
         # Each box takes 14 pt of the width: past MAX_INDENT_DEPTH boxes (a flash card is
         # narrow), a deeper quote's text joins its parent's box rather than getting no width.
@@ -89,6 +92,55 @@ def tip(node: text.Tip, kit: Kit, style: str, depth: int, quotes: int) -> list[B
     inner = [Para(label, head, keep_with_next=True), *blocks(node.children, kit, style, 0, quotes + 1)]
     padding = (8.0, 8.0, 6.0, 4.0)  # left, right, top, bottom
     return [Box(inner, frame=kit.colour("accent"), padding=padding, indent=indent, before=4.0, after=8.0)]
+
+
+def _standalone(node: text.Inline) -> bool:
+    """Whether an inline node is set on lines of its own: a displayed formula, a local image."""
+    return (isinstance(node, text.Math) and node.display) or (
+        isinstance(node, text.Image) and bool(node.src) and not images.is_remote(node.src)
+    )
+
+
+def standalone_parts(nodes: Sequence[text.Inline], kit: Kit, style: Style, indent: float) -> list[Block]:
+    """A paragraph cut around what stands on lines of its own (a displayed formula): the text
+    before it, it, the text after it."""
+    out: list[Block] = []
+    runs: list[text.Inline] = []
+
+    def flush() -> None:
+        kept = text.trim_breaks(tuple(runs))
+        if (kept and text.plain_text(kept).strip()) or any(not isinstance(r, text.Text) for r in kept):
+            out.append(Para(inline(kept, kit, style), style, indent=indent))
+        runs.clear()
+
+    for node in nodes:
+        if not _standalone(node):
+            runs.append(node)
+            continue
+        if isinstance(node, text.Image):
+            figure = figures.block(node, kit, indent)
+            if figure is None:  # it cannot be drawn (validation said why): its label, in the text
+                runs.append(node)
+                continue
+            flush()
+            out.append(figure)
+            continue
+        flush()
+        assert isinstance(node, text.Math)
+        out.append(display_formula(node, kit, style, indent))
+    flush()
+    return out
+
+
+def display_formula(node: text.Math, kit: Kit, style: Style, indent: float = 0.0) -> Block:
+    """A displayed formula, centred; as its source in the code font if it cannot be typeset."""
+    from guide.layout import maths
+
+    made = maths.typeset(node.source, node.display)
+    if isinstance(made, str):
+        return Para(inline((node,), kit, style), style, indent=indent)
+    code = kit.style("code")
+    return maths.Display(made, node.written, style.size, style.colour, code.face, style.face, indent=indent)
 
 
 def bullet_face(kit: Kit, style: Style) -> str:
@@ -129,10 +181,18 @@ def width_of_face(face: str, size: float, value: str) -> float:
     return width_of(font(face), face, size, value)
 
 
-def code_block(source: str, kit: Kit, indent: float = 0.0) -> Block:
-    """Code in the monospace font, whitespace kept, long lines wrapped rather than cut off."""
+def code_block(source: str, kit: Kit, indent: float = 0.0, language: str = "") -> Block:
+    """Code in the monospace font, whitespace kept, long lines wrapped rather than cut off;
+    highlighted when it names a language Pygments knows."""
     source = drawn(source.expandtabs(4)) or " "
-    box = Box([CodeText(source.split("\n"), kit)], background=kit.colour("code_background"), indent=indent)
+    looks = None
+    if language:
+        from guide.layout import highlight
+
+        looks = highlight.lines(source, language)
+    box = Box(
+        [CodeText(source.split("\n"), kit, looks)], background=kit.colour("code_background"), indent=indent
+    )
     box.rtl = kit.rtl  # its indent (in a list) on the right; its lines still read left to right
     return box
 
@@ -143,10 +203,18 @@ class CodeText(Block):
     The parts of a split code block share its lines, each drawing its own range of them.
     """
 
-    def __init__(self, lines: Sequence[str], kit: Kit) -> None:
+    def __init__(
+        self, lines: Sequence[str], kit: Kit, looks: Sequence[Sequence[Piece]] | None = None
+    ) -> None:
         self.source = list(lines)
         self.style = kit.style("code")
         self.fonts = self.style.fonts
+        # Highlighted code: each line's pieces, and the colour of each role (highlight.py).
+        self.looks = list(looks) if looks is not None and len(looks) == len(self.source) else None
+        self.colours = {
+            role: kit.colour(f"code_{role}") if f"code_{role}" in kit.theme.colours else self.style.colour
+            for role in ("keyword", "string", "comment", "number", "name", "operator")
+        }
         self._drawn: list[list[Span]] = []  # each drawn line as spans, at width _for
         self._for: float | None = None
         self._first, self._end = 0, 0  # this part's range of the drawn lines
@@ -156,10 +224,10 @@ class CodeText(Block):
         if width != self._for:
             if self._part:  # a part set at another width than the block was: its own lines anew
                 self.source = ["".join(s.text for s in line) for line in self._drawn[self._first : self._end]]
-                self._part = False
+                self._part, self.looks = False, None
             self._drawn = []
-            for line in self.source:
-                self._drawn.extend(self._wrap(line, width))
+            for index, line in enumerate(self.source):
+                self._drawn.extend(self._wrap(line, width, index))
             self._for, self._first, self._end = width, 0, len(self._drawn)
         return self._drawn
 
@@ -170,8 +238,21 @@ class CodeText(Block):
             for family, run in font_runs(value, self.fonts)
         ]
 
-    def _wrap(self, line: str, width: float) -> list[list[Span]]:
-        spans = self._spans(line)
+    def _looked(self, index: int, line: str) -> list[Span]:
+        """A source line as spans: highlighted, if the block is."""
+        if self.looks is None:
+            return self._spans(line)
+        style = self.style
+        spans: list[Span] = []
+        for piece in self.looks[index]:
+            colour = self.colours.get(piece.role, style.colour)
+            for family, run in font_runs(piece.text, self.fonts):
+                for face, part, heavy in faced(family, piece.bold, piece.italic, run) if run else ():
+                    spans.append(Span(part, face, style.size, colour, embolden=heavy))
+        return spans
+
+    def _wrap(self, line: str, width: float, index: int = 0) -> list[list[Span]]:
+        spans = self._looked(index, line)
         if sum(width_of(s.font, s.face, s.size, s.text) for s in spans) <= width + EPS:
             return [spans]
         # A wrapped line's continuation starts with an arrow: in code (Python above all) a line
@@ -194,8 +275,11 @@ class CodeText(Block):
                 space = max((i for i in range(start, end) if chars[i][1] == " "), default=-1)
                 if space >= start + (end - start) // 2:
                     end = space + 1
-            piece = "".join(c for _, c in chars[start:end])
-            out.append(self._spans(prefix + piece))
+            out.append(
+                [*self._spans(prefix), *_regrouped(chars[start:end])]
+                if prefix
+                else _regrouped(chars[start:end])
+            )
             start, prefix = end, CONTINUED
         return out
 
@@ -218,6 +302,7 @@ class CodeText(Block):
     def _piece(self, first: int, end: int) -> CodeText:
         part = CodeText.__new__(CodeText)
         part.source, part.style, part.fonts = self.source, self.style, self.fonts
+        part.looks, part.colours = self.looks, self.colours
         part._drawn, part._for, part._first, part._end, part._part = self._drawn, self._for, first, end, True
         part.width, part.height = self.width, (end - first) * self.style.leading
         part.space_before, part.space_after, part.keep_with_next = 0.0, 0.0, False
@@ -243,6 +328,22 @@ def _code_runs(line: Sequence[Span]) -> tuple[page.Run, ...]:
     levels = direction.levels(value, False) if has_rtl(value) else None
     placed = visual.runs(pieces, levels, lambda f, z, v: width_of(font(f), f, z, v))
     return tuple(p.run for p in placed)
+
+
+def _regrouped(chars: Sequence[tuple[Span, str]]) -> list[Span]:
+    """Characters of spans as spans again, those of one span together."""
+    out: list[Span] = []
+    current: Span | None = None
+    text_parts: list[str] = []
+    for span, char in chars:
+        if span is not current:
+            if current is not None:
+                out.append(Span("".join(text_parts), current.face, current.size, current.colour))
+            current, text_parts = span, []
+        text_parts.append(char)
+    if current is not None:
+        out.append(Span("".join(text_parts), current.face, current.size, current.colour))
+    return out
 
 
 def table(node: text.Table, kit: Kit, indent: float = 0.0) -> Block:

@@ -117,8 +117,38 @@ class Group(NamedTuple):
     opacity: float = 1.0
 
 
-Static = TextLine | Fill | Rule | Group  # what draw.py draws
-STATIC = (TextLine, Fill, Rule, Group)
+class Picture(NamedTuple):
+    """A picture drawn from a resource (an image, or a form: a formula, a vector figure) in the box
+    from (x, y) `width` wide and `height` high.
+
+    `key` names it in Resources (the same picture, the same key, embedded once per file);
+    `text` is what copying or searching it gives (a formula's source, an emoji's sequence, an
+    image's alt text), set as invisible text in `face` over the box; `colour` is the fill of a
+    form that draws in the text's colour (a formula).
+    """
+
+    x: float
+    y: float
+    width: float
+    height: float
+    key: str
+    text: str = ""
+    face: str = ""
+    colour: Colour | None = None
+
+
+class Shape(NamedTuple):
+    """A vector path in page coordinates: `ops` are PDF path operators ("m", "l", "c", "re", "h")
+    with their numbers, filled in `fill` and stroked in `stroke` `width` wide, if given."""
+
+    ops: str
+    fill: Colour | None
+    stroke: Colour | None = None
+    width: float = 1.0
+
+
+Static = TextLine | Fill | Rule | Group | Picture | Shape  # what draw.py draws
+STATIC = (TextLine, Fill, Rule, Group, Picture, Shape)
 
 
 # --- what a page leads to, and where its anchors are ---------------------------------------------
@@ -249,8 +279,39 @@ class FontSubset:
 
 
 @dataclass(frozen=True)
+class ImageData:
+    """A raster image ready to embed: `data` is its samples, Flate-compressed (or a JPEG file as
+    it is, `jpeg`), `width` × `height` pixels of `components` (1 grey, 3 RGB) colour channels;
+    `alpha` its transparency, Flate-compressed 8-bit samples, if it has any."""
+
+    key: str
+    width: int
+    height: int
+    components: int
+    data: bytes
+    jpeg: bool = False
+    alpha: bytes | None = None
+
+
+@dataclass(frozen=True)
+class FormData:
+    """A drawing made once and placed many times (a formula, a vector figure): its content
+    operators in its own space, where `bbox` (left, bottom, right, top) holds it, and the
+    transparency it sets, by name."""
+
+    key: str
+    bbox: tuple[float, float, float, float]
+    content: bytes
+    opacities: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Resources:
-    """What the pages drawn by one drawer refer to: font subsets, and transparency by name."""
+    """What the pages drawn by one drawer refer to: font subsets, transparency by name, and the
+    images and forms they place (named by a digest of their content: the writer embeds each
+    once per file, whichever drawer used it)."""
 
     fonts: tuple[FontSubset, ...]
     opacities: tuple[tuple[str, float], ...] = ()
+    images: tuple[ImageData, ...] = ()
+    forms: tuple[FormData, ...] = ()

@@ -165,6 +165,14 @@ def words_of(spans: Sequence[Span]) -> Words:
                 making = None
             gap = HARD
             continue
+        if span.box is not None:  # an inline box: one piece of the word it is in, never broken
+            if making is not None:
+                making[3].append((index, span.text))
+                making = (making[0] + span.box.width, making[1], making[2], making[3], making[4])
+            else:
+                making = (span.box.width, index, span.text, [], gap)
+                gap = JOINED
+            continue
         value = span.text
         if "\n" in value or "\t" in value or "\r" in value:
             value = value.translate(WHITE_SPACE)
@@ -299,7 +307,7 @@ def _cut(words: Words, k: int, spans: Sequence[Span], room: float, width: float)
     first_gap = words.gaps[k]
     for index, char in chars:
         span = spans[index]
-        w = width_of(span.font, span.face, span.size, char)
+        w = span.box.width if span.box is not None else width_of(span.font, span.face, span.size, char)
         if current and used + w > limit + EPS:
             _word(out, current, used, first_gap if not len(out) else JOINED)
             current, used, limit = [], 0.0, max(width, 1.0)
@@ -366,6 +374,12 @@ class Para(Block):
         self.space_after = style.space_after if space_after is None else space_after
         self.keep_with_next = style.keep_with_next if keep_with_next is None else keep_with_next
         self.ends_paragraph = True  # False for every part of a split paragraph but its last
+        # Inline boxes (formulas, emoji) give their lines their own heights; a paragraph without
+        # any keeps the fixed leading, line for line.
+        self._boxed = any(span.box is not None for span in self.spans)
+        self._extents: list[
+            tuple[float, float]
+        ] = []  # with boxes: each line's room above and below its baseline
         self._words: Words | None = None
         self._all: list[Line] = []  # the lines of the whole paragraph, at _lines_width
         self._first, self._end = 0, 0  # this part's range of them
@@ -393,6 +407,8 @@ class Para(Block):
                 self._own_words()
             text_width = width - self.indent
             self._all = break_lines(self._words, self.spans, text_width - self._first_offset(), text_width)
+            if self._boxed:
+                self._extents = line_extents(self._words, self.spans, self._all, self.style)
             self._first, self._end = 0, len(self._all)
             self._lines_width = width
         if self._first == 0 and self._end == len(self._all):
@@ -405,6 +421,7 @@ class Para(Block):
         lines = self._all[self._first : self._end]
         start, end = (lines[0].start, lines[-1].end) if lines else (0, 0)
         self._words, self._all, self._part = self._words.part(start, end), [], False
+        self._extents = []
 
     def line_texts(self, width: float) -> list[str]:
         """The text of each line as it is drawn at a width."""
@@ -415,7 +432,14 @@ class Para(Block):
     def measure(self, width: float) -> float:
         if not self.spans:
             return self.style.leading if self.bullet is not None else 0.0
+        if self._boxed:
+            self.lines(width)
+            return self._height(self._first, self._end)
         return len(self.lines(width)) * self.style.leading
+
+    def _height(self, first: int, end: int) -> float:
+        """The height of lines first to end of a paragraph with inline boxes."""
+        return sum(above + below for above, below in self._extents[first:end])
 
     def last_line_width(self, width: float) -> float:
         """How far the last line's text reaches from the left edge (a contents leader starts there)."""
@@ -427,7 +451,15 @@ class Para(Block):
     def split(self, width: float, height: float) -> list[Block]:
         lines = self.lines(width)
         count = len(lines)
-        fit = int((height + EPS) // self.style.leading)
+        if self._boxed:
+            fit, used = len(lines), 0.0
+            for index, (above, below) in enumerate(self._extents[self._first : self._end]):
+                if used + above + below > height + EPS:
+                    fit = index
+                    break
+                used += above + below
+        else:
+            fit = int((height + EPS) // self.style.leading)
         if fit >= count:
             return []
         if count - fit == 1:
@@ -455,8 +487,9 @@ class Para(Block):
         part._decorated = self.decorated()
         part._words, part._all, part._first, part._end = self._words, self._all, first, end
         part._lines_width, part._part = self._lines_width, True
+        part._boxed, part._extents = self._boxed, self._extents
         part.width = self.width
-        part.height = (end - first) * self.style.leading
+        part.height = self._height(first, end) if self._boxed else (end - first) * self.style.leading
         return part
 
     # --- drawing -------------------------------------------------------------------------------------
@@ -475,6 +508,9 @@ class Para(Block):
         lines = self.lines(self.width)
         baseline = y + self.height - style.size
         leading = style.leading
+        if self._boxed:
+            self._draw_boxed(out, x, y, lines)
+            return
         under: list[page.Item] = []  # code backgrounds go under the text, strikes and links over it
         text: list[page.Item] = []
         over: list[page.Item] = []
@@ -649,6 +685,110 @@ class Para(Block):
             text.append(page.TextLine(left, baseline, tuple(p.run for p in placed), round(stretch, 3)))
             baseline -= self.style.leading
 
+    def _draw_boxed(self, out: Out, x: float, y: float, lines: Sequence[Line]) -> None:
+        """Draw lines holding inline boxes: each line as far below the last as their boxes need,
+        each box's picture where it stands in its line, the text around it in lines of its own;
+        text that is shaped or right to left in visual order, the boxes among it."""
+        style = self.style
+        under: list[page.Item] = []
+        text: list[page.Item] = []
+        over: list[page.Item] = []
+        extents = self._extents[self._first : self._end]
+        top = y + self.height
+        baseline = top - (extents[0][0] if extents else style.size)
+        bidi = self._bidi()
+        right = style.rtl or (bidi is not None and bidi[0])
+        if self.bullet is not None and self._first == 0:
+            b = self.bullet
+            at = x + b.indent
+            if right:
+                at = x + self.width - b.indent - width_of(font(b.face), b.face, b.size, b.text)
+            text.append(page.TextLine(at, baseline, (page.Run(b.face, b.size, b.colour, b.text),)))
+        spans = self.spans
+        words = self._words or Words()
+        gaps = words.gaps
+        align = style.alignment
+        text_width = self.width - self.indent
+        first_offset = self._first_offset() if self._first == 0 else 0.0
+        last = len(lines) - 1
+        for number, (start, end, broken) in enumerate(lines):
+            if number:
+                baseline -= extents[number - 1][1] + extents[number][0]
+            offset = first_offset if number == 0 else 0.0
+            segments, spaces = _segments(words, start, end)
+            placed = self._placed(segments, bidi, start)
+            used = broken if bidi is None else sum(width for _, _, width in placed)  # shaped widths
+            stretch = 0.0
+            hard = end < len(words) and gaps[end] == HARD
+            ends = self.ends_paragraph and self._end == len(self._all)
+            if align == "justify" and spaces and (number < last or not ends) and not hard:
+                stretch = (text_width - offset - used) / spaces
+            runs: list[page.Run] = []
+            cursor = start_x = self._start(x, offset, used + stretch * spaces, right)
+            for index, run, width in placed:
+                span = spans[index]
+                if run is None:  # an inline box
+                    assert span.box is not None
+                    if runs:
+                        text.append(page.TextLine(start_x, baseline, tuple(runs), round(stretch, 3)))
+                        runs = []
+                    picture = span.box.picture
+                    text.append(picture._replace(x=cursor + picture.x, y=baseline + picture.y))
+                    if span.link is not None:
+                        rect = (cursor, baseline - span.box.depth, cursor + width, baseline + span.box.height)
+                        over.append(page.Link(rect, page.WebTarget(span.link)))
+                    cursor += width
+                    start_x = cursor
+                    continue
+                runs.append(run)
+                advance = width + stretch * run.text.count(" ")
+                if span.back is not None or span.link is not None or span.strike or span.underline:
+                    self._decorate(span, cursor, advance, baseline, under, over, run.text)
+                cursor += advance
+            if runs:
+                text.append(page.TextLine(start_x, baseline, tuple(runs), round(stretch, 3)))
+        for item in (*under, *text, *over):
+            out.add(item)
+
+    def _placed(
+        self,
+        segments: list[tuple[int, str]],
+        bidi: tuple[bool, list[int] | None, list[int]] | None,
+        start: int,
+    ) -> list[tuple[int, page.Run | None, float]]:
+        """A line's segments as drawn from the left, each (span, run, width): a run None for an
+        inline box; shaped and in visual order for a paragraph with such text (`bidi`)."""
+        spans = self.spans
+        if bidi is None:
+            out: list[tuple[int, page.Run | None, float]] = []
+            for index, value in segments:
+                span = spans[index]
+                if span.box is not None:
+                    out.append((index, None, span.box.width))
+                else:
+                    run = page.Run(span.face, span.size, span.colour, value, span.rise, None, span.embolden)
+                    out.append((index, run, width_of(span.font, span.face, span.size, value)))
+            return out
+        _, levels, starts = bidi
+        pieces = [
+            visual.Piece(index, s.face, s.size, s.colour, s.rise, s.embolden, value)
+            for index, value in segments
+            for s in (spans[index],)
+        ]
+        at = starts[start]
+        length = sum(len(p.text) for p in pieces)
+        line_levels = None if levels is None else levels[at : at + length]
+        placed: list[tuple[int, page.Run | None, float]] = []
+        for level, piece in visual.ordered(pieces, line_levels):
+            box = spans[piece.key].box
+            if box is not None:
+                placed.append((piece.key, None, box.width))
+                continue
+            made = visual.run(level, piece, lambda f, z, v: width_of(font(f), f, z, v))
+            if made is not None:
+                placed.append((made.key, made.run, made.width))
+        return placed
+
     def _decorate(
         self,
         span: Span,
@@ -684,6 +824,25 @@ class Para(Block):
         if span.link is not None:
             rect = (x, baseline - 0.2 * span.size, x + width, baseline + span.size)
             over.append(page.Link(rect, page.WebTarget(span.link)))
+
+
+def line_extents(
+    words: Words, spans: Sequence[Span], lines: Sequence[Line], style: Style
+) -> list[tuple[float, float]]:
+    """How far each line reaches above and below its baseline: as a line of text in the style
+    (its size above, the rest of its leading below), or as far as its tallest inline box needs."""
+    above, below = style.size, style.leading - style.size
+    out: list[tuple[float, float]] = []
+    for start, end, _ in lines:
+        high, low = above, below
+        for i in range(start, end):
+            for index, _value in words.pieces(i):
+                box = spans[index].box
+                if box is not None:
+                    high = max(high, box.height)
+                    low = max(low, box.depth)
+        out.append((high, low))
+    return out
 
 
 def _segments(words: Words, start: int, end: int) -> tuple[list[tuple[int, str]], int]:

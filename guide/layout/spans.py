@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
-from guide.data import text
+from guide.data import images, text
 from guide.data.text import is_invisible, visible
+from guide.layout import emoji, page
 from guide.layout.direction import has_rtl
 from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, has_latin, placeholder
 from guide.layout.kit import Kit, Style, font
@@ -27,13 +28,28 @@ WHITE_SPACE = str.maketrans("\t\n\r\f\v", "     ")
 
 _metrics: dict[tuple[str, float], tuple[Face, float]] = {}  # (face, size) → (font, width of a space)
 
+# What an inline box's span holds as its text: one character, never a space, so that a box is
+# always one unbreakable piece of a word (U+FFFC OBJECT REPLACEMENT CHARACTER).
+BOX = "\ufffc"
+
+
+class InlineBox(NamedTuple):
+    """Something set in a line like a letter (an inline formula, an emoji): `width` wide, `height`
+    above the baseline and `depth` below it; `picture` is drawn with its position taken from the
+    box's left end on the baseline."""
+
+    width: float
+    height: float
+    depth: float
+    picture: page.Picture
+
 
 class Span:
     """A run of text drawn in one face, size and colour; a link, a code background, a strike."""
 
     __slots__ = (
-        "back", "code", "colour", "embolden", "face", "font", "hard_break", "link", "rise", "size", "space",
-        "strike", "text", "underline",
+        "back", "box", "code", "colour", "embolden", "face", "font", "hard_break", "link", "rise", "size",
+        "space", "strike", "text", "underline",
     )  # fmt: skip
 
     def __init__(
@@ -51,7 +67,9 @@ class Span:
         rise: float = 0.0,
         embolden: bool = False,
         code: bool = False,
+        box: InlineBox | None = None,
     ) -> None:
+        self.box = box  # set: the span is this box, its text BOX
         self.text = text
         self.code = code  # inline code: it reads left to right inside right-to-left text
         self.face = face
@@ -219,12 +237,20 @@ def plain(
     italic: bool | None = None,
     size: float | None = None,
     colour: Colour | None = None,
+    pictures: bool = True,
 ) -> list[Span]:
-    """Spans for a plain string in a style (a label, a title): drawn as written."""
+    """Spans for a plain string in a style (a label, a title): drawn as written; emoji as images,
+    unless not `pictures` (a line of text alone: a running head)."""
     bold = style.bold if bold is None else bold
     italic = style.italic if italic is None else italic
     size = style.size if size is None else size
     colour = style.colour if colour is None else colour
+    if emoji.may_hold(value):
+        if not pictures:  # a line of text alone (a running head) leaves out the emoji it cannot hold
+            value = " ".join(emoji.without_drawn(value).split())
+        else:
+            look = _Look(bold, italic, False, None)
+            return _with_emoji(value.translate(WHITE_SPACE), style, bold, italic, size, colour, look)
     return [
         Span(piece, face, size, colour, embolden=heavy)
         for family, run in font_runs(drawn(value).translate(WHITE_SPACE), style.fonts)
@@ -284,8 +310,16 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
         bold, italic, strike, link = look.bold, look.italic, look.strike, look.link
         colour = link_colour if link is not None else style.colour
         size = look.size or style.size
+        if isinstance(node, text.Image) and images.is_remote(node.src) and link is None:
+            # Never fetched: its alt text (or its address), linked to the address.
+            label = text.Text(node.alt or node.src)
+            stack.append((label, look._replace(link=node.src)))
+            continue
         if isinstance(node, text.Text | text.Image):
             value = node.text if isinstance(node, text.Text) else node.label
+            if emoji.may_hold(value):
+                out.extend(_with_emoji(value, style, bold, italic, size, colour, look))
+                continue
             for family, run in font_runs(drawn(value), style.fonts):
                 for face, piece, heavy in faced(family, bold, italic, run) if run else ():
                     out.append(
@@ -321,6 +355,8 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
                             code=True,
                         )
                     )
+        elif isinstance(node, text.Math):
+            out.extend(formula(node, kit, style, size, colour, link, look))
         elif isinstance(node, text.LineBreak):
             out.append(Span("", style.face, style.size, colour, hard_break=True))
         elif isinstance(node, text.Emphasis):
@@ -346,3 +382,57 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
         elif isinstance(node, text.Link):
             stack.extend((child, look._replace(link=node.href)) for child in reversed(node.children))
     return out
+
+
+def formula(
+    node: text.Math, kit: Kit, style: Style, size: float, colour: Colour, link: str | None, look: _Look
+) -> list[Span]:
+    """An inline formula as one box on the text's baseline; one that cannot be typeset, as its
+    source in the code font."""
+    from guide.layout import maths
+
+    made = maths.typeset(node.source, node.display)
+    code = kit.style("code")
+    if isinstance(made, str):
+        return [
+            Span(run, family.regular, min(code_size(kit, style), size), colour, link=link, rise=look.rise)
+            for family, run in font_runs(visible(node.written), code.fonts)
+            if run
+        ]
+    scale = size / maths.REFERENCE
+    width, height, depth = made.width * scale, made.height * scale, made.depth * scale
+    picture = page.Picture(0.0, -depth, width, height + depth, made.key, node.written, code.face, colour)
+    box = InlineBox(
+        width, height + look.rise, max(depth - look.rise, 0.0), picture._replace(y=look.rise - depth)
+    )
+    return [Span(BOX, style.face, size, colour, link=link, box=box)]
+
+
+def _with_emoji(
+    value: str, style: Style, bold: bool, italic: bool, size: float, colour: Colour, look: _Look
+) -> list[Span]:
+    """Spans for text holding emoji: the text in its fonts, each emoji an image the size of a letter."""
+    out: list[Span] = []
+    covered = _covered(style.fonts)
+    for piece, made in emoji.pieces(value, covered):
+        if made is None:
+            for family, run in font_runs(drawn(piece), style.fonts):
+                for face, part, heavy in faced(family, bold, italic, run) if run else ():
+                    out.append(Span(part, face, size, colour, link=look.link, strike=look.strike,
+                                    underline=look.underline, back=look.back, rise=look.rise,
+                                    embolden=heavy))  # fmt: skip
+            continue
+        width, top = made.advance * size, (made.top + look.rise / size) * size
+        height = made.height * size
+        picture = page.Picture(made.left * size, top - height, made.width * size, height, made.key, piece,
+                               style.face)  # fmt: skip
+        box = InlineBox(width, max(top, 0.0), max(height - top, 0.0), picture)
+        out.append(Span(BOX, style.face, size, colour, link=look.link, box=box))
+    return out
+
+
+@cache
+def _covered(fonts: tuple[RegisteredFamily, ...]) -> object:
+    """Whether a character is in one of a style's fonts (a text-default emoji such as © stays text)."""
+    codes = frozenset().union(*(family.coverage for family in fonts))
+    return lambda char: ord(char) in codes

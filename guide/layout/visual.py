@@ -56,6 +56,17 @@ def runs(pieces: Sequence[Piece], levels: Sequence[int] | None, width_of: WidthO
     """The pieces of one line as runs drawn left to right. `levels` holds a level for each
     character of the pieces' texts joined (None: all 0); `width_of(face, size, text)` measures
     text that is not shaped."""
+    out: list[Placed] = []
+    for level, piece in ordered(pieces, levels):
+        placed = run(level, piece, width_of)
+        if placed is not None:
+            out.append(placed)
+    return out
+
+
+def ordered(pieces: Sequence[Piece], levels: Sequence[int] | None) -> list[tuple[int, Piece]]:
+    """The pieces of one line cut where their level changes, in the order they are drawn from the
+    left (rule L2), each with its level."""
     cuts: list[tuple[int, Piece]] = []
     at = 0
     for piece in pieces:
@@ -69,20 +80,22 @@ def runs(pieces: Sequence[Piece], levels: Sequence[int] | None, width_of: WidthO
                     cuts.append((levels[at + start], piece._replace(text=text[start:index])))
                     start = index
         at += len(text)
-    out: list[Placed] = []
-    for level, piece in direction.visual(cuts):
-        text = piece.text
+    return direction.visual(cuts)
+
+
+def run(level: int, piece: Piece, width_of: WidthOf) -> Placed | None:
+    """One cut of a line at one level as a run, shaped if it reads right to left or holds a
+    shaped script; None if it draws nothing."""
+    text = piece.text
+    if not text:
+        return None
+    if level % 2 == 1 or shaping.needs_shaping(text):
+        glyphs = shaping.shape(piece.face, text, level % 2 == 1)
+        width = glyphs.width * piece.size / 1000
+    else:
+        text = text.translate(_UNSEEN)  # a direction mark or joiner draws nothing here
+        glyphs, width = None, width_of(piece.face, piece.size, text)
         if not text:
-            continue
-        rtl = level % 2 == 1
-        if rtl or shaping.needs_shaping(text):
-            glyphs = shaping.shape(piece.face, text, rtl)
-            width = glyphs.width * piece.size / 1000
-        else:
-            text = text.translate(_UNSEEN)  # a direction mark or joiner draws nothing here
-            glyphs, width = None, width_of(piece.face, piece.size, text)
-            if not text:
-                continue
-        run = page.Run(piece.face, piece.size, piece.colour, text, piece.rise, glyphs, piece.bold)
-        out.append(Placed(piece.key, run, width))
-    return out
+            return None
+    drawn = page.Run(piece.face, piece.size, piece.colour, text, piece.rise, glyphs, piece.bold)
+    return Placed(piece.key, drawn, width)

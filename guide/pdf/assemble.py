@@ -35,6 +35,8 @@ class OutputFile:
     pages: int
     size: int
     sha256: str
+    pictures: int = 0  # the images and forms embedded (each once): the read-back finds them all
+    picture_pages: tuple[int, ...] = ()  # the pages that place them
 
     @property
     def data(self) -> bytes:
@@ -198,7 +200,16 @@ class Book:
 
     def output(self, role: str) -> OutputFile:
         pdf = self.pdf
-        return OutputFile(role, pdf.path.name, pdf.path, pdf.pages, pdf.written, pdf.digest.hexdigest())
+        return OutputFile(
+            role,
+            pdf.path.name,
+            pdf.path,
+            pdf.pages,
+            pdf.written,
+            pdf.digest.hexdigest(),
+            len(pdf.xobjects),
+            tuple(pdf.picture_pages),
+        )
 
     def _write_outline(self) -> int | None:
         """Write the outline entries, every one open, straight from the parts' arrays of anchors.

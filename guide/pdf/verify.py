@@ -41,6 +41,8 @@ class Job:
     siblings: dict[str, int]  # the file it may link to: its name → its page count
     topics: int
     questions: int  # numbered 1 to this, in every guide (a practice set is numbered afresh)
+    pictures: int = 0  # images and forms the writer embedded: each must be placed and readable
+    picture_pages: tuple[int, ...] = ()  # the pages that place them
 
 
 def verify(edition: Edition, *, parallel: bool | None = None) -> None:
@@ -59,7 +61,19 @@ def verify(edition: Edition, *, parallel: bool | None = None) -> None:
         siblings = {sibling.name: sibling.pages} if sibling else {}
         # The interviewer's packet lists its questions in its outline with no topics above them.
         grouped = 0 if f.role in FLAT_OUTLINES else topics
-        jobs.append(Job(str(f.path), f.name, f.pages, f.role, siblings, grouped, questions))
+        jobs.append(
+            Job(
+                str(f.path),
+                f.name,
+                f.pages,
+                f.role,
+                siblings,
+                grouped,
+                questions,
+                f.pictures,
+                f.picture_pages,
+            )
+        )
     where = Location(str(guide.root))
     if wanted(parallel, questions):
         # PDFium's memory is the fresh processes' own: the build's stays as it is. The complete
@@ -101,6 +115,8 @@ def _check(job: Job) -> list[str]:
         if count != job.pages:
             found.append(f"{counted(count, 'page')} instead of {job.pages}")
     found += _check_outline(path, job)
+    if job.pictures:
+        found += _check_pictures(path, job)
     index = 0
     while index < count:
         with _open(path) as pdf:
@@ -117,6 +133,36 @@ def _check(job: Job) -> list[str]:
                 finally:
                     page.close()
                 index += 1
+    return found
+
+
+def _check_pictures(path: Path, job: Job) -> list[str]:
+    """Every page the writer placed pictures on places them, every image decoding to pixels: only
+    those pages are loaded (links need no page loaded), and only for files that hold pictures."""
+    placed, broken, bare = 0, 0, 0
+    with _open(path) as pdf:
+        for index in job.picture_pages or range(len(pdf)):
+            page = pdf[index]
+            before = placed
+            try:
+                for obj in page.get_objects(max_depth=1):
+                    if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                        placed += 1
+                        width, height = obj.get_px_size()
+                        if width <= 0 or height <= 0:
+                            broken += 1
+                    elif obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+                        placed += 1
+            finally:
+                page.close()
+            bare += bool(job.picture_pages) and placed == before
+    found = []
+    if bare:
+        found.append(f"{counted(bare, 'page')} that should place pictures but places none")
+    if placed < job.pictures:
+        found.append(f"{counted(placed, 'picture')} placed, but {job.pictures} embedded")
+    if broken:
+        found.append(f"{counted(broken, 'image')} that cannot be read")
     return found
 
 

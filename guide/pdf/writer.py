@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import zlib
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,7 +34,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from guide.layout.page import FontSubset, Rect, Resources
+from guide.layout.page import FontSubset, FormData, ImageData, Rect, Resources
 
 
 class Name(NameObject):
@@ -116,6 +117,7 @@ RECT, BORDER, DEST, A, S, XYZ = (
 )
 FILTER, FLATE = name("/Filter"), name("/FlateDecode")
 NULL = NullObject()
+_PLACED = re.compile(rb"/((?:Im|Fm)[0-9a-f]{20}) Do")
 NO_BORDER = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(0)])
 
 
@@ -142,6 +144,13 @@ class PdfFile:
             self.allocate()
         self.media = numbers((0, 0, *paper))
         self.resources: dict[int, int] = {}  # a drawer's number → its resource dictionary's object
+        # Images and forms by key (a digest of their content): both drawers' resource
+        # dictionaries refer to one object, so each is embedded once per file.
+        self.xobjects: dict[str, IndirectObject] = {}
+        # A drawer's number → its XObject dictionary's object, and its pictures by key.
+        self.pictures: dict[int, tuple[int, dict[str, ImageData | FormData]]] = {}
+        self.placed: dict[int, set[str]] = {}  # a drawer's number → the keys its pages in this file placed
+        self.picture_pages: list[int] = []  # the pages that place a picture, for the read-back
         self._buffer = io.BytesIO()
         self._raw(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
@@ -182,13 +191,18 @@ class PdfFile:
         return ref(number_)
 
     def stream(
-        self, data: bytes, entries: dict[str, PdfObject] | None = None, *, compressed: bool = False
+        self,
+        data: bytes,
+        entries: dict[str, PdfObject] | None = None,
+        *,
+        compressed: bool = False,
+        filter_name: str = "/FlateDecode",
     ) -> DecodedStreamObject:
-        """A stream of `data`, Flate-compressed here unless it already is."""
+        """A stream of `data`, Flate-compressed here unless it already is (or is a JPEG: DCTDecode)."""
         made = DecodedStreamObject()
         for key, value in (entries or {}).items():
             made[name(key)] = value
-        made[FILTER] = FLATE
+        made[FILTER] = FLATE if filter_name == "/FlateDecode" else name(filter_name)
         made.set_data(data if compressed else zlib.compress(data, 6))
         return made
 
@@ -215,7 +229,61 @@ class PdfFile:
         )
         if states:
             entries[name("/ExtGState")] = states
+        if resources.images or resources.forms:
+            # Written at the end, with only the pictures this file's pages place: a study guide
+            # laid out beside its answer key never carries the key's figures.
+            number_ = self.allocate()
+            entries[name("/XObject")] = ref(number_)
+            placed: list[ImageData | FormData] = [*resources.images, *resources.forms]
+            self.pictures[key] = (number_, {p.key: p for p in placed})
         self.resources[key] = self.add(entries).idnum
+
+    def xobject(self, picture: ImageData | FormData) -> IndirectObject:
+        """An image or a form, written the first time a resource dictionary of the file names it."""
+        found = self.xobjects.get(picture.key)
+        if found is not None:
+            return found
+        if isinstance(picture, FormData):
+            entries: dict[str, PdfObject] = {
+                "/Type": name("/XObject"),
+                "/Subtype": name("/Form"),
+                "/BBox": numbers(picture.bbox),
+            }
+            own = DictionaryObject()
+            if picture.opacities:
+                states = DictionaryObject()
+                for state, opacity in picture.opacities:
+                    states[name("/" + state)] = DictionaryObject(
+                        {TYPE: name("/ExtGState"), name("/ca"): number(opacity), name("/CA"): number(opacity)}
+                    )
+                own[name("/ExtGState")] = states
+            entries["/Resources"] = own
+            made = self.add(self.stream(picture.content, entries))
+        else:
+            entries = {
+                "/Type": name("/XObject"),
+                "/Subtype": name("/Image"),
+                "/Width": NumberObject(picture.width),
+                "/Height": NumberObject(picture.height),
+                "/ColorSpace": name("/DeviceRGB" if picture.components == 3 else "/DeviceGray"),
+                "/BitsPerComponent": NumberObject(8),
+            }
+            if picture.alpha is not None:
+                mask = {
+                    "/Type": name("/XObject"),
+                    "/Subtype": name("/Image"),
+                    "/Width": NumberObject(picture.width),
+                    "/Height": NumberObject(picture.height),
+                    "/ColorSpace": name("/DeviceGray"),
+                    "/BitsPerComponent": NumberObject(8),
+                }
+                entries["/SMask"] = self.add(self.stream(picture.alpha, mask, compressed=True))
+            if picture.jpeg:
+                made = self.add(self.stream(picture.data, entries, compressed=True, filter_name="/DCTDecode"))
+            else:
+                made = self.add(self.stream(picture.data, entries, compressed=True))
+        self.xobjects[picture.key] = made
+        return made
 
     def _font(self, subset: FontSubset) -> DictionaryObject:
         m = subset.metrics
@@ -258,6 +326,11 @@ class PdfFile:
         self, index: int, content: bytes, resources: int, annotations: Sequence[DictionaryObject]
     ) -> None:
         """Page `index`: its compressed content, the drawer whose resources it uses, its links."""
+        if resources in self.pictures:
+            keys = _PLACED.findall(zlib.decompress(content))
+            self.placed.setdefault(resources, set()).update(k.decode("ascii") for k in keys)
+            if keys:
+                self.picture_pages.append(index)
         contents = self.add(self.stream(content, compressed=True))
         entries = {
             TYPE: PAGE,
@@ -292,6 +365,12 @@ class PdfFile:
         `outline`: the object of the outline's root, written already; `labels`: (first page,
         style, prefix) of each run of page labels.
         """
+        for drawer, (number_, pictures) in self.pictures.items():
+            xobjects = DictionaryObject()
+            for key in sorted(self.placed.get(drawer, ())):
+                if key in pictures:
+                    xobjects[name("/" + key)] = self.xobject(pictures[key])
+            self.write(number_, xobjects)
         kids = ArrayObject(ref(self.first_page + k) for k in range(self.pages))
         self.write(
             self.PAGES,
