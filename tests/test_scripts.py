@@ -188,6 +188,29 @@ def test_a_paragraph_takes_its_direction_from_its_first_strong_character() -> No
     assert hebrew.runs[0].text == "Hello"
 
 
+def test_emoji_and_formulas_stand_in_right_to_left_text_where_the_algorithm_puts_them() -> None:
+    """Inline boxes (an emoji, a formula) in an Arabic paragraph: the words around them shaped, and
+    each box drawn between the words it stands between, read from the right."""
+    source = "مرحبا 🙂 عالم $x^2$ نهاية"
+    kit = kit_for(source)
+    out = Collect()
+    para = markdown.paragraph(text.parse_inline(source), kit, "body")
+    para.wrap(1000, 1e9)
+    para.draw(out, 0.0, 0.0)
+    lines = [item for item in out.items if isinstance(item, page.TextLine)]
+    pictures = [item for item in out.items if isinstance(item, page.Picture)]
+    assert len(pictures) == 2
+    assert all(run.glyphs is not None for line in lines for run in line.runs if run.text.strip())
+
+    def where(word: str) -> float:
+        (line,) = [line for line in lines if any(word in r.text for r in line.runs)]
+        return line.x
+
+    emoji_x, formula_x = sorted(pictures, key=lambda p: -p.x)[0].x, sorted(pictures, key=lambda p: p.x)[0].x
+    # From the right: مرحبا, 🙂, عالم, x², نهاية.
+    assert where("مرحبا") > emoji_x > where("عالم") > formula_x > where("نهاية")
+
+
 # --- Thai -----------------------------------------------------------------------------------------
 
 
