@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,6 +20,11 @@ from guide.layout import compose
 from guide.layout.styles import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Builds keep typeset formulas and drawn figures between runs (guide/cache.py): the tests keep
+# theirs in a folder of the session's own, never in the user's cache, and start with it empty.
+_CACHE = tempfile.TemporaryDirectory(prefix="guide-test-cache-")
+os.environ["GUIDE_CACHE_DIR"] = _CACHE.name
 DATA = ROOT / "data"
 ROLES = ("study_guide", "answer_key", "complete")
 

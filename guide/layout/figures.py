@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from guide import cache as guide_cache
 from guide.data import images, text
 from guide.layout import page, pictures
 from guide.layout.blocks import Block, Out
@@ -45,21 +46,57 @@ def _made(src: str, folder: Path) -> Made | None:
     if images.kind_of(data) != found.kind:
         return None
     if found.kind == "svg":
-        from guide.layout import svg
-
-        try:
-            root = svg.parse(data)
-        except svg.Refused:
-            return None
-        fonts = svg.sans_fonts(STYLES_DIR / "fonts")
-        drawing = svg.draw(root, fonts)
-        form = pictures.form(drawing.content, (0.0, 0.0, drawing.width, drawing.height), drawing.opacities)
-        return Made(form.key, drawing.width, drawing.height)
+        return _vector(data)
     try:
         made = pictures.image(data)
     except ValueError:
         return None
     return Made(made.key, made.width * PX, made.height * PX)
+
+
+# What a drawn SVG depends on besides its bytes: these files, and the fonts its text is drawn in.
+_MADE_BY = (
+    (
+        *(str(Path(__file__).with_name(name)) for name in ("figures.py", "svg.py", "pictures.py")),
+        str(STYLES_DIR / "fonts" / "DejaVuSans.ttf"),
+        str(STYLES_DIR / "fonts" / "DejaVuSans-Bold.ttf"),
+    ),
+    (),
+)
+
+
+def _vector(data: bytes) -> Made | None:
+    """An SVG drawn as a form, kept between builds (cache.py); None if it is refused."""
+    made_by = guide_cache.maker(*_MADE_BY)
+    kept = guide_cache.get("figures", made_by, (data,))
+    if kept is not None:
+        try:
+            if kept.get("refused"):
+                return None
+            opacities = [(str(name), float(value)) for name, value in kept["opacities"]]
+            bbox = (0.0, 0.0, float(kept["width"]), float(kept["height"]))
+            form = pictures.form(kept["content"], bbox, opacities)
+            return Made(form.key, bbox[2], bbox[3])
+        except (KeyError, TypeError, ValueError, UnicodeEncodeError):
+            pass  # an entry of another shape: made again
+    from guide.layout import svg
+
+    try:
+        root = svg.parse(data)
+    except svg.Refused:
+        guide_cache.put("figures", made_by, (data,), {"refused": True})
+        return None
+    fonts = svg.sans_fonts(STYLES_DIR / "fonts")
+    drawing = svg.draw(root, fonts)
+    form = pictures.form(drawing.content, (0.0, 0.0, drawing.width, drawing.height), drawing.opacities)
+    entry = {
+        "content": drawing.content,
+        "width": drawing.width,
+        "height": drawing.height,
+        "opacities": [list(pair) for pair in drawing.opacities],
+    }
+    guide_cache.put("figures", made_by, (data,), entry)
+    return Made(form.key, drawing.width, drawing.height)
 
 
 def made(src: str) -> Made | None:

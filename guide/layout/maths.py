@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import NamedTuple
 
+from guide import cache as guide_cache
 from guide.data import text
 from guide.data.model import Guide
 from guide.data.nodes import CONTAINERS
@@ -71,10 +73,51 @@ def split_tag(source: str) -> tuple[str, str]:
     return _DROPPED.sub("", _TAG.sub("", source)).strip(), tag
 
 
+# What a typeset formula depends on besides its source: these files and these libraries.
+_MADE_BY = (
+    tuple(str(Path(__file__).with_name(name)) for name in ("maths.py", "svg.py", "pictures.py")),
+    ("ziamath", "ziafont", "latex2mathml"),
+)
+
+
 @cache
 def typeset(source: str, display: bool) -> Formula | str:
-    """A formula set once per process (forked workers share what was set before): its Formula,
-    or why it cannot be set."""
+    """A formula set once per process (forked workers share what was set before), and kept between
+    builds (cache.py): its Formula, or why it cannot be set."""
+    made_by = guide_cache.maker(*_MADE_BY)
+    key = (source, "display" if display else "inline")
+    kept = guide_cache.get("formulas", made_by, key)
+    if kept is not None:
+        try:
+            if "error" in kept:
+                return str(kept["error"])
+            made_form = pictures.form(kept["content"], tuple(kept["bbox"]))
+            return Formula(made_form.key, kept["width"], kept["height"], kept["depth"], kept["tag"])
+        except (KeyError, TypeError, ValueError, UnicodeEncodeError):
+            pass  # an entry of another shape: made again
+    made = _typeset(source, display)
+    if isinstance(made, str):
+        guide_cache.put("formulas", made_by, key, {"error": made})
+    else:
+        form = pictures.lookup(made.key)
+        assert isinstance(form, page.FormData)
+        guide_cache.put(
+            "formulas",
+            made_by,
+            key,
+            {
+                "content": form.content.decode("latin-1"),
+                "bbox": list(form.bbox),
+                "width": made.width,
+                "height": made.height,
+                "depth": made.depth,
+                "tag": made.tag,
+            },
+        )
+    return made
+
+
+def _typeset(source: str, display: bool) -> Formula | str:
     body, tag = split_tag(source)
     if not body:
         return "it is empty"
