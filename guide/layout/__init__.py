@@ -49,7 +49,7 @@ def render(
     do not link to it. A large guide is laid out in two processes, unless `parallel` is False;
     the bytes are the same.
     """
-    kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark))
+    kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark), guide.language)
     infos = {"study": _info(guide, theme, "study", stamp=stamp, watermark=watermark, across=key is None)}
     if key is None:
         infos["key"] = _info(guide, theme, "key", across=True)

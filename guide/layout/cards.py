@@ -92,7 +92,7 @@ def card_pages(guide: Guide, theme: Theme, grid: tuple[int, int] | None = None) 
     Without `grid` (columns, rows), the grid with the most cards a sheet on which every card
     fits; GuideError names each card that does not fit the grid given, or even a whole page.
     """
-    kit = make_kit(theme, guide_chars(guide))
+    kit = make_kit(theme, guide_chars(guide), guide.language)
     cards = [_card(q, kit) for q in guide.questions]
     problems: list[Problem] = []
     for columns, rows in [grid] if grid is not None else GRIDS:

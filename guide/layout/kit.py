@@ -49,6 +49,7 @@ class Style:
     first_indent: float = 0.0  # added to left_indent on the first line (negative: a hanging indent)
     alignment: str = "left"  # left, right, center or justify
     keep_with_next: bool = False
+    hyphenate: str = ""  # the language whose words are hyphenated at a line's end ("": none)
 
     @property
     def face(self) -> str:
@@ -93,10 +94,27 @@ class Kit:
         return style
 
 
-def make_kit(theme: Theme, chars: Iterable[str] = ()) -> Kit:
-    """The kit for a theme, with the fallback fonts that `chars` needs."""
+# The styles of running text: hyphenated (when the theme hyphenates), justified (when it justifies).
+RUNNING_TEXT = ("body", "small", "guidance", "question", "table")
+JUSTIFIED = ("body", "small", "guidance")
+
+
+def make_kit(theme: Theme, chars: Iterable[str] = (), language: str = "") -> Kit:
+    """The kit for a theme, with the fallback fonts that `chars` needs; running text hyphenated
+    in `language` if the theme hyphenates."""
     families = register_theme(theme, chars)
     styles = {name: _style(theme, spec, families) for name, spec in theme.styles.items()}
+    for name in RUNNING_TEXT:
+        style = styles.get(name)
+        if style is None:
+            continue
+        changes: dict[str, str] = {}
+        if theme.hyphenate and language:
+            changes["hyphenate"] = language
+        if theme.justify and name in JUSTIFIED and style.alignment == "left":
+            changes["alignment"] = "justify"
+        if changes:
+            styles[name] = dataclasses.replace(style, **changes)  # type: ignore[arg-type]
     width = theme.paper[0] - theme.margins["inner"] - theme.margins["outer"]
     return Kit(theme, families, styles, width)
 
