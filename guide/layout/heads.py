@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from guide.layout import page
 from guide.layout.blocks import Block, Out
+from guide.layout.kit import font
 from guide.layout.page import Anchor, Colour, Part
-from guide.layout.paragraph import Para
+from guide.layout.paragraph import Para, width_of
 
 REF_WIDTH = 120.0  # room kept at the right of a head line for "Answer: page A-999"
 TOC_NUMBER_WIDTH = 44.0
+LEADER_GAP = 6.0  # between a contents entry's text and its dotted leader, and the leader and the number
 
 
 class HeadLine(Block):
@@ -73,13 +75,23 @@ class HeadLine(Block):
 
 
 class ContentsLine(Block):
-    """One entry of the contents: its text, dotted leader, and page number; all of it a link."""
+    """One entry of the contents: its number right-aligned in a column `number` = (text, width)
+    wide (the entry's text hangs clear of it), its text, dotted leader, and page number; all of it
+    a link."""
 
-    def __init__(self, entry: Para, anchor: Anchor, indent: float, leader: Colour) -> None:
+    def __init__(
+        self,
+        entry: Para,
+        anchor: Anchor,
+        indent: float,
+        leader: Colour | None,
+        number: tuple[str, float] | None = None,
+    ) -> None:
         self.entry = entry
         self.anchor = anchor
         self.indent = indent
         self.leader = leader
+        self.number = number
         self.space_before = entry.space_before
         self.keep_with_next = entry.keep_with_next
 
@@ -91,9 +103,17 @@ class ContentsLine(Block):
         space = entry.space_after
         entry.draw(out, x + self.indent, y + space)
         style = entry.style
+        if self.number is not None:
+            text, column = self.number
+            first = y + self.height - style.size  # the entry's first baseline
+            width = width_of(font(style.face), style.face, style.size, text)
+            run = page.Run(style.face, style.size, style.colour, text)
+            out.add(page.TextLine(x + self.indent + column - width, first, (run,)))
+        if self.leader is None:  # a line that leads nowhere: no page to give (a retired question)
+            return
         last_width = entry.last_line_width(entry.width)
         baseline = y + space + style.leading - style.size  # the entry's last baseline
-        start = x + self.indent + min(last_width + 6, entry.width)
+        start = x + self.indent + min(last_width + LEADER_GAP, entry.width)
         # The dotted leader is drawn with the number, once it is known how wide the number is.
         out.add(page.ContentsNumber(x + self.width, baseline, "toc_entry", self.anchor, start))
         rect = (x + self.indent, y + space - 2, x + self.width, y + self.height)
