@@ -101,14 +101,14 @@ class ContentsLine(Block):
     def draw(self, out: Out, x: float, y: float) -> None:
         entry = self.entry
         space = entry.space_after
-        entry.draw(out, x + self.indent, y + space)
         style = entry.style
-        if self.number is not None:
+        if self.number is not None:  # drawn first: copied text reads "12. Title", as it looks
             text, column = self.number
             first = y + self.height - style.size  # the entry's first baseline
             width = width_of(font(style.face), style.face, style.size, text)
             run = page.Run(style.face, style.size, style.colour, text)
             out.add(page.TextLine(x + self.indent + column - width, first, (run,)))
+        entry.draw(out, x + self.indent, y + space)
         if self.leader is None:  # a line that leads nowhere: no page to give (a retired question)
             return
         last_width = entry.last_line_width(entry.width)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 
 from guide.data import text
@@ -21,7 +22,7 @@ from guide.layout.blocks import (
 from guide.layout.heads import TOC_NUMBER_WIDTH, ContentsLine, HeadLine
 from guide.layout.kit import Kit
 from guide.layout.lines import fit_line, line_width
-from guide.layout.markdown import bullet_face, width_of_face
+from guide.layout.markdown import bullet_face
 from guide.layout.page import Part
 from guide.layout.paragraph import Bullet, Para
 from guide.layout.spans import inline, plain
@@ -263,9 +264,10 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Blo
     out: list[Block] = [Keep(keep), *answer[1:]]
     body = kit.style("body")
     face = bullet_face(kit, body)
-    # The hanging indent fits the box or arrow and a space at the style's size (16 pt in large print).
-    mark = max(width_of_face(face, body.size, m + "\u2002") for m in ("☐", "→"))
-    hang = float(max(16, round(mark + 0.5)))
+    # The hanging indent fits the box or arrow and the gap after it at the style's size (16 pt in
+    # large print): the first line starts where the others do.
+    mark = max(Bullet(m, face, body.size, body.colour, 0.0).end for m in ("☐", "→"))
+    hang = float(max(16, math.ceil(mark)))
     for heading, values, symbol in (
         (labels["key_points"], item.key_points, "☐"),
         (labels["follow_ups"], item.follow_ups, "→"),
