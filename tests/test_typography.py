@@ -26,7 +26,8 @@ RAGGED_MOST = breaking.RAGGED_STRETCH * 10 * (breaking.TOLERANCE / 100) ** (1 / 
 
 
 def _para(value: str, kit: Kit = PLAIN, style: str = "body") -> Para:
-    resolved = kit.style(style)
+    """A paragraph at 10 pt (whatever the base style's size), in which the widths below were chosen."""
+    resolved = kit.derive(style, "ten", size=10.0, leading=14.0)
     return Para(plain(value, resolved), resolved)
 
 
@@ -130,17 +131,17 @@ def test_justified_lines_stretch_within_bounds() -> None:
     lines = drawn_items(para, 300)
     assert len(lines) > 4
     for line in lines[:-1]:
-        assert -space * breaking.SHRINK - 1e-6 <= line.word_space <= most + 1e-6, line
+        assert -space * breaking.SHRINK - 1e-3 <= line.word_space <= most + 1e-3, line
     assert lines[-1].word_space == 0
     # A line that cannot be set within tolerance stretches no further than that: ragged instead.
     loose = Para(plain("a " + "x" * 40 + " b " + "y" * 40, style), style)
     for line in drawn_items(loose, 300):
-        assert line.word_space <= most + 1e-6
+        assert line.word_space <= most + 1e-3  # (word_space is rounded to 3 places)
 
 
 def test_a_long_paragraph_breaks_in_linear_time() -> None:
     """Each place a line may end is visited once, from the few line starts within a line's width:
-    a paragraph of 20,000 words makes no more nodes a word than one of 200."""
+    a paragraph of 20,000 words makes no more nodes a word than one of 2,000."""
 
     def nodes(count: int) -> float:
         words = ("the quick brown fox jumps over the lazy dog and then some " * (count // 12 + 1)).split()
@@ -160,7 +161,7 @@ def test_a_long_paragraph_breaks_in_linear_time() -> None:
             breaking._Search.relax = original  # type: ignore[method-assign]
         return made / count
 
-    assert nodes(20_000) <= nodes(200) * 1.5
+    assert nodes(20_000) <= nodes(2_000) * 1.1
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -170,7 +171,7 @@ def test_lines_keep_every_character_and_the_column(seed: int) -> None:
     text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 120)))
     width = rng.uniform(40, 400)
     para = _para(text, BASE)
-    style = BASE.style("body")
+    style = para.style
     for line in para.lines(width):
         assert line.width <= width + 1e-6
     lines = para.line_texts(width)

@@ -119,7 +119,13 @@ def split_stack(
                 return [*blocks[:index], parts[0]], [*parts[1:], *blocks[index + 1 :]]
         if previous is None:
             return None  # not even the first block, or a first piece of it, fits
-        return list(blocks[:index]), list(blocks[index:])
+        # What is kept with the next block (a label, a lead-in) goes on with it.
+        cut = index
+        while cut > 0 and blocks[cut - 1].keep_with_next:
+            cut -= 1
+        if not any(type(block) is not Mark for block in blocks[:cut]):
+            return None
+        return list(blocks[:cut]), list(blocks[cut:])
     return list(blocks), []
 
 

@@ -192,8 +192,11 @@ class CodeText(Block):
     def split(self, width: float, height: float) -> list[Block]:
         self._lines(width)
         fit = int((height + EPS) // self.style.leading)
-        if fit < 1 or fit >= self._end - self._first:
-            return []
+        count = self._end - self._first
+        if count - fit == 1:
+            fit -= 1  # no last line alone at the top of a page, as in a paragraph
+        if fit < 2 or fit >= count:
+            return []  # nor a first line alone at its foot
         return [self._piece(self._first, self._first + fit), self._piece(self._first + fit, self._end)]
 
     def _piece(self, first: int, end: int) -> CodeText:

@@ -239,7 +239,10 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> 
     head = _head(item, meta_label(item.number, item.difficulty, item.tags, kit), kit)
     keep: list[Block] = [*lead, head, *question_blocks(item.question, kit)]
     if item.guidance:
-        inner = [label(labels["guidance"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
+        inner = [
+            label(labels["guidance"].upper(), kit, keep_with_next=True),
+            *markdown.blocks(item.guidance, kit, "guidance"),
+        ]
         keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent")))
     if item.note_lines:
         # The notes belong to their question: they move with it rather than start a page alone.
