@@ -42,10 +42,16 @@ MAX_HYPHENS_IN_A_ROW = 2
 CANDIDATES = 3
 # Justified text: a space stretches by half its width and shrinks by a third (cmr10's 1/6 and
 # 1/9 em on a 1/3 em space); ragged text leaves up to RAGGED_STRETCH ems at a line's end
-# without badness 100 (plain TeX's \raggedright uses 2 em; a little more hyphenates less).
+# without badness 100 (plain TeX's \raggedright uses 2 em; more hyphenates less: a word is
+# hyphenated only where a line would be left some 4 ems short). A ragged line may end up to
+# RAGGED_REACH ems short: rather that than a hyphen forced on it by a tolerance made for
+# justified text.
 STRETCH, SHRINK = 0.5, 1 / 3
 MOST_STRETCH = STRETCH * (TOLERANCE / 100.0) ** (1 / 3)  # a space's stretch at the tolerance, per point
-RAGGED_STRETCH = 3.0
+RAGGED_STRETCH, RAGGED_REACH = 4.5, 7.0
+# A hyphenated word leaves no last line shorter than this share of the measure (TeX discourages
+# a hyphen before the last line with \finalhyphendemerits; a lonely syllable is worse).
+SHORT_LAST = 0.2
 EPS = 1e-6
 
 
@@ -108,8 +114,8 @@ class _Search:
         self.forced = [*forced, self.n]
         # How far short of its width a line may end and still be within tolerance: for justified
         # text, with every space of a full line stretched (a space is never half a line).
-        most = self.ragged if spaces is None else width * STRETCH * 0.7
-        self.reach = (TOLERANCE / 100.0) ** (1 / 3) * most
+        justified = (TOLERANCE / 100.0) ** (1 / 3) * width * STRETCH * 0.7
+        self.reach = em * RAGGED_REACH if spaces is None else justified
         self.inner_of: dict[tuple[int, bool], Sequence[Inner]] = {}
         self.pending: dict[Position, dict[tuple[int, int], Node]] = {}
         self.heap: list[Position] = []
@@ -199,12 +205,12 @@ class _Search:
                 straddling = j
                 break
             if j + 1 == stop:
-                found.append((j, 0.0, 1))
+                lonely = j + 1 == self.n and node[6] is not None and node[6].flagged
+                short = lonely and room - slack < room * SHORT_LAST
+                found.append((j, 1e4 if short else 0.0, 1))
             elif spaces is None:
                 ratio = slack / stretch
-                b = 100.0 * ratio * ratio * ratio
-                if b <= TOLERANCE:
-                    found.append((j, b, 1))
+                found.append((j, 100.0 * ratio * ratio * ratio, 1))
             else:
                 b = badness(-slack, shrink) if slack < 0 else badness(slack, stretch)
                 if b <= TOLERANCE:

@@ -95,7 +95,8 @@ class Kit:
 
 
 # The styles of running text: hyphenated (when the theme hyphenates), justified (when it justifies).
-RUNNING_TEXT = ("body", "small", "guidance", "question", "table")
+# A question is set like a heading (bold, two lines at most, mostly): broken well, never hyphenated.
+RUNNING_TEXT = ("body", "small", "guidance", "table", "card")
 JUSTIFIED = ("body", "small", "guidance")
 
 
