@@ -23,6 +23,7 @@ breaks where it overflows least: the paragraph is always set.
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -71,6 +72,9 @@ Position = tuple[int, int]  # (word, characters of it already set): where a line
 # inside its word where the line before it ended (None: between words).
 Node = tuple[float, int, int, int, int, object, "Inner | None"]
 Break = tuple[int, "Inner | None"]  # where a line ends: before word k, or inside it
+_PLAIN = (1, 0)  # the state of a line that ends between words: decent, no hyphen
+# The demerits of two lines, the first good (badness at most PRETOLERANCE), the second the last.
+TWO_LINES_GOOD = (LINE_PENALTY + PRETOLERANCE) ** 2 + LINE_PENALTY**2
 
 
 def badness(slack: float, stretch: float) -> float:
@@ -117,6 +121,7 @@ class _Search:
         justified = (TOLERANCE / 100.0) ** (1 / 3) * width * STRETCH * 0.7
         self.reach = em * RAGGED_REACH if spaces is None else justified
         self.inner_of: dict[tuple[int, bool], Sequence[Inner]] = {}
+        self.bound = math.inf  # the demerits to beat: the greedy breaks', once known
         self.pending: dict[Position, dict[tuple[int, int], Node]] = {}
         self.heap: list[Position] = []
 
@@ -146,6 +151,8 @@ class _Search:
         if self.spaces is not None and abs(fit - prev_fit) > 1:
             d += ADJ_DEMERITS
         total += d
+        if total + self.rest(k, point) > self.bound:
+            return True  # no better than the greedy breaks can be from here: not worth a node
         at = (k, point.offset if point is not None else 0)
         states = self.pending.get(at)
         if states is None:
@@ -157,22 +164,71 @@ class _Search:
             states[key] = (total, k, at[1], fit, streak, node, point)
         return True
 
+    def rest(self, k: int, point: Inner | None) -> float:
+        """The least demerits the lines from before word k (or `point` in it) to the end can
+        have: as many lines as its text fills, each at least the line penalty."""
+        base = self.starts[k] + (point.before if point is not None else 0.0) if k < self.n else self.ends[-1]
+        lines = math.ceil((self.ends[-1] - base) / self.width - EPS) if k < self.n else 0
+        return max(lines, 1 if k < self.n else 0) * LINE_PENALTY * LINE_PENALTY
+
+    def greedy(self) -> tuple[list[Break], float] | None:
+        """The breaks made line by line, each line as full as it goes (as guide broke lines before
+        total fit), and their demerits as the search counts them; None if a word is wider than
+        its line. The search keeps only the ways that may still beat them."""
+        starts, ends, n, forced = self.starts, self.ends, self.n, self.forced
+        out: list[Break] = []
+        total = 0.0
+        k0, room = 0, self.first_width
+        while k0 < n:
+            base = starts[k0]
+            stop = forced[bisect_right(forced, k0)]
+            j = bisect_right(ends, base + room + EPS, k0, stop) - 1
+            if j < k0:
+                return None
+            b = 0.0
+            if j + 1 < stop:
+                ratio = (room - (ends[j] - base)) / self.ragged
+                b = 100.0 * ratio * ratio * ratio
+            total += (LINE_PENALTY + b) * (LINE_PENALTY + b)
+            out.append((j + 1, None))
+            k0, room = j + 1, self.width
+        return out, total
+
     def run(self) -> list[Break]:
+        fallback = self.greedy() if self.spaces is None else None
+        if fallback is not None:
+            breaks, total = fallback
+            if len(breaks) == 2 and len(self.forced) == 1 and total <= TWO_LINES_GOOD:
+                # Two lines, the first as full as it goes and good: no other way is better. A
+                # shorter first line is worse, the second costs nothing, three lines cost more,
+                # and a hyphen is looked for only after a line that is not good.
+                return breaks
+            # Branch and bound: a way that cannot beat the greedy breaks is dropped at once, so
+            # that the search keeps to the few ways that can (a short ragged paragraph costs
+            # little more than breaking it greedily did).
+            self.bound = total * (1 - 1e-9) - 1e-6
         start: Node = (0.0, 0, 0, 1, 0, None, None)
         self.pending[(0, 0)] = {(1, 0): start}
         self.heap.append((0, 0))
         n, starts, forced = self.n, self.starts, self.forced
         while True:
+            if not self.heap:
+                assert fallback is not None  # without a bound, the end is always reached
+                return fallback[0]
             position = heapq.heappop(self.heap)
             states = self.pending.pop(position)
             k0, p0 = position
             if k0 >= n:
                 end = min(states.values())
                 break
-            point = next(iter(states.values()))[6]
-            base = starts[k0] + (point.before if point is not None else 0.0)
-            room = self.first_width if position == (0, 0) else self.width
-            stop = forced[bisect_right(forced, k0)]  # no line runs past a forced break
+            if p0:
+                point = next(iter(states.values()))[6]
+                base = starts[k0] + (point.before if point is not None else 0.0)
+            else:
+                base = starts[k0]
+            room = self.first_width if k0 == 0 and p0 == 0 else self.width
+            # No line runs past a forced break.
+            stop = forced[bisect_right(forced, k0)] if len(forced) > 1 else n
             for node in states.values():
                 if not self.lines_from(node, k0, p0, base, room, stop):
                     self.rescue(node, k0, p0, base, room, stop)
@@ -185,9 +241,56 @@ class _Search:
         out.reverse()
         return out
 
+    def ragged_from(self, node: Node, k0: int, p0: int, base: float, room: float, stop: int) -> bool:
+        """lines_from for ragged text, the common case, written out for speed: the longest few
+        lines from a node's position that fit, as nodes (unless they cannot beat the bound)."""
+        ends = self.ends
+        j = bisect_left(ends, base + room - self.reach, k0)
+        f = stop - 1
+        if j > f and ends[f] - base <= room + EPS:
+            j = f  # the line that a forced break ends, however short
+        fits = bisect_right(ends, base + room + EPS, j, stop)  # words j … fits - 1 end in the line
+        total0, streak0, point0 = node[0], node[4], node[6]
+        n, starts, width, ragged, bound = self.n, self.starts, self.width, self.ragged, self.bound
+        last, pending = ends[-1], self.pending
+        tried = good = False
+        for i in range(max(j, fits - CANDIDATES), fits):
+            k = i + 1
+            if k == stop:
+                b = 0.0
+                if k == n and point0 is not None and point0.flagged and ends[i] - base < room * SHORT_LAST:
+                    b = 1e4  # a hyphenated word's last syllable alone on the last line
+            else:
+                ratio = (room - (ends[i] - base)) / ragged
+                b = 100.0 * ratio * ratio * ratio
+            d = LINE_PENALTY + b
+            total = total0 + d * d
+            if streak0 and k == n:
+                total += FINAL_HYPHEN_DEMERITS
+            tried = True
+            good = good or b <= PRETOLERANCE
+            if k < n:
+                lines = math.ceil((last - starts[k]) / width - EPS)
+                if total + (lines if lines > 1 else 1) * LINE_PENALTY * LINE_PENALTY > bound:
+                    continue  # cannot beat the greedy breaks from here
+            at = (k, 0)
+            states = pending.get(at)
+            if states is None:
+                states = pending[at] = {}
+                heapq.heappush(self.heap, at)
+            found = states.get(_PLAIN)
+            if found is None or total < found[0]:
+                states[_PLAIN] = (total, k, 0, 1, 0, node, None)
+        if fits < stop and not good:
+            # The word across the line's end: a hyphen in it, or cuts if no line can hold it.
+            tried = self.inside(node, fits, k0, p0, base, room, 0.0, within=True) or tried
+        return tried
+
     def lines_from(self, node: Node, k0: int, p0: int, base: float, room: float, stop: int) -> bool:
         """The lines within tolerance from a node's position; whether there were any."""
         ends, spaces = self.ends, self.spaces
+        if spaces is None:
+            return self.ragged_from(node, k0, p0, base, room, stop)
         spaces0 = spaces[k0] if spaces is not None else 0.0
         j = bisect_left(ends, base + room - self.reach, k0)
         f = stop - 1
