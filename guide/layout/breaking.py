@@ -211,6 +211,7 @@ class _Search:
         self.pending[(0, 0)] = {(1, 0): start}
         self.heap.append((0, 0))
         n, starts, forced = self.n, self.starts, self.forced
+        expand = self.ragged_from if self.spaces is None else self.lines_from
         while True:
             if not self.heap:
                 assert fallback is not None  # without a bound, the end is always reached
@@ -230,7 +231,7 @@ class _Search:
             # No line runs past a forced break.
             stop = forced[bisect_right(forced, k0)] if len(forced) > 1 else n
             for node in states.values():
-                if not self.lines_from(node, k0, p0, base, room, stop):
+                if not expand(node, k0, p0, base, room, stop):
                     self.rescue(node, k0, p0, base, room, stop)
         out: list[Break] = []
         back: Node | None = end
@@ -289,8 +290,6 @@ class _Search:
     def lines_from(self, node: Node, k0: int, p0: int, base: float, room: float, stop: int) -> bool:
         """The lines within tolerance from a node's position; whether there were any."""
         ends, spaces = self.ends, self.spaces
-        if spaces is None:
-            return self.ragged_from(node, k0, p0, base, room, stop)
         spaces0 = spaces[k0] if spaces is not None else 0.0
         j = bisect_left(ends, base + room - self.reach, k0)
         f = stop - 1
