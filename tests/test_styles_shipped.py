@@ -95,6 +95,7 @@ def test_print_pages_have_no_colour(tmp_path: Path) -> None:
 def test_large_print_follows_the_guidance() -> None:
     """At least 14 pt everywhere, 1.5 line spacing, left-aligned, generous margins, short lines."""
     theme = load_theme("large-print")
+    assert not theme.hyphenate and not theme.justify  # Clear Print: no word split at a line's end
     for style in theme.styles.values():
         assert style.size >= 14, style.name
         assert style.alignment == "left", style.name

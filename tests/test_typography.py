@@ -180,3 +180,16 @@ def test_lines_keep_every_character_and_the_column(seed: int) -> None:
     ends = _hyphenated(lines, text)
     flat = "".join(line[:-1] if hyphen else line for line, hyphen in zip(lines, ends, strict=True))
     assert "".join(flat.split()) == "".join(text.split())
+
+
+def test_a_hyphen_leaves_no_syllable_alone_on_the_last_line() -> None:
+    """'overfit-' / 'ting' was set at one width: a word goes to the last line whole rather than
+    leave a short syllable there alone."""
+    text = "Variance: sensitivity to the particular training sample → overfitting"
+    kit = make_kit(load_theme("base"), set("→"), language="en")
+    style = kit.style("body")
+    for width in range(300, 420, 2):
+        lines = Para(plain(text, style), style).line_texts(float(width))
+        if len(lines) > 1 and _hyphenated(lines, text)[-2]:
+            last = plain(lines[-1], style)[0]
+            assert last.font.stringWidth(lines[-1], style.size) >= width * breaking.SHORT_LAST, lines

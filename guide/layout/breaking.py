@@ -221,6 +221,8 @@ class _Search:
             k0, p0 = position
             if k0 >= n:
                 end = min(states.values())
+                if fallback is not None and end[0] >= fallback[1]:
+                    return fallback[0]  # the ways that beat the bound did not beat it in the end
                 break
             if p0:
                 point = next(iter(states.values()))[6]
@@ -274,6 +276,8 @@ class _Search:
                 lines = math.ceil((last - starts[k]) / width - EPS)
                 if total + (lines if lines > 1 else 1) * LINE_PENALTY * LINE_PENALTY > bound:
                     continue  # cannot beat the greedy breaks from here
+            elif total > bound:
+                continue
             at = (k, 0)
             states = pending.get(at)
             if states is None:
