@@ -8,12 +8,14 @@ the breaks with the least demerits in all win. TeX's values are the starting poi
 
 The search runs forward over the places a line may end, each found from where its line begins
 by bisection on the words' ends, so that only the few places near a line's full width are
-tried: a short ragged paragraph costs about what breaking it greedily did, and a paragraph of
-a million words stays linear in time and memory (the places tried from a line's start are
-bounded by the line's width, the states kept at a place by its fitness classes and hyphens).
-A place inside a word (a hyphen, or a cut between the characters of a word wider than a line)
-is asked for only for the word that crosses the end of a line, and only if no break between
-words makes a good line there: a paragraph that needs no hyphen looks no word up.
+tried (the longest few lines from a start, no more), and states at a place are bounded by its
+fitness classes and hyphens: the ways in play at once are a handful, and a paragraph of a
+million words stays linear in time and memory. Ragged text starts from the greedy breaks and
+keeps only the ways that can still beat them (branch and bound), which leaves a short ragged
+paragraph a few times the cost of greedy breaking. A place inside a word (a hyphen, or a cut
+between the characters of a word wider than a line) is asked for only for the word across the
+end of a line, and only if no break between words makes a good line there: a paragraph that
+needs no hyphen looks no word up.
 
 When no way of breaking keeps every line within tolerance, the least bad lines are taken all
 the same, and a line that cannot be made to fit at all (a character wider than the column)
@@ -22,6 +24,7 @@ breaks where it overflows least: the paragraph is always set.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 from bisect import bisect_left, bisect_right
@@ -413,4 +416,13 @@ def breaks(
     Justified when `spaces` is given (the total width of the spaces up to each word, which
     stretch and shrink); else ragged.
     """
-    return _Search(starts, ends, forced, first_width, width, inner, em, spaces).run()
+    # The nodes are tuples that point back along their way: many, short-lived, never in a cycle.
+    # The cycle collector would walk every one alive again and again in a long paragraph
+    # (quadratic time): it is paused while they are made, and reference counting frees them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Search(starts, ends, forced, first_width, width, inner, em, spaces).run()
+    finally:
+        if collecting:
+            gc.enable()

@@ -1,7 +1,8 @@
 """A paragraph that breaks its own lines and draws them as TextLine items.
 
 The spans come ready (spans.py), each word is measured once (widths are remembered per face
-and size), lines are broken greedily at spaces, and each line is one TextLine of runs, one run
+and size), lines are broken for the whole paragraph at once (breaking.py: total fit, with
+hyphens from hyphens.py where a line needs one), and each line is one TextLine of runs, one run
 per change of style. A paragraph split between pages shares its words and lines with its
 parts, so that a paragraph of a million words costs its words once, however many pages it takes.
 """
