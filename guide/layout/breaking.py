@@ -222,6 +222,9 @@ class _Search:
             position = heapq.heappop(self.heap)
             states = self.pending.pop(position)
             k0, p0 = position
+            if len(self.inner_of) > 512:
+                # The places inside the words behind every line start are asked for no more.
+                self.inner_of = {key: v for key, v in self.inner_of.items() if key[0] >= k0}
             if k0 >= n:
                 end = min(states.values())
                 if fallback is not None and end[0] >= fallback[1]:

@@ -83,6 +83,23 @@ class Words:
         self.joined = self.joined or by.joined
         self.soft = self.soft or by.soft
 
+    def splice(self, pieces: dict[int, Words]) -> None:
+        """Each word k of `pieces` replaced by the words given for it, all in one pass (replacing
+        them one at a time moved the rest of a long paragraph's lists each time)."""
+        columns = ("widths", "spans", "texts", "more", "gaps")
+        for name in columns:
+            column = getattr(self, name)
+            out: list[object] = []
+            done = 0
+            for k in sorted(pieces):
+                out += column[done:k]
+                out += getattr(pieces[k], name)
+                done = k + 1
+            out += column[done:]
+            setattr(self, name, out)
+        self.joined = self.joined or any(by.joined for by in pieces.values())
+        self.soft = self.soft or any(by.soft for by in pieces.values())
+
     def part(self, start: int, end: int) -> Words:
         """Words start to end as words of their own, the first with nothing before it."""
         part = Words()
@@ -296,8 +313,7 @@ def break_lines(
     # Words broken inside become pieces, the last first so that the earlier indices hold; a line's
     # first word is then counted past the pieces added before it.
     split_words = sorted(splits)
-    for k in reversed(split_words):
-        words.replace(k, _split(words, k, spans, splits[k]))
+    words.splice({k: _split(words, k, spans, splits[k]) for k in split_words})
     added = list(accumulate(len(splits[k]) for k in split_words))
 
     def index(k: int, point: breaking.Inner | None) -> int:
