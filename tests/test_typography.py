@@ -194,22 +194,3 @@ def test_a_hyphen_leaves_no_syllable_alone_on_the_last_line() -> None:
         if len(lines) > 1 and _hyphenated(lines, text)[-2]:
             last = plain(lines[-1], style)[0]
             assert last.font.stringWidth(lines[-1], style.size) >= width * breaking.SHORT_LAST, lines
-
-
-def test_a_long_paragraph_breaks_in_linear_memory() -> None:
-    """Four times the words, at most four times the memory at the peak (hyphens included: one
-    word in eight can be hyphenated)."""
-    import tracemalloc
-
-    def peak(count: int) -> int:
-        words = ("the quick brown fox jumps over regularisation and then some " * (count // 10 + 1)).split()
-        spans = plain(" ".join(words[:count]), BASE.style("body"))
-        found = words_of(spans)
-        tracemalloc.start()
-        try:
-            break_lines(found, spans, 300.0, 300.0, hyphenate="en")
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-
-    assert peak(40_000) <= 4.4 * peak(10_000)
