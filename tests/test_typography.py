@@ -194,3 +194,28 @@ def test_a_hyphen_leaves_no_syllable_alone_on_the_last_line() -> None:
         if len(lines) > 1 and _hyphenated(lines, text)[-2]:
             last = plain(lines[-1], style)[0]
             assert last.font.stringWidth(lines[-1], style.size) >= width * breaking.SHORT_LAST, lines
+
+
+def test_pyphen_is_imported_only_when_a_paragraph_needs_a_hyphen() -> None:
+    """A guide that does not hyphenate, or whose lines all break well between words, never loads
+    pyphen (its import and a dictionary cost a tenth of a second)."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from guide.layout.kit import make_kit
+from guide.layout.paragraph import Para
+from guide.layout.spans import plain
+from guide.layout.styles import load_theme
+kit = make_kit(load_theme("base"), language=sys.argv[1])
+style = kit.style("body")
+Para(plain("Short and sweet.", style), style).lines(400)
+Para(plain("characteristically " * 40, style), style).lines(float(sys.argv[2]))
+print("pyphen" in sys.modules)
+"""
+    for language, width, loaded in (("", "150", "False"), ("en", "400", "False"), ("en", "150", "True")):
+        found = subprocess.run(
+            [sys.executable, "-c", script, language, width], capture_output=True, text=True, check=True
+        )
+        assert found.stdout.strip() == loaded, (language, width, found.stderr)
