@@ -49,8 +49,9 @@ Rect = tuple[float, float, float, float]  # left, bottom, right, top
 
 def norm(value: str) -> str:
     """Text as compared: NFC, every run of whitespace one space, no space at either end."""
-    # PDFium reports a hyphen that ends a line as U+FFFE.
-    return " ".join(unicodedata.normalize("NFC", value.replace("\ufffe", "-")).split())
+    # PDFium reports a hyphen that ends a line as U+FFFE (as \x02 in bounded text): a word
+    # hyphenated there reads whole.
+    return " ".join(unicodedata.normalize("NFC", re.sub("[\ufffe\x02]\\s*", "", value)).split())
 
 
 def roman(number: int) -> str:
@@ -116,8 +117,9 @@ class Pdf:
 
     @cached_property
     def pypdf_texts(self) -> list[str]:
-        """Each page's text as pypdf extracts it (twenty times slower), whitespace collapsed."""
-        return [norm(page.extract_text()) for page in self.reader.pages]
+        """Each page's text as pypdf extracts it (twenty times slower), whitespace collapsed, a
+        word hyphenated at a line's end read whole (as PDFium reads it)."""
+        return [norm(re.sub(r"(?<=\w)-\n(?=\w)", "", page.extract_text())) for page in self.reader.pages]
 
     @cached_property
     def frame_texts(self) -> list[str]:

@@ -129,11 +129,18 @@ def test_a_card_too_full_names_its_question(tmp_path: Path) -> None:
     assert "question 'far-too-long' does not fit on its flash card (back)" in problem.message
     first_point = text.splitlines().index(points.splitlines()[0]) + 1
     assert problem.location.file.endswith("guide.yaml") and problem.location.line == first_point
+    ai = load_guide(Path(__file__).parent.parent / "data" / "ai-engineer")[0]
     with pytest.raises(GuideError) as forced:
-        cards_pdf(
-            load_guide(Path(__file__).parent.parent / "data" / "ai-engineer")[0], load_theme("base"), (2, 4)
-        )
+        cards_pdf(ai, load_theme("large-print"), (2, 4))  # 14 pt text on eight cards a sheet
     assert forced.value.problems and all("(2 × 4 cards a sheet)" in p.message for p in forced.value.problems)
+
+
+@pytest.mark.parametrize("guide", ["ai-engineer", "sql-fundamentals"])
+def test_the_readmes_grid_fits_the_shipped_guides(guide: str) -> None:
+    """`guide cards data/ai-engineer --grid 2x4`, as the README shows it, works on both guides."""
+    found = load_guide(Path(__file__).parent.parent / "data" / guide)[0]
+    _, pages, grid = cards_pdf(found, load_theme("base"), (2, 4))
+    assert grid == (2, 4) and pages >= 2
 
 
 def test_cards_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -54,7 +54,7 @@ def test_an_unknown_style_is_named_once_with_the_styles_there_are(capsys: pytest
     guides = [str(DATA / "sql-fundamentals"), str(DATA / "ai-engineer")]
     assert main(["check", "--style", "nosuch", *guides]) == 1
     assert capsys.readouterr().err == (
-        "--style: error: no style named 'nosuch' (styles: base, large-print, print; or give a style"
+        "--style: error: no style named 'nosuch' (styles: base, booklet, large-print, print; or give a style"
         " file's path)\nguide: 1 error\n"
     )
 

@@ -68,9 +68,10 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def squash(value: str) -> str:
-    """Text as compared: no whitespace at all (PDFium reports a hyphen that ends a line as U+FFFE),
-    and no ↪, which starts the continuation of a wrapped code line."""
-    return "".join(value.replace("\ufffe", "-").replace(CONTINUED.strip(), "").split())
+    """Text as compared: no whitespace at all, no hyphen that ends a line (PDFium reports it as
+    U+FFFE: a word hyphenated there reads whole), and no ↪, which starts the continuation of a
+    wrapped code line."""
+    return "".join(value.replace("\ufffe", "").replace(CONTINUED.strip(), "").split())
 
 
 @dataclass

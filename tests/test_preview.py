@@ -27,7 +27,7 @@ def test_a_contact_sheet_of_each_part_and_output_untouched(
     sheet_path = tmp_path / "sql-fundamentals-preview.png"
     out = capsys.readouterr().out
     assert out.startswith("sql-fundamentals-preview.png  (")
-    assert out.endswith("pages shown: study guide 1, 3 of 5; answer key 1, 3 of 7)\n")
+    assert out.endswith("pages shown: study guide 1, 3 of 5; answer key 1, 3 of 9)\n")
     with Image.open(sheet_path) as sheet:
         sheet.load()
     assert sheet.format == "PNG" and sheet.mode == "P"  # a palette keeps it small
@@ -52,13 +52,15 @@ def test_a_contact_sheet_of_each_part_and_output_untouched(
 def test_pages_past_a_parts_end_are_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "sheet.png"
     assert main(["preview", str(DATA / "sql-fundamentals"), "--pages", "6-", "--out", str(out)]) == 0
-    assert capsys.readouterr().out.endswith("pages shown: study guide none of 5; answer key 6, 7 of 7)\n")
+    assert capsys.readouterr().out.endswith(
+        "pages shown: study guide none of 5; answer key 6, 7, 8, 9 of 9)\n"
+    )
     assert (
         main(["preview", str(DATA / "sql-fundamentals"), "--pages", "50", "--out", str(tmp_path / "no.png")])
         == 1
     )
     err = capsys.readouterr().err
-    assert "--pages: error: none of the pages asked for exists (pages: study guide 5, answer key 7)" in err
+    assert "--pages: error: none of the pages asked for exists (pages: study guide 5, answer key 9)" in err
     assert not (tmp_path / "no.png").exists()
 
 

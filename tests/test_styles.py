@@ -25,7 +25,7 @@ def _messages(style: str) -> list[str]:
 def test_base_style_has_every_named_style_and_a4_paper() -> None:
     theme = load_theme("base")
     assert theme.paper == pytest.approx((595.28, 841.89), abs=0.01)
-    assert theme.styles["body"].size == 10
+    assert theme.styles["body"].size == 11
     assert theme.styles["small"].font == "serif"  # inherited from body through `parent:`
     scripts = ("arabic", "hebrew", "devanagari", "bengali", "tamil", "thai")
     assert theme.fallback == ("sans", *scripts, "cjk", "korean")

@@ -30,14 +30,14 @@ TOPIC_HEAD = 46.0
 # 250 and 1,000 questions: one coefficient per count, in this order. None of those has code in its
 # guidance: that coefficient is the answer key's for a code line, which the script leaves as it is.
 STUDY_FEATURES = ("1", "question chars", "guidance chars", "guidance blocks", "guidance code")
-STUDY = (180.2, 0.3516, 0.1463, 4.705, 11.7)
+STUDY = (202.2, 0.2948, 0.1954, -2.657, 11.7)
 KEY_FEATURES = (
     "1", "question chars", "answer chars", "answer blocks", "answer code", "key points", "key point chars",
     "follow-ups", "follow-up chars",
 )  # fmt: skip
-KEY = (59.91, 0.3791, 0.1926, 11.43, 11.7, 14.05, 0.07176, 6.878, 0.2218)
+KEY = (97.42, 0.2456, 0.2362, 12.01, 12.39, 1.776, 0.4266, -10.95, 0.5623)
 # The front matter, in points: fixed, per contents line of a question, per topic.
-FRONT = (78.99, 13.86, 44.18)
+FRONT = (196.7, 7.412, 27.64)
 CONTENTS_LINE = 90  # characters of a question's title on one contents line
 
 

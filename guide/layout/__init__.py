@@ -65,7 +65,8 @@ def render(
     the bytes are the same.
     """
     figures.use_folder(guide.root)
-    kit = make_kit(theme, guide_chars(guide) | set(stamp) | set(watermark), rtl=rtl_language(guide.language))
+    chars = guide_chars(guide) | set(stamp) | set(watermark)
+    kit = make_kit(theme, chars, guide.language, rtl=rtl_language(guide.language))
     infos = {"study": _info(guide, theme, "study", stamp=stamp, watermark=watermark, across=key is None)}
     if key is None:
         infos["key"] = _info(guide, theme, "key", across=True)
@@ -97,7 +98,9 @@ def render_packet(
     Given `candidate` and `copy_code`, every page's header holds them: the packet made for the
     interview of one candidate, whose study guide bears the same code.
     """
-    kit = make_kit(theme, guide_chars(guide) | set(candidate) | set(copy_code))
+    figures.use_folder(guide.root)
+    chars = guide_chars(guide) | set(candidate) | set(copy_code)
+    kit = make_kit(theme, chars, guide.language, rtl=rtl_language(guide.language))
     info = PartInfo(
         part="interviewer",
         title=guide.title,

@@ -9,6 +9,8 @@ whose text does not fit is an error naming its question, never a card set too sm
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +31,7 @@ from guide.layout.styles import Theme
 
 mm = 72 / 25.4
 SHEET_MARGIN = 12 * mm  # room for the cut marks; printers rarely reach closer to the edge
-CARD_PADDING = 5 * mm
+CARD_PADDING = 4 * mm
 MARK_GAP, MARK_LENGTH = 1.5 * mm, 5 * mm
 
 
@@ -94,7 +96,13 @@ def card_pages(guide: Guide, theme: Theme, grid: tuple[int, int] | None = None) 
     fits; GuideError names each card that does not fit the grid given, or even a whole page.
     """
     figures.use_folder(guide.root)
-    kit = make_kit(theme, guide_chars(guide), rtl=rtl_language(guide.language))
+    kit = make_kit(theme, guide_chars(guide), guide.language, rtl=rtl_language(guide.language))
+    # A card is small and holds a whole question or its key points: its text is set in the
+    # style's card size (questions in bold), never shrunk to fit.
+    card_style = kit.styles.get("card")
+    if card_style is not None:
+        kit.styles["body"] = dataclasses.replace(card_style, name="body")
+        kit.styles["question"] = dataclasses.replace(card_style, name="question", bold=True)
     cards = [_card(q, kit) for q in guide.questions]
     problems: list[Problem] = []
     for columns, rows in [grid] if grid is not None else GRIDS:
@@ -147,9 +155,10 @@ def _card(q: Question, kit: Kit) -> _Card:
         back: list[Block] = [Para(plain(back_head + labels["key_points"].upper(), label), label)]
         body = kit.style("body")
         face = markdown.bullet_face(kit, body)
+        bullet = Bullet("•", face, body.size, body.colour, 0.0)
         back += [
-            Para(inline(text.parse_inline(p, q.format), kit, body), body, indent=12.0, space_after=2.0,
-                 bullet=Bullet("•", face, body.size, body.colour, 0.0))
+            Para(inline(text.parse_inline(p, q.format), kit, body), body, indent=math.ceil(bullet.end),
+                 space_after=2.0, bullet=bullet)
             for p in q.key_points
         ]  # fmt: skip
     else:

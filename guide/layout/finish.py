@@ -2,13 +2,14 @@
 
 Each placeholder a page holds (page.py) becomes items, drawn after the page's own: folios and
 "Page 3 of 120", contents numbers with their dotted leaders, the page of an answer under its
-question and back; the watermark of a candidate's copy goes under the page. A left-hand page of
+question and back; the watermark of a candidate's copy goes over the page, see-through. A left-hand page of
 a book printed on both sides is moved over to its own margins. Then the content is compressed,
 ready to be copied into the PDFs.
 """
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,12 +17,17 @@ from typing import TYPE_CHECKING
 
 from guide.layout import page
 from guide.layout.draw import Drawer
+from guide.layout.heads import LEADER_GAP
 from guide.layout.kit import Kit
-from guide.layout.lines import Align, fit_line, runs, runs_width, text_line
+from guide.layout.lines import Align, fit_line, line_width, runs, runs_width, text_line
 from guide.layout.page import Placeholder
 from guide.layout.pager import PartInfo
 
-WATERMARK_OPACITY = 0.18
+# A watermark darkens the paper by a fifth where it is drawn: seen on any printer (at 5 % it
+# vanished), read through (it is drawn over the page, boxes and text included, see-through).
+WATERMARK_GREY = 0.2
+DOT, DOT_PITCH = 0.6, 3.4  # a leader's dots: their size, and from one to the next
+EPS = 1e-6
 
 if TYPE_CHECKING:
     from guide.layout.units import Numbering
@@ -140,26 +146,27 @@ class Resolver:
         return text_line(kit, style, self.left + self.right - x, y, value, flipped)
 
     def _number(self, x: float, y: float, value: str, style: str, leader: float | None) -> list[page.Static]:
-        """A number ending at x on baseline y, with a dotted leader from `leader` up to it."""
+        """A number ending at x on baseline y, with a dotted leader from `leader` up to it; in a
+        right-to-left book, starting at x, the leader from it up to `leader`."""
         # A number set at the end of a line of text starts with a space, so that copied text
         # reads "Deep learning 5" and "QUESTION 2 Answer: page A-1", not "learning5".
-        if self.kit.rtl:  # mirrored: the number starts at x, the leader runs right from it
+        figures = line_width(self.kit, style, value)
+        if self.kit.rtl:
             line = text_line(self.kit, style, x, y, value + " ", "left")
-            drawn = runs_width(line.runs)
-            items: list[page.Static] = [line]
-            if leader is not None and leader > x + drawn + 6:
-                items.append(
-                    page.Rule(x + drawn + 4, y, leader, y, 0.6, self.kit.colour("rule"), dash=(0.6, 2.8))
-                )
-            return items
-        line = text_line(self.kit, style, x, y, " " + value, "right")
-        drawn = x - line.x
-        items = [line]
-        if leader is not None and leader < x - drawn - 6:
-            items.append(
-                page.Rule(leader, y, x - drawn - 4, y, 0.6, self.kit.colour("rule"), dash=(0.6, 2.8))
-            )
-        return items
+            dots = [] if leader is None else self._leader(x + figures + LEADER_GAP, leader, y)
+        else:
+            line = text_line(self.kit, style, x, y, " " + value, "right")
+            dots = [] if leader is None else self._leader(leader, x - figures - LEADER_GAP, y)
+        return [line, *dots]
+
+    def _leader(self, start: float, end: float, y: float) -> list[page.Static]:
+        """A dotted leader between start and end on baseline y: its dots stand on one grid down the
+        page, as a book sets them; none where there is no room for a few."""
+        first = self.left + math.ceil((start - self.left) / DOT_PITCH - EPS) * DOT_PITCH
+        last = self.left + math.floor((end - self.left) / DOT_PITCH + EPS) * DOT_PITCH
+        if last - first < 2 * DOT_PITCH:
+            return []
+        return [page.Rule(first, y, last + DOT, y, DOT, self.kit.colour("rule"), dash=(DOT, DOT_PITCH - DOT))]
 
     def _watermark(self, value: str, right_hand: bool) -> page.Group:
         """Light diagonal text across the middle of the page, cut short rather than off the page."""
@@ -172,7 +179,7 @@ class Resolver:
         centre_x = width / 2 - (0.0 if right_hand else self.shift)
         size = 40.0
         style = kit.derive("cover_title", "watermark", size=size)
-        colour = kit.colour("rule")
+        colour = kit.colour("muted")
         line = runs(kit, style.name, value, colour)
         while size > 10 and runs_width(line) > height * 0.8:
             size -= 2
@@ -182,8 +189,8 @@ class Resolver:
             line = runs(kit, style.name, fit_line(kit, style.name, value, height * 0.8) or "…", colour)
         # Turned 54° about the middle of the page, light enough to read the page through.
         turn = (0.587785, 0.809017, -0.809017, 0.587785, centre_x, height / 2)
-        found = page.Group(
-            turn, (page.TextLine(-runs_width(line) / 2, -size / 3, line),), opacity=WATERMARK_OPACITY
-        )
+        darkness = 1 - (0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2])
+        opacity = round(min(1.0, WATERMARK_GREY / max(darkness, 0.01)), 3)
+        found = page.Group(turn, (page.TextLine(-runs_width(line) / 2, -size / 3, line),), opacity=opacity)
         self._watermarks[key] = found
         return found

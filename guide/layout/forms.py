@@ -21,9 +21,9 @@ UNBOUNDED = 1e8  # a height this large is a measure of the block alone, not the 
 class NotesArea(Block):
     """A label and ruled lines for notes, filling the room it is given.
 
-    With `height` None it takes all the room left on the page where the pager sets it (and its
-    label and `least` lines when measured alone); with a height, exactly that. Lines are drawn
-    only where at least one fits under the label: a sliver of room stays blank.
+    With `height` None it takes all the room left on the page where the pager sets it, but never
+    less than its label and `least` lines (with less room left, it goes on the next page); with a
+    height, exactly that. Lines are drawn only where at least one fits under the label.
     """
 
     def __init__(
@@ -48,7 +48,8 @@ class NotesArea(Block):
         elif height >= UNBOUNDED:
             self.height = self.least_height(width)
         else:
-            self.height = max(height, 0.0)
+            # Less room than its label and least lines: it asks for them, and goes to the next page.
+            self.height = max(height, self.least_height(width))
         return self.height
 
     def measure(self, width: float) -> float:

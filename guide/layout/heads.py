@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from guide.layout import page
 from guide.layout.blocks import Block, Out
+from guide.layout.kit import font
 from guide.layout.page import Anchor, Colour, Part
-from guide.layout.paragraph import Para
+from guide.layout.paragraph import Para, width_of
 
 REF_WIDTH = 120.0  # room kept at the right of a head line for "Answer: page A-999"
 TOC_NUMBER_WIDTH = 44.0
+LEADER_GAP = 6.0  # between a contents entry's text and its dotted leader, and the leader and the number
 
 
 class HeadLine(Block):
@@ -78,13 +80,23 @@ class HeadLine(Block):
 
 
 class ContentsLine(Block):
-    """One entry of the contents: its text, dotted leader, and page number; all of it a link."""
+    """One entry of the contents: its number right-aligned in a column `number` = (text, width)
+    wide (the entry's text hangs clear of it), its text, dotted leader, and page number; all of it
+    a link."""
 
-    def __init__(self, entry: Para, anchor: Anchor, indent: float, leader: Colour) -> None:
+    def __init__(
+        self,
+        entry: Para,
+        anchor: Anchor,
+        indent: float,
+        leader: Colour | None,
+        number: tuple[str, float] | None = None,
+    ) -> None:
         self.entry = entry
         self.anchor = anchor
         self.indent = indent
         self.leader = leader
+        self.number = number
         self.space_before = entry.space_before
         self.keep_with_next = entry.keep_with_next
 
@@ -95,21 +107,27 @@ class ContentsLine(Block):
         entry = self.entry
         space = entry.space_after
         style = entry.style
-        last_width = entry.last_line_width(entry.width)
-        baseline = y + space + style.leading - style.size  # the entry's last baseline
-        if style.rtl:
-            # Mirrored: the entry at the right, the number at the left edge, the leader from the
-            # number to where the entry's last line ends.
-            left = x + self.width - self.indent - entry.width
-            entry.draw(out, left, y + space)
-            end = left + entry.width - last_width - 6
-            out.add(page.ContentsNumber(x, baseline, "toc_entry", self.anchor, end))
-            rect = (x, y + space - 2, x + self.width - self.indent, y + self.height)
-            out.add(page.Link(rect, page.PlaceTarget(self.anchor)))
+        rtl = style.rtl  # mirrored: the entry and its number at the right, the page number at the left
+        left = x + self.width - self.indent - entry.width if rtl else x + self.indent
+        if self.number is not None:  # drawn first: copied text reads "12. Title", as it looks
+            text, column = self.number
+            first = y + self.height - style.size  # the entry's first baseline
+            width = width_of(font(style.face), style.face, style.size, text)
+            run = page.Run(style.face, style.size, style.colour, text)
+            # Each number flush against the column's side nearest the text.
+            at = x + self.width - self.indent - column if rtl else x + self.indent + column - width
+            out.add(page.TextLine(at, first, (run,)))
+        entry.draw(out, left, y + space)
+        if self.leader is None:  # a line that leads nowhere: no page to give (a retired question)
             return
-        entry.draw(out, x + self.indent, y + space)
-        start = x + self.indent + min(last_width + 6, entry.width)
-        # The dotted leader is drawn with the number, once it is known how wide the number is.
-        out.add(page.ContentsNumber(x + self.width, baseline, "toc_entry", self.anchor, start))
-        rect = (x + self.indent, y + space - 2, x + self.width, y + self.height)
+        reach = min(entry.last_line_width(entry.width) + LEADER_GAP, entry.width)
+        baseline = y + space + style.leading - style.size  # the entry's last baseline
+        # The dotted leader is drawn with the number, once it is known how wide the number is:
+        # from where the entry's last line ends to the page number.
+        if rtl:
+            out.add(page.ContentsNumber(x, baseline, "toc_entry", self.anchor, left + entry.width - reach))
+            rect = (x, y + space - 2, x + self.width - self.indent, y + self.height)
+        else:
+            out.add(page.ContentsNumber(x + self.width, baseline, "toc_entry", self.anchor, left + reach))
+            rect = (x + self.indent, y + space - 2, x + self.width, y + self.height)
         out.add(page.Link(rect, page.PlaceTarget(self.anchor)))

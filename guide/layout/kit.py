@@ -50,6 +50,7 @@ class Style:
     alignment: str = "left"  # left (a line's start: the right, right to left), right, center, justify
     keep_with_next: bool = False
     rtl: bool = False  # the guide reads right to left: text starts at the right, lists hang there
+    hyphenate: str = ""  # the language whose words are hyphenated at a line's end ("": none)
 
     @property
     def face(self) -> str:
@@ -109,11 +110,28 @@ class Kit:
         return style
 
 
-def make_kit(theme: Theme, chars: Iterable[str] = (), *, rtl: bool = False) -> Kit:
-    """The kit for a theme, with the fallback fonts that `chars` needs; `rtl`: for a guide that
-    reads right to left."""
+# The styles of running text: hyphenated (when the theme hyphenates), justified (when it justifies).
+# A question is set like a heading (bold, two lines at most, mostly): broken well, never hyphenated.
+RUNNING_TEXT = ("body", "small", "guidance", "table", "card")
+JUSTIFIED = ("body", "small", "guidance")
+
+
+def make_kit(theme: Theme, chars: Iterable[str] = (), language: str = "", *, rtl: bool = False) -> Kit:
+    """The kit for a theme, with the fallback fonts that `chars` needs; running text hyphenated
+    in `language` if the theme hyphenates; `rtl`: for a guide that reads right to left."""
     families = register_theme(theme, chars)
     styles = {name: _style(theme, spec, families, rtl) for name, spec in theme.styles.items()}
+    for name in RUNNING_TEXT:
+        style = styles.get(name)
+        if style is None:
+            continue
+        changes: dict[str, str] = {}
+        if theme.hyphenate and language:
+            changes["hyphenate"] = language
+        if theme.justify and name in JUSTIFIED and style.alignment == "left":
+            changes["alignment"] = "justify"
+        if changes:
+            styles[name] = dataclasses.replace(style, **changes)  # type: ignore[arg-type]
     width = theme.paper[0] - theme.margins["inner"] - theme.margins["outer"]
     return Kit(theme, families, styles, width, rtl=rtl)
 

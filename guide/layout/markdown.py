@@ -156,10 +156,10 @@ def list_block(node: text.ListBlock, kit: Kit, style: str, depth: int, quotes: i
     indent = level * INDENT + (6 if node.ordered else 0)
     bullet_at = indent - INDENT - 2
     face = bullet_face(kit, resolved)
-    if node.ordered and node.items:
-        # A list may start at any number up to 999999999: make room for the widest one.
-        widest = f"{node.start + len(node.items) - 1}."
-        indent = max(indent, bullet_at + width_of_face(face, resolved.size, widest) + 4)
+    # The text starts where the widest mark and the gap after it end, on the first line as on the
+    # others (a list may start at any number up to 999999999: room for the widest one).
+    widest = f"{node.start + len(node.items) - 1}." if node.ordered else ("•" if depth % 2 == 0 else "–")
+    indent = max(indent, Bullet(widest, face, resolved.size, resolved.colour, bullet_at).end)
     for number, item in enumerate(node.items, node.start):
         mark = f"{number}." if node.ordered else ("•" if depth % 2 == 0 else "–")
         bullet = Bullet(mark, face, resolved.size, resolved.colour, bullet_at)
@@ -295,8 +295,11 @@ class CodeText(Block):
     def split(self, width: float, height: float) -> list[Block]:
         self._lines(width)
         fit = int((height + EPS) // self.style.leading)
-        if fit < 1 or fit >= self._end - self._first:
-            return []
+        count = self._end - self._first
+        if count - fit == 1:
+            fit -= 1  # no last line alone at the top of a page, as in a paragraph
+        if fit < 2 or fit >= count:
+            return []  # nor a first line alone at its foot
         return [self._piece(self._first, self._first + fit), self._piece(self._first + fit, self._end)]
 
     def _piece(self, first: int, end: int) -> CodeText:

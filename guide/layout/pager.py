@@ -25,6 +25,7 @@ from guide.layout.blocks import (
     Mark,
     MarkKind,
     MarkValue,
+    NoteLines,
     PageBreak,
     Separator,
     Spacer,
@@ -32,6 +33,8 @@ from guide.layout.blocks import (
 from guide.layout.kit import Kit
 from guide.layout.lines import fit_line, line_width, text_line
 from guide.layout.page import Anchor, Item, Page, Part
+
+LEFT_SHARE = 0.55  # of the running head's line, the most the guide's title, part and edition take
 
 
 class Landed(NamedTuple):
@@ -104,6 +107,10 @@ class Pager:
         self.page_started_in: tuple[str, str, str] | None = None
         self.current_id = ""  # the question being laid out, for error messages
         self.on_page = on_page
+        # The note lines that end what is on the page, and where their last line is: the notes of
+        # the page's last question, which grow to fill the page (the theme's fill_pages).
+        self.notes: tuple[NoteLines, float] | None = None
+        self._left_part = ""  # the running head's left part: the same on every page of the part
 
     @property
     def frame_height(self) -> float:
@@ -147,8 +154,11 @@ class Pager:
             room = self.y - self.bottom - gap
             if kind is Separator:
                 if not at_top and block.wrap(self.width, room) <= room + EPS:
+                    notes = self.notes
                     self._set(block, gap)
                     self.after = 0.0
+                    if notes is not None and getattr(block, "rule", None) is None:
+                        self.notes = notes  # space alone after the notes: they still end the page
                 return
             height = block.wrap(self.width, room)
             if height <= room + EPS:
@@ -180,6 +190,10 @@ class Pager:
         self.y = bottom
         self.at_top = False
         self.after = block.space_after
+        last = block
+        while isinstance(last, Keep) and last.blocks:
+            last = last.blocks[-1]
+        self.notes = (last, bottom) if isinstance(last, NoteLines) else None
 
     def page_break(self, *, recto: bool = False, template: str | None = None) -> None:
         """End the page (unless nothing is on it); the next starts a right-hand page if `recto`."""
@@ -223,26 +237,40 @@ class Pager:
         self.at_top = True
         self.after = 0.0
         self.page_started_in = self.question
-        if self.info.watermark:
-            self.page.add(page.Watermark(self.info.watermark))
+        self.notes = None
         if self.info.stamp:
             self._stamp()
 
     def end_page(self, *, furniture: bool = True) -> None:
         assert self.page is not None
+        if self.notes is not None and self.kit.theme.fill_pages:
+            self._fill_notes(*self.notes)
+        self.notes = None
         if furniture and self.template == "body":
             self._running_head()
             self.page.add(page.Footer("body"))
         elif furniture and self.template == "front":
+            self._running_head(front=True)
             self.page.add(page.Footer("front"))
         elif furniture and self.template == "packet":
             self._form_head()
             self.page.add(page.Footer("body"))
+        if self.info.watermark:
+            # Over everything else, seen through: it never hides a box or the text in it.
+            self.page.add(page.Watermark(self.info.watermark))
         self.kept.append(self.sink(self.page))
         self.page = None
         self.pages += 1
         if self.on_page is not None:
             self.on_page(self.current_id)
+
+    def _fill_notes(self, notes: NoteLines, bottom: float) -> None:
+        """More note lines under the last ones on the page, evenly spaced, down to its foot."""
+        assert self.page is not None
+        y = bottom - notes.spacing
+        while y >= self.bottom - EPS:
+            self.page.add(page.Rule(self.left, y, self.left + self.width, y, 0.4, notes.colour))
+            y -= notes.spacing
 
     # --- furniture -------------------------------------------------------------------------------
 
@@ -253,40 +281,33 @@ class Pager:
         stamp = fit_line(self.kit, "header", self.info.stamp, self.width)
         self.page.add(text_line(self.kit, "header", self.left + self.width / 2, below_folio, stamp, "center"))
 
-    def _running_head(self) -> None:
+    def _running_head(self, *, front: bool = False) -> None:
+        """The guide's title, the part and the edition on the left, the same on every page of the
+        part; on the right (but in the front matter) the topic, or the question a page continues,
+        in the richest wording that fits beside them, cut short at a word if none does."""
         assert self.page is not None
         kit = self.kit
         top = self.top + 14
         left, right = self.left, self.left + self.width
-        wordings = [self.topic]
-        if self.page_started_in is not None:
+        gap = 12.0
+        if not self._left_part:
+            self._left_part = self._left_wording(gap)
+        # Mirrored in a right-to-left book: the title at the right, where the reader starts.
+        start, end = (right, left) if kit.rtl else (left, right)
+        self.page.add(text_line(kit, "header", start, top, self._left_part, "right" if kit.rtl else "left"))
+        wordings = [] if front else [self.topic]
+        if self.page_started_in is not None and not front:
             label, topic, title = self.page_started_in
             continued = f"{label} ({kit.theme.labels['continued']})"
             # The question's title when it fits beside the guide's, else its topic.
             wordings = [f"{continued} · {title}"] if title else []
             wordings += [f"{continued} · {topic}", continued]
-        # Title and topic share the line. The right-hand part tells the reader where they are, so
-        # it is kept whole, the richest wording that leaves room for the edition; the title takes
-        # the rest, cut short at a word (…), or gives way to the edition alone.
-        gap = 12.0
-        edition = f" · {self.info.edition}"
-        title_width = self.width_of(self.info.title + edition)
-        least = gap + self.width_of(self.info.edition)
-        running = next(
-            (w for w in wordings if title_width + gap + self.width_of(w) <= self.width),
-            next((w for w in wordings if self.width_of(w) + least <= self.width), ""),
-        ) or fit_line(self.kit, "header", wordings[-1], self.width - least)
-        room = self.width - (self.width_of(running) + gap if running else 0)
-        title = fit_line(self.kit, "header", self.info.title, room - self.width_of(edition))
-        head = title + edition if title else self.info.edition
-        if kit.rtl:  # mirrored: the title at the right, where the reader starts
-            self.page.add(text_line(kit, "header", right, top, head, "right"))
-            if running:
-                self.page.add(text_line(kit, "header", left, top, running))
-        else:
-            self.page.add(text_line(kit, "header", left, top, head))
-            if running:
-                self.page.add(text_line(kit, "header", right, top, running, "right"))
+        room = self.width - self.width_of(self._left_part) - gap
+        running = next((w for w in wordings if w and self.width_of(w) <= room), "")
+        if not running and wordings:
+            running = fit_line(kit, "header", wordings[-1], room)
+        if running:
+            self.page.add(text_line(kit, "header", end, top, running, "left" if kit.rtl else "right"))
         self.page.add(page.Rule(left, top - 5, right, top - 5, 0.4, kit.colour("rule")))
 
     def _form_head(self) -> None:
@@ -326,6 +347,19 @@ class Pager:
                 )
             self.page.add(page.Rule(start, baseline - 2, end, baseline - 2, 0.5, kit.colour("rule")))
             x += cell
+
+    def _left_wording(self, gap: float) -> str:
+        """'Title · Answer key · 2026.1': the part named unless the title ends with its name, the
+        title cut short at a word to leave the right half of the line to the topic."""
+        info = self.info
+        part = info.part_label
+        named = info.title.casefold().endswith(part.casefold())
+        suffix = (f" · {part}" if not named else "") + f" · {info.edition}"
+        share = self.width * LEFT_SHARE - gap / 2
+        title = fit_line(self.kit, "header", info.title, share - self.width_of(suffix))
+        if not title:
+            return f"{part} · {info.edition}"
+        return title + suffix
 
     def width_of(self, value: str) -> float:
         return line_width(self.kit, "header", value)

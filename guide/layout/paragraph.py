@@ -1,7 +1,8 @@
 """A paragraph that breaks its own lines and draws them as TextLine items.
 
 The spans come ready (spans.py), each word is measured once (widths are remembered per face
-and size), lines are broken greedily at spaces, and each line is one TextLine of runs, one run
+and size), lines are broken for the whole paragraph at once (breaking.py: total fit, with
+hyphens from hyphens.py where a line needs one), and each line is one TextLine of runs, one run
 per change of style. A paragraph split between pages shares its words and lines with its
 parts, so that a paragraph of a million words costs its words once, however many pages it takes.
 """
@@ -9,14 +10,18 @@ parts, so that a paragraph of a million words costs its words once, however many
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate, chain
+from operator import add
 from typing import NamedTuple
 
-from guide.layout import page, shaping, visual
+from guide.layout import breaking, hyphens, page, shaping, visual
 from guide.layout.blocks import Block, Out
 from guide.layout.direction import has_rtl
-from guide.layout.fonts import Face
+from guide.layout.fonts import Face, fixed_pitch
 from guide.layout.kit import Style, font
 from guide.layout.page import Colour
 from guide.layout.spans import WHITE_SPACE, Span
@@ -27,6 +32,7 @@ EPS = 1e-6
 START = -1  # nothing: the paragraph's first word
 JOINED = -2  # nothing, but a line may break here (between two ideographs, or inside a word too long)
 HARD = -3  # a hard line break
+SOFT = -4  # nothing: the word goes on after a hyphen that ended a line (the piece before ends with it)
 
 
 class Words:
@@ -38,7 +44,7 @@ class Words:
     START, JOINED, HARD.
     """
 
-    __slots__ = ("gaps", "joined", "more", "spans", "texts", "widths")
+    __slots__ = ("gaps", "joined", "more", "soft", "spans", "texts", "widths")
 
     def __init__(self) -> None:
         self.widths: list[float] = []
@@ -47,6 +53,7 @@ class Words:
         self.more: list[tuple[tuple[int, str], ...] | None] = []
         self.gaps: list[int] = []
         self.joined = False  # whether some words meet without a space (ideographs, a word cut)
+        self.soft = False  # whether a word is in pieces hyphenated at a line's end (SOFT)
 
     def __len__(self) -> int:
         return len(self.widths)
@@ -59,8 +66,9 @@ class Words:
         self.texts.append(text)
         self.more.append(more)
         self.gaps.append(gap)
-        if gap == JOINED:
+        if gap in (JOINED, SOFT):
             self.joined = True
+            self.soft = self.soft or gap == SOFT
 
     def pieces(self, k: int) -> list[tuple[int, str]]:
         """Word k as (span, text) pieces."""
@@ -74,6 +82,24 @@ class Words:
         self.more[k : k + 1] = by.more
         self.gaps[k : k + 1] = by.gaps
         self.joined = self.joined or by.joined
+        self.soft = self.soft or by.soft
+
+    def splice(self, pieces: dict[int, Words]) -> None:
+        """Each word k of `pieces` replaced by the words given for it, all in one pass (replacing
+        them one at a time moved the rest of a long paragraph's lists each time)."""
+        columns = ("widths", "spans", "texts", "more", "gaps")
+        for name in columns:
+            column = getattr(self, name)
+            out: list[object] = []
+            done = 0
+            for k in sorted(pieces):
+                out += column[done:k]
+                out += getattr(pieces[k], name)
+                done = k + 1
+            out += column[done:]
+            setattr(self, name, out)
+        self.joined = self.joined or any(by.joined for by in pieces.values())
+        self.soft = self.soft or any(by.soft for by in pieces.values())
 
     def part(self, start: int, end: int) -> Words:
         """Words start to end as words of their own, the first with nothing before it."""
@@ -86,7 +112,8 @@ class Words:
         part.more, part.gaps = self.more[start:end], self.gaps[start:end]
         if part.gaps:
             part.gaps[0] = START
-        part.joined = JOINED in part.gaps
+        part.joined = JOINED in part.gaps or SOFT in part.gaps
+        part.soft = SOFT in part.gaps
         return part
 
 
@@ -251,71 +278,186 @@ def _plain_words(span: Span) -> Words:
     return words
 
 
-def break_lines(words: Words, spans: Sequence[Span], first_width: float, width: float) -> list[Line]:
-    """Break words into lines greedily: the first line `first_width` wide, the others `width`.
+def break_lines(
+    words: Words,
+    spans: Sequence[Span],
+    first_width: float,
+    width: float,
+    *,
+    hyphenate: str = "",
+    justify: bool = False,
+) -> list[Line]:
+    """Break words into lines, the best breaks for the whole paragraph (breaking.py): the first
+    line `first_width` wide, the others `width`; justified lines may stretch and shrink.
 
-    A word wider than a whole line is cut between characters (into new words joined without a
-    space, in `words`), so that nothing is ever drawn past the edge.
+    With `hyphenate` (a language), a word of letters across a line's end may be hyphenated: it
+    is then two words in `words`, the first ending with the hyphen, the second joined to it
+    (SOFT). A word wider than a whole line is cut between characters (into words joined without
+    a space), so that nothing is ever drawn past the edge.
     """
-    lines: list[Line] = []
+    if words.soft:
+        _unhyphenate(words, spans)
     widths, gaps = words.widths, words.gaps
-    i, n = 0, len(widths)
-    start, used, room = 0, 0.0, first_width
-    while i < n:
-        word_width = widths[i]
-        if i == start:
-            if word_width <= room + EPS:
-                used = word_width
-                i += 1
-                continue
-            words.replace(i, _cut(words, i, spans, room, width))
-            n = len(widths)
-            used = widths[i]
-            i += 1
-            continue
-        gap = gaps[i]
-        if gap == HARD:
-            lines.append(Line(start, i, used))
-            start, used, room = i, 0.0, width
-            continue
-        space = spans[gap].space if gap >= 0 else 0.0
-        if used + space + word_width <= room + EPS:
-            used += space + word_width
-            i += 1
-            continue
-        if word_width > width and room - used - space >= room / 5:
-            # A word wider than any line is cut anyway: its first piece fills this line, rather
-            # than leaving it short and starting the word on the next.
-            words.replace(i, _cut(words, i, spans, room - used - space, width))
-            n = len(widths)
-            used += space + widths[i]
-            i += 1
-        lines.append(Line(start, i, used))
-        start, used, room = i, 0.0, width
-    if start < n or not lines:
-        lines.append(Line(start, n, used))
-    return lines
+    n = len(widths)
+    if not n:
+        return [Line(0, 0, 0.0)]
+    if len(spans) == 1 and not words.joined:  # one span, words between spaces: most paragraphs
+        space = spans[0].space
+        total = sum(widths) + (n - 1) * space
+        if total <= first_width + EPS:
+            return [Line(0, n, total)]  # one line: most labels, titles and short answers
+        before = [space] * n
+        before[0] = 0.0
+    else:
+        space_of = [span.space for span in spans]
+        before = [space_of[g] if g >= 0 else 0.0 for g in gaps]
+    starts = list(accumulate(map(add, before, chain((0.0,), widths))))
+    ends = list(map(add, starts, widths))
+    forced = [k for k, gap in enumerate(gaps) if gap == HARD] if HARD in gaps else []
+    if ends[-1] <= first_width + EPS and not forced:
+        return [Line(0, n, ends[-1])]
+
+    def inner(k: int, cut: bool) -> list[breaking.Inner]:
+        return _cuts(words, k, spans) if cut else _hyphens(words, k, spans, hyphenate)
+
+    spaces = list(accumulate(before)) if justify else None
+    em = spans[words.spans[0]].size
+    found = breaking.breaks(starts, ends, forced, first_width, width, inner, em=em, spaces=spaces)
+    # Each line's width, from where it starts to where it ends (a hyphen included).
+    lines: list[Line] = []
+    begin, begin_at = 0, 0.0
+    splits: dict[int, list[breaking.Inner]] = {}
+    for k, point in found:
+        if point is None:
+            end_at = ends[k - 1]
+        else:
+            splits.setdefault(k, []).append(point)
+            end_at = starts[k] + point.before + point.extra
+        lines.append(Line(begin, k, end_at - starts[begin] - begin_at))
+        begin, begin_at = k, (point.before if point is not None else 0.0)
+    if not splits:
+        return lines
+    # Words broken inside become pieces, the last first so that the earlier indices hold; a line's
+    # first word is then counted past the pieces added before it.
+    split_words = sorted(splits)
+    words.splice({k: _split(words, k, spans, splits[k]) for k in split_words})
+    added = list(accumulate(len(splits[k]) for k in split_words))
+
+    def index(k: int, point: breaking.Inner | None) -> int:
+        at = bisect_left(split_words, k)
+        shift = added[at - 1] if at else 0
+        return k + shift + (splits[k].index(point) + 1 if point is not None else 0)
+
+    firsts = [0, *(index(k, point) for k, point in found[:-1]), len(words)]
+    return [Line(firsts[i], firsts[i + 1], line.width) for i, line in enumerate(lines)]
 
 
-def _cut(words: Words, k: int, spans: Sequence[Span], room: float, width: float) -> Words:
-    """Word k, too wide for its line, cut between characters: the first piece fills `room`."""
+def _cuts(words: Words, k: int, spans: Sequence[Span]) -> list[breaking.Inner]:
+    """Word k's places between two characters: for a word wider than any line."""
+    out: list[breaking.Inner] = []
+    used = 0.0
+    offset = 0
+    for index, value in words.pieces(k):
+        span = spans[index]
+        for char in value:
+            if offset:
+                out.append(breaking.Inner(offset, used, 0.0, breaking.CUT_PENALTY, False))
+            used += _char_width(span, char)
+            offset += 1
+    return out
+
+
+def _hyphens(words: Words, k: int, spans: Sequence[Span], language: str) -> list[breaking.Inner]:
+    """Word k's places for a hyphen, in running text: never in code or a link."""
+    if not language or words.more[k] is not None:
+        return []
+    span = spans[words.spans[k]]
+    if span.link is not None or _fixed(span.face):
+        return []
+    text = words.texts[k]
+    if not text.isascii() and (shaping.needs_shaping(text) or has_rtl(text)):
+        return []  # hyphenation patterns are for alphabets set letter by letter
+    found = hyphens.places(text, language)
+    if not found:
+        return []
+    font, face, size = span.font, span.face, span.size
+    hyphen = width_of(font, face, size, "-")
+    return [
+        breaking.Inner(p, width_of(font, face, size, text[:p]), hyphen, breaking.HYPHEN_PENALTY, True)
+        for p in found
+    ]
+
+
+@cache
+def _fixed(face: str) -> bool:
+    return fixed_pitch(face)
+
+
+def _split(words: Words, k: int, spans: Sequence[Span], points: list[breaking.Inner]) -> Words:
+    """Word k in pieces at the places lines end inside it: a hyphen drawn at the end of each
+    piece hyphenated there, the pieces after it joined to it (SOFT) or, cut, JOINED."""
     chars = [(index, char) for index, value in words.pieces(k) for char in value]
     out = Words()
-    current: list[tuple[int, str]] = []
-    used = 0.0
-    limit = max(room, 1.0)
-    first_gap = words.gaps[k]
-    for index, char in chars:
-        span = spans[index]
-        w = span.box.width if span.box is not None else width_of(span.font, span.face, span.size, char)
-        if current and used + w > limit + EPS:
-            _word(out, current, used, first_gap if not len(out) else JOINED)
-            current, used, limit = [], 0.0, max(width, 1.0)
-        current.append((index, char))
-        used += w
-    if current:
-        _word(out, current, used, first_gap if not len(out) else JOINED)
+    gap = words.gaps[k]
+    begin = 0
+    for point in [*points, None]:
+        end = point.offset if point is not None else len(chars)
+        piece = chars[begin:end]
+        if point is not None and point.flagged:
+            piece.append((piece[-1][0], "-"))
+        _word(out, piece, _chars_width(piece, spans), gap)
+        gap = SOFT if point is not None and point.flagged else JOINED
+        begin = end
     return out
+
+
+def _unhyphenate(words: Words, spans: Sequence[Span]) -> None:
+    """Words hyphenated at a line's end made whole again, for breaking anew at another width."""
+    merged = Words()
+    for k in range(len(words)):
+        if words.gaps[k] == SOFT and len(merged):
+            last = len(merged) - 1
+            pieces = merged.pieces(last)
+            index, value = pieces[-1]
+            pieces[-1] = (index, value[:-1])  # its hyphen
+            chars = [(i, c) for i, v in (*pieces, *words.pieces(k)) for c in v]
+            width = _chars_width(chars, spans)
+            gap = merged.gaps[last]
+            merged.replace(last, Words())
+            _word(merged, chars, width, gap)
+        else:
+            merged.add(words.widths[k], words.spans[k], words.texts[k], words.more[k], words.gaps[k])
+    words.widths, words.spans, words.texts = merged.widths, merged.spans, merged.texts
+    words.more, words.gaps, words.soft = merged.more, merged.gaps, False
+
+
+def _char_width(span: Span, char: str) -> float:
+    """One character's advance (an inline box's width, for its one character)."""
+    if span.box is not None:
+        return span.box.width
+    return width_of(span.font, span.face, span.size, char)
+
+
+def _chars_width(chars: Sequence[tuple[int, str]], spans: Sequence[Span]) -> float:
+    """The width of (span index, character) pairs drawn together: each span's run measured whole,
+    shaped if it needs to be, as words are measured (words_of)."""
+    total = 0.0
+    at = 0
+    while at < len(chars):
+        index = chars[at][0]
+        end = at
+        while end < len(chars) and chars[end][0] == index:
+            end += 1
+        span = spans[index]
+        value = "".join(char for _, char in chars[at:end])
+        if span.box is not None:
+            total += span.box.width * len(value)
+        elif not value.isascii() and (shaping.needs_shaping(value) or has_rtl(value)):
+            total += shaping.width(span.face, span.size, value, has_rtl(value))
+        else:
+            total += width_of(span.font, span.face, span.size, value)
+        at = end
+    return total
 
 
 def _word(out: Words, chars: list[tuple[int, str]], width: float, gap: int) -> None:
@@ -406,7 +548,15 @@ class Para(Block):
             elif self._part:
                 self._own_words()
             text_width = width - self.indent
-            self._all = break_lines(self._words, self.spans, text_width - self._first_offset(), text_width)
+            style = self.style
+            self._all = break_lines(
+                self._words,
+                self.spans,
+                text_width - self._first_offset(),
+                text_width,
+                hyphenate=style.hyphenate,
+                justify=style.alignment == "justify",
+            )
             if self._boxed:
                 self._extents = line_extents(self._words, self.spans, self._all, self.style)
             self._first, self._end = 0, len(self._all)
@@ -561,7 +711,7 @@ class Para(Block):
                 hard = end < len(words) and gaps[end] == HARD  # a line a hard break ends
                 ends = self.ends_paragraph and self._end == len(self._all)
                 if align == "justify" and spaces and (number < last or not ends) and not hard:
-                    stretch = (room - used) / spaces
+                    stretch = self._stretch(room - used, spaces)
                 left = self._start(x, offset, used + stretch * spaces, right)
                 runs = []
                 cursor = left
@@ -581,6 +731,12 @@ class Para(Block):
                 baseline -= leading
         for item in (*under, *text, *over):
             out.add(item)
+
+    def _stretch(self, room: float, spaces: int) -> float:
+        """How much wider than its font's space each space of a justified line is: spread to the
+        edge, but no wider than the breaker's tolerance allows (a line it could not set within it
+        is left short rather than full of holes)."""
+        return min(room / spaces, float(self.spans[0].space * breaking.MOST_STRETCH))
 
     def _start(self, x: float, offset: float, used: float, right: bool) -> float:
         """Where a line `used` wide starts, by the style's alignment: a line that starts at the right
@@ -618,7 +774,8 @@ class Para(Block):
             for k in range(len(words)):
                 gap = words.gaps[k]
                 own = words.pieces(k)
-                pieces = [(gap, " "), *own] if k and gap != JOINED else own  # a hard break reads as a space
+                # A hard break reads as a space; a word hyphenated across lines as one word.
+                pieces = [(gap, " "), *own] if k and gap not in (JOINED, SOFT) else own
                 for number, (span, value) in enumerate(pieces):
                     if number == len(pieces) - len(own):
                         starts.append(at)  # the word itself starts here
@@ -673,7 +830,7 @@ class Para(Block):
             hard = end < len(words) and words.gaps[end] == HARD
             ends = self.ends_paragraph and self._end == len(self._all)
             if align == "justify" and spaces and (number < last or not ends) and not hard:
-                stretch = (text_width - offset - used) / spaces
+                stretch = self._stretch(text_width - offset - used, spaces)
             left = self._start(x, offset, used + stretch * spaces, right)
             cursor = left
             for key, run, width in placed:
@@ -722,7 +879,7 @@ class Para(Block):
             hard = end < len(words) and gaps[end] == HARD
             ends = self.ends_paragraph and self._end == len(self._all)
             if align == "justify" and spaces and (number < last or not ends) and not hard:
-                stretch = (text_width - offset - used) / spaces
+                stretch = self._stretch(text_width - offset - used, spaces)
             runs: list[page.Run] = []
             cursor = start_x = self._start(x, offset, used + stretch * spaces, right)
             for index, run, width in placed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 
 from guide.data import text
@@ -23,7 +24,7 @@ from guide.layout.forms import NotesArea, RatingRow
 from guide.layout.heads import TOC_NUMBER_WIDTH, ContentsLine, HeadLine
 from guide.layout.kit import Kit, Style
 from guide.layout.lines import fit_line, line_width
-from guide.layout.markdown import bullet_face, width_of_face
+from guide.layout.markdown import bullet_face
 from guide.layout.page import Part
 from guide.layout.paragraph import Bullet, Para
 from guide.layout.spans import inline, plain
@@ -93,12 +94,18 @@ def label(
 
 
 def cover(item: compose.Cover, kit: Kit) -> list[Block]:
-    out: list[Block] = [
-        Spacer(kit.theme.paper[1] * 0.18),
-        label(item.part_label.upper(), kit),
-        Spacer(6),
-        label(item.title, kit, "cover_title"),
-    ]
+    """The title page. The answer key's names the part as prominently as the guide's its title,
+    the guide's title above it: the wrong file is not handed out by mistake."""
+    out: list[Block] = [Spacer(kit.theme.paper[1] * 0.18)]
+    if item.part == "key":
+        out += [
+            label(item.title, kit, "cover_subtitle", space_after=4.0),
+            label(item.part_label, kit, "cover_title"),
+        ]
+    else:
+        if not item.title.casefold().endswith(item.part_label.casefold()):
+            out += [label(item.part_label.upper(), kit), Spacer(6)]  # no "STUDY GUIDE" over "… Study Guide"
+        out.append(label(item.title, kit, "cover_title"))
     if item.subtitle:
         out.append(label(item.subtitle, kit, "cover_subtitle"))
     out.append(Rule(kit.colour("rule")))
@@ -121,30 +128,43 @@ def introduction(item: compose.Introduction, kit: Kit) -> list[Block]:
     return out
 
 
+def number_column(kit: Kit, numbers: Iterable[int]) -> float:
+    """The width of a column of question numbers ('15.'), set right-aligned in it."""
+    return max((line_width(kit, "toc_entry", f"{n}.") for n in numbers), default=0.0)
+
+
 def contents(item: compose.Contents, kit: Kit) -> Iterator[Block]:
+    """The contents as a book sets them: the numbers right-aligned in a column of their own, each
+    title hanging clear of it on every line, a dotted leader to the page number."""
     yield CondPageBreak(kit.theme.paper[1] * 0.3)
     yield Spacer(10)
     yield label(item.heading, kit, "heading")
     leader = kit.colour("rule")
-    entry_style = kit.derive("toc_entry", "hang", left_indent=18.0, first_indent=-18.0)
-    # The first line of an entry: the text block less the contents' indent, the page number and a
-    # few dots of the leader.
-    room = kit.frame_width - CONTENTS_INDENT - TOC_NUMBER_WIDTH - 8 - LEADER_ROOM
+    column = number_column(kit, (e.number for s in item.topics for e in s.entries))
+    hang = column + kit.style("toc_entry").size * 0.5
+    entry_style = kit.derive("toc_entry", f"hang{hang:g}", left_indent=hang, first_indent=0.0)
+    # The first line of an entry: the text block less the contents' indent, the number column,
+    # the page number and a few dots of the leader.
+    room = kit.frame_width - CONTENTS_INDENT - hang - TOC_NUMBER_WIDTH - 8 - LEADER_ROOM
+    lines: list[ContentsLine] = []
     for section in item.topics:
         head = ContentsLine(label(section.title, kit, "toc_topic"), section.anchor, 0, leader)
-        for number, entry in enumerate(section.entries):
-            prefix = f"{entry.number}.\u2002"
+        lines.append(head)
+        for entry in section.entries:
             title = entry.title
             if entry.cut:  # a first sentence, not a title given: one line, cut at a word
-                title = fit_line(kit, "toc_entry", title, room - line_width(kit, "toc_entry", prefix))
-            spans = plain(prefix + title, entry_style)
-            line = ContentsLine(Para(spans, entry_style), entry.anchor, CONTENTS_INDENT, leader)
-            if number == 0:
-                head.keep_with_next = True  # a topic's line never ends a page: it goes with its first entry
-                yield head
-            yield line
-        if not section.entries:
-            yield head
+                title = fit_line(kit, "toc_entry", title, room)
+            para = Para(plain(title, entry_style), entry_style)
+            number = (f"{entry.number}.", column)
+            lines.append(ContentsLine(para, entry.anchor, CONTENTS_INDENT, leader, number))
+        head.keep_with_next = bool(section.entries)  # a topic's line never ends a page
+    if len(lines) > 2:
+        # The contents' last two lines share a page: no page of one entry alone (or of one topic
+        # and its one entry: that topic's line goes with it).
+        lines[-2].keep_with_next = True
+        if lines[-2].entry.style.name == "toc_topic" and len(lines) > 3:
+            lines[-3].keep_with_next = True
+    yield from lines
 
 
 def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Block]:
@@ -154,12 +174,15 @@ def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Block]:
     yield label(item.heading, kit, "heading")
     yield label(item.since, kit, "meta", space_after=6.0)
     leader = kit.colour("rule")
-    entry_style = kit.derive("toc_entry", "hang", left_indent=18.0, first_indent=-18.0)
+    column = number_column(kit, (e.number for s in item.lists for e in s.entries))
+    hang = column + kit.style("toc_entry").size * 0.5
+    entry_style = kit.derive("toc_entry", f"hang{hang:g}", left_indent=hang, first_indent=0.0)
     for section in item.lists:
         yield label(section.heading.upper(), kit, space_before=8.0, keep_with_next=True)
         for entry in section.entries:
-            para = Para(plain(f"{entry.number}.\u2002{entry.title}", entry_style), entry_style)
-            yield (ContentsLine(para, entry.anchor, 0, leader) if section.linked else para)
+            para = Para(plain(entry.title, entry_style), entry_style)
+            number = (f"{entry.number}.", column)
+            yield ContentsLine(para, entry.anchor, 0, leader if section.linked else None, number)
 
 
 def topic(item: compose.TopicStart, kit: Kit) -> list[Block]:
@@ -226,7 +249,10 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> 
     head = _head(item, meta_label(item.number, item.difficulty, item.tags, kit), kit)
     keep: list[Block] = [*lead, head, *question_blocks(item.question, kit)]
     if item.guidance:
-        inner = [label(labels["guidance"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
+        inner = [
+            label(labels["guidance"].upper(), kit, keep_with_next=True),
+            *markdown.blocks(item.guidance, kit, "guidance"),
+        ]
         keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent"), rtl=kit.rtl))
     if item.note_lines:
         # The notes belong to their question: they move with it rather than start a page alone.
@@ -236,16 +262,17 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> 
 
 
 def item_hang(face: str, body: Style) -> float:
-    """The hanging indent of a key point or a follow-up: the box or arrow and a space at the style's
-    size (16 pt in large print)."""
-    mark = max(width_of_face(face, body.size, m + "\u2002") for m in ("☐", "→"))
-    return float(max(16, round(mark + 0.5)))
+    """The hanging indent of a key point or a follow-up: it fits the box or arrow and the gap after
+    it at the style's size (16 pt in large print), so that the first line starts where the others do."""
+    mark = max(Bullet(m, face, body.size, body.colour, 0.0).end for m in ("☐", "→", "←"))
+    return float(max(16, math.ceil(mark)))
 
 
 def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Block]:
     """An answer of the key, its opening kept together with `lead` (its topic's heading, if first)."""
     labels = kit.theme.labels
-    head = _head(item, meta_label(item.number, item.difficulty, (), kit, extra=item.topic), kit)
+    # The topic is named just above, in the heading or the running head: not again in the head.
+    head = _head(item, meta_label(item.number, item.difficulty, (), kit), kit)
     answer = markdown.blocks(item.answer, kit, "body")
     keep: list[Block] = [
         *lead,
@@ -305,7 +332,8 @@ def packet_question(item: compose.PacketQuestion, kit: Kit) -> list[Block]:
     return [
         PageBreak(),  # a page of its own (where nothing is on the page yet, no break)
         *content,
-        NotesArea(notes, spacing, colour),
+        # At least a line for notes under the label, or they go on the next page with more.
+        NotesArea(notes, spacing, colour, least=1),
         Mark("end"),
         PageBreak(),
     ]
@@ -326,8 +354,11 @@ def packet_content(item: compose.PacketQuestion, kit: Kit) -> list[Block]:
         *question_blocks(item.question, kit),
     ]
     if item.guidance:
-        inner = [label(labels["listen_for"].upper(), kit), *markdown.blocks(item.guidance, kit, "guidance")]
-        out.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent")))
+        inner = [
+            label(labels["listen_for"].upper(), kit, keep_with_next=True),
+            *markdown.blocks(item.guidance, kit, "guidance"),
+        ]
+        out.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent"), rtl=kit.rtl))
     body = kit.style("body")
     face = bullet_face(kit, body)
     hang = item_hang(face, body)
@@ -346,7 +377,7 @@ def packet_content(item: compose.PacketQuestion, kit: Kit) -> list[Block]:
         out.append(label(labels["follow_ups"].upper(), kit, space_before=6.0, keep_with_next=True))
         theme = kit.theme
         for follow_up in item.follow_ups:
-            para = item_para(follow_up, "→", 0.0 if item.follow_up_lines else 3.0)
+            para = item_para(follow_up, "←" if kit.rtl else "→", 0.0 if item.follow_up_lines else 3.0)
             out.append(para)
             if item.follow_up_lines:
                 para.keep_with_next = True  # a question and the lines for its answer go together
@@ -363,7 +394,6 @@ def rating_choice(number: int, anchor: str, kit: Kit) -> Para:
     body = kit.style("body")
     face = bullet_face(kit, body)
     spans = plain(f"{number}", body, bold=True) + plain(f"\u2002{anchor}", body)
-    hang = float(max(16, round(width_of_face(face, body.size, "☐\u2002") + 0.5)))
-    return Para(
-        spans, body, indent=hang, bullet=Bullet("☐", face, body.size, body.colour, 0.0), space_after=0.0
-    )
+    bullet = Bullet("☐", face, body.size, body.colour, 0.0)
+    hang = float(max(16, math.ceil(bullet.end)))  # the first line starts where the others do
+    return Para(spans, body, indent=hang, bullet=bullet, space_after=0.0)

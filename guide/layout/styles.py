@@ -46,8 +46,8 @@ MAX_NOTE_LINES = 60
 TEMPLATES = {"answer_ref": ("page",), "question_ref": ("page",)}
 
 TOP_KEYS = (
-    "extends", "name", "paper", "margins", "duplex", "fonts", "fallback", "colours", "notes", "labels",
-    "styles", "interviewer",
+    "extends", "name", "paper", "margins", "duplex", "hyphenate", "justify", "fill_pages", "fonts",
+    "fallback", "colours", "notes", "labels", "styles", "interviewer",
 )  # fmt: skip
 INTERVIEWER_KEYS = ("layout", "follow_up_lines")
 PACKET_LAYOUTS = ("page", "half")
@@ -118,6 +118,9 @@ class Theme:
     note_spacing: float
     labels: dict[str, str]
     styles: dict[str, TextStyle]
+    hyphenate: bool = True  # running text hyphenated in the guide's language
+    justify: bool = False  # running text justified
+    fill_pages: bool = True  # the notes of a study-guide page's last question fill the page
     files: tuple[Path, ...] = field(default=(), compare=False)  # the style files read, base first
     # Where the values checked against the page were written ('margins.top', 'labels.notes',
     # 'body.size' for a paragraph style's own size …), for problems found once it is known.
@@ -243,6 +246,9 @@ class _Reader:
             for k in MARGIN_KEYS
         }
         duplex = self.boolean(root, "duplex", False)
+        hyphenate = self.boolean(root, "hyphenate", True)
+        justify = self.boolean(root, "justify", False)
+        fill_pages = self.boolean(root, "fill_pages", True)
         before = len(self.problems.items)
         families = self.families(self.entry(root, "fonts", "map"))
         fallback = self.fallback(root, families)
@@ -256,7 +262,7 @@ class _Reader:
         packet = self.packet(root)
         theme = Theme(
             name, paper, margins, duplex, families, fallback, colours, note_lines, note_spacing, labels,
-            styles, tuple(self.files), self.places, packet,
+            styles, hyphenate, justify, fill_pages, tuple(self.files), self.places, packet,
         )  # fmt: skip
         self.partial = theme if fonts_read else None
         if not self.problems.has_errors:

@@ -114,8 +114,9 @@ def write_part(
 def write_complete(guide: Guide, theme: Theme, rendered: Rendered, path: Path) -> OutputFile:
     """Both parts in one book: one outline, page labels, and live links between them."""
     study, key = rendered.parts["study"], rendered.parts["key"]
-    # The answer key starts on a right-hand page, so duplex printing keeps it on its own sheet.
-    key_start = study.numbers.pages + study.numbers.pages % 2
+    # Printed on both sides, the answer key starts on a right-hand page, on a sheet of its own;
+    # printed on one side, or read on a screen, it follows at once: no blank page between.
+    key_start = study.numbers.pages + (study.numbers.pages % 2 if theme.duplex else 0)
     book = Book(path, theme, rendered, {"study": (study, 0), "key": (key, key_start)}, None)
     with book.pdf:
         book.add_pages(study)
