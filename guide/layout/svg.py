@@ -18,6 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from fontTools.pens.basePen import BasePen
 
 from guide.data.svgcheck import refusal
 from guide.layout.pictures import number
@@ -657,8 +660,6 @@ class Reader:
 
     def glyphs(self, value: str, style: dict[str, str], x: float, y: float) -> float:
         """Draw text from (x, y) on its baseline as outlines; where the pen ends."""
-        from fontTools.pens.recordingPen import RecordingPen
-
         font, size = self._face(style)
         cmap = font.getBestCmap()  # type: ignore[attr-defined]
         glyph_set = font.getGlyphSet()  # type: ignore[attr-defined]
@@ -667,46 +668,46 @@ class Reader:
         ops: list[str] = []
         for char in value:
             name = cmap.get(ord(char), ".notdef")
-            pen = RecordingPen()
-            glyph_set[name].draw(pen)
-            for operator, points in pen.value:
-                pts = [(x + px * scale, y - py * scale) for px, py in points]
-                if operator == "moveTo":
-                    ops.append(f"{number(pts[0][0])} {number(pts[0][1])} m")
-                elif operator == "lineTo":
-                    ops.append(f"{number(pts[0][0])} {number(pts[0][1])} l")
-                elif operator == "curveTo":
-                    ops.append(" ".join(f"{number(a)} {number(b)}" for a, b in pts) + " c")
-                elif operator == "qCurveTo":
-                    ops.extend(_quadratics(ops, pts))
-                elif operator in ("closePath", "endPath"):
-                    ops.append("h")
+            ops.extend(outline(glyph_set, name, x, y, scale))
             x += glyph_set[name].width * scale
         if ops:
             self.paint(" ".join(ops), style, closed=True)
         return x
 
 
-def _quadratics(ops: list[str], points: list[tuple[float, float]]) -> list[str]:
-    """A TrueType quadratic spline (implied on-curve points between off-curve ones) as cubics."""
-    last = ops[-1].split() if ops else ["0", "0"]
-    x0, y0 = float(last[-3]), float(last[-2])
-    out = []
-    controls, end = points[:-1], points[-1]
-    for index, (qx, qy) in enumerate(controls):
-        if index + 1 < len(controls):
-            ex, ey = (qx + controls[index + 1][0]) / 2, (qy + controls[index + 1][1]) / 2
-        else:
-            ex, ey = end
-        c1 = (x0 + 2 / 3 * (qx - x0), y0 + 2 / 3 * (qy - y0))
-        c2 = (ex + 2 / 3 * (qx - ex), ey + 2 / 3 * (qy - ey))
-        out.append(
-            f"{number(c1[0])} {number(c1[1])} {number(c2[0])} {number(c2[1])} {number(ex)} {number(ey)} c"
-        )
-        x0, y0 = ex, ey
-    if not controls:
-        out.append(f"{number(end[0])} {number(end[1])} l")
-    return out
+def outline(glyph_set: Any, name: str, x: float, y: float, scale: float) -> list[str]:
+    """A glyph's outline as path operators, its origin at (x, y) in a space whose y runs down;
+    composite glyphs (an accented letter made of a base and an accent) drawn through their parts."""
+    pen = _Pen(glyph_set, x, y, scale)
+    glyph_set[name].draw(pen)
+    return pen.ops
+
+
+class _Pen(BasePen):  # type: ignore[misc]
+    """fontTools' pen for a glyph: its segments as PDF path operators (quadratics raised to
+    cubics, components resolved by BasePen)."""
+
+    def __init__(self, glyph_set: Any, x: float, y: float, scale: float) -> None:
+        super().__init__(glyph_set)
+        self.x, self.y, self.scale = x, y, scale
+        self.ops: list[str] = []
+
+    def _point(self, point: tuple[float, float]) -> str:
+        return f"{number(self.x + point[0] * self.scale)} {number(self.y - point[1] * self.scale)}"
+
+    def _moveTo(self, pt: tuple[float, float]) -> None:
+        self.ops.append(self._point(pt) + " m")
+
+    def _lineTo(self, pt: tuple[float, float]) -> None:
+        self.ops.append(self._point(pt) + " l")
+
+    def _curveToOne(
+        self, pt1: tuple[float, float], pt2: tuple[float, float], pt3: tuple[float, float]
+    ) -> None:
+        self.ops.append(f"{self._point(pt1)} {self._point(pt2)} {self._point(pt3)} c")
+
+    def _closePath(self) -> None:
+        self.ops.append("h")
 
 
 def _float(value: str | None, default: float) -> float:
