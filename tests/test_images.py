@@ -172,3 +172,49 @@ def test_an_image_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
         == f"the image 'big.png' is {len(png()) + 4096:,} bytes, over the limit of 1,024 bytes; shrink it"
     )
     assert isinstance(images.locate("big.png", tmp_path), images.ImageFile)
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((200, 100), 60).convert("RGB").save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (png(400, 300)[:-40], "is damaged and cannot be decoded"),  # cut short: its last chunks gone
+        (png(400, 300)[:60], "is damaged and cannot be decoded"),
+        (_jpeg()[:-300], "is damaged and cannot be decoded"),
+        (_gif()[:40], "is damaged and cannot be decoded"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" width="100"><rect x="0"', "cannot be drawn: it is not"
+         " well-formed XML (unclosed token at line 1, column 53)"),
+        (b'<?xml version="1.0"?><svg:x xmlns:svg="http://www.w3.org/2000/svg"/><!-- <svg -->', "cannot be"
+         " drawn: it is not an SVG image (its root element is not <svg>)"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg><svg>', "cannot be drawn: it is not"
+         " well-formed XML (junk after document element at line 1, column 54)"),
+        (b'<?xml version="1.0"?><html><!-- <svg> --></html>', "cannot be drawn: it is not an SVG image"),
+    ],
+    ids=["png-end", "png-half", "jpeg", "gif", "svg-cut", "svg-prefix", "svg-junk", "html"],
+)  # fmt: skip
+def test_an_image_that_cannot_be_decoded_is_an_error_at_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, message: str
+) -> None:
+    name = "figures/x.svg" if data.startswith(b"<") else "figures/x.img"
+    folder = guide_with(tmp_path / "g", f"See:\n\n![x]({name})", {name: data})
+    assert cli.main(["check", "--strict", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: question 'q1', answer: the image '{name}' {message}" in err, err
+
+
+def test_an_image_of_too_many_pixels_is_refused_undecoded(tmp_path: Path) -> None:
+    from guide.data import images
+
+    out = io.BytesIO()
+    Image.new("1", (10_000, 6_000)).save(out, "PNG")  # 60 million pixels in a few kilobytes
+    (tmp_path / "big.png").write_bytes(out.getvalue())
+    found = images.locate("big.png", tmp_path)
+    assert found == (
+        "the image 'big.png' is 10,000 × 6,000 pixels, over the limit of 50 million; scale it down (a page"
+        " printed at 300 dpi needs about 9 million)"
+    )

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from test_images import guide_with
 
+from guide import cli
 from guide.build import Options, build_guide
 
 
@@ -57,3 +58,51 @@ def test_an_accent_is_drawn_over_its_letter(tmp_path: Path) -> None:
     accented = figure(tmp_path / "é", svg('<text x="10" y="60" font-size="40">é</text>'))
     # The figure's ink, cropped: the accent makes it taller by its own height.
     assert accented.height > plain.height * 1.3
+
+
+def bomb(levels: int, times: int = 10) -> bytes:
+    """Groups nested `levels` deep, each using the one below `times` times: 1.4 KB for 10**7."""
+    uses = "".join
+    groups = "".join(
+        f'<g id="g{level}">{uses(f"<use href={chr(34)}#g{level - 1}{chr(34)}/>" for _ in range(times))}</g>'
+        for level in range(1, levels + 1)
+    )
+    return svg(f'<defs><rect id="g0" width="1" height="1"/>{groups}</defs><use href="#g{levels}"/>', 100, 100)
+
+
+def test_an_svg_whose_uses_expand_past_the_limit_is_refused_at_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = guide_with(tmp_path / "g", "See:\n\n![bomb](figures/t.svg)", {"figures/t.svg": bomb(7)})
+    assert cli.main(["check", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "error: question 'q1', answer: the image 'figures/t.svg' cannot be drawn: it draws 22,222,223"
+        " elements and characters once its <use> references are expanded, over the limit of 100,000"
+    ) in err, err
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<g id="a"><use href="#a"/></g>',
+        '<use id="u" href="#u"/>',
+        '<defs><symbol id="s"><use href="#s"/></symbol></defs><use href="#s"/>',
+        '<defs><g id="a"><use href="#b"/></g><g id="b"><use xlink:href="#a"/></g></defs><use href="#a"/>',
+    ],
+)
+def test_an_svg_that_uses_an_element_within_itself_is_refused(body: str) -> None:
+    from guide.data import svgcheck
+
+    drawing = svg(body).replace(b"<svg ", b'<svg xmlns:xlink="http://www.w3.org/1999/xlink" ')
+    assert "which would never end" in str(svgcheck.problem(drawing))
+
+
+def test_the_layout_never_draws_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from guide.data import svgcheck
+    from guide.layout import svg as reader
+
+    monkeypatch.setattr(svgcheck, "MAX_DRAWN", 1000)
+    drawing = reader.draw(reader.parse(bomb(7)), {})
+    assert 0 < drawing.paths < 1000
+    assert drawing.skipped

@@ -250,6 +250,9 @@ class _GuideReader:
         self.chars: set[str] = set()  # every character of every text read well
         self._strings: dict[str, str] = {}
         self.real_folder: str | None = None  # the guide folder, symbolic links resolved
+        # Each image source found, or why it is refused: a figure shown by many questions is
+        # read and decoded once.
+        self.located: dict[str, images.ImageFile | str] = {}
 
     def keep_texts(self, qid: str, node: Node, fields: dict[str, str | tuple[str, ...]]) -> None:
         """Note texts read well, with where they are, for the glyph check of a guide with errors."""
@@ -659,7 +662,9 @@ class _GuideReader:
                         )
                         found[src] = ""
                         continue
-                    located = images.locate(src, self.folder)
+                    located = self.located.get(src)
+                    if located is None:
+                        located = self.located[src] = images.locate(src, self.folder)
                     if isinstance(located, str):
                         self.error(where, f"{owner}: {located}")
                         found[src] = ""

@@ -22,7 +22,7 @@ from typing import Any
 
 from fontTools.pens.basePen import BasePen
 
-from guide.data.svgcheck import refusal
+from guide.data import svgcheck
 from guide.layout.pictures import number
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -56,8 +56,6 @@ _INHERITED = (
     "font-style", "text-anchor", "color", "visibility",
 )  # fmt: skip
 _SHAPES = frozenset({"path", "rect", "circle", "ellipse", "line", "polyline", "polygon"})
-_IGNORED = frozenset({"title", "desc", "metadata", "defs", "style", "symbol", "linearGradient",
-                      "radialGradient", "stop", "clipPath", "marker", "pattern", "script"})  # fmt: skip
 MAX_DEPTH = 64  # groups and uses nested deeper are not drawn (a `use` of itself ends here too)
 
 
@@ -79,20 +77,13 @@ class Drawing:
 
 def parse(data: bytes) -> ET.Element:
     """The root element of an SVG; Refused if it is not one or would load anything."""
-    why = refusal(data)
-    if why is not None:
-        raise Refused(why)
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise Refused(f"it is not well-formed XML ({exc})") from None
-    if _tag(root) != "svg":
-        raise Refused("it is not an SVG image (its root element is not <svg>)")
+    root = svgcheck.parse(data)
+    if isinstance(root, str):
+        raise Refused(root)
     return root
 
 
-def _tag(element: ET.Element) -> str:
-    return _NS.sub("", element.tag) if isinstance(element.tag, str) else ""
+_tag = svgcheck.tag
 
 
 def length(value: str | None, default: float = 0.0, font: float = 12.0) -> float:
@@ -424,6 +415,8 @@ class Reader:
         self.opacities: dict[float, str] = {}
         self.skipped: set[str] = set()
         self.paths = 0
+        self.drawn = 0  # elements walked and characters of text: at most svgcheck.MAX_DRAWN
+        self.using: set[int] = set()  # the targets of the uses being drawn
 
     def style_of(self, element: ET.Element, parent: dict[str, str]) -> dict[str, str]:
         own = {k: v for k, v in parent.items() if k in _INHERITED}
@@ -459,25 +452,31 @@ class Reader:
         if depth > MAX_DEPTH:
             return
         tag = _tag(element)
-        if tag in _IGNORED:
+        if tag in svgcheck.NOT_DRAWN:
+            return
+        # Validation refuses an SVG that draws more (svgcheck.expansion counts the same way,
+        # or more): the walk never goes past it.
+        self.drawn += 1 + len((element.text or "").strip())
+        if self.drawn > svgcheck.MAX_DRAWN:
+            self.skipped.add("what lies past the limit of elements drawn")
             return
         own = self.style_of(element, style)
         if own.get("display") == "none" or own.get("visibility") == "hidden":
             return
         matrix = transform(element.get("transform"))
         if tag == "use":
-            target = self.ids.get(
-                (element.get("{http://www.w3.org/1999/xlink}href") or element.get("href") or "")[1:]
-            )
-            if target is None:
-                return
+            target = self.ids.get(svgcheck.href(element)[1:])
+            if target is None or id(target) in self.using:
+                return  # a use of what holds it would never end: validation refuses it
             matrix = _compose(matrix, (1, 0, 0, 1, length(element.get("x")), length(element.get("y"))))
             self._push(matrix)
+            self.using.add(id(target))
             if _tag(target) == "symbol":
                 for child in target:
                     self.walk(child, own, depth + 1)
             else:
                 self.walk(target, own, depth + 1)
+            self.using.discard(id(target))
             self.ops.append("Q")
             return
         if tag in ("svg", "g", "a", "switch"):
