@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import zlib
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -218,3 +219,40 @@ def test_an_image_of_too_many_pixels_is_refused_undecoded(tmp_path: Path) -> Non
         "the image 'big.png' is 10,000 × 6,000 pixels, over the limit of 50 million; scale it down (a page"
         " printed at 300 dpi needs about 9 million)"
     )
+
+
+def _sixteen_bit_grey(values: list[int], width: int = 64, height: int = 32) -> bytes:
+    """A 16-bit greyscale PNG: its columns in bands of `values` (0–65535), left to right."""
+    picture = Image.new("I;16", (width, height))
+    band = width // len(values)
+    for x in range(width):
+        for y in range(height):
+            picture.putpixel((x, y), values[min(x // band, len(values) - 1)])
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_16_bit_greyscale_png_prints_its_greys(tmp_path: Path) -> None:
+    from test_svg import figure
+
+    data = _sixteen_bit_grey([0, 16384, 30000, 49152, 65535])
+    assert Image.open(io.BytesIO(data)).mode == "I;16"
+    image = figure(tmp_path, data, scale=2.0, name="figures/grey.png").convert("L")
+    width, height = image.size
+    found = [image.getpixel((round(width * (0.1 + 0.2 * band)), height // 2)) for band in range(5)]
+    expected = [0, 64, 117, 191, 255]
+    assert all(abs(a - b) <= 6 for a, b in zip(found, expected, strict=True)), found
+
+
+def test_a_transparent_grey_of_a_16_bit_png_stays_transparent() -> None:
+    from guide.layout import pictures
+
+    picture = Image.open(io.BytesIO(_sixteen_bit_grey([0, 30000])))
+    out = io.BytesIO()
+    picture.save(out, "PNG", transparency=0)
+    made = pictures.image(out.getvalue())
+    assert made.alpha is not None
+
+    alpha = zlib.decompress(made.alpha)
+    assert alpha[0] == 0 and alpha[63] == 255  # the black half clear, the grey half opaque

@@ -21,14 +21,16 @@ def svg(body: str, width: int = 300, height: int = 120) -> bytes:
     ).encode()
 
 
-def figure(tmp_path: Path, drawing: bytes, scale: float = 4.0) -> Image.Image:
-    """An SVG built into a guide's answer key, as pixels: the figure alone, rendered by PDFium."""
-    folder = guide_with(tmp_path / "g", "![the figure](figures/t.svg)", {"figures/t.svg": drawing})
+def figure(tmp_path: Path, drawing: bytes, scale: float = 4.0, name: str = "figures/t.svg") -> Image.Image:
+    """An image built into a guide's answer key, as pixels: the figure alone (its ink, for an SVG),
+    rendered by PDFium."""
+    folder = guide_with(tmp_path / "g", f"![the figure]({name})", {name: drawing})
     result = build_guide(folder, tmp_path / "out", Options())
     pdf = pdfium.PdfDocument(str(result.folder / result.files["answer_key"][0]))
+    kinds = (pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_IMAGE)
     for page in pdf:
         for item in page.get_objects():
-            if item.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if item.type in kinds:
                 left, bottom, right, top = item.get_bounds()
                 image = page.render(scale=scale).to_pil().convert("RGB")
                 height = page.get_height()
