@@ -105,7 +105,7 @@ def test_images_that_are_not_the_guide_s_own_files_are_refused_at_their_place(
     os.symlink(tmp_path / "outside.png", folder / "link.png")
     assert cli.main(["check", str(folder)]) == 1
     err = capsys.readouterr().err
-    assert f"guide.yaml:10:13: error: question 'q1', answer: the image '{src}' " in err, err
+    assert f"guide.yaml:11:11: error: question 'q1', answer: the image '{src}' " in err, err
     assert message in err
 
 

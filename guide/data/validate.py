@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from guide.data import images
+from guide.data import images, places
 from guide.data import text as markdown
 from guide.data.fields import QUESTION_FIELDS, QUESTION_KEYS
 from guide.data.model import DIFFICULTIES, Guide, Question, Topic, positions
@@ -645,13 +645,17 @@ class _GuideReader:
             values = value if isinstance(value, tuple) else (value,)
             if not any(map(images.may_hold_images, values)):
                 continue
-            where = node.entries[name][1].location if name in node.entries else node.location
+            field = node.entries[name][1] if name in node.entries else node
+            # Where each text starts: the field's, or each item's of a list.
+            starts = [i.location for i in field.items] if len(field.items) == len(values) else []
             owner = f"question '{qid}', {name.replace('_', ' ')}" if qid else name.replace("_", " ")
-            for item in values:
+            for number, item in enumerate(values):
+                start = starts[number] if starts else field.location
                 for image in images.images(markdown.parse(item, fmt)):
                     src = image.src
                     if src in found:
                         continue
+                    where = places.place(start, item, image.at)
                     if images.is_remote(src):
                         self.problems.warning(
                             where,
