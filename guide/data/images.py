@@ -80,8 +80,9 @@ def kind_of(data: bytes) -> str | None:
     return None
 
 
-def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES) -> ImageFile | str:
-    """The image file a local source names in a guide folder, read and checked; or why it is refused."""
+def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES, *, decode: bool = True) -> ImageFile | str:
+    """The image file a local source names in a guide folder, read and checked (decoded whole, unless
+    not `decode`: the layout, which decodes it, after validation did); or why it is refused."""
     shown = src if len(src) <= 80 else src[:79] + "…"
     path_text = unquote(src.split("#", 1)[0].split("?", 1)[0])
     if not path_text:
@@ -116,7 +117,7 @@ def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES) -> ImageFile | 
     kind = kind_of(data)
     if kind is None:
         return f"the image '{shown}' is not a PNG, JPEG, GIF or SVG file"
-    if kind == "svg":
+    if decode and kind == "svg":
         from guide.data import svgcheck
 
         why = svgcheck.refusal(data)
@@ -125,7 +126,7 @@ def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES) -> ImageFile | 
         why = svgcheck.problem(data)
         if why is not None:
             return f"the image '{shown}' cannot be drawn: {why}"
-    else:
+    elif decode:
         why = undecodable(data)
         if why is not None:
             return f"the image '{shown}' {why}"

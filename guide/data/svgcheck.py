@@ -15,9 +15,12 @@ import xml.etree.ElementTree as ET
 # the one below ten times would draw ten million, and take the build hours (as YAML's aliases
 # are bounded for the same reason).
 MAX_DRAWN = 100_000
-# Elements that draw nothing where they stand: definitions, metadata, what a `use` or a paint refers to.
+# Elements that draw nothing where they stand: definitions, metadata, what a `use` or a paint refers
+# to; and animations (a page shows the drawing as it stands before any).
 NOT_DRAWN = frozenset({"title", "desc", "metadata", "defs", "style", "symbol", "linearGradient",
-                       "radialGradient", "stop", "clipPath", "marker", "pattern", "script"})  # fmt: skip
+                       "radialGradient", "stop", "clipPath", "marker", "pattern", "script", "mask",
+                       "filter", "view", "cursor", "font-face", "color-profile", "animate",
+                       "animateTransform", "animateMotion", "animateColor", "set", "discard"})  # fmt: skip
 _NS = re.compile(r"\{[^}]*\}")
 _XLINK = "{http://www.w3.org/1999/xlink}href"
 
