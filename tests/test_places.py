@@ -59,7 +59,7 @@ questions:
 
 def check(tmp_path: Path, capsys: pytest.CaptureFixture[str], bank: str, newline: str = "\n") -> list[str]:
     folder = tmp_path / "g"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "guide.yaml").write_bytes(bank.replace("\n", newline).encode())
     cli.main(["check", "-v", str(folder)])
     return [
@@ -121,3 +121,18 @@ def test_a_place_that_cannot_be_followed_is_the_field_s_start(tmp_path: Path) ->
     assert places.place(Location(str(source), 2, 4), value, 4) == Location(str(source), 2, 4)
     assert places.place(Location(str(source), 1, 4), "other text", 6) == Location(str(source), 1, 4)
     assert places.place(Location(str(tmp_path / "gone.yaml"), 1, 4), value, 4).line == 1
+
+
+def test_the_guide_s_description_has_its_images_checked_and_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bank = BANK.replace(
+        'edition: "1"\n', 'edition: "1"\ndescription: |\n  How to use it.\n\n  ![a map](map.png)\n'
+    )
+    found = check(tmp_path, capsys, bank)
+    assert found[0].startswith("6:3: error: the guide's description: the image 'map.png' does not exist"), (
+        found
+    )
+    bank = bank.replace("![", "[").replace("<img", "<i").replace("How to use it.", "Use $\\nothing$ well.")
+    found = check(tmp_path / "again", capsys, bank)
+    assert found[0].startswith("4:7: warning: the guide's description: cannot typeset the formula"), found

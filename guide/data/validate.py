@@ -374,6 +374,7 @@ class _GuideReader:
             description=fields.description,
             root=folder,
             location=fields.location,
+            description_location=fields.description_location,
             characters=frozenset(self.chars),
         )
 
@@ -648,7 +649,7 @@ class _GuideReader:
             field = node.entries[name][1] if name in node.entries else node
             # Where each text starts: the field's, or each item's of a list.
             starts = [i.location for i in field.items] if len(field.items) == len(values) else []
-            owner = f"question '{qid}', {name.replace('_', ' ')}" if qid else name.replace("_", " ")
+            owner = f"question '{qid}', {name.replace('_', ' ')}" if qid else f"the guide's {name}"
             for number, item in enumerate(values):
                 start = starts[number] if starts else field.location
                 for image in images.images(markdown.parse(item, fmt)):
@@ -861,6 +862,11 @@ class _GuideFields:
         self.edition = edition(reader, root)
         self.subtitle = text(reader, root, "subtitle")
         self.description = text(reader, root, "description")
+        self.description_location = (
+            root.entries["description"][1].location if "description" in root.entries else root.location
+        )
+        # Its images are drawn on the "how to use" page: checked as a question's are.
+        reader.pictures(root, {"description": self.description}, self.format, "")
         self.language = language(reader, root)
         self.date = date(reader, root)
         self.authors = text_list(reader, root, "authors", allow_single=True)

@@ -176,6 +176,20 @@ def problems(guide: Guide, theme: Theme) -> list[Problem]:
     use_folder(guide.root)
     found: list[Problem] = []
     seen: set[str] = set()
+
+    def check(value: str, start: Location, owner: str) -> None:
+        for image in images.images(text.parse(value)):
+            if image.src in seen or images.is_remote(image.src):
+                continue
+            seen.add(image.src)
+            if _kind(image.src, guide.root) != "svg":
+                continue  # a raster image is decoded where it is laid out
+            drawn = made(image.src, theme)
+            if drawn is not None and (drawn.skipped or drawn.missing):
+                found.append(_warning(places.place(start, value, image.at), owner, image, drawn))
+
+    if guide.format == "markdown" and images.may_hold_images(guide.description):
+        check(guide.description, guide.description_location, "the guide's description")
     for topic in guide.topics:
         for q in topic.questions:
             if q.format != "markdown":
@@ -185,20 +199,8 @@ def problems(guide: Guide, theme: Theme) -> list[Problem]:
                     continue
                 listed = name in ("key_points", "follow_ups")
                 for number, item in enumerate(q.items(name) if listed else (value,)):
-                    for image in images.images(text.parse(item)):
-                        if image.src in seen or images.is_remote(image.src):
-                            continue
-                        seen.add(image.src)
-                        if _kind(image.src, guide.root) != "svg":
-                            continue  # a raster image is decoded where it is laid out
-                        drawn = made(image.src, theme)
-                        if drawn is None or not (drawn.skipped or drawn.missing):
-                            continue
-                        start = places.item(where, number) if listed else where
-                        at = places.place(start, item, image.at)
-                        found.append(
-                            _warning(at, f"question '{q.id}', {name.replace('_', ' ')}", image, drawn)
-                        )
+                    start = places.item(where, number) if listed else where
+                    check(item, start, f"question '{q.id}', {name.replace('_', ' ')}")
     return found
 
 

@@ -193,7 +193,8 @@ def problems(guide: Guide) -> list[Problem]:
         for formula in formulas(text.parse(guide.description, guide.format)):
             made = typeset(formula.source, formula.display)
             if isinstance(made, str):
-                found.append(_warning(guide.location, "the guide's description", formula, made))
+                at = places.place(guide.description_location, guide.description, formula.at)
+                found.append(_warning(at, "the guide's description", formula, made))
     return found
 
 
