@@ -240,3 +240,25 @@ def test_what_an_svg_holds_that_guide_cannot_draw_is_a_warning_at_the_image(
     )
     assert said in err, err
     assert cli.main(["check", "--strict", str(folder)]) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<text x="1" y="9">a <tspan>b</tspan> <tspan>c</tspan> <tspan>d</tspan> e</text>',
+        '<defs><g id="t"><text y="9">  spaced   out  </text><rect width="1" height="1"/></g></defs>'
+        '<use href="#t"/><use href="#t" x="5"/>',
+        '<defs><symbol id="s"><circle r="1"/><text>x</text></symbol></defs>'
+        '<use href="#s"/><g><use href="#s"/></g>',
+    ],
+)
+def test_the_layout_draws_no_more_than_validation_counts(body: str) -> None:
+    from guide.data import svgcheck
+
+    root = reader.parse(svg(body))
+    walker = reader.Reader(
+        root, figures.text_fonts(load_theme("base"), svgtext.characters(root)), (0.0, 0.0, 0.0)
+    )
+    for child in root:
+        walker.walk(child, walker.style_of(root, {}))
+    assert 0 < walker.drawn <= int(svgcheck.expansion(root))

@@ -120,9 +120,11 @@ def expansion(root: ET.Element) -> int | str:
             stack.append((element, parts))
             stack.extend((part, None) for part in parts if id(part) not in counted)
             continue
-        total = 0 if tag(element) in NOT_DRAWN else 1 + len((element.text or "").strip())
+        name = tag(element)
+        # A text's characters as written: the layout draws no more of them (it collapses spaces).
+        total = 0 if name in NOT_DRAWN else 1 + (len("".join(element.itertext())) if name == "text" else 0)
         for part in parts:
-            total += counted.get(id(part), 0) + len((part.tail or "").strip())
+            total += counted.get(id(part), 0)
         counted[key] = total
         open_now.discard(key)
     return counted[id(root)]
