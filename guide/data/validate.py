@@ -656,10 +656,9 @@ class _GuideReader:
                     src = image.src
                     if src in found:
                         continue
-                    where = places.place(start, item, image.at)
                     if images.is_remote(src):
                         self.problems.warning(
-                            where,
+                            places.place(start, item, image.at),  # read back only for a problem
                             f"{owner}: the image {src[:80]} is on the web and is never fetched: it prints as"
                             " its"
                             " alt text, linked to its address; copy it into the guide folder to print it",
@@ -671,7 +670,7 @@ class _GuideReader:
                     if located is None:
                         located = self.located[src] = images.locate(src, self.folder)
                     if isinstance(located, str):
-                        self.error(where, f"{owner}: {located}")
+                        self.error(places.place(start, item, image.at), f"{owner}: {located}")
                         found[src] = ""
                     else:
                         found[src] = located.digest

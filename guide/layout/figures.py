@@ -3,9 +3,8 @@
 The image is the file validation found in the guide folder (data/images.py), read again here:
 a PNG, JPEG or GIF (its first frame) becomes an image resource, an SVG a form of vector
 operators (svg.py), its text drawn in the guide's fonts. Each is made once per process and
-embedded once per file. It is scaled to
-the text width at most and to fit a page, its aspect ratio kept. A web address is never
-fetched: its alt text prints, linked to the address.
+embedded once per file. It is scaled to the text width at most and to fit a page, its aspect
+ratio kept. A web address is never fetched: its alt text prints, linked to the address.
 """
 
 from __future__ import annotations
