@@ -185,14 +185,16 @@ def _coverage(
 ) -> tuple[Problem, ...]:
     """Check that the fonts have every character and that every formula can be typeset: the warnings
     so far with, in a draft, one for each character they lack, and one for each formula that prints
-    as its source. A failure reports the warnings too, every problem at once."""
-    from guide.layout import fonts, maths
+    as its source, and for each SVG figure not drawn whole. A failure reports the warnings too,
+    every problem at once."""
+    from guide.layout import figures, fonts, maths
 
     try:
         drafted = fonts.check_coverage(guide, theme, draft=options.draft)
     except GuideError as exc:
         raise GuideError([*warnings, *exc.problems]) from None
-    drafted = [*drafted, *maths.problems(guide)]  # each formula typeset here, once, for the layout
+    # Each formula typeset here, and each SVG figure drawn, once, for the layout.
+    drafted = [*drafted, *maths.problems(guide), *figures.problems(guide, theme)]
     if options.strict and drafted:
         raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in drafted)
     return tuple(sorted([*warnings, *drafted], key=Problem.sort_key))

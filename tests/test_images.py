@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import zlib
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -104,7 +105,7 @@ def test_images_that_are_not_the_guide_s_own_files_are_refused_at_their_place(
     os.symlink(tmp_path / "outside.png", folder / "link.png")
     assert cli.main(["check", str(folder)]) == 1
     err = capsys.readouterr().err
-    assert f"guide.yaml:10:13: error: question 'q1', answer: the image '{src}' " in err, err
+    assert f"guide.yaml:11:11: error: question 'q1', answer: the image '{src}' " in err, err
     assert message in err
 
 
@@ -172,3 +173,86 @@ def test_an_image_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
         == f"the image 'big.png' is {len(png()) + 4096:,} bytes, over the limit of 1,024 bytes; shrink it"
     )
     assert isinstance(images.locate("big.png", tmp_path), images.ImageFile)
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((200, 100), 60).convert("RGB").save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (png(400, 300)[:-40], "is damaged and cannot be decoded"),  # cut short: its last chunks gone
+        (png(400, 300)[:60], "is damaged and cannot be decoded"),
+        (_jpeg()[:-300], "is damaged and cannot be decoded"),
+        (_gif()[:40], "is damaged and cannot be decoded"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" width="100"><rect x="0"', "cannot be drawn: it is not"
+         " well-formed XML (unclosed token at line 1, column 53)"),
+        (b'<?xml version="1.0"?><svg:x xmlns:svg="http://www.w3.org/2000/svg"/><!-- <svg -->', "cannot be"
+         " drawn: it is not an SVG image (its root element is not <svg>)"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg><svg>', "cannot be drawn: it is not"
+         " well-formed XML (junk after document element at line 1, column 54)"),
+        (b'<?xml version="1.0"?><html><!-- <svg> --></html>', "cannot be drawn: it is not an SVG image"),
+    ],
+    ids=["png-end", "png-half", "jpeg", "gif", "svg-cut", "svg-prefix", "svg-junk", "html"],
+)  # fmt: skip
+def test_an_image_that_cannot_be_decoded_is_an_error_at_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, message: str
+) -> None:
+    name = "figures/x.svg" if data.startswith(b"<") else "figures/x.img"
+    folder = guide_with(tmp_path / "g", f"See:\n\n![x]({name})", {name: data})
+    assert cli.main(["check", "--strict", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: question 'q1', answer: the image '{name}' {message}" in err, err
+
+
+def test_an_image_of_too_many_pixels_is_refused_undecoded(tmp_path: Path) -> None:
+    from guide.data import images
+
+    out = io.BytesIO()
+    Image.new("1", (10_000, 6_000)).save(out, "PNG")  # 60 million pixels in a few kilobytes
+    (tmp_path / "big.png").write_bytes(out.getvalue())
+    found = images.locate("big.png", tmp_path)
+    assert found == (
+        "the image 'big.png' is 10,000 × 6,000 pixels, over the limit of 50 million; scale it down (a page"
+        " printed at 300 dpi needs about 9 million)"
+    )
+
+
+def _sixteen_bit_grey(values: list[int], width: int = 64, height: int = 32) -> bytes:
+    """A 16-bit greyscale PNG: its columns in bands of `values` (0–65535), left to right."""
+    picture = Image.new("I;16", (width, height))
+    band = width // len(values)
+    for x in range(width):
+        for y in range(height):
+            picture.putpixel((x, y), values[min(x // band, len(values) - 1)])
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_16_bit_greyscale_png_prints_its_greys(tmp_path: Path) -> None:
+    from test_svg import figure
+
+    data = _sixteen_bit_grey([0, 16384, 30000, 49152, 65535])
+    assert Image.open(io.BytesIO(data)).mode == "I;16"
+    image = figure(tmp_path, data, scale=2.0, name="figures/grey.png").convert("L")
+    width, height = image.size
+    found = [image.getpixel((round(width * (0.1 + 0.2 * band)), height // 2)) for band in range(5)]
+    expected = [0, 64, 117, 191, 255]
+    assert all(abs(a - b) <= 6 for a, b in zip(found, expected, strict=True)), found
+
+
+def test_a_transparent_grey_of_a_16_bit_png_stays_transparent() -> None:
+    from guide.layout import pictures
+
+    picture = Image.open(io.BytesIO(_sixteen_bit_grey([0, 30000])))
+    out = io.BytesIO()
+    picture.save(out, "PNG", transparency=0)
+    made = pictures.image(out.getvalue())
+    assert made.alpha is not None
+
+    alpha = zlib.decompress(made.alpha)
+    assert alpha[0] == 0 and alpha[63] == 255  # the black half clear, the grey half opaque

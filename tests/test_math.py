@@ -186,7 +186,7 @@ def test_a_formula_that_cannot_be_typeset_is_a_located_warning_and_prints_as_its
     )
     assert cli.main(["build", str(folder), "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err
-    assert "guide.yaml:10:13: warning: question 'q', answer: cannot typeset the formula $\\frac{1$" in err
+    assert "guide.yaml:10:20: warning: question 'q', answer: cannot typeset the formula $\\frac{1$" in err
     key = next((tmp_path / "out" / "g").glob("*answer-key.pdf"))
     pdf = pdfium.PdfDocument(str(key))
     assert "$\\frac{1$" in "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))

@@ -191,8 +191,9 @@ class Reader:
         return " ".join("".join(c for c in value if not self.refused(c)).split())
 
 
-def apply(item: Event, builder: RunBuilder, *, is_paired: bool, reader: Reader) -> None:
-    """Add one event to a builder: a known tag opens, closes or stands for its node; the rest is text."""
+def apply(item: Event, builder: RunBuilder, *, is_paired: bool, reader: Reader, at: int = -1) -> None:
+    """Add one event to a builder: a known tag opens, closes or stands for its node; the rest is text.
+    `at`: where the event stands in the whole text (an image keeps it)."""
     kind, tag = item.kind, item.tag
     if kind == "comment":
         return
@@ -203,7 +204,7 @@ def apply(item: Event, builder: RunBuilder, *, is_paired: bool, reader: Reader) 
     elif tag == "br" and kind in ("start", "void", "end"):  # browsers read </br> as <br> too
         builder.add(LineBreak())
     elif tag == "img" and kind in ("start", "void"):
-        builder.add(Image(item.attr("src"), reader.attribute(item.attr("alt"))))
+        builder.add(Image(item.attr("src"), reader.attribute(item.attr("alt")), at))
     elif kind == "start" and is_paired:
         container = TAGS[tag]
         address = reader.link(item.attr("href")) if container == "link" else None
@@ -240,8 +241,13 @@ def _strip(runs: tuple[Inline, ...]) -> tuple[Inline, ...]:
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def blocks(source: str, reader: Reader) -> list[Block]:
-    """An HTML block (markdown-it's html_block: HTML on lines of its own) as paragraphs.
+def _nowhere(pos: int) -> int:
+    return -1
+
+
+def blocks(source: str, reader: Reader, place: Callable[[int], int] = _nowhere) -> list[Block]:
+    """An HTML block (markdown-it's html_block: HTML on lines of its own) as paragraphs; `place`
+    gives where a position in it stands in the whole text.
 
     <p>, <div> and <details> start and end paragraphs, <summary> is a bold paragraph of its
     own, a blank line ends a paragraph (inside <script> or <pre>, which print as typed); the
@@ -249,6 +255,7 @@ def blocks(source: str, reader: Reader) -> list[Block]:
     """
     out: list[Block] = []
     segment: list[Event] = []
+    places: list[int] = []  # where each event of the segment starts in the block
 
     def flush() -> None:
         if not segment:
@@ -256,13 +263,17 @@ def blocks(source: str, reader: Reader) -> list[Block]:
         pairs = paired(segment)
         builder = RunBuilder()
         for index, item in enumerate(segment):
-            apply(item, builder, is_paired=index in pairs, reader=reader)
+            at = place(places[index]) if item.tag == "img" else -1
+            apply(item, builder, is_paired=index in pairs, reader=reader, at=at)
         runs = _strip(trim_breaks(builder.finish()))
         if plain_text(runs).strip() or any(isinstance(run, Image) for run in runs):
             out.append(Paragraph(runs))
         segment.clear()
+        places.clear()
 
+    position = 0
     for item in events(source):
+        start, position = position, position + len(item.raw)
         if item.tag in BLOCK_TAGS and item.kind in ("start", "end", "void"):
             flush()
             continue
@@ -273,8 +284,10 @@ def blocks(source: str, reader: Reader) -> list[Block]:
                 if number:
                     flush()
                 segment.append(Event("text", part.replace("\n", " ")))
+                places.append(-1)
         else:
             segment.append(Event(item.kind, item.raw.replace("\n", " "), item.tag, item.attrs))
+            places.append(start)
         if item.tag == "summary" and item.kind == "end":
             flush()
     flush()

@@ -3,15 +3,18 @@
 An image's source is a path relative to the guide's folder (`figures/bias-variance.svg`). It is
 refused, and never read, when it is absolute, climbs out with `..`, names a scheme other than
 http and https (`file:`, `data:`), leads out of the folder through a symbolic link, is missing,
-is larger than MAX_IMAGE_BYTES, or is not a PNG, JPEG, GIF or SVG file. A web address is never
-fetched: the image prints as its alt text, linked to the address.
+is larger than MAX_IMAGE_BYTES, or is not a PNG, JPEG, GIF or SVG file that can be drawn (one
+cut short or damaged, of more than MAX_PIXELS, or an SVG that svgcheck.py refuses). A web
+address is never fetched: the image prints as its alt text, linked to the address.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
+import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,6 +25,8 @@ from guide.data.nodes import CONTAINERS
 from guide.files import Refused, read_regular
 
 MAX_IMAGE_BYTES = 8 << 20  # 8 MiB: a photograph at print resolution, never a whole book's worth
+# Decoded, a PNG of 8 MiB may hold billions of pixels (one colour compresses to almost nothing).
+MAX_PIXELS = 50_000_000  # 50 million: 200 MB decoded; an A4 page at 600 dpi is 35 million
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -75,8 +80,9 @@ def kind_of(data: bytes) -> str | None:
     return None
 
 
-def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES) -> ImageFile | str:
-    """The image file a local source names in a guide folder, read and checked; or why it is refused."""
+def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES, *, decode: bool = True) -> ImageFile | str:
+    """The image file a local source names in a guide folder, read and checked (decoded whole, unless
+    not `decode`: the layout, which decodes it, after validation did); or why it is refused."""
     shown = src if len(src) <= 80 else src[:79] + "…"
     path_text = unquote(src.split("#", 1)[0].split("?", 1)[0])
     if not path_text:
@@ -111,10 +117,54 @@ def locate(src: str, folder: Path, limit: int = MAX_IMAGE_BYTES) -> ImageFile | 
     kind = kind_of(data)
     if kind is None:
         return f"the image '{shown}' is not a PNG, JPEG, GIF or SVG file"
-    if kind == "svg":
-        from guide.data.svgcheck import refusal
+    if decode and kind == "svg":
+        from guide.data import svgcheck
 
-        why = refusal(data)
+        why = svgcheck.refusal(data)
         if why is not None:
             return f"the image '{shown}' is an SVG guide will not read: {why}"
+        why = svgcheck.problem(data)
+        if why is not None:
+            return f"the image '{shown}' cannot be drawn: {why}"
+    elif decode:
+        why = undecodable(data)
+        if why is not None:
+            return f"the image '{shown}' {why}"
     return ImageFile(src, Path(real), kind, hashlib.sha256(data).hexdigest())
+
+
+def undecodable(data: bytes) -> str | None:
+    """Why a PNG, JPEG or GIF file cannot be drawn, said for a message ("is …"); None if it can.
+
+    The image is decoded whole, as the layout will decode it (a GIF's first frame), so that a
+    file cut short or damaged is found here, at its place, rather than printed as its label.
+    Only its size is read before: one of more than MAX_PIXELS is refused undecoded, since
+    decoding it would take gigabytes.
+    """
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS bounds it
+            with Image.open(io.BytesIO(data)) as opened:
+                width, height = opened.size
+                if width * height > MAX_PIXELS:
+                    return (
+                        f"is {width:,} × {height:,} pixels, over the limit of {MAX_PIXELS // 1_000_000}"
+                        " million; scale it down (a page printed at 300 dpi needs about 9 million)"
+                    )
+                if width == 0 or height == 0:
+                    return "has no pixels (its width or height is 0)"
+                opened.seek(0)
+                if opened.format == "JPEG":
+                    # Every part of the file is still read, its pixels decoded at an eighth of the size.
+                    opened.draft(opened.mode, (max(width // 8, 1), max(height // 8, 1)))
+                opened.load()
+    except Image.DecompressionBombError:
+        return f"is over the limit of {MAX_PIXELS // 1_000_000} million pixels; scale it down"
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:  # Pillow's ways of failing
+        why = str(exc) or type(exc).__name__
+        return f"is damaged and cannot be decoded ({why}); replace it with a whole copy"
+    return None

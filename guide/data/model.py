@@ -210,6 +210,7 @@ class Guide:
     changes: Changes | None = None
     root: Path = field(default=Path("."), compare=False)
     location: Location = field(default=Location("<memory>"), compare=False)
+    description_location: Location = field(default=Location("<memory>"), compare=False)
     # Every character of its texts, as validation met them; empty when unknown (a guide made in
     # code): then whoever needs them reads them off the texts.
     characters: frozenset[str] = field(default=frozenset(), compare=False, repr=False)

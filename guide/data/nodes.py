@@ -108,6 +108,7 @@ class Image:
 
     src: str
     alt: str
+    at: int = field(default=-1, compare=False)  # where it starts in its text (-1: not known)
 
     @property
     def label(self) -> str:
@@ -124,6 +125,7 @@ class Math:
     source: str
     display: bool
     written: str
+    at: int = field(default=-1, compare=False)  # where it starts in its text (-1: not known)
 
 
 @dataclass(frozen=True, slots=True)

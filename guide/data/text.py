@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -154,6 +154,10 @@ class _Markdown(MarkdownIt):
         self.inline.ruler.before("escape", "guide_math", _math)
         # Before text_join turns entities into plain text, while each still knows its source.
         self.core.ruler.before("text_join", "guide_entities", _keep_refused_entities)
+        # Images remember where they stand, for a problem with one to be reported there.
+        ruler = self.inline.ruler
+        for name in ("image", "html_inline"):
+            ruler.at(name, _placed(ruler.__rules__[ruler.__find__(name)].fn))
 
     def validateLink(self, url: str) -> bool:
         # markdown-it turns a link it rejects (javascript:, file:, data:) back into
@@ -246,8 +250,55 @@ def _math_token(state: StateInline, silent: bool, start: int, end: int, after: i
         token = state.push("math_display" if display else "math_inline", "", 0)
         token.content = state.src[start:end].replace("\n", " ")
         token.markup = state.src[state.pos : after].replace("\n", " ")
+        token.meta["at"] = state.pos
     state.pos = after
     return True
+
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+
+def _placed(rule: InlineRule) -> InlineRule:
+    """An inline rule whose token keeps where in its inline text it starts (meta "at")."""
+
+    def run(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        if found and not silent and len(state.tokens) > count:
+            state.tokens[-1].meta["at"] = start  # after the text pending before it, if any
+        return found
+
+    run.__name__ = getattr(rule, "__name__", "rule")
+    return run
+
+
+def _placer(token: Token, source: str, starts: Sequence[int]) -> Callable[[int], int]:
+    """What turns a position in a token's content (an inline's, an HTML block's) into its offset in
+    the whole text, -1 where it cannot be found: the token's lines are the text's lines from
+    token.map, each with what marks its block (indents, '> ', '- ') left out before it."""
+    content, first = token.content, token.map[0] if token.map else -1
+
+    def place(pos: int) -> int:
+        number = first + content.count("\n", 0, pos)
+        if first < 0 or pos < 0 or number >= len(starts):
+            return -1
+        stop = content.find("\n", pos)
+        rest = content[pos : len(content) if stop < 0 else stop].rstrip()
+        begin = starts[number]
+        line = source[begin : starts[number + 1] - 1 if number + 1 < len(starts) else len(source)].rstrip()
+        if rest and line.endswith(rest):
+            return begin + len(line) - len(rest)
+        at = line.find(rest) if rest else -1  # a table's cell: its text within the row
+        return begin + at if at >= 0 else -1
+
+    return place
+
+
+def _line_starts(source: str) -> list[int]:
+    starts = [0]
+    for line in source.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return starts
 
 
 # One instance for the whole run: building it costs far more than a short parse.
@@ -310,8 +361,13 @@ def _html_link(href: str) -> str | None:
 _HTML = html.Reader(link=_html_link, refused=_refused)
 
 
-def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
-    """Turn the children of an inline token into inline runs, HTML tags among them included."""
+def _nowhere(pos: int) -> int:
+    return -1
+
+
+def _inlines(tokens: Sequence[Token], place: Callable[[int], int] = _nowhere) -> tuple[Inline, ...]:
+    """Turn the children of an inline token into inline runs, HTML tags among them included;
+    `place` gives where a position in the inline's content stands in the whole text."""
     builder = RunBuilder()
     tags = {i: html.event(t.content) for i, t in enumerate(tokens) if t.type == "html_inline"}
     order = list(tags)
@@ -327,11 +383,14 @@ def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
         elif kind == "hardbreak":
             builder.add(LineBreak())
         elif kind in ("math_inline", "math_display"):
-            builder.add(Math(" ".join(token.content.split()), kind == "math_display", token.markup))
+            at = place(token.meta.get("at", -1))
+            builder.add(Math(" ".join(token.content.split()), kind == "math_display", token.markup, at))
         elif kind == "image":
-            builder.add(Image(str(token.attrs.get("src", "")), " ".join(_image_alt(token).split())))
+            at = place(token.meta.get("at", -1))
+            builder.add(Image(str(token.attrs.get("src", "")), " ".join(_image_alt(token).split()), at))
         elif kind == "html_inline":
-            html.apply(tags[index], builder, is_paired=index in pairs, reader=_HTML)
+            at = place(token.meta.get("at", -1))
+            html.apply(tags[index], builder, is_paired=index in pairs, reader=_HTML, at=at)
         elif token.nesting == 1:
             name = kind.removesuffix("_open")
             href = str(token.attrs.get("href", "")) if name == "link" else ""
@@ -370,8 +429,10 @@ def _align(token: Token) -> str:
     return value if value != style and value in ("left", "center", "right") else ""
 
 
-def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
-    """Turn markdown-it's flat block token stream into blocks, without recursion."""
+def _blocks(tokens: Sequence[Token], source: str = "") -> tuple[Block, ...]:
+    """Turn markdown-it's flat block token stream into blocks, without recursion; `source`, the
+    text parsed, for where its images and formulas stand in it."""
+    starts = _line_starts(source) if source else []
     stack = [_BlockFrame(None)]
     for token in tokens:
         kind = token.type
@@ -381,7 +442,7 @@ def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
             if _opens_tip(stack, children):
                 stack[-2].tip = top.tip = True
                 children = children[2:]  # the marker and the line break after it
-            runs = _inlines(children)
+            runs = _inlines(children, _placer(token, source, starts))
             if top.token is not None and top.token.type in _RUN_HOLDERS:
                 top.runs.extend(runs)
             elif runs:
@@ -393,7 +454,7 @@ def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
         elif kind == "hr":
             top.blocks.append(Rule())
         elif kind == "html_block":
-            top.blocks.extend(html.blocks(token.content, _HTML))
+            top.blocks.extend(html.blocks(token.content, _HTML, _placer(token, source, starts)))
         elif token.nesting == 1:
             stack.append(_BlockFrame(token))
         elif token.nesting == -1:
@@ -482,7 +543,7 @@ def _table(frame: _BlockFrame) -> Table:
 
 def _parse_slow(markdown: str) -> tuple[Block, ...]:
     """Parse with markdown-it (the path the fast path must agree with)."""
-    return _blocks(_MD.parse(markdown))
+    return _blocks(_MD.parse(markdown), markdown)
 
 
 def _normalise(markdown: str) -> str:

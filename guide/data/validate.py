@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from guide.data import images
+from guide.data import images, places
 from guide.data import text as markdown
 from guide.data.fields import QUESTION_FIELDS, QUESTION_KEYS
 from guide.data.model import DIFFICULTIES, Guide, Question, Topic, positions
@@ -250,6 +250,9 @@ class _GuideReader:
         self.chars: set[str] = set()  # every character of every text read well
         self._strings: dict[str, str] = {}
         self.real_folder: str | None = None  # the guide folder, symbolic links resolved
+        # Each image source found, or why it is refused: a figure shown by many questions is
+        # read and decoded once.
+        self.located: dict[str, images.ImageFile | str] = {}
 
     def keep_texts(self, qid: str, node: Node, fields: dict[str, str | tuple[str, ...]]) -> None:
         """Note texts read well, with where they are, for the glyph check of a guide with errors."""
@@ -371,6 +374,7 @@ class _GuideReader:
             description=fields.description,
             root=folder,
             location=fields.location,
+            description_location=fields.description_location,
             characters=frozenset(self.chars),
         )
 
@@ -642,16 +646,19 @@ class _GuideReader:
             values = value if isinstance(value, tuple) else (value,)
             if not any(map(images.may_hold_images, values)):
                 continue
-            where = node.entries[name][1].location if name in node.entries else node.location
-            owner = f"question '{qid}', {name.replace('_', ' ')}" if qid else name.replace("_", " ")
-            for item in values:
+            field = node.entries[name][1] if name in node.entries else node
+            # Where each text starts: the field's, or each item's of a list.
+            starts = [i.location for i in field.items] if len(field.items) == len(values) else []
+            owner = f"question '{qid}', {name.replace('_', ' ')}" if qid else f"the guide's {name}"
+            for number, item in enumerate(values):
+                start = starts[number] if starts else field.location
                 for image in images.images(markdown.parse(item, fmt)):
                     src = image.src
                     if src in found:
                         continue
                     if images.is_remote(src):
                         self.problems.warning(
-                            where,
+                            places.place(start, item, image.at),  # read back only for a problem
                             f"{owner}: the image {src[:80]} is on the web and is never fetched: it prints as"
                             " its"
                             " alt text, linked to its address; copy it into the guide folder to print it",
@@ -659,9 +666,11 @@ class _GuideReader:
                         )
                         found[src] = ""
                         continue
-                    located = images.locate(src, self.folder)
+                    located = self.located.get(src)
+                    if located is None:
+                        located = self.located[src] = images.locate(src, self.folder)
                     if isinstance(located, str):
-                        self.error(where, f"{owner}: {located}")
+                        self.error(places.place(start, item, image.at), f"{owner}: {located}")
                         found[src] = ""
                     else:
                         found[src] = located.digest
@@ -852,6 +861,11 @@ class _GuideFields:
         self.edition = edition(reader, root)
         self.subtitle = text(reader, root, "subtitle")
         self.description = text(reader, root, "description")
+        self.description_location = (
+            root.entries["description"][1].location if "description" in root.entries else root.location
+        )
+        # Its images are drawn on the "how to use" page: checked as a question's are.
+        reader.pictures(root, {"description": self.description}, self.format, "")
         self.language = language(reader, root)
         self.date = date(reader, root)
         self.authors = text_list(reader, root, "authors", allow_single=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from guide import cache as guide_cache
-from guide.data import text
+from guide.data import places, text
 from guide.data.model import Guide
 from guide.data.nodes import CONTAINERS
 from guide.errors import Location, Problem
@@ -172,25 +172,29 @@ def _may_hold_math(value: str) -> bool:
 
 
 def problems(guide: Guide) -> list[Problem]:
-    """A warning for every formula of the guide that cannot be typeset, at its question and field;
-    every formula is typeset here once, for the layout to use."""
+    """A warning for every formula of the guide that cannot be typeset, where it was typed; every
+    formula is typeset here once, for the layout to use."""
     found: list[Problem] = []
     for topic in guide.topics:
         for q in topic.questions:
             for name, where, value in q.texts():
                 if not _may_hold_math(value) or name in ("tags", "title"):
                     continue
-                values = q.items(name) if name in ("key_points", "follow_ups") else (value,)
-                for item in values:
+                listed = name in ("key_points", "follow_ups")
+                values = q.items(name) if listed else (value,)
+                for number, item in enumerate(values):
+                    start = places.item(where, number) if listed else where
                     for formula in formulas(text.parse(item, q.format)):
                         made = typeset(formula.source, formula.display)
                         if isinstance(made, str):
-                            found.append(_warning(where, f"question '{q.id}', {name}", formula, made))
+                            at = places.place(start, item, formula.at)
+                            found.append(_warning(at, f"question '{q.id}', {name}", formula, made))
     if _may_hold_math(guide.description):
         for formula in formulas(text.parse(guide.description, guide.format)):
             made = typeset(formula.source, formula.display)
             if isinstance(made, str):
-                found.append(_warning(guide.location, "the guide's description", formula, made))
+                at = places.place(guide.description_location, guide.description, formula.at)
+                found.append(_warning(at, "the guide's description", formula, made))
     return found
 
 

@@ -12,8 +12,12 @@ import hashlib
 import io
 import zlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from guide.layout.page import FormData, ImageData
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 _registry: dict[str, ImageData | FormData] = {}
 
@@ -65,7 +69,10 @@ def image(data: bytes) -> ImageData:
                 made = ImageData(key, opened.width, opened.height, 3 if mode == "RGB" else 1, data, jpeg=True)
                 register(made)
                 return made
-            picture = opened.convert("RGBA") if _has_alpha(opened) else opened.convert("RGB")
+            if mode == "I" or mode.startswith("I;16"):
+                picture = _deep_grey(opened)
+            else:
+                picture = opened.convert("RGBA") if _has_alpha(opened) else opened.convert("RGB")
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow's ways of saying it cannot read it
         raise ValueError(str(exc) or type(exc).__name__) from None
     alpha = None
@@ -77,6 +84,26 @@ def image(data: bytes) -> ImageData:
     made = ImageData(key, picture.width, picture.height, 3, zlib.compress(picture.tobytes(), 6), alpha=alpha)
     register(made)
     return made
+
+
+def _deep_grey(picture: Image.Image) -> Image.Image:
+    """A 16-bit greyscale image (a PNG's I;16) as 8-bit RGB, or RGBA if a grey in it is transparent.
+
+    Pillow's convert clips such samples to 255 rather than scaling them (mid-grey would print
+    white): they are scaled from 0–65535 to 0–255 here.
+    """
+    from PIL import Image, ImageMath
+
+    wide = picture.convert("I")
+    grey = wide.point(lambda value: value * (1 / 257)).convert("L")
+    clear = picture.info.get("transparency")
+    if not isinstance(clear, int):
+        return grey.convert("RGB")
+    alpha = ImageMath.lambda_eval(lambda args: args["notequal"](args["a"], clear) * 255, a=wide)
+    assert isinstance(alpha, Image.Image)
+    out = grey.convert("RGBA")
+    out.putalpha(alpha.convert("L"))
+    return out
 
 
 def _has_alpha(picture: object) -> bool:

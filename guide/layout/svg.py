@@ -3,10 +3,11 @@
 A reader of our own, of the part of SVG that figures and formulas use: shapes (path, rect,
 circle, ellipse, line, polyline, polygon), groups and their transforms, `use` of what `defs`
 holds, presentation attributes and inline `style`, simple `<style>` rules (by tag, class or
-id), a gradient's first colour, and text, drawn as the outlines of the style's sans font.
+id), a gradient's first colour, and text, drawn as outlines in the guide's fonts (svgtext.py).
 Nothing is ever loaded: an `image`, an external reference or an entity declaration is refused
-before reading (see `refusal`), and whatever else it does not draw (filters, masks, clipping)
-is listed in `Drawing.skipped`.
+before reading (see data/svgcheck.py, which also bounds how much a drawing's `use` references
+expand to), and whatever else it does not draw (filters, masks, clipping, text on a path) is
+listed in `Drawing.skipped`, each character of text no font has in `Drawing.missing`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
-from guide.data.svgcheck import refusal
+from guide.data import svgcheck
+from guide.layout import svgtext
 from guide.layout.pictures import number
+from guide.layout.svgtext import TextFonts
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -50,11 +51,16 @@ _NAMED = {
 _INHERITED = (
     "fill", "stroke", "stroke-width", "fill-opacity", "stroke-opacity", "fill-rule", "stroke-dasharray",
     "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "font-size", "font-family", "font-weight",
-    "font-style", "text-anchor", "color", "visibility",
+    "font-style", "text-anchor", "color", "visibility", "direction", "letter-spacing", "word-spacing",
+    "dominant-baseline", "alignment-baseline", "baseline-shift", "space", "white-space", "writing-mode",
 )  # fmt: skip
 _SHAPES = frozenset({"path", "rect", "circle", "ellipse", "line", "polyline", "polygon"})
-_IGNORED = frozenset({"title", "desc", "metadata", "defs", "style", "symbol", "linearGradient",
-                      "radialGradient", "stop", "clipPath", "marker", "pattern", "script"})  # fmt: skip
+# What an element may ask for that is not drawn (it is drawn without it), said in a warning.
+_EFFECTS = {
+    "clip-path": "clipping (clip-path: drawn unclipped)", "mask": "masks (drawn unmasked)",
+    "filter": "filters (drawn unfiltered)", "marker-start": "markers", "marker-mid": "markers",
+    "marker-end": "markers",
+}  # fmt: skip
 MAX_DEPTH = 64  # groups and uses nested deeper are not drawn (a `use` of itself ends here too)
 
 
@@ -71,25 +77,19 @@ class Drawing:
     height: float
     opacities: list[tuple[str, float]] = field(default_factory=list)
     skipped: set[str] = field(default_factory=set)  # what it holds that is not drawn
-    paths: int = 0  # how many shapes and glyphs were drawn
+    paths: int = 0  # how many shapes and runs of text were drawn
+    missing: set[str] = field(default_factory=set)  # characters of its text that no font has
 
 
 def parse(data: bytes) -> ET.Element:
     """The root element of an SVG; Refused if it is not one or would load anything."""
-    why = refusal(data)
-    if why is not None:
-        raise Refused(why)
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise Refused(f"it is not well-formed XML ({exc})") from None
-    if _tag(root) != "svg":
-        raise Refused("it is not an SVG image (its root element is not <svg>)")
+    root = svgcheck.parse(data)
+    if isinstance(root, str):
+        raise Refused(root)
     return root
 
 
-def _tag(element: ET.Element) -> str:
-    return _NS.sub("", element.tag) if isinstance(element.tag, str) else ""
+_tag = svgcheck.tag
 
 
 def length(value: str | None, default: float = 0.0, font: float = 12.0) -> float:
@@ -393,25 +393,20 @@ def _declarations(body: str) -> dict[str, str]:
     for part in body.split(";"):
         if ":" in part:
             key, value = part.split(":", 1)
-            out[key.strip().lower()] = value.strip().removesuffix("!important").strip()
+            key, value = key.strip().lower(), value.strip().removesuffix("!important").strip()
+            if key == "font":
+                out.update(svgtext.shorthand(value))
+            else:
+                out[key] = value
     return out
-
-
-@cache
-def _font(path: str) -> object:
-    import io
-
-    from fontTools.ttLib import TTFont
-
-    return TTFont(io.BytesIO(Path(path).read_bytes()), lazy=True)  # read whole: no file left open
 
 
 class Reader:
     """Walks an SVG tree into operators; one per drawing."""
 
-    def __init__(self, root: ET.Element, fonts: dict[str, str], default_fill: Colour | None) -> None:
+    def __init__(self, root: ET.Element, fonts: TextFonts, default_fill: Colour | None) -> None:
         self.root = root
-        self.fonts = fonts  # "regular", "bold" → a TrueType file for text
+        self.fonts = fonts  # the families text is drawn in (svgtext.py); none: text is not drawn
         # None: every shape is painted in the colour the form is placed with (a formula takes its
         # text's colour), whatever the SVG says.
         self.default_fill = default_fill
@@ -420,7 +415,10 @@ class Reader:
         self.ops: list[str] = []
         self.opacities: dict[float, str] = {}
         self.skipped: set[str] = set()
+        self.missing: set[str] = set()  # characters of its text that no font has
         self.paths = 0
+        self.drawn = 0  # elements walked and characters of text: at most svgcheck.MAX_DRAWN
+        self.using: set[int] = set()  # the targets of the uses being drawn
 
     def style_of(self, element: ET.Element, parent: dict[str, str]) -> dict[str, str]:
         own = {k: v for k, v in parent.items() if k in _INHERITED}
@@ -436,10 +434,12 @@ class Reader:
                 own.update(declarations)
         for written, value in element.attrib.items():
             key = _NS.sub("", written)
-            if key in _INHERITED or key in ("opacity", "display"):
+            if key in _INHERITED or key in ("opacity", "display") or key in _EFFECTS:
                 own[key] = value
         if element.get("style"):
             own.update(_declarations(element.get("style") or ""))
+        if "font-size" in own:  # relative sizes (50%, 2em, larger) are of the parent's size
+            own["font-size"] = str(svgtext.font_size(own["font-size"], _float(parent.get("font-size"), 16.0)))
         if "opacity" in own:
             try:
                 group = float(own["opacity"])
@@ -456,25 +456,34 @@ class Reader:
         if depth > MAX_DEPTH:
             return
         tag = _tag(element)
-        if tag in _IGNORED:
+        if tag in svgcheck.NOT_DRAWN:
+            return
+        # Validation refuses an SVG that draws more (svgcheck.expansion counts the same way,
+        # or more): the walk never goes past it.
+        self.drawn += 1  # and each character of a text, as svgtext draws it
+        if self.drawn > svgcheck.MAX_DRAWN:
+            self.skipped.add("what lies past the limit of elements drawn")
             return
         own = self.style_of(element, style)
         if own.get("display") == "none" or own.get("visibility") == "hidden":
             return
+        for name, what in _EFFECTS.items():
+            if own.get(name, "none").strip() not in ("none", ""):
+                self.skipped.add(what)
         matrix = transform(element.get("transform"))
         if tag == "use":
-            target = self.ids.get(
-                (element.get("{http://www.w3.org/1999/xlink}href") or element.get("href") or "")[1:]
-            )
-            if target is None:
-                return
+            target = self.ids.get(svgcheck.href(element)[1:])
+            if target is None or id(target) in self.using:
+                return  # a use of what holds it would never end: validation refuses it
             matrix = _compose(matrix, (1, 0, 0, 1, length(element.get("x")), length(element.get("y"))))
             self._push(matrix)
+            self.using.add(id(target))
             if _tag(target) == "symbol":
                 for child in target:
                     self.walk(child, own, depth + 1)
             else:
                 self.walk(target, own, depth + 1)
+            self.using.discard(id(target))
             self.ops.append("Q")
             return
         if tag in ("svg", "g", "a", "switch"):
@@ -491,12 +500,18 @@ class Reader:
                 self.ops.append("Q")
             return
         if tag == "text":
+            if not self.fonts:
+                self.skipped.add("text")
+                return
+            if element.get("rotate") or own.get("writing-mode", "").startswith(("tb", "vertical")):
+                self.skipped.add("letters rotated one by one or written vertically (drawn upright)")
             self._push(matrix)
-            self.text(element, own)
+            svgtext.draw(self, element, own, self.fonts)
             self.ops.append("Q")
             return
-        if tag:
-            self.skipped.add(tag)
+        if tag and str(element.tag).startswith(("{http://www.w3.org/2000/svg}", tag)):
+            # An element of another namespace (an editor's own: sodipodi:namedview) draws nothing.
+            self.skipped.add(f"<{tag}> elements")
 
     def _push(self, matrix: Matrix) -> None:
         if matrix == IDENTITY:
@@ -546,11 +561,20 @@ class Reader:
         if found == "url":
             assert value is not None
             target = self.ids.get(value.strip()[4:].strip(" )'\"").lstrip("#"))
-            stops = [s for s in target.iter() if _tag(s) == "stop"] if target is not None else []
+            if target is not None and _tag(target) == "pattern":
+                self.skipped.add("pattern fills (left unpainted)")
+            stops: list[ET.Element] = []
+            for _ in range(8):  # a gradient may take its stops from another (href)
+                if target is None or stops:
+                    break
+                stops = [s for s in target if _tag(s) == "stop"]
+                target = self.ids.get(svgcheck.href(target)[1:]) if not stops else None
             if not stops:
                 return None
-            stop_style = _declarations(stops[0].get("style") or "")
-            found = colour(stops[0].get("stop-color") or stop_style.get("stop-color") or "black")
+            colours = {_stop_colour(stop) for stop in stops}
+            if len(colours) > 1:
+                self.skipped.add("gradients (painted in their first colour)")
+            found = colour(_stop_colour(stops[0]))
         return found if isinstance(found, tuple) else None
 
     def paint(self, path: str, style: dict[str, str], *, closed: bool) -> None:
@@ -595,118 +619,11 @@ class Reader:
         self.ops.append(" ".join([*state, path, op]))
         self.paths += 1
 
-    def text(self, element: ET.Element, style: dict[str, str]) -> None:
-        """Text as glyph outlines of the sans font: x, y, tspans, size, weight, anchor."""
-        x, y = length(element.get("x")), length(element.get("y"))
-        x += length(element.get("dx"))
-        y += length(element.get("dy"))
-        # Each piece: its text, style, a new absolute x or y (a new chunk, anchored anew), its dy.
-        pieces: list[tuple[str, dict[str, str], float | None, float | None, float]] = []
-        if element.text:
-            pieces.append((element.text, style, None, None, 0.0))
-        for child in element:
-            if _tag(child) == "tspan":
-                child_style = self.style_of(child, style)
-                cx = length(child.get("x")) if child.get("x") else None
-                cy = length(child.get("y")) if child.get("y") else None
-                pieces.append((child.text or "", child_style, cx, cy, length(child.get("dy"))))
-            if child.tail:
-                pieces.append((child.tail, style, None, None, 0.0))
-        cursor_x, cursor_y = x, y
-        line: list[tuple[str, dict[str, str], float]] = []  # pieces of one chunk, each on its baseline
-        anchor = style.get("text-anchor", "start")
-        start = x
 
-        def flush() -> None:
-            width = sum(self.advance(t, s) for t, s, _ in line)
-            pen = start + {"middle": -width / 2, "end": -width}.get(anchor, 0.0)
-            for t, s, baseline in line:
-                pen = self.glyphs(t, s, pen, baseline)
-            line.clear()
-
-        for written, piece_style, px, py, dy in pieces:
-            value = " ".join(written.split()) if written.strip() else (" " if written else "")
-            if px is not None or py is not None:
-                if line:
-                    flush()
-                if px is not None:
-                    cursor_x = px
-                if py is not None:
-                    cursor_y = py
-                start = cursor_x
-            cursor_y += dy
-            line.append((value, piece_style, cursor_y))
-            cursor_x += self.advance(value, piece_style)
-        if line:
-            flush()
-
-    def _face(self, style: dict[str, str]) -> tuple[object, float]:
-        weight = style.get("font-weight", "normal")
-        bold = weight == "bold" or (weight.isdigit() and int(weight) >= 600)
-        path = self.fonts.get("bold" if bold else "regular") or self.fonts.get("regular", "")
-        size = length(style.get("font-size"), 16.0)
-        return _font(path), size
-
-    def advance(self, value: str, style: dict[str, str]) -> float:
-        font, size = self._face(style)
-        cmap = font.getBestCmap()  # type: ignore[attr-defined]
-        metrics = font["hmtx"]  # type: ignore[index]
-        units = font["head"].unitsPerEm  # type: ignore[index]
-        total: float = sum(metrics[cmap.get(ord(c), ".notdef")][0] for c in value) * size / units
-        return total
-
-    def glyphs(self, value: str, style: dict[str, str], x: float, y: float) -> float:
-        """Draw text from (x, y) on its baseline as outlines; where the pen ends."""
-        from fontTools.pens.recordingPen import RecordingPen
-
-        font, size = self._face(style)
-        cmap = font.getBestCmap()  # type: ignore[attr-defined]
-        glyph_set = font.getGlyphSet()  # type: ignore[attr-defined]
-        units = font["head"].unitsPerEm  # type: ignore[index]
-        scale = size / units
-        ops: list[str] = []
-        for char in value:
-            name = cmap.get(ord(char), ".notdef")
-            pen = RecordingPen()
-            glyph_set[name].draw(pen)
-            for operator, points in pen.value:
-                pts = [(x + px * scale, y - py * scale) for px, py in points]
-                if operator == "moveTo":
-                    ops.append(f"{number(pts[0][0])} {number(pts[0][1])} m")
-                elif operator == "lineTo":
-                    ops.append(f"{number(pts[0][0])} {number(pts[0][1])} l")
-                elif operator == "curveTo":
-                    ops.append(" ".join(f"{number(a)} {number(b)}" for a, b in pts) + " c")
-                elif operator == "qCurveTo":
-                    ops.extend(_quadratics(ops, pts))
-                elif operator in ("closePath", "endPath"):
-                    ops.append("h")
-            x += glyph_set[name].width * scale
-        if ops:
-            self.paint(" ".join(ops), style, closed=True)
-        return x
-
-
-def _quadratics(ops: list[str], points: list[tuple[float, float]]) -> list[str]:
-    """A TrueType quadratic spline (implied on-curve points between off-curve ones) as cubics."""
-    last = ops[-1].split() if ops else ["0", "0"]
-    x0, y0 = float(last[-3]), float(last[-2])
-    out = []
-    controls, end = points[:-1], points[-1]
-    for index, (qx, qy) in enumerate(controls):
-        if index + 1 < len(controls):
-            ex, ey = (qx + controls[index + 1][0]) / 2, (qy + controls[index + 1][1]) / 2
-        else:
-            ex, ey = end
-        c1 = (x0 + 2 / 3 * (qx - x0), y0 + 2 / 3 * (qy - y0))
-        c2 = (ex + 2 / 3 * (qx - ex), ey + 2 / 3 * (qy - ey))
-        out.append(
-            f"{number(c1[0])} {number(c1[1])} {number(c2[0])} {number(c2[1])} {number(ex)} {number(ey)} c"
-        )
-        x0, y0 = ex, ey
-    if not controls:
-        out.append(f"{number(end[0])} {number(end[1])} l")
-    return out
+def _stop_colour(stop: ET.Element) -> str:
+    return (
+        stop.get("stop-color") or _declarations(stop.get("style") or "").get("stop-color") or "black"
+    ).strip()
 
 
 def _float(value: str | None, default: float) -> float:
@@ -736,9 +653,10 @@ def size_of(root: ET.Element) -> tuple[float, float, Matrix]:
     return max(width, 1.0), max(height, 1.0), multiply((1, 0, 0, -1, 0, height), to_points)
 
 
-def draw(root: ET.Element, fonts: dict[str, str], *, base: Matrix | None = None,
+def draw(root: ET.Element, fonts: TextFonts, *, base: Matrix | None = None,
          default_fill: Colour | None = (0.0, 0.0, 0.0)) -> Drawing:  # fmt: skip
-    """An SVG tree as a form's content: at its own size (`base`: another matrix from its units)."""
+    """An SVG tree as a form's content: at its own size (`base`: another matrix from its units); its
+    text in `fonts` (none: text is not drawn)."""
     width, height, matrix = size_of(root)
     if base is not None:
         matrix = base
@@ -748,9 +666,6 @@ def draw(root: ET.Element, fonts: dict[str, str], *, base: Matrix | None = None,
         reader.walk(child, reader.style_of(root, {}))
     reader.ops.append("Q")
     opacities = [(name, value) for value, name in reader.opacities.items()]
-    return Drawing("\n".join(reader.ops), width, height, opacities, reader.skipped, reader.paths)
-
-
-def sans_fonts(folder: Path) -> dict[str, str]:
-    """The faces text in an SVG is drawn in: DejaVu Sans, shipped with the styles."""
-    return {"regular": str(folder / "DejaVuSans.ttf"), "bold": str(folder / "DejaVuSans-Bold.ttf")}
+    return Drawing(
+        "\n".join(reader.ops), width, height, opacities, reader.skipped, reader.paths, reader.missing
+    )
