@@ -53,6 +53,8 @@ TAGS = {
 # At the level of blocks (an HTML block between Markdown paragraphs), these start and end
 # paragraphs rather than being paired; <summary> makes a paragraph of its own.
 BLOCK_TAGS = frozenset({"p", "div", "details"})
+# What an HTML block's text is read as typed inside: no code spans or formulas there.
+LITERAL_TAGS = frozenset({"pre", "script", "style", "textarea", "code", "kbd"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,8 @@ class Reader:
 
     link: Callable[[str], str | None]  # an href → the link's address, or None: no link
     refused: Callable[[str], bool]  # a character refused when typed
+    # The text of an HTML block (a <summary>, a <div>) → its runs: its `code` and formulas read.
+    runs: Callable[[str], Sequence[Inline]] = lambda value: (Text(value),)
 
     def entity(self, raw: str) -> str:
         return decode_entity(raw, self.refused)
@@ -245,7 +249,9 @@ def blocks(source: str, reader: Reader) -> list[Block]:
 
     <p>, <div> and <details> start and end paragraphs, <summary> is a bold paragraph of its
     own, a blank line ends a paragraph (inside <script> or <pre>, which print as typed); the
-    runs between are built as in a paragraph, line breaks read as spaces.
+    runs between are built as in a paragraph, line breaks read as spaces, and their text's
+    `code` and formulas read as in Markdown (`reader.runs`), but inside <pre>, <script>,
+    <style>, <textarea>, <code> and <kbd>.
     """
     out: list[Block] = []
     segment: list[Event] = []
@@ -255,7 +261,17 @@ def blocks(source: str, reader: Reader) -> list[Block]:
             return
         pairs = paired(segment)
         builder = RunBuilder()
+        literal = 0  # how many tags deep in what prints as typed (<pre>, <code> …)
         for index, item in enumerate(segment):
+            if item.tag in LITERAL_TAGS and item.kind in ("start", "end"):
+                literal = max(literal + (1 if item.kind == "start" else -1), 0)
+            if item.kind == "text" and not literal:
+                for run in reader.runs(item.raw):
+                    if isinstance(run, Text):
+                        builder.text(run.text)
+                    else:
+                        builder.add(run)
+                continue
             apply(item, builder, is_paired=index in pairs, reader=reader)
         runs = _strip(trim_breaks(builder.finish()))
         if plain_text(runs).strip() or any(isinstance(run, Image) for run in runs):
