@@ -186,13 +186,13 @@ def _coverage(
     """Check that the fonts have every character and that every formula can be typeset: the warnings
     so far with, in a draft, one for each character they lack, and one for each formula that prints
     as its source. A failure reports the warnings too, every problem at once."""
-    from guide.layout import fonts, maths
+    from guide.layout import fonts, mathset
 
     try:
         drafted = fonts.check_coverage(guide, theme, draft=options.draft)
     except GuideError as exc:
         raise GuideError([*warnings, *exc.problems]) from None
-    drafted = [*drafted, *maths.problems(guide)]  # each formula typeset here, once, for the layout
+    drafted = [*drafted, *mathset.problems(guide, theme)]  # each formula typeset here, once, for the layout
     if options.strict and drafted:
         raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in drafted)
     return tuple(sorted([*warnings, *drafted], key=Problem.sort_key))
