@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from guide import FEW_COLLECTIONS
+from guide.data import titles
 from guide.data.model import Changes, Guide
 from guide.data.select import Selection
 from guide.data.store import TextStore
@@ -547,7 +548,7 @@ def preview_guide(folder: Path, out_file: Path, options: Options, pages: str, wi
             preview.Part(theme.labels[role], result.folder / result.files[role][0])
             for role in ("study_guide", "answer_key")
         ]
-        title = f"{result.guide.title} — {result.guide.edition}"
+        title = f"{titles.plain(result.guide.title)} — {result.guide.edition}"
         image, shown = preview.contact_sheet(title, parts, ranges, width)
     size = preview.write_png(image, out_file)
     return PreviewResult(result.guide, out_file, size, tuple(shown), result.warnings)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from guide.data import images, text
 from guide.data.text import is_invisible, visible
+from guide.data.titles import LRE, segments
 from guide.layout import emoji, page
 from guide.layout.direction import has_rtl
 from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, has_latin, placeholder
@@ -260,6 +261,22 @@ def plain(
         if run
         for face, piece, heavy in faced(family, bold, italic, run)
     ]
+
+
+def line_spans(value: str, style: Style, colour: Colour | None = None) -> list[Span]:
+    """Spans for one line of plain text alone (a running head), drawn as written but for its emoji,
+    left out; the parts of a name between LRE and PDF marks (titles.plain) are made code, so that
+    they read left to right in right-to-left text, the marks themselves left out."""
+    if LRE not in value:
+        return plain(value, style, colour=colour, pictures=False)
+    if emoji.may_hold(value):  # left out before the cut, so that no part loses the space at its edge
+        value = re.sub(" {2,}", " ", emoji.without_drawn(value)).strip()
+    out: list[Span] = []
+    for part, ltr in segments(value):
+        for family, run in font_runs(drawn(part).translate(WHITE_SPACE), style.fonts):
+            for face, piece, heavy in faced(family, style.bold, style.italic, run) if run else ():
+                out.append(Span(piece, face, style.size, colour or style.colour, embolden=heavy, code=ltr))
+    return out
 
 
 def code_size(kit: Kit, style: Style) -> float:
