@@ -210,3 +210,25 @@ def test_a_formula_in_a_name_that_cannot_be_typeset_is_a_located_warning(
     err = capsys.readouterr().err
     assert "guide.yaml:1:1: warning: the guide's title: cannot typeset the formula $\\frac{1$" in err
     assert "guide.yaml:7:12: warning: question 'q', title: cannot typeset the formula $\\nosuch{x}$" in err
+
+
+def test_a_contents_line_with_a_tall_formula_keeps_its_number_and_page_on_its_baseline(
+    tmp_path: Path,
+) -> None:
+    yaml_text = (
+        "title: M\nedition: '1'\ndate: 2026-01-01\nquestions:\n  - id: q\n    topic: T\n"
+        "    title: 'The integral $\\int_0^\\infty e^{-x^2}dx$'\n"
+        "    question: Why?\n    guidance: g\n    key_points: [k]\n    answer: Because.\n"
+    )
+    guide, _ = load_guide(write(tmp_path / "g", yaml_text))
+    kit = make_kit(THEME)
+    front = compose.front(guide, "study", labels=THEME.labels)
+    pages, _ = paginate(story.blocks(front, kit), kit, info("study"))
+    items = [item for p in pages for item in p.items]
+    number = next(i for i in items if isinstance(i, page.TextLine) and i.runs[0].text == "1.")
+    lines = [i for i in items if isinstance(i, page.TextLine)]
+    entry = next(i for i in lines if i.runs[0].text.startswith("The integral"))
+    placed = next(i for i in items if isinstance(i, page.ContentsNumber) and i.anchor == ("question", 1))
+    formula = next(i for i in items if isinstance(i, page.Picture))
+    assert formula.height > kit.style("toc_entry").leading  # taller than a line of the contents
+    assert number.y == pytest.approx(entry.y) and placed.y == pytest.approx(entry.y)

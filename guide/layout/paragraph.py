@@ -642,6 +642,14 @@ class Para(Block):
         """The height of lines first to end of a paragraph with inline boxes."""
         return sum(above + below for above, below in self._extents[first:end])
 
+    def baselines(self) -> tuple[float, float]:
+        """How far below its top the first line's baseline is, and how far above its bottom the
+        last line's, as last wrapped: lines with a formula taller than the text sit lower."""
+        style = self.style
+        if self._boxed and self._extents and self._end > self._first:
+            return self._extents[self._first][0], self._extents[self._end - 1][1]
+        return style.size, style.leading - style.size
+
     def last_line_width(self, width: float) -> float:
         """How far the last line's text reaches from the left edge (a contents leader starts there)."""
         lines = self.lines(width)
