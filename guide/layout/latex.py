@@ -48,16 +48,19 @@ def unbalanced(body: str) -> str:
 @cache
 def _math_font_characters() -> frozenset[int]:
     """The code points ziamath's STIX Two Math has a glyph for."""
-    from importlib import resources
+    from importlib.util import find_spec
+    from pathlib import Path
 
     from fontTools.ttLib import TTFont
 
-    with resources.as_file(resources.files("ziamath.fonts") / "STIXTwoMath-Regular.ttf") as path:
-        font = TTFont(str(path), lazy=True)
-        try:
-            return frozenset(font.getBestCmap())
-        finally:
-            font.close()
+    # Found, not imported: ziamath takes half a second to load, and warns as it does.
+    spec = find_spec("ziamath")
+    assert spec is not None and spec.origin is not None
+    font = TTFont(str(Path(spec.origin).parent / "fonts" / "STIXTwoMath-Regular.ttf"), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
 
 
 def missing(body: str) -> list[str]:
