@@ -209,3 +209,17 @@ def _collect(block: Para) -> list[page.Item]:
     out = Collect()
     block.draw(out, 0.0, 0.0)
     return out.items
+
+
+def test_a_formula_with_letters_the_math_font_lacks_prints_as_its_source_never_as_empty_boxes() -> None:
+    source = r"$$\text{准确率} = \frac{TP+TN}{N}$$"
+    kit = make_kit(load_theme("base"), set(source))
+    (block,) = markdown.blocks(parse(source), kit)
+    assert isinstance(block, Para)
+    block.wrap(kit.frame_width, 1e9)
+    out = _collect(block)
+    assert not any(isinstance(i, page.Picture) for i in out)
+    runs = [run for item in out if isinstance(item, page.TextLine) for run in item.runs]
+    assert "".join(run.text for run in runs) == source
+    chinese = next(run for run in runs if "准" in run.text)
+    assert chinese.face != kit.style("code").face  # drawn by the chain's Chinese font, not as tofu
