@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from guide import FEW_COLLECTIONS
+from guide.data import titles
 from guide.data.model import Changes, Guide
 from guide.data.select import Selection
 from guide.data.store import TextStore
@@ -187,14 +188,14 @@ def _coverage(
     so far with, in a draft, one for each character they lack, and one for each formula that prints
     as its source, and for each SVG figure not drawn whole. A failure reports the warnings too,
     every problem at once."""
-    from guide.layout import figures, fonts, maths
+    from guide.layout import figures, fonts, mathset
 
     try:
         drafted = fonts.check_coverage(guide, theme, draft=options.draft)
     except GuideError as exc:
         raise GuideError([*warnings, *exc.problems]) from None
     # Each formula typeset here, and each SVG figure drawn, once, for the layout.
-    drafted = [*drafted, *maths.problems(guide), *figures.problems(guide, theme)]
+    drafted = [*drafted, *mathset.problems(guide, theme), *figures.problems(guide, theme)]
     if options.strict and drafted:
         raise GuideError(Problem(w.location, w.message + " (--strict)", "error") for w in drafted)
     return tuple(sorted([*warnings, *drafted], key=Problem.sort_key))
@@ -549,7 +550,7 @@ def preview_guide(folder: Path, out_file: Path, options: Options, pages: str, wi
             preview.Part(theme.labels[role], result.folder / result.files[role][0])
             for role in ("study_guide", "answer_key")
         ]
-        title = f"{result.guide.title} — {result.guide.edition}"
+        title = f"{titles.plain(result.guide.title)} — {result.guide.edition}"
         image, shown = preview.contact_sheet(title, parts, ranges, width)
     size = preview.write_png(image, out_file)
     return PreviewResult(result.guide, out_file, size, tuple(shown), result.warnings)

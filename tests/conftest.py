@@ -15,6 +15,7 @@ import pytest
 from pdfcheck import Pdf, Rect, norm
 
 from guide.build import Options, build_guide
+from guide.data import titles as names
 from guide.data.model import Guide
 from guide.layout import compose
 from guide.layout.styles import load_theme
@@ -132,9 +133,12 @@ def stories(guide: Guide) -> tuple[compose.Story, compose.Story]:
 
 
 def titles(guide: Guide) -> dict[int, str]:
-    """Question number → its plain text, as contents and outline print it, whitespace collapsed."""
+    """Question number → its plain text, as the outline prints it (code without its backticks),
+    whitespace collapsed."""
     return {
-        item.number: norm(item.title) for item in stories(guide)[0] if isinstance(item, compose.StudyQuestion)
+        item.number: norm(names.plain(item.title))
+        for item in stories(guide)[0]
+        if isinstance(item, compose.StudyQuestion)
     }
 
 

@@ -13,7 +13,7 @@ from pagemodel import paginate
 from guide import cli
 from guide.data import text
 from guide.data.text import Math, Paragraph, Text, parse
-from guide.layout import markdown, maths, page
+from guide.layout import markdown, maths, mathset, page
 from guide.layout.kit import make_kit
 from guide.layout.paragraph import Para
 from guide.layout.styles import load_theme
@@ -35,6 +35,9 @@ CONSTRUCTS = {
     "cases": r"|x| = \begin{cases} x & x \geq 0 \\ -x & \text{otherwise} \end{cases}",
     "norms": r"\Vert \vec{x} \Vert_1 = \sum_{i=1}^N \vert x_i \vert",
     "operatorname": r"\operatorname{argmax}_x f(x)",
+    "array": r"\left( \begin{array}{cc} a & b \\ c & d \end{array} \right)",
+    "array with rules": r"\begin{array}{c|c} 1 & 2 \\ \hline 3 & 4 \end{array}",
+    "mathop": r"\mathop{\mathrm{softmax}}(z) + \mathop{x}_{n}",
 }
 
 
@@ -92,9 +95,16 @@ def test_limits_go_above_and_below_in_display_and_beside_inline() -> None:
 @pytest.mark.parametrize(
     ("source", "why"),
     [
-        (r"\frac{1", "does not read as LaTeX"),
+        (r"\left( x", "does not read as LaTeX"),
         (r"\nosuchcommand{x}", r"unknown command \nosuchcommand"),
-        (r"\mathop{\mathrm{softmax}}(z)", "parts missing"),  # ziamath drops the name silently
+        (r"\frac{1", "its braces do not pair: a '{' is never closed"),
+        (r"\text{unclosed", "its braces do not pair: a '{' is never closed"),  # ziamath prints "{unclosed"
+        (r"x}", "its braces do not pair: a '}' closes no '{'"),
+        # STIX Two Math has no Chinese, Arabic or emoji: ziamath would draw empty boxes.
+        (r"\text{准确率} = \frac{TP+TN}{N}", "the math font (STIX Two Math) has no '准' (U+51C6)"),
+        (r"\text{خطأ}", "has no 'خ' (U+062E)"),
+        (r"\text{ok 😀}", "has no '😀' (U+1F600)"),
+        ("\\\\", "parts missing"),  # a line break alone draws nothing
     ],
 )
 def test_what_cannot_be_typeset_says_why(source: str, why: str) -> None:
@@ -104,7 +114,7 @@ def test_what_cannot_be_typeset_says_why(source: str, why: str) -> None:
 
 def test_a_tag_is_taken_out_and_drawn_at_the_right_margin(kit) -> None:  # type: ignore[no-untyped-def]
     blocks = markdown.blocks(parse(r"$$ E = mc^2 \tag{3.1} $$"), kit)
-    assert [type(b) for b in blocks] == [maths.Display]
+    assert [type(b) for b in blocks] == [mathset.Display]
     pages, _ = paginate(blocks, kit)
     picture = next(i for i in pages[0].items if isinstance(i, page.Picture))
     tag = next(i for i in pages[0].items if isinstance(i, page.TextLine) and i.runs[0].text == "(3.1)")
@@ -199,3 +209,17 @@ def _collect(block: Para) -> list[page.Item]:
     out = Collect()
     block.draw(out, 0.0, 0.0)
     return out.items
+
+
+def test_a_formula_with_letters_the_math_font_lacks_prints_as_its_source_never_as_empty_boxes() -> None:
+    source = r"$$\text{准确率} = \frac{TP+TN}{N}$$"
+    kit = make_kit(load_theme("base"), set(source))
+    (block,) = markdown.blocks(parse(source), kit)
+    assert isinstance(block, Para)
+    block.wrap(kit.frame_width, 1e9)
+    out = _collect(block)
+    assert not any(isinstance(i, page.Picture) for i in out)
+    runs = [run for item in out if isinstance(item, page.TextLine) for run in item.runs]
+    assert "".join(run.text for run in runs) == source
+    chinese = next(run for run in runs if "准" in run.text)
+    assert chinese.face != kit.style("code").face  # drawn by the chain's Chinese font, not as tofu

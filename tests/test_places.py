@@ -53,7 +53,15 @@ questions:
 
       <div>
         <img src="n10.png">
+        In HTML, $\badhtml$ too.
       </div>
+  - id: q4
+    topic: T
+    title: Named $\badtitle$
+    question: Q?
+    guidance: g
+    key_points: [k]
+    answer: a
 """
 
 
@@ -108,6 +116,8 @@ def test_a_formula_that_cannot_be_typeset_is_reported_where_it_was_typed(
         "20:76: warning: question 'q2', question: cannot typeset the formula $\\badcmd$",
         "25:49: warning: question 'q2', follow_ups: cannot typeset the formula $\\nope$",
         "29:11: warning: question 'q2', answer: cannot typeset the formula $\\unknownthing$",
+        "42:18: warning: question 'q3', answer: cannot typeset the formula $\\badhtml$",
+        "46:18: warning: question 'q4', title: cannot typeset the formula $\\badtitle$",
     ]
 
 

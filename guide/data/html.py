@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from guide.data.nodes import (
@@ -20,6 +20,7 @@ from guide.data.nodes import (
     Image,
     Inline,
     LineBreak,
+    Math,
     Paragraph,
     RunBuilder,
     Text,
@@ -53,6 +54,8 @@ TAGS = {
 # At the level of blocks (an HTML block between Markdown paragraphs), these start and end
 # paragraphs rather than being paired; <summary> makes a paragraph of its own.
 BLOCK_TAGS = frozenset({"p", "div", "details"})
+# What an HTML block's text is read as typed inside: no code spans or formulas there.
+LITERAL_TAGS = frozenset({"pre", "script", "style", "textarea", "code", "kbd"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,8 @@ class Reader:
 
     link: Callable[[str], str | None]  # an href → the link's address, or None: no link
     refused: Callable[[str], bool]  # a character refused when typed
+    # The text of an HTML block (a <summary>, a <div>) → its runs: its `code` and formulas read.
+    runs: Callable[[str], Sequence[Inline]] = lambda value: (Text(value),)
 
     def entity(self, raw: str) -> str:
         return decode_entity(raw, self.refused)
@@ -251,7 +256,9 @@ def blocks(source: str, reader: Reader, place: Callable[[int], int] = _nowhere) 
 
     <p>, <div> and <details> start and end paragraphs, <summary> is a bold paragraph of its
     own, a blank line ends a paragraph (inside <script> or <pre>, which print as typed); the
-    runs between are built as in a paragraph, line breaks read as spaces.
+    runs between are built as in a paragraph, line breaks read as spaces, and their text's
+    `code` and formulas read as in Markdown (`reader.runs`), but inside <pre>, <script>,
+    <style>, <textarea>, <code> and <kbd>.
     """
     out: list[Block] = []
     segment: list[Event] = []
@@ -262,7 +269,19 @@ def blocks(source: str, reader: Reader, place: Callable[[int], int] = _nowhere) 
             return
         pairs = paired(segment)
         builder = RunBuilder()
+        literal = 0  # how many tags deep in what prints as typed (<pre>, <code> …)
         for index, item in enumerate(segment):
+            if item.tag in LITERAL_TAGS and item.kind in ("start", "end"):
+                literal = max(literal + (1 if item.kind == "start" else -1), 0)
+            if item.kind == "text" and not literal:
+                for run in reader.runs(item.raw):
+                    if isinstance(run, Text):
+                        builder.text(run.text)
+                    elif isinstance(run, Math) and run.at >= 0:  # where it stands in the whole text
+                        builder.add(replace(run, at=place(places[index] + run.at)))
+                    else:
+                        builder.add(run)
+                continue
             at = place(places[index]) if item.tag == "img" else -1
             apply(item, builder, is_paired=index in pairs, reader=reader, at=at)
         runs = _strip(trim_breaks(builder.finish()))
@@ -280,11 +299,12 @@ def blocks(source: str, reader: Reader, place: Callable[[int], int] = _nowhere) 
         if item.tag == "summary" and item.kind == "start":
             flush()
         if item.kind == "text":
+            begins = [0, *(blank.end() for blank in _BLANK_LINE.finditer(item.raw))]
             for number, part in enumerate(_BLANK_LINE.split(item.raw)):
                 if number:
                     flush()
                 segment.append(Event("text", part.replace("\n", " ")))
-                places.append(-1)
+                places.append(start + begins[number])
         else:
             segment.append(Event(item.kind, item.raw.replace("\n", " "), item.tag, item.attrs))
             places.append(start)

@@ -86,14 +86,17 @@ __all__ = [
     "Underline",
     "first_sentence",
     "flatten",
+    "inline_runs",
     "is_invisible",
     "leads_in",
     "looks_like_code",
+    "math_rule",
     "own_number",
     "parse",
     "parse_inline",
     "parse_plain",
     "plain_text",
+    "sentence_end",
     "short_title",
     "trim_breaks",
     "visible",
@@ -358,7 +361,14 @@ def _html_link(href: str) -> str | None:
     return address if _safe_href(address) else None
 
 
-_HTML = html.Reader(link=_html_link, refused=_refused)
+def _html_runs(value: str) -> tuple[Inline, ...]:
+    """The text of an HTML block as runs: its `code` and formulas read as a name's are (titles.py)."""
+    from guide.data import titles
+
+    return titles.runs(value)
+
+
+_HTML = html.Reader(link=_html_link, refused=_refused, runs=_html_runs)
 
 
 def _nowhere(pos: int) -> int:
@@ -727,14 +737,19 @@ def first_sentence(blocks: Sequence[Block]) -> str:
     if first is None:
         return ""
     value = " ".join(plain_text(first.children).split())
-    start = 0
+    return value[: sentence_end(value)].rstrip()
+
+
+def sentence_end(value: str) -> int:
+    """Where the first sentence of a text on one line ends: at '.', '?' or '!' before a space (or
+    at '。', '？', '！'), but not after an abbreviation or an initial; the text's length if nowhere."""
     for found in _SENTENCE_END.finditer(value):
-        before = value[start : found.start()].rsplit(" ", 1)[-1].lower()
+        before = value[: found.start()].rsplit(" ", 1)[-1].lower()
         # Not after an abbreviation, nor after an initial ("J. S. Bach").
         if before in _ABBREVIATIONS or (len(before) == 2 and before[0].isalpha() and before[1] == "."):
             continue
-        return value[: found.start()].rstrip()
-    return value
+        return found.start()
+    return len(value)
 
 
 class _Invisibles(dict[int, int | None]):
@@ -782,3 +797,8 @@ def short_title(value: str, limit: int = 320) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.·") + "…"
+
+
+# For the names of a guide (titles.py), which read code spans and formulas as Markdown does.
+math_rule = _math
+inline_runs = _inlines

@@ -31,6 +31,7 @@ if "reportlab.pdfbase.ttfonts" not in sys.modules and "uharfbuzz" not in sys.mod
 
 from pathlib import Path
 
+from guide.data import titles
 from guide.data.model import Guide
 from guide.layout import compose, figures
 from guide.layout.direction import rtl_language
@@ -103,7 +104,7 @@ def render_packet(
     kit = make_kit(theme, chars, guide.language, rtl=rtl_language(guide.language))
     info = PartInfo(
         part="interviewer",
-        title=guide.title,
+        title=titles.plain(guide.title, marked=True),  # one line of page furniture: plain text
         edition=guide.edition,
         folio_prefix="",
         part_label=theme.labels["interviewer_packet"],
@@ -133,7 +134,7 @@ def _info(
     label = theme.labels["study_guide" if part == "study" else "answer_key"]
     return PartInfo(
         part=part,
-        title=guide.title,
+        title=titles.plain(guide.title, marked=True),  # one line of page furniture: plain text
         edition=guide.edition,
         folio_prefix="" if part == "study" else "A-",
         part_label=label,

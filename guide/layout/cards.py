@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guide.data import text
+from guide.data import text, titles
 from guide.data.model import Guide, Question
 from guide.errors import GuideError, Problem
 from guide.layout import compose, figures, markdown, page, story
@@ -114,7 +114,8 @@ def card_pages(guide: Guide, theme: Theme, grid: tuple[int, int] | None = None) 
         raise GuideError(problems)
     sheets = [cards[i : i + layout.per_sheet] for i in range(0, len(cards), layout.per_sheet)]
     # The same footer on every card: fitted to a card's width once.
-    footer = _footer(f"{guide.title} · {guide.edition}", kit, layout.width - 2 * CARD_PADDING)
+    named = titles.plain(guide.title, marked=True)
+    footer = _footer(f"{named} · {guide.edition}", kit, layout.width - 2 * CARD_PADDING)
     pages: list[Page] = []
     for number, sheet in enumerate(sheets, 1):
         for side in ("front", "back"):
@@ -142,12 +143,13 @@ def draw_cards(guide: Guide, theme: Theme, grid: tuple[int, int] | None = None) 
 
 def _card(q: Question, kit: Kit) -> _Card:
     labels = kit.theme.labels
-    head = [f"{labels['question'].upper()} {q.number}", q.topic]
-    if q.difficulty:
-        head.append(q.difficulty.upper())
     label = kit.style("label")
+    spans = plain(f"{labels['question'].upper()} {q.number} · ", label)
+    spans += story.name_spans(q.topic, kit, label)
+    if q.difficulty:
+        spans += plain(f" · {q.difficulty.upper()}", label)
     front: list[Block] = [
-        Para(plain(" · ".join(head), label), label),
+        Para(spans, label),
         *story.question_blocks(compose.question_blocks(q), kit),
     ]
     back_head = f"{labels['question'].upper()} {q.number} · "

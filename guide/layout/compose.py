@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from guide.data import text
+from guide.data import text, titles
 from guide.data.model import Changes, Guide, Question
 from guide.errors import counted
 from guide.layout.page import Anchor, Part
@@ -233,7 +233,7 @@ def compose(guide: Guide, part: Part, *, labels: dict[str, str], note_lines: int
 def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ...]:
     """A part's front matter: its cover, the "how to use" page, what is new, and the contents."""
     is_study = part == "study"
-    new = () if guide.changes is None else (whats_new(guide.changes, labels),)
+    new = () if guide.changes is None else (whats_new(guide.changes, labels, guide),)
     return (
         Cover(
             part=part,
@@ -258,7 +258,7 @@ def front(guide: Guide, part: Part, *, labels: dict[str, str]) -> tuple[Item, ..
             heading=labels["contents"],
             topics=tuple(
                 ContentsTopic(
-                    title=text.short_title(topic.title),
+                    title=titles.shortened(topic.title, 320),
                     anchor=topic_anchor(index),
                     entries=tuple(_entry(q) for q in topic.questions),
                 )
@@ -279,8 +279,10 @@ def _count(questions: int, topics: int, labels: dict[str, str]) -> str:
     return f"{questions} {noun} in {counted(topics, 'topic')}"
 
 
-def whats_new(changes: Changes, labels: dict[str, str]) -> WhatsNew:
-    """What changed since the previous release, each added or revised question linked to its page."""
+def whats_new(changes: Changes, labels: dict[str, str], guide: Guide | None = None) -> WhatsNew:
+    """What changed since the previous release, each added or revised question linked to its page,
+    named as the contents name it (`guide`'s), or as the release recorded it."""
+    named = {} if guide is None else {q.id: q for q in guide.questions}
     since = f"Since edition {changes.since}" + (
         f" · {_date(changes.since_date)}" if changes.since_date else ""
     )
@@ -297,7 +299,14 @@ def whats_new(changes: Changes, labels: dict[str, str]) -> WhatsNew:
         lists=tuple(
             WhatsNewList(
                 heading,
-                tuple(ContentsEntry(c.number, c.title, question_anchor(c.number)) for c in found),
+                tuple(
+                    ContentsEntry(
+                        c.number,
+                        title(named[c.id])[0] if c.id in named and linked else c.title,
+                        question_anchor(c.number),
+                    )
+                    for c in found
+                ),
                 linked,
             )
             for heading, found, linked in lists
@@ -320,15 +329,17 @@ def question_blocks(q: Question) -> tuple[text.Block, ...]:
 
 
 def title(q: Question, blocks: tuple[text.Block, ...] | None = None) -> tuple[str, bool]:
-    """What names a question in the contents, the outline and the running heads: its `title:`, else
-    its first sentence (never code), cut short; and whether it was made from the sentence."""
+    """What names a question in the contents, the outline and the running heads, as a name
+    (titles.py: text, `code` and formulas): its `title:`, else its first sentence (never a code
+    block), cut short; and whether it was made from the sentence."""
     if q.title:
         return q.title, False
     if blocks is None or (not q.numbered and text.own_number(q.question) is not None):
         # A number the text starts with never opens its title, even one printed in the question.
         blocks = text.parse(text.without_own_number(q.question), q.format)
-    sentence = text.first_sentence(blocks)
-    return (text.short_title(sentence, TITLE_LIMIT) if sentence else UNTITLED), True
+    first = next((b for b in blocks if isinstance(b, text.Paragraph | text.Heading)), None)
+    sentence = titles.first_sentence(first.children) if first is not None else ""
+    return (titles.shortened(sentence, TITLE_LIMIT) if sentence else UNTITLED), True
 
 
 def _entry(q: Question) -> ContentsEntry:

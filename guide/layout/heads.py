@@ -68,7 +68,7 @@ class HeadLine(Block):
         if self.ref is not None and self.anchor is not None:
             part, label = self.ref
             style = self.label.style
-            baseline = top - style.size  # the label's first baseline
+            baseline = top - self.label.baselines()[0]  # the label's first baseline
             right = x + self.width
             if rtl:  # the reference starts at x (finish.py knows the guide's direction)
                 out.add(page.PageRef(x, baseline, "meta", self.anchor, part, label))
@@ -111,7 +111,7 @@ class ContentsLine(Block):
         left = x + self.width - self.indent - entry.width if rtl else x + self.indent
         if self.number is not None:  # drawn first: copied text reads "12. Title", as it looks
             text, column = self.number
-            first = y + self.height - style.size  # the entry's first baseline
+            first = y + self.height - entry.baselines()[0]  # the entry's first baseline
             width = width_of(font(style.face), style.face, style.size, text)
             run = page.Run(style.face, style.size, style.colour, text)
             # Each number flush against the column's side nearest the text.
@@ -121,7 +121,7 @@ class ContentsLine(Block):
         if self.leader is None:  # a line that leads nowhere: no page to give (a retired question)
             return
         reach = min(entry.last_line_width(entry.width) + LEADER_GAP, entry.width)
-        baseline = y + space + style.leading - style.size  # the entry's last baseline
+        baseline = y + space + entry.baselines()[1]  # the entry's last baseline
         # The dotted leader is drawn with the number, once it is known how wide the number is:
         # from where the entry's last line ends to the page number.
         if rtl:

@@ -1,4 +1,5 @@
-"""Single lines of plain text in a named style (running heads, footers, labels), as page items.
+"""Single lines of plain text in a named style (running heads, footers, labels), as page items; the
+code and formulas of a name (titles.plain, marked) kept left to right in right-to-left text.
 
 Measured and fitted once: the same running head and footer come back on page after page.
 """
@@ -14,7 +15,7 @@ from guide.layout.kit import Kit, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import width_of
 from guide.layout.shaping import needs_shaping
-from guide.layout.spans import plain
+from guide.layout.spans import line_spans
 
 Align = Literal["left", "right", "center"]
 
@@ -23,13 +24,23 @@ def runs(kit: Kit, style: str, value: str, colour: Colour | None = None) -> tupl
     """One line of plain text in a named style, each run in a font that has it; text that is
     shaped or right to left in the order it is drawn, shaped."""
     resolved = kit.style(style)
-    spans = plain(value, resolved, pictures=False)
+    spans = line_spans(value, resolved)
     if any(needs_shaping(s.text) or has_rtl(s.text) for s in spans):
         pieces = [
             visual.Piece(i, s.face, s.size, colour or s.colour, s.rise, s.embolden, s.text)
             for i, s in enumerate(spans)
         ]
-        _, levels = visual.paragraph_levels("".join(p.text for p in pieces), resolved.rtl)
+        # Code and formulas in a name (titles.plain) read left to right, as in a paragraph.
+        ltr: list[tuple[int, int]] = []
+        at = 0
+        for span in spans:
+            if span.code:
+                if ltr and ltr[-1][1] == at:
+                    ltr[-1] = (ltr[-1][0], at + len(span.text))
+                else:
+                    ltr.append((at, at + len(span.text)))
+            at += len(span.text)
+        _, levels = visual.paragraph_levels("".join(p.text for p in pieces), resolved.rtl, ltr)
         return tuple(placed.run for placed in visual.runs(pieces, levels, _width))
     return tuple(page.Run(s.face, s.size, colour or s.colour, s.text, 0.0, None, s.embolden) for s in spans)
 

@@ -14,7 +14,7 @@ from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import Bullet, Para, width_of
 from guide.layout.shaping import needs_shaping
-from guide.layout.spans import Span, drawn, faced, font_runs, inline, plain
+from guide.layout.spans import Span, drawn, faced, font_runs, inline, plain, smallest_size, source_spans
 from guide.layout.table import Row, Table
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
@@ -133,14 +133,18 @@ def standalone_parts(nodes: Sequence[text.Inline], kit: Kit, style: Style, inden
 
 
 def display_formula(node: text.Math, kit: Kit, style: Style, indent: float = 0.0) -> Block:
-    """A displayed formula, centred; as its source in the code font if it cannot be typeset."""
-    from guide.layout import maths
+    """A displayed formula, centred, scaled down or broken over lines to fit; as its source in the
+    code font if it cannot be typeset, or fits in no way."""
+    from guide.layout import maths, mathset
 
+    source = Para(source_spans(node, kit, style, style.size, style.colour), style, indent=indent)
     made = maths.typeset(node.source, node.display)
     if isinstance(made, str):
-        return Para(inline((node,), kit, style), style, indent=indent)
+        return source
     code = kit.style("code")
-    return maths.Display(made, node.written, style.size, style.colour, code.face, style.face, indent=indent)
+    floor = mathset.floor_size(style.size, smallest_size(kit))
+    return mathset.Display(made, node.source, node.written, style.size, floor, style.colour, code.face,
+                           style.face, source, indent=indent)  # fmt: skip
 
 
 def bullet_face(kit: Kit, style: Style) -> str:

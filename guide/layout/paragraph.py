@@ -24,7 +24,7 @@ from guide.layout.direction import has_rtl
 from guide.layout.fonts import Face, fixed_pitch
 from guide.layout.kit import Style, font
 from guide.layout.page import Colour
-from guide.layout.spans import WHITE_SPACE, Span
+from guide.layout.spans import WHITE_SPACE, InlineBox, Span
 
 EPS = 1e-6
 # What separates a word from the one before it, besides a space (a span's index ≥ 0, whose
@@ -33,6 +33,8 @@ START = -1  # nothing: the paragraph's first word
 JOINED = -2  # nothing, but a line may break here (between two ideographs, or inside a word too long)
 HARD = -3  # a hard line break
 SOFT = -4  # nothing: the word goes on after a hyphen that ended a line (the piece before ends with it)
+FORMULA_PENALTY = 500.0  # a break between the pieces of a formula (TeX's \\relpenalty)
+BOX_SKIP = 0.3  # of the size: the least room between inline boxes on lines one under the other
 
 
 class Words:
@@ -318,7 +320,9 @@ def break_lines(
         return [Line(0, n, ends[-1])]
 
     def inner(k: int, cut: bool) -> list[breaking.Inner]:
-        return _cuts(words, k, spans) if cut else _hyphens(words, k, spans, hyphenate)
+        if cut:
+            return _cuts(words, k, spans)
+        return _formula_breaks(words, k, spans) or _hyphens(words, k, spans, hyphenate)
 
     spaces = list(accumulate(before)) if justify else None
     em = spans[words.spans[0]].size
@@ -364,6 +368,25 @@ def _cuts(words: Words, k: int, spans: Sequence[Span]) -> list[breaking.Inner]:
                 out.append(breaking.Inner(offset, used, 0.0, breaking.CUT_PENALTY, False))
             used += _char_width(span, char)
             offset += 1
+    return out
+
+
+def _formula_breaks(words: Words, k: int, spans: Sequence[Span]) -> list[breaking.Inner]:
+    """Word k's places between the pieces of a formula cut at its operators (spans.formula): a
+    line may end there, as TeX lets it end after a relation or a binary operator in the text."""
+    if words.more[k] is None:
+        return []
+    out: list[breaking.Inner] = []
+    used = 0.0
+    offset = 0
+    last: InlineBox | None = None
+    for index, value in words.pieces(k):
+        box = spans[index].box
+        if box is not None and last is not None and box.fallback and box.fallback is last.fallback:
+            out.append(breaking.Inner(offset, used, 0.0, FORMULA_PENALTY, False))
+        last = box
+        used += box.width if box is not None else _chars_width([(index, c) for c in value], spans)
+        offset += len(value)
     return out
 
 
@@ -543,6 +566,8 @@ class Para(Block):
     def lines(self, width: float) -> Sequence[Line]:
         """This part's lines for a width, broken once and remembered."""
         if width != self._lines_width:
+            if self._boxed and not self._part:
+                self._fit_boxes(width - self.indent - max(self._first_offset(), 0.0))
             if self._words is None:
                 self._words = words_of(self.spans)
             elif self._part:
@@ -564,6 +589,32 @@ class Para(Block):
         if self._first == 0 and self._end == len(self._all):
             return self._all  # the whole paragraph: most of them
         return self._all[self._first : self._end]
+
+    def _fit_boxes(self, room: float) -> None:
+        """Formulas wider than a line of `room` (in a narrow table cell, say) replaced by what
+        stands for them (their source, which breaks like text): nothing is drawn past the edge."""
+        spans = self.spans
+        if not any(s.box is not None and s.box.fallback and s.box.width > room + EPS for s in spans):
+            return
+        out: list[Span] = []
+        at = 0
+        while at < len(spans):
+            box = spans[at].box
+            if box is None or not box.fallback:
+                out.append(spans[at])
+                at += 1
+                continue
+            end = at  # the pieces of one formula hold the same fallback
+            while end < len(spans) and (other := spans[end].box) is not None:
+                if other.fallback is not box.fallback:
+                    break
+                end += 1
+            wide = any((s.box is not None and s.box.width > room + EPS) for s in spans[at:end])
+            out.extend(box.fallback if wide else spans[at:end])
+            at = end
+        self.spans = out
+        self._words, self._visual, self._levels, self._decorated = None, None, None, None
+        self._boxed = any(span.box is not None for span in out)
 
     def _own_words(self) -> None:
         """A part set at another width than the paragraph was: it takes its own words, to break anew."""
@@ -590,6 +641,14 @@ class Para(Block):
     def _height(self, first: int, end: int) -> float:
         """The height of lines first to end of a paragraph with inline boxes."""
         return sum(above + below for above, below in self._extents[first:end])
+
+    def baselines(self) -> tuple[float, float]:
+        """How far below its top the first line's baseline is, and how far above its bottom the
+        last line's, as last wrapped: lines with a formula taller than the text sit lower."""
+        style = self.style
+        if self._boxed and self._extents and self._end > self._first:
+            return self._extents[self._first][0], self._extents[self._end - 1][1]
+        return style.size, style.leading - style.size
 
     def last_line_width(self, width: float) -> float:
         """How far the last line's text reaches from the left edge (a contents leader starts there)."""
@@ -987,18 +1046,34 @@ def line_extents(
     words: Words, spans: Sequence[Span], lines: Sequence[Line], style: Style
 ) -> list[tuple[float, float]]:
     """How far each line reaches above and below its baseline: as a line of text in the style
-    (its size above, the rest of its leading below), or as far as its tallest inline box needs."""
+    (its size above, the rest of its leading below), or as far as its tallest inline box needs.
+    Where formulas on two lines one under the other would come closer than BOX_SKIP of the size
+    (two fractions), the upper line reaches further down: they never touch (TeX's \\lineskip).
+    Emoji, the size of a letter, keep the leading."""
     above, below = style.size, style.leading - style.size
     out: list[tuple[float, float]] = []
+    formulas: list[tuple[float, float]] = []  # each line's tallest formula above and below, or (0, 0)
     for start, end, _ in lines:
         high, low = above, below
+        tallest, deepest = 0.0, 0.0
         for i in range(start, end):
             for index, _value in words.pieces(i):
                 box = spans[index].box
                 if box is not None:
                     high = max(high, box.height)
                     low = max(low, box.depth)
+                    if box.fallback:  # a formula (an emoji has no source to fall back on)
+                        tallest, deepest = max(tallest, box.height), max(deepest, box.depth)
         out.append((high, low))
+        formulas.append((tallest, deepest))
+    skip = style.size * BOX_SKIP
+    for n in range(1, len(out)):
+        (_, low_box), (high_box, _) = formulas[n - 1], formulas[n]
+        if not (low_box and high_box):
+            continue  # no formula on one of the lines
+        short = low_box + high_box + skip - (out[n - 1][1] + out[n][0])
+        if short > 0:
+            out[n - 1] = (out[n - 1][0], out[n - 1][1] + short)
     return out
 
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from guide.data import images, text
 from guide.data.text import is_invisible, visible
+from guide.data.titles import LRE, segments
 from guide.layout import emoji, page
 from guide.layout.direction import has_rtl
 from guide.layout.fonts import Face, RegisteredFamily, face_coverage, fixed_pitch, has_latin, placeholder
@@ -42,6 +43,9 @@ class InlineBox(NamedTuple):
     height: float
     depth: float
     picture: page.Picture
+    # What stands for it where it is wider than a line (a narrow table cell): a formula's source.
+    # Every piece of a formula cut in pieces holds the same tuple: they are replaced together.
+    fallback: tuple[Span, ...] = ()
 
 
 class Span:
@@ -259,6 +263,22 @@ def plain(
     ]
 
 
+def line_spans(value: str, style: Style, colour: Colour | None = None) -> list[Span]:
+    """Spans for one line of plain text alone (a running head), drawn as written but for its emoji,
+    left out; the parts of a name between LRE and PDF marks (titles.plain) are made code, so that
+    they read left to right in right-to-left text, the marks themselves left out."""
+    if LRE not in value:
+        return plain(value, style, colour=colour, pictures=False)
+    if emoji.may_hold(value):  # left out before the cut, so that no part loses the space at its edge
+        value = re.sub(" {2,}", " ", emoji.without_drawn(value)).strip()
+    out: list[Span] = []
+    for part, ltr in segments(value):
+        for family, run in font_runs(drawn(part).translate(WHITE_SPACE), style.fonts):
+            for face, piece, heavy in faced(family, style.bold, style.italic, run) if run else ():
+                out.append(Span(piece, face, style.size, colour or style.colour, embolden=heavy, code=ltr))
+    return out
+
+
 def code_size(kit: Kit, style: Style) -> float:
     """Inline code a little smaller than its text, but never below the style's code size: large
     print promises nothing under 14 pt, in a table cell too."""
@@ -387,25 +407,53 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
 def formula(
     node: text.Math, kit: Kit, style: Style, size: float, colour: Colour, link: str | None, look: _Look
 ) -> list[Span]:
-    """An inline formula as one box on the text's baseline; one that cannot be typeset, as its
-    source in the code font."""
-    from guide.layout import maths
+    """An inline formula as one box on the text's baseline, or, wide, as pieces cut at its
+    operators that a line may break between (kept left to right, like code, in right-to-left
+    text); one that cannot be typeset, or fits a line in no way, as its source in the code font."""
+    from guide.layout import maths, mathset
 
     made = maths.typeset(node.source, node.display)
-    code = kit.style("code")
+    source = source_spans(node, kit, style, size, colour, link, look.rise)
     if isinstance(made, str):
-        return [
-            Span(run, family.regular, min(code_size(kit, style), size), colour, link=link, rise=look.rise)
-            for family, run in font_runs(visible(node.written), code.fonts)
-            if run
-        ]
+        return source
     scale = size / maths.REFERENCE
-    width, height, depth = made.width * scale, made.height * scale, made.depth * scale
-    picture = page.Picture(0.0, -depth, width, height + depth, made.key, node.written, code.face, colour)
-    box = InlineBox(
-        width, height + look.rise, max(depth - look.rise, 0.0), picture._replace(y=look.rise - depth)
-    )
-    return [Span(BOX, style.face, size, colour, link=link, box=box)]
+    parts = mathset.inline_parts(node.source, node.display, made, scale, kit.frame_width)
+    if isinstance(parts, str):
+        return source
+    code = kit.style("code")
+    fallback = tuple(source)
+    opener, closer = mathset.delimiters(node.written)
+    out: list[Span] = []
+    for index, (piece, written) in enumerate(parts):
+        shown = written or node.written
+        if written:  # a piece: the first opens the formula's delimiter, the last closes it
+            shown = (opener if index == 0 else "") + written + (closer if index == len(parts) - 1 else "")
+        width, height, depth = piece.width * scale, piece.height * scale, piece.depth * scale
+        picture = page.Picture(0.0, -depth, width, height + depth, piece.key, shown, code.face, colour)
+        placed = picture._replace(y=look.rise - depth)
+        box = InlineBox(width, height + look.rise, max(depth - look.rise, 0.0), placed, fallback)
+        out.append(Span(BOX, style.face, size, colour, link=link, box=box, code=len(parts) > 1))
+    return out
+
+
+def source_spans(
+    node: text.Math,
+    kit: Kit,
+    style: Style,
+    size: float,
+    colour: Colour,
+    link: str | None = None,
+    rise: float = 0.0,
+) -> list[Span]:
+    """A formula as its source, as typed, in the code font (and the fonts after it for what it
+    lacks: every script has one), a little smaller than the text: what prints of a formula that
+    cannot be typeset, or fits in no way."""
+    code = kit.style("code")
+    return [
+        Span(run, family.regular, min(code_size(kit, style), size), colour, link=link, rise=rise, code=True)
+        for family, run in font_runs(visible(node.written), code.fonts)
+        if run
+    ]
 
 
 def _with_emoji(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Sequence
 
-from guide.data import text
+from guide.data import text, titles
 from guide.layout import compose, markdown
 from guide.layout.blocks import (
     Block,
@@ -20,6 +20,7 @@ from guide.layout.blocks import (
     Spacer,
     stack_height,
 )
+from guide.layout.direction import has_rtl
 from guide.layout.forms import NotesArea, RatingRow
 from guide.layout.heads import TOC_NUMBER_WIDTH, ContentsLine, HeadLine
 from guide.layout.kit import Kit, Style
@@ -27,7 +28,7 @@ from guide.layout.lines import fit_line, line_width
 from guide.layout.markdown import bullet_face
 from guide.layout.page import Part
 from guide.layout.paragraph import Bullet, Para
-from guide.layout.spans import inline, plain
+from guide.layout.spans import Span, inline, plain
 
 CONTENTS_INDENT = 14.0  # of a question's entry, under its topic's
 LEADER_ROOM = 14.0  # the least a cut entry leaves for the dotted leader
@@ -93,21 +94,60 @@ def label(
     )
 
 
+def name(
+    value: str,
+    kit: Kit,
+    style: str | Style,
+    *,
+    space_before: float | None = None,
+    space_after: float | None = None,
+    keep_with_next: bool | None = None,
+) -> Para:
+    """A paragraph of a name (a title, a topic: titles.py) in a style: its code and formulas set as
+    in an answer, the rest drawn as written."""
+    resolved = kit.style(style) if isinstance(style, str) else style
+    return Para(
+        name_spans(value, kit, resolved),
+        resolved,
+        space_before=space_before,
+        space_after=space_after,
+        keep_with_next=keep_with_next,
+    )
+
+
+def name_spans(value: str, kit: Kit, style: Style) -> list[Span]:
+    """The spans of a name in a style: its text as written, its code and formulas as in an answer."""
+    return inline(titles.runs(value), kit, style)
+
+
+def furniture(value: str) -> str:
+    """A name for a line of page furniture (a running head): plain text, its code and formulas
+    marked to read left to right (lines.py draws it so)."""
+    return titles.plain(value, marked=True)
+
+
+def outline(kit: Kit, value: str) -> str:
+    """A name as a PDF outline entry: plain text; in right-to-left text, its code and formulas
+    between embedding marks, so that a viewer shows them left to right as typed."""
+    shown = titles.plain(value)
+    return titles.plain(value, marked=True) if kit.rtl or has_rtl(shown) else shown
+
+
 def cover(item: compose.Cover, kit: Kit) -> list[Block]:
     """The title page. The answer key's names the part as prominently as the guide's its title,
     the guide's title above it: the wrong file is not handed out by mistake."""
     out: list[Block] = [Spacer(kit.theme.paper[1] * 0.18)]
     if item.part == "key":
         out += [
-            label(item.title, kit, "cover_subtitle", space_after=4.0),
+            name(item.title, kit, "cover_subtitle", space_after=4.0),
             label(item.part_label, kit, "cover_title"),
         ]
     else:
-        if not item.title.casefold().endswith(item.part_label.casefold()):
+        if not titles.plain(item.title).casefold().endswith(item.part_label.casefold()):
             out += [label(item.part_label.upper(), kit), Spacer(6)]  # no "STUDY GUIDE" over "… Study Guide"
-        out.append(label(item.title, kit, "cover_title"))
+        out.append(name(item.title, kit, "cover_title"))
     if item.subtitle:
-        out.append(label(item.subtitle, kit, "cover_subtitle"))
+        out.append(name(item.subtitle, kit, "cover_subtitle"))
     out.append(Rule(kit.colour("rule")))
     meta = [f"Edition {item.edition}" + (f" · {item.date}" if item.date else "")]
     meta.append(item.count)
@@ -148,13 +188,13 @@ def contents(item: compose.Contents, kit: Kit) -> Iterator[Block]:
     room = kit.frame_width - CONTENTS_INDENT - hang - TOC_NUMBER_WIDTH - 8 - LEADER_ROOM
     lines: list[ContentsLine] = []
     for section in item.topics:
-        head = ContentsLine(label(section.title, kit, "toc_topic"), section.anchor, 0, leader)
+        head = ContentsLine(name(section.title, kit, "toc_topic"), section.anchor, 0, leader)
         lines.append(head)
         for entry in section.entries:
             title = entry.title
             if entry.cut:  # a first sentence, not a title given: one line, cut at a word
-                title = fit_line(kit, "toc_entry", title, room)
-            para = Para(plain(title, entry_style), entry_style)
+                title = fit_name(kit, title, room)
+            para = name(title, kit, entry_style)
             number = (f"{entry.number}.", column)
             lines.append(ContentsLine(para, entry.anchor, CONTENTS_INDENT, leader, number))
         head.keep_with_next = bool(section.entries)  # a topic's line never ends a page
@@ -165,6 +205,24 @@ def contents(item: compose.Contents, kit: Kit) -> Iterator[Block]:
         if lines[-2].entry.style.name == "toc_topic" and len(lines) > 3:
             lines[-3].keep_with_next = True
     yield from lines
+
+
+def fit_name(kit: Kit, value: str, room: float) -> str:
+    """A name cut at a word, with an ellipsis, until it sets on one line of the contents no wider
+    than `room` (its formulas as they are drawn); plain text the quick way (lines.fit_line)."""
+    found = titles.runs(value)
+    if all(isinstance(run, text.Text) for run in found):
+        return titles.markup((text.Text(fit_line(kit, "toc_entry", titles.plain(value), room)),))
+    style = kit.style("toc_entry")
+    limit = titles.length(found)
+    fitted = value
+    while limit > 1:
+        lines = Para(inline(titles.runs(fitted), kit, style), style).lines(1e9)
+        if not lines or lines[0].width <= room:
+            return fitted
+        limit -= max(1, limit // 20)
+        fitted = titles.shortened(value, limit)
+    return ""
 
 
 def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Block]:
@@ -180,7 +238,7 @@ def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Block]:
     for section in item.lists:
         yield label(section.heading.upper(), kit, space_before=8.0, keep_with_next=True)
         for entry in section.entries:
-            para = Para(plain(entry.title, entry_style), entry_style)
+            para = name(entry.title, kit, entry_style)
             number = (f"{entry.number}.", column)
             yield ContentsLine(para, entry.anchor, 0, leader if section.linked else None, number)
 
@@ -188,11 +246,11 @@ def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Block]:
 def topic(item: compose.TopicStart, kit: Kit) -> list[Block]:
     noun = kit.theme.labels["question" if item.questions == 1 else "questions"]
     count = f"{item.questions} {noun}"
-    heading = label(item.title, kit, "heading")
+    heading = name(item.title, kit, "heading")
     return [
-        Mark("topic", item.title),
+        Mark("topic", furniture(item.title)),
         label(f"{kit.theme.labels['topic']} {item.index} · {count}".upper(), kit),
-        HeadLine(heading, anchor=item.anchor, outline=item.title),
+        HeadLine(heading, anchor=item.anchor, outline=outline(kit, item.title)),
         Spacer(kit.style("heading").space_after),
     ]
 
@@ -202,9 +260,9 @@ def meta_label(number: int, difficulty: str, tags: tuple[str, ...], kit: Kit, ex
     style = kit.style("meta")
     word = kit.theme.labels["question"].upper()
     spans = plain(f"{word} {number}", style, bold=True)
+    if extra:  # a topic: a name, its code and formulas set as such
+        spans += plain("\u00a0· ", style) + inline(titles.runs(extra), kit, style)
     rest = []
-    if extra:
-        rest.append(extra)
     if difficulty:
         rest.append(difficulty.upper())
     if tags:
@@ -219,12 +277,13 @@ def _head(item: compose.StudyQuestion | compose.KeyAnswer, meta: Para, kit: Kit)
     """A question's head: its label, and the page of the same question in the other part, linked."""
     study = isinstance(item, compose.StudyQuestion)
     ref: tuple[Part, str] = ("key", "answer_ref") if study else ("study", "question_ref")
+    label = f"{kit.theme.labels['question']} {item.number}"
     return HeadLine(
         meta,
         anchor=item.anchor,
-        outline=f"{item.number}. {item.title}",
+        outline=f"{item.number}. {outline(kit, item.title)}",
         ref=ref,
-        question=(f"{kit.theme.labels['question']} {item.number}", item.topic, item.title),
+        question=(label, furniture(item.topic), furniture(item.title)),
     )
 
 
@@ -348,8 +407,8 @@ def packet_content(item: compose.PacketQuestion, kit: Kit) -> list[Block]:
         HeadLine(
             meta,
             anchor=item.anchor,
-            outline=f"{item.number}. {item.title}",
-            question=(f"{labels['question']} {item.number}", item.topic, item.title),
+            outline=f"{item.number}. {outline(kit, item.title)}",
+            question=(f"{labels['question']} {item.number}", furniture(item.topic), furniture(item.title)),
         ),
         *question_blocks(item.question, kit),
     ]

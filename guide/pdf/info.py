@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from guide import __version__
+from guide.data import titles
 from guide.data.model import Guide
 
 SUFFIX = {
@@ -64,13 +65,14 @@ def pdf_date(guide: Guide) -> str | None:
 
 
 def document_info(guide: Guide, title: str) -> dict[str, str]:
-    """The Info dictionary of one file, keys as PDF names ("/Title")."""
+    """The Info dictionary of one file, keys as PDF names ("/Title"); names (the title, the topics)
+    as plain text, their code and formulas as typed without backticks or delimiters."""
     made_with = _made_with()
     info = {
-        "/Title": title,
+        "/Title": titles.plain(title),
         "/Author": ", ".join(guide.authors),
-        "/Subject": guide.subtitle or guide.title,
-        "/Keywords": ", ".join([*(t.title for t in guide.topics), f"edition {guide.edition}"]),
+        "/Subject": titles.plain(guide.subtitle or guide.title),
+        "/Keywords": ", ".join([*(titles.plain(t.title) for t in guide.topics), f"edition {guide.edition}"]),
         "/Creator": f"guide {__version__}",
         "/Producer": f"guide {__version__} ({made_with})",
     }
