@@ -162,6 +162,12 @@ class Pager:
                 return
             height = block.wrap(self.width, room)
             if height <= room + EPS:
+                apart = block.keep_with_next and not at_top
+                if apart and not self._next_starts(block, pending, room - height):
+                    # A label set alone (its keep too tall for a page) never ends a page apart
+                    # from what it heads: it goes on to the next page with it.
+                    self.end_page()
+                    continue
                 self._set(block, gap)
                 return
             if kind is Spacer:
@@ -183,6 +189,31 @@ class Pager:
                     f"a block {height:.0f} pt tall does not fit on a page {self.frame_height:.0f} pt tall"
                 )
             self.end_page()
+
+    def _next_starts(self, block: Block, pending: list[Block], room: float) -> bool:
+        """Whether the block to be set after `block` (the last of `pending` that is not a Mark)
+        starts in `room` under it: whole, or a first piece of it."""
+        following = next((b for b in reversed(pending) if type(b) is not Mark), None)
+        if following is None:
+            return True
+        return self._starts(following, room - max(block.space_after, following.space_before))
+
+    def _starts(self, block: Block, room: float) -> bool:
+        """Whether a block, or a first piece of it, fits in `room` (as _place would set it there)."""
+        if room < -EPS:
+            return False
+        if type(block) in (PageBreak, CondPageBreak, Separator, Spacer):
+            return True
+        height = block.wrap(self.width, room)
+        if height <= room + EPS:
+            return True
+        if isinstance(block, Keep):
+            if height <= self.frame_height + EPS:
+                return False  # it goes on to the next page whole
+            first = next((b for b in block.blocks if type(b) is not Mark), None)
+            return first is None or self._starts(first, room)
+        parts = block.split(self.width, room)
+        return len(parts) > 1 and parts[0].wrap(self.width, room) <= room + EPS
 
     def _set(self, block: Block, gap: float) -> None:
         bottom = self.y - gap - block.height

@@ -256,7 +256,7 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> 
         keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent"), rtl=kit.rtl))
     if item.note_lines:
         # The notes belong to their question: they move with it rather than start a page alone.
-        keep.append(label(labels["notes"].upper(), kit, space_before=4.0))
+        keep.append(label(labels["notes"].upper(), kit, space_before=4.0, keep_with_next=True))
         keep.append(NoteLines(item.note_lines, kit.theme.note_spacing, kit.colour("note_line")))
     return [Keep(keep), Mark("end"), Separator(20)]
 
@@ -278,7 +278,7 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Blo
         *lead,
         head,
         *question_blocks(item.question, kit),
-        label(labels["answer"].upper(), kit),
+        label(labels["answer"].upper(), kit, keep_with_next=True),
         *answer[:1],
     ]
     out: list[Block] = [Keep(keep), *answer[1:]]
