@@ -91,7 +91,17 @@ def tip(node: text.Tip, kit: Kit, style: str, depth: int, quotes: int) -> list[B
         ]
     inner = [Para(label, head, keep_with_next=True), *blocks(node.children, kit, style, 0, quotes + 1)]
     padding = (8.0, 8.0, 6.0, 4.0)  # left, right, top, bottom
-    return [Box(inner, frame=kit.colour("accent"), padding=padding, indent=indent, before=4.0, after=8.0)]
+    return [
+        Box(
+            inner,
+            frame=kit.colour("accent"),
+            padding=padding,
+            indent=indent,
+            before=4.0,
+            after=8.0,
+            rtl=kit.rtl,  # its indent (in a list) at the right
+        )
+    ]
 
 
 def _standalone(node: text.Inline) -> bool:

@@ -31,8 +31,8 @@ from guide.layout.blocks import (
     Spacer,
 )
 from guide.layout.kit import Kit
-from guide.layout.lines import fit_line, line_width, text_line
-from guide.layout.page import Anchor, Item, Page, Part
+from guide.layout.lines import Align, fit_line, line_width, text_line
+from guide.layout.page import Anchor, Colour, Item, Page, Part
 
 LEFT_SHARE = 0.55  # of the running head's line, the most the guide's title, part and edition take
 
@@ -344,13 +344,28 @@ class Pager:
     def _form_head(self) -> None:
         """The head of a page of the interviewer's packet: the guide and edition, then fields to
         fill in for the candidate's name, the interviewer and the date (the candidate's name and
-        copy code printed in, in a packet made for one candidate)."""
+        copy code printed in, in a packet made for one candidate). Mirrored in a right-to-left
+        guide: the title and the candidate's field at the right, where the reader starts."""
         assert self.page is not None
         kit, labels = self.kit, self.kit.theme.labels
         left, width = self.left, self.width
+        mirror = 2 * left + width  # x ↦ mirror - x: across the text block
+
+        def line(x: float, y: float, value: str, align: Align = "left", colour: Colour | None = None) -> None:
+            if kit.rtl:
+                x, align = mirror - x, "right" if align == "left" else "left"
+            assert self.page is not None
+            self.page.add(text_line(kit, "header", x, y, value, align, colour))
+
+        def rule(start: float, end: float, y: float) -> None:
+            if kit.rtl:
+                start, end = mirror - end, mirror - start
+            assert self.page is not None
+            self.page.add(page.Rule(start, y, end, y, 0.5, kit.colour("rule")))
+
         baseline = self.top + 14
         above = baseline + max(kit.style("header").leading, 9.0) + 14
-        # On the right: the question a page continues, and the copy a candidate's packet is for.
+        # On the other side: the question a page continues, and the copy a candidate's packet is for.
         right = []
         if self.page_started_in is not None:
             right.append(f"{self.page_started_in[0]} ({labels['continued']})")
@@ -360,23 +375,21 @@ class Pager:
         room = width - (self.width_of(copy) + 12 if copy else 0)
         edition = f" · {self.info.edition}"
         title = fit_line(kit, "header", self.info.title, room - self.width_of(edition))
-        self.page.add(text_line(kit, "header", left, above, title + edition if title else self.info.edition))
+        line(left, above, title + edition if title else self.info.edition)
         if copy:
-            self.page.add(text_line(kit, "header", left + width, above, copy, "right"))
+            line(left + width, above, copy, "right")
         fields = (("candidate", 0.45, self.info.candidate), ("interviewer", 0.33, ""), ("date", 0.22, ""))
         x = left
         for key, share, value in fields:
             cell = width * share
             name = labels[key]
-            self.page.add(text_line(kit, "header", x, baseline, name))
+            line(x, baseline, name)
             start = x + self.width_of(name) + 4
             end = max(x + cell - (10 if key != "date" else 0), start + 12)  # a long label keeps a line
             if value:
                 shown = fit_line(kit, "header", value, end - start - 2)
-                self.page.add(
-                    text_line(kit, "header", start + 2, baseline + 2, shown, colour=kit.colour("text"))
-                )
-            self.page.add(page.Rule(start, baseline - 2, end, baseline - 2, 0.5, kit.colour("rule")))
+                line(start + 2, baseline + 2, shown, colour=kit.colour("text"))
+            rule(start, end, baseline - 2)
             x += cell
 
     def _left_wording(self, gap: float) -> str:

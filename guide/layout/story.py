@@ -382,10 +382,16 @@ def packet_content(item: compose.PacketQuestion, kit: Kit) -> list[Block]:
             if item.follow_up_lines:
                 para.keep_with_next = True  # a question and the lines for its answer go together
                 out.append(
-                    NoteLines(item.follow_up_lines, theme.note_spacing, kit.colour("note_line"), indent=hang)
+                    NoteLines(
+                        item.follow_up_lines,
+                        theme.note_spacing,
+                        kit.colour("note_line"),
+                        indent=hang,
+                        rtl=kit.rtl,
+                    )
                 )
     out.append(label(labels["rating"].upper(), kit, space_before=8.0, keep_with_next=True))
-    out.append(RatingRow([rating_choice(n, labels[f"rating_{n}"], kit) for n in range(1, 5)]))
+    out.append(RatingRow([rating_choice(n, labels[f"rating_{n}"], kit) for n in range(1, 5)], rtl=kit.rtl))
     return out
 
 
