@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from guide.layout import page
+from guide.layout import page, pictured
 from guide.layout.blocks import (
     EPS,
     Block,
@@ -111,6 +111,7 @@ class Pager:
         # the page's last question, which grow to fill the page (the theme's fill_pages).
         self.notes: tuple[NoteLines, float] | None = None
         self._left_part = ""  # the running head's left part: the same on every page of the part
+        self._stamped: list[page.Static] | None = None  # the stamp's items: the same on every page
 
     @property
     def frame_height(self) -> float:
@@ -306,11 +307,17 @@ class Pager:
     # --- furniture -------------------------------------------------------------------------------
 
     def _stamp(self) -> None:
+        """The line naming whom a copy is for, centred under the folio: the same on every page."""
         assert self.page is not None
-        below_folio = self.bottom - 24 - max(12.0, self.kit.style("header").leading)
-        # Cut to the text block's width: the stamp starts with the copy code, which stays.
-        stamp = fit_line(self.kit, "header", self.info.stamp, self.width)
-        self.page.add(text_line(self.kit, "header", self.left + self.width / 2, below_folio, stamp, "center"))
+        if self._stamped is None:
+            below_folio = self.bottom - 24 - max(12.0, self.kit.style("header").leading)
+            # Cut to the text block's width: the stamp starts with the copy code, which stays. A
+            # name's emoji are drawn (pictured.py), as they are on its cover and in its watermark.
+            stamp = pictured.fit(self.kit, "header", self.info.stamp, self.width)
+            items, width = pictured.line(self.kit, "header", stamp, self.kit.colour("muted"))
+            self._stamped = pictured.moved(items, self.left + (self.width - width) / 2, below_folio)
+        for item in self._stamped:
+            self.page.add(item)
 
     def _running_head(self, *, front: bool = False) -> None:
         """The guide's title, the part and the edition on the left, the same on every page of the
@@ -386,9 +393,12 @@ class Pager:
             line(x, baseline, name)
             start = x + self.width_of(name) + 4
             end = max(x + cell - (10 if key != "date" else 0), start + 12)  # a long label keeps a line
-            if value:
-                shown = fit_line(kit, "header", value, end - start - 2)
-                line(start + 2, baseline + 2, shown, colour=kit.colour("text"))
+            if value:  # the candidate's name, its emoji drawn (pictured.py)
+                shown = pictured.fit(kit, "header", value, end - start - 2)
+                items, drawn = pictured.line(kit, "header", shown, kit.colour("text"))
+                at = mirror - (start + 2) - drawn if kit.rtl else start + 2
+                for item in pictured.moved(items, at, baseline + 2):
+                    self.page.add(item)
             rule(start, end, baseline - 2)
             x += cell
 
