@@ -242,3 +242,12 @@ def test_a_candidates_name_keeps_its_emoji_in_the_stamp_and_the_watermark() -> N
     assert [item.text for item in watermark.items if isinstance(item, page.Picture)] == ["👩🏽‍💻"]
     items, width = pictured.line(kit, "header", "Plain name")
     assert len(items) == 1 and isinstance(items[0], page.TextLine) and width > 0  # as lines.py sets it
+
+
+def test_a_formula_printed_as_typed_draws_its_emoji(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A formula that cannot be typeset prints as its source in the code font: its emoji too."""
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
+    kit = make_kit(load_theme("base"))
+    spans = markdown.inline(text.parse(r"See $\nosuchcommand{🔥}$ here")[0].children, kit, kit.style("body"))  # type: ignore[attr-defined]
+    assert _code_pictures(spans) == ["🔥"]
+    assert not any("[U+" in s.text for s in spans)

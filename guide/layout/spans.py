@@ -395,10 +395,10 @@ def formula(
     made = maths.typeset(node.source, node.display)
     code = kit.style("code")
     if isinstance(made, str):
+        here = min(code_size(kit, style), size)
         return [
-            Span(run, family.regular, min(code_size(kit, style), size), colour, link=link, rise=look.rise)
-            for family, run in font_runs(visible(node.written), code.fonts)
-            if run
+            Span(run, family.regular, here, colour, link=link, rise=look.rise, box=box)
+            for family, run, box in code_runs(drawn_keeping_emoji(node.written), code.fonts, here, look.rise)
         ]
     scale = size / maths.REFERENCE
     width, height, depth = made.width * scale, made.height * scale, made.depth * scale
