@@ -112,12 +112,15 @@ FORMATS: tuple[Format, ...] = ("markdown", "text")
 _FLATTENED = "guide_flattened"  # set in a parse's env when content nested too deep was kept as text
 # How many levels markdown-it reads (its maxNesting, 20): a quote takes one, a list two (list, item).
 NESTING_LIMIT = 20
-# A line can only be that deep if it starts with that many markers and spaces (a quote's `>`, a
-# list's marker and the indent of its content): a text without such a line is never parsed to find out.
 # What a paragraph of the text does not read as its blocks: a line that starts a list, a quote,
 # a heading, a table, code or HTML, or a blank line between paragraphs.
 _BLOCK_IN_TEXT = re.compile(r"^[ \t]*(?:[>*+\-#|=_<]|\d{1,9}[.)]|```|~~~)|\n[ \t]*\n", re.MULTILINE)
-_DEEP_LINE = re.compile(rf"^(?:[ >*+\-]|\d{{1,9}}[.)]){{{NESTING_LIMIT // 2}}}", re.MULTILINE)
+# A container opens that deep only on a line that starts with half as many markers and spaces (a
+# quote's `>`, a list's marker and the indent of its content), a marker among them: a text without
+# such a line (an indented line of code has no marker) is never parsed to find out.
+_DEEP_LINE = re.compile(
+    rf"^(?=(?:[ >*+\-]|\d{{1,9}}[.)]){{{NESTING_LIMIT // 2}}}) *(?:[>*+\-]|\d{{1,9}}[.)])", re.MULTILINE
+)
 
 
 class _BlockParser(ParserBlock):
