@@ -299,10 +299,11 @@ def _max_file_bytes(options: Options) -> int:
 
 def _with_booklet(edition: Edition, work: Path) -> Edition:
     """The edition and, beside it, its study guide imposed as a booklet."""
+    from guide.layout.direction import rtl_language
     from guide.pdf import assemble, impose
 
     study = edition.file("study_guide")
-    data, sides = impose.booklet(study.path.read_bytes())
+    data, sides = impose.booklet(study.path.read_bytes(), rtl_language(edition.guide.language))
     path = work / (study.name.removesuffix(".pdf") + "-booklet.pdf")
     booklet = assemble.write_output(BOOKLET_ROLE, path, data, sides)
     return assemble.Edition(edition.guide, (*edition.files, booklet))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from pagemodel import paginate
+from pagemodel import Collect, info, paginate
 from PIL import Image
 
 from guide import cli
@@ -125,3 +125,129 @@ def _png(colour: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4), colour).save(out, "PNG")
     return out.getvalue()
+
+
+# --- in code, and in candidates' names -----------------------------------------------------------
+
+EMOCODE = (
+    "title: Emoji in code\nedition: '1'\ndate: 2026-01-01\nquestions:\n"
+    "  - id: q\n    topic: T\n    question: \"What does `console.log('🔥')` print?\"\n"
+    "    guidance: g\n    key_points: ['`✅ done`', '<kbd>⌘</kbd> <kbd>🔥</kbd>']\n"
+    "    answer: |\n      It prints 🔥:\n\n      ```js\n"
+    '      const s = "👍🏽 👨‍👩‍👧 🇯🇵"; // emoji in code 😀\n'
+    "      console.log(s.length); // 中文 注释 and العربية\n      ```\n"
+    "      | code | note |\n      |---|---|\n      | `ok ✅` | 🎉 |\n"
+    "  - id: plain\n    topic: T\n    format: text\n    question: And this?\n"
+    "    guidance: g\n    key_points: [k]\n    answer: |\n      It logs:\n"
+    '      console.log("🚀 go");\n      }\n'
+)
+
+
+def _code_pictures(kit_spans: list[object]) -> list[str]:
+    return [s.box.picture.text for s in kit_spans if getattr(s, "box", None) is not None]  # type: ignore[attr-defined]
+
+
+def test_emoji_in_inline_code_are_images_one_or_two_cells_wide() -> None:
+    """As in a terminal: an emoji shown as one takes two cells of the monospace face, a sign that is
+    text by default and has no glyph of its own one; never a [U+…] placeholder."""
+    kit = make_kit(load_theme("base"))
+    body = kit.style("body")
+    spans = markdown.inline(text.parse("Run `console.log('🔥')` and `a 👨‍👩‍👧 ✅ b`")[0].children, kit, body)  # type: ignore[attr-defined]
+    assert _code_pictures(spans) == ["🔥", "👨‍👩‍👧", "✅"]
+    assert not any("[U+" in s.text for s in spans)
+    code = [s for s in spans if s.code]
+    assert all(s.back == kit.colour("code_background") for s in code)  # on the code's background
+    mono = code[0].face
+    from guide.layout.kit import font
+
+    for span in code:
+        if span.box is not None:
+            cell = font(mono).stringWidth(" ", span.size)
+            assert span.box.width == pytest.approx(2 * cell)
+            assert span.box.picture.width <= span.box.width + 1e-6  # the image within its cells
+    from guide.layout.spans import cells
+
+    assert [cells(s) for s in ("🔥", "👍🏽", "🇯🇵", "#️⃣", "✅", "❤")] == [2, 2, 2, 2, 2, 1]
+
+
+def test_emoji_in_code_blocks_are_images_in_their_cells_and_copy_as_themselves() -> None:
+    kit = make_kit(load_theme("base"))
+    source = 'const s = "👍🏽 👨‍👩‍👧 🇯🇵"; // emoji 😀\nconsole.log(s); // العربية 🎉 نص'
+    for language in ("", "js"):
+        (block,) = markdown.blocks(text.parse(f"```{language}\n{source}\n```"), kit)
+        block.wrap(kit.frame_width, 1e9)
+        out = Collect()
+        block.draw(out, 0.0, 0.0)
+        drawn = [item for item in out.items if isinstance(item, page.Picture)]
+        assert [item.text for item in drawn] == ["👍🏽", "👨‍👩‍👧", "🇯🇵", "😀", "🎉"]
+        lines = [item for item in out.items if isinstance(item, page.TextLine)]
+        assert not any("[U+" in run.text or "\ufffc" in run.text for line in lines for run in line.runs)
+        inner = block.blocks[0]  # type: ignore[attr-defined]
+        assert inner.line_texts(inner.width) == source.split("\n")  # each emoji as itself
+        # In the first line the images follow the text, each two cells on from the one before.
+        first = sorted(i.x for i in drawn[:3])
+        from guide.layout.kit import font
+
+        cell = font(kit.style("code").face).stringWidth(" ", kit.style("code").size)
+        assert first[1] - first[0] == pytest.approx(3 * cell, abs=cell / 2)  # an emoji and a space
+
+
+def test_a_code_line_with_emoji_wraps_between_them() -> None:
+    kit = make_kit(load_theme("base"))
+    code = markdown.CodeText(["x = '" + "🚀" * 60 + "'"], kit)
+    texts = code.line_texts(200.0)
+    assert len(texts) > 2 and all(line.startswith("\u21aa ") for line in texts[1:])
+    assert "".join(line.removeprefix("\u21aa ") for line in texts) == "x = '" + "🚀" * 60 + "'"
+
+
+def test_a_bank_with_emoji_in_code_builds_with_them_drawn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Code, key points, tables, keys and plain-text code: each emoji an image, none a placeholder,
+    without --draft and without a warning."""
+    folder = tmp_path / "emocode"
+    folder.mkdir()
+    (folder / "guide.yaml").write_text(EMOCODE, encoding="utf-8")
+    assert cli.main(["build", str(folder), "--out", str(tmp_path / "out"), "--strict"]) == 0
+    assert capsys.readouterr().err == ""
+    complete = next((tmp_path / "out" / "emocode").glob("*complete.pdf"))
+    pdf = pdfium.PdfDocument(str(complete))
+    copied = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert "[U+" not in copied
+    for wanted in ("🔥", "✅", "👍", "🇯🇵", "😀", "🎉", "🚀"):
+        assert wanted in copied, wanted
+    images = sum(
+        1
+        for i in range(len(pdf))
+        for obj in pdf[i].get_objects()
+        if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
+    )
+    assert images >= 12  # the emoji of both parts, each drawn
+
+
+def test_a_candidates_name_keeps_its_emoji_in_the_stamp_and_the_watermark() -> None:
+    from guide.layout import pictured
+    from guide.layout.finish import Resolver
+
+    kit = make_kit(load_theme("base"))
+    name = "Ada 👩🏽‍💻 Lovelace"
+    pages, _ = paginate(
+        markdown.blocks(text.parse("Some text."), kit), kit, info(stamp=f"Copy ABCD · prepared for {name}")
+    )
+    stamp = [item for item in pages[0].items if isinstance(item, page.Picture)]
+    assert [item.text for item in stamp] == ["👩🏽‍💻"]
+    runs = "".join(r.text for item in pages[0].items if isinstance(item, page.TextLine) for r in item.runs)
+    assert "prepared for Ada " in runs and "Lovelace" in runs
+    watermark = Resolver(kit, Drawer(), None)._watermark(name, True)  # type: ignore[arg-type]
+    assert [item.text for item in watermark.items if isinstance(item, page.Picture)] == ["👩🏽‍💻"]
+    items, width = pictured.line(kit, "header", "Plain name")
+    assert len(items) == 1 and isinstance(items[0], page.TextLine) and width > 0  # as lines.py sets it
+
+
+def test_a_formula_printed_as_typed_draws_its_emoji(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A formula that cannot be typeset prints as its source in the code font: its emoji too."""
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
+    kit = make_kit(load_theme("base"))
+    spans = markdown.inline(text.parse(r"See $\nosuchcommand{🔥}$ here")[0].children, kit, kit.style("body"))  # type: ignore[attr-defined]
+    assert _code_pictures(spans) == ["🔥"]
+    assert not any("[U+" in s.text for s in spans)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,44 @@ def test_a_font_file_cut_short_is_one_clear_error(
     assert f"{font.name}: error: cannot use this font: the file is cut short: " in err
     assert err.count("replace it with a whole copy\n") == 2
     assert not (tmp_path / "out" / "g").exists()
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\u4e00", "cjk unified ideograph-4E00"),
+        ("\U0002a6a5", "cjk unified ideograph-2A6A5"),
+        ("\U00031350", "cjk unified ideograph-31350"),  # Unicode 15: newer than Python's database
+        ("\uf900", "cjk compatibility ideograph-F900"),
+        ("\u1200", "ethiopic syllable ha"),
+        ("\U0001f951", "avocado"),
+        ("\ue000", "a private-use character"),
+        ("\u0007", "bell, a control character"),
+        ("\U0003fffe", "a noncharacter"),
+        ("\u0378", "a character Unicode 14.0.0 does not name"),
+    ],
+)
+def test_characters_are_named_whole_with_their_code_point(char: str, name: str) -> None:
+    from guide.data.source import char_name
+
+    if unicodedata.unidata_version != "14.0.0" and name.startswith("a character Unicode"):
+        name = name.replace("14.0.0", unicodedata.unidata_version)
+    assert char_name(char) == name
+
+
+def test_a_chinese_character_no_font_has_is_named_whole(tmp_path: Path) -> None:
+    from guide.data.validate import load_guide
+    from guide.errors import GuideError
+    from guide.layout.fonts import check_coverage
+
+    (tmp_path / "guide.yaml").write_text(
+        'title: T\nedition: "1"\nquestions:\n'
+        '  - {id: q, topic: T, question: "\U0002a6a5 \U00031350?", answer: a}\n',
+        encoding="utf-8",
+    )
+    guide, _ = load_guide(tmp_path)
+    with pytest.raises(GuideError) as caught:
+        check_coverage(guide, load_theme("base"))
+    messages = [p.message for p in caught.value.problems]
+    assert any("'\U0002a6a5' (U+2A6A5, cjk unified ideograph-2A6A5), used once" in m for m in messages)
+    assert any("'\U00031350' (U+31350, cjk unified ideograph-31350), used once" in m for m in messages)

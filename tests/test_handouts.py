@@ -199,6 +199,18 @@ def test_reading_candidates(tmp_path: Path) -> None:
     assert [p.line for p in multiline] == [2, 3]
 
 
+def test_a_name_with_emoji_is_accepted_whole(tmp_path: Path) -> None:
+    """The joiners and selectors of an emoji the image set draws are part of it, not invisible
+    characters; a name's emoji is drawn as an image, not looked for in a font."""
+    from guide.edition.handouts import check_names
+
+    people = _read(tmp_path, "name\nAda 👩🏽‍💻 Lovelace\nZoë 🫠\nLee ❤️\n".encode())
+    assert [p.name for p in people] == ["Ada 👩🏽‍💻 Lovelace", "Zoë 🫠", "Lee ❤️"]
+    check_names(people, load_theme("base"))  # no error
+    with pytest.raises(GuideError, match="invisible character U\\+200D"):
+        _read(tmp_path, "name\nAda\u200dLovelace\n".encode())  # a joiner outside an emoji
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

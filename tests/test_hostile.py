@@ -137,6 +137,7 @@ def right_edge(style: str = "base") -> float:
 class Case:
     name: str
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # of a build that succeeds, all of them
     texts: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     uris: list[str] = field(default_factory=list)
@@ -157,6 +158,8 @@ class Case:
             assert sep, f"{name}.expect:{number}: expected 'directive: value', found {line!r}"
             if key == "error":
                 case.errors.append(value)
+            elif key == "warning":
+                case.warnings.append(value)
             elif key == "text":
                 case.texts.append(value)
             elif key == "absent":
@@ -179,7 +182,9 @@ class Case:
             else:
                 raise AssertionError(f"{name}.expect:{number}: unknown directive {key!r}")
         assert case.errors or case.texts, f"{name}.expect: expects neither an error nor any text"
-        assert not (case.errors and (case.texts or case.absent or case.uris)), f"{name}.expect: both outcomes"
+        assert not (case.errors and (case.texts or case.absent or case.uris or case.warnings)), (
+            f"{name}.expect: both outcomes"
+        )
         return case
 
 
@@ -324,7 +329,7 @@ def test_tricky_case(
         assert (code, out) == (1, "")
         assert not (tmp_path / "out" / "tricky").exists()
         return
-    assert (code, err) == (0, ""), err
+    assert (code, err.splitlines()) == (0, case.warnings), err
     complete = next((tmp_path / "out" / "tricky").glob("*-complete.pdf"))
     facts = pdf_facts(complete, right_edge())
     page_text = squash(facts.text)

@@ -357,6 +357,26 @@ def test_json_syntax_error_is_located(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "broken.json:2:35: error: invalid JSON: Expecting property name" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[" * 1000 + "]" * 1000, "1:65"),  # Python's decoder would overflow its stack
+        ('{"questions": [' + '{"a": ' * 2000 + "1" + "}" * 2000 + "]}", "1:388"),
+        ('[\n  "[[[[", ' + "[" * 70 + "]" * 70 + "\n]", "2:74"),  # brackets in a string do not count
+    ],
+)
+def test_json_nested_too_deep_is_located_like_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, where: str
+) -> None:
+    code, out = imported(tmp_path, "deep.json", text)
+    assert code == 1 and not out.exists()
+    err = capsys.readouterr().err
+    assert f"deep.json:{where}: error: values nested more than 64 levels deep" in err
+    assert "Traceback" not in err
+    code, _ = imported(tmp_path, "deep.yaml", "q: " + "[" * 100 + "]" * 100)
+    assert "deep.yaml:1:67: error: values nested more than 64 levels deep" in capsys.readouterr().err
+
+
 def test_yaml_list_keeps_plain_values_as_written(tmp_path: Path) -> None:
     text = (
         "questions:\n  - question: Is it?\n    answer: no\n    difficulty: Easy\n"

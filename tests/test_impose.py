@@ -107,3 +107,34 @@ def test_build_booklet_is_listed_in_the_manifest(tmp_path: Path, capsys: pytest.
     width = float(study.pages[0].mediabox.width)
     assert float(imposed.pages[0].mediabox.width) == pytest.approx(2 * width)
     assert "booklet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("pages", range(1, 13))
+def test_a_right_to_left_booklet_is_bound_on_the_right(pages: int) -> None:
+    """Each side mirrored: the cover on the left half of the first side, and the fold, read from
+    the right, gives the pages in order."""
+    mirrored = booklet_order(pages, right_to_left=True)
+    assert mirrored == [(right, left) for left, right in booklet_order(pages)]
+    assert mirrored[0][0] == 1
+    read = _read_folded([(right, left) for left, right in mirrored])  # turned over, as read from the right
+    padded = -(-pages // 4) * 4
+    assert read == [*range(1, pages + 1), *([None] * (padded - pages))]
+
+
+def test_build_booklet_of_a_right_to_left_guide_has_its_cover_on_the_left(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    bank = ROOT / "tests" / "banks" / "ar-js"
+    assert cli.main(["build", str(bank), "--out", str(out), "--booklet", "--quiet"]) == 0
+    manifest = json.loads((out / "ar-js" / "manifest.json").read_text(encoding="utf-8"))
+    study = pdfium.PdfDocument(out / "ar-js" / manifest["files"]["study_guide"]["path"])
+    imposed = pdfium.PdfDocument(out / "ar-js" / manifest["files"]["booklet"]["path"])
+    try:
+        cover = study[0].get_textpage().get_text_range()
+        width, height = study[0].get_size()
+        side = imposed[0].get_textpage()
+        assert side.get_text_bounded(0, 0, width, height) == cover
+        last = study[len(study) - 1].get_textpage().get_text_range() if len(study) % 4 == 0 else ""
+        assert side.get_text_bounded(width, 0, 2 * width, height) == last  # the back cover, or a blank
+    finally:
+        study.close()
+        imposed.close()

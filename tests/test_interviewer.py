@@ -491,3 +491,75 @@ def test_the_styles_set_the_packet() -> None:
     assert load_theme("base").packet == PacketStyle("page", 2)
     labels = load_theme("base").labels
     assert [labels[f"rating_{n}"] for n in range(1, 5)] == ["No answer", "Partial", "Solid", "Excellent"]
+
+
+RTL_BANK = """\
+title: دليل المقابلة
+edition: "1"
+language: ar
+questions:
+  - id: q
+    topic: أساسيات
+    question: ما الفرق بين `var` و `let`؟
+    guidance: |
+      يذكر المرشح نطاق الكتلة.
+
+      - أولا
+        > اقتباس في قائمة
+        > > اقتباس داخلي
+
+        > [!TIP]
+        > نصيحة داخل قائمة
+    answer: نطاق الدالة مقابل نطاق الكتلة.
+    key_points: [نطاق الكتلة, الرفع]
+    follow_ups: [ماذا عن const؟, وماذا عن الإغلاق؟]
+"""
+
+
+def _mirrored_shapes(
+    tmp_path: Path,
+) -> tuple[list[set[tuple[float, ...]]], list[set[tuple[float, ...]]], Any]:
+    """The rules of the packet of a right-to-left guide, laid out left to right and right to left
+    (these mirrored across the text block)."""
+    from guide.layout.fonts import guide_chars
+
+    guide = load_guide(write_guide(tmp_path / "rtl", RTL_BANK))[0]
+    theme = load_theme("base")
+    made = []
+    for rtl in (False, True):
+        kit = make_kit(theme, guide_chars(guide), guide.language, rtl=rtl)
+        items = [compose.packet_question(q, theme.packet) for q in guide.questions]
+        found, _ = paginate(story.blocks(items, kit), kit, info("interviewer"))
+        left, right = kit.left_margin, kit.left_margin + kit.frame_width
+        shapes = []
+        for one in found:
+            rules = set()
+            for r in one.of(page.Rule):
+                assert isinstance(r, page.Rule)
+                x1, x2 = (left + right - r.x2, left + right - r.x1) if rtl else (r.x1, r.x2)
+                rules.add((round(x1, 1), round(r.y1, 1), round(x2, 1), round(r.y2, 1)))
+            shapes.append(rules)
+        made.append((shapes, found, kit))
+    return made[0][0], made[1][0], made[1]
+
+
+def test_the_packet_of_a_right_to_left_guide_is_mirrored(tmp_path: Path) -> None:
+    """As the answer key is: the header's title and fields, the guidance box's rule, nested quotes'
+    bars, a tip's indent, the lines under follow-ups and the rating row, each where a left-to-right
+    packet has it, mirrored; check boxes and arrows at the right."""
+    ltr, rtl, (_, found, kit) = _mirrored_shapes(tmp_path)
+    assert len(ltr) == len(rtl) and ltr == rtl
+    middle = kit.left_margin + kit.frame_width / 2
+    first = found[0]
+    lines = [item for item in first.items if isinstance(item, page.TextLine)]
+
+    def at(value: str) -> page.TextLine:
+        return next(line for line in lines if "".join(r.text for r in line.runs) == value)
+
+    assert at("Candidate").x > at("Interviewer").x > at("Date").x > middle - kit.frame_width / 2
+    assert at("Candidate").x > middle and at("Title · 1").x > middle
+    assert all(at(mark).x > middle for mark in ("☐", "←"))
+    ratings = sorted(
+        (line.x, line.runs[0].text) for line in lines if line.runs[0].text in ("1", "2", "3", "4")
+    )
+    assert [number for _, number in ratings] == ["4", "3", "2", "1"]  # from the right

@@ -179,3 +179,51 @@ def test_no_page_of_the_ai_guide_ends_with_a_heading(style: str) -> None:
             assert text, "an empty page"
             last = text[-1].runs[0]
             assert last.size not in heads or last.face == kit.face("body"), (part, texts(found)[-3:])
+
+
+def _notes_apart(found: page.Page) -> bool:
+    """Whether the page's notes label has no ruled line under it."""
+    for item in found.items:
+        if isinstance(item, page.TextLine) and "".join(r.text for r in item.runs) == "YOUR NOTES":
+            lines = [i for i in found.items if isinstance(i, page.Rule) and i.y1 == i.y2 < item.y]
+            if not lines:
+                return True
+    return False
+
+
+@pytest.mark.parametrize("count", range(505, 550, 6))
+def test_the_notes_label_never_ends_a_page_apart_from_its_lines(tmp_path: Path, count: int) -> None:
+    """A question too tall for a page is set as it comes: the label of its notes goes on with them."""
+    (tmp_path / "guide.yaml").write_text(
+        'title: S\nedition: "1"\nquestions:\n  - id: q\n    topic: T\n    question: Why?\n'
+        f"    guidance: {' '.join(['word'] * count)}\n    answer: a\n    key_points: [k]\n",
+        encoding="utf-8",
+    )
+    guide, _ = load_guide(tmp_path)
+    pages = part_pages(guide, "study")
+    assert not any(_notes_apart(p) for p in pages)
+    assert sum("YOUR NOTES" in texts(p) for p in pages) == 1
+
+
+@pytest.mark.parametrize("left", range(1, 9))
+def test_a_label_in_a_keep_too_tall_for_a_page_goes_on_with_what_it_heads(left: int) -> None:
+    """Set as it comes, a keep's label (kept with the next) never ends a page: with less room left
+    under it than the start of what follows (two lines of a paragraph), it starts the next page."""
+    label = para("A LABEL", "label")
+    label.keep_with_next = True
+    leading = KIT.style("body").leading
+    frame = KIT.theme.paper[1] - KIT.theme.margins["top"] - KIT.theme.margins["bottom"]
+    above = Spacer(frame - left * leading / 2)  # leaves room for the label, and some lines or none
+    pages, _ = paginate([Keep([above, label, para(words(300, 10_000))])], KIT)
+    top = KIT.theme.paper[1] - KIT.theme.margins["top"]  # above it: the running head
+    seen = 0
+    for found in pages:
+        text = [
+            "".join(r.text for r in item.runs)
+            for item in sorted(found.items, key=lambda i: -getattr(i, "y", 0.0))
+            if isinstance(item, page.TextLine) and item.y < top
+        ]
+        if "A LABEL" in text:
+            seen += 1
+            assert len(text[text.index("A LABEL") + 1 :]) >= 2, text[-3:]  # two lines of text under it
+    assert seen == 1

@@ -12,7 +12,7 @@ import pytest
 from conftest import DATA, Built, build_into, write_guide
 
 from guide.cli import main
-from guide.data import duplicates, pages
+from guide.data import duplicates, pages, stats
 from guide.data.validate import load_guide
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -65,6 +65,32 @@ def test_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "look like duplicates: none" in lines
     assert any(line.startswith("estimated pages (base style): study guide ") for line in lines)
     assert lines[-1].startswith("reading time: study guide ")
+
+
+def test_the_table_aligns_wide_letters_marks_and_emoji(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Columns line up as a terminal shows them: a Chinese letter or an emoji takes two columns, a
+    combining mark none; a title too long is cut at a column, not at a letter count."""
+    titles = ["数据库设计", "हिन्दी प्रश्न", "Emoji 👍🏽 👨\u200d👩\u200d👧 🇯🇵", "Plain", "长" * 40]
+    text = "title: T\nedition: '1'\ntopics: [{topics}]\nquestions:\n{questions}".format(
+        topics=", ".join(json.dumps(t, ensure_ascii=False) for t in titles),
+        questions="".join(
+            f"  - {{id: q{i}, topic: {json.dumps(t, ensure_ascii=False)}, question: Why?, answer: So.}}\n"
+            for i, t in enumerate(titles)
+        ),
+    )
+    assert main(["stats", str(write_guide(tmp_path / "wide", text))]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = lines[2 : 3 + len(titles) + 1]  # the head, a row a topic, the total
+    counts = 2 + 5 * 9 + 4 * 2  # the five counts, each right-aligned in 9 columns, after 2 spaces
+    assert all(row[-counts:].isascii() and row[-counts:].startswith("  ") for row in rows)
+    assert len({stats.display_width(row[:-counts]) for row in rows}) == 1, rows  # the counts in one column
+    assert stats.display_width("数据库") == 6
+    assert stats.display_width("हिन्दी") == 5  # the virama draws nothing of its own
+    assert stats.display_width("e\u0301") == 1
+    assert stats.display_width("👍🏽 👨\u200d👩\u200d👧 🇯🇵 ❤\ufe0f") == 11
+    assert "长" * 23 + "…" in lines[3 + len(titles) - 1]  # 48 columns: 23 letters and the ellipsis
 
 
 def test_several_guides_give_one_json_object_a_line(capsys: pytest.CaptureFixture[str]) -> None:

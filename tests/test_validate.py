@@ -660,3 +660,24 @@ def test_two_processes_carry_the_guide_format_and_the_questions_own_numbers(
     (one, one_warnings), (two, two_warnings) = read(1 << 40), read(1)
     assert one == two and one_warnings == two_warnings and len(two_warnings) == 4
     assert [(q.format, q.numbered) for q in two.questions] == [("text", True)] * 4
+
+
+def test_lists_and_quotes_nested_past_what_is_read_are_warned_about_at_their_field(tmp_path: Path) -> None:
+    """Past 10 levels of lists or 20 of quotes, Markdown is kept as typed: never silently."""
+    deep_list = "".join("  " * i + f"- level {i}\\n" for i in range(12))
+    deep_quote = "\\n".join(">" * n + f" quote {n}" for n in range(1, 23))
+    just_so = "".join("  " * i + f"- level {i}\\n" for i in range(10))  # 10 levels: all read
+    text = HEAD + "questions:\n"
+    text += question("a", answer=f'"{deep_list}"')
+    text += question("b", guidance=f'"{deep_quote}"')
+    text += question("c", answer=f'"{just_so}"', key_points=f'["{deep_quote}"]')
+    text += question("d", answer=f'"{deep_list}"', format="text")  # plain text nests nothing
+    folder = write(tmp_path / "g", text)
+    _, warnings = load_guide(folder)
+    assert [(str(w.location), w.message.split(":")[0], w.group) for w in warnings] == [
+        ("g/guide.yaml:9:13", "question 'a'", "texts nested too deeply"),  # the answer
+        ("g/guide.yaml:14:15", "question 'b'", "texts nested too deeply"),  # the guidance
+        ("g/guide.yaml:22:18", "question 'c'", "texts nested too deeply"),  # its key point
+    ]
+    assert "answer nests lists deeper than 10 levels or quotes deeper than 20" in warnings[0].message
+    assert "printed as typed with its '-' and '>' marks" in warnings[0].message

@@ -132,15 +132,51 @@ _CONTROL_NAMES = {
 }
 
 
+# Ranges whose characters Unicode names by their code point ("CJK UNIFIED IDEOGRAPH-2A6A5"), up to
+# Unicode 15.1: those added after the version Python's database knows are named all the same.
+_NAMED_BY_CODE = (
+    (0x3400, 0x4DBF, "cjk unified ideograph"),
+    (0x4E00, 0x9FFF, "cjk unified ideograph"),
+    (0x20000, 0x2A6DF, "cjk unified ideograph"),
+    (0x2A700, 0x2EE5D, "cjk unified ideograph"),
+    (0x30000, 0x323AF, "cjk unified ideograph"),
+    (0xF900, 0xFAFF, "cjk compatibility ideograph"),
+    (0x2F800, 0x2FA1F, "cjk compatibility ideograph"),
+    (0x17000, 0x187F7, "tangut ideograph"),
+    (0x18D00, 0x18D08, "tangut ideograph"),
+    (0x18B00, 0x18CD5, "khitan small script character"),
+    (0x1B170, 0x1B2FB, "nushu character"),
+)
+_CODE_SUFFIX = re.compile(r"-[0-9A-F]{4,6}$")
+
+
+def char_name(char: str) -> str:
+    """A character's Unicode name, whole, in lower case but for a code point it ends with ("cjk
+    unified ideograph-2A6A5"), or what it is if Unicode gives it no name: never "" or a name cut short."""
+    name = unicodedata.name(char, "")
+    if name:
+        suffix = _CODE_SUFFIX.search(name)
+        return name.lower() if suffix is None else name[: suffix.start()].lower() + suffix.group()
+    code = ord(char)
+    for first, last, prefix in _NAMED_BY_CODE:
+        if first <= code <= last:
+            return f"{prefix}-{code:04X}"
+    category = unicodedata.category(char)
+    if category == "Cs":
+        return "a lone surrogate, half of a UTF-16 pair and not a character"
+    if category == "Co":
+        return "a private-use character"
+    if category == "Cc":
+        control = _CONTROL_NAMES.get(code)
+        return f"{control}, a control character" if control else "a control character"
+    if (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
+        return "a noncharacter"
+    return f"a character Unicode {unicodedata.unidata_version} does not name"
+
+
 def describe_char(char: str) -> str:
     """Name a character for a message, including those Unicode gives no name (controls, surrogates)."""
-    if "\ud800" <= char <= "\udfff":
-        return "a lone surrogate, half of a UTF-16 pair and not a character"
-    name = unicodedata.name(char, "").lower()
-    if name:
-        return name
-    control = _CONTROL_NAMES.get(ord(char))
-    return f"{control}, a control character" if control else "a control character"
+    return char_name(char)
 
 
 def read_text(

@@ -3,7 +3,9 @@ lengths, likely duplicates, estimated pages and reading time, as a table or as J
 
 from __future__ import annotations
 
+import bisect
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,14 +92,13 @@ class Stats:
             f"{self.title} (edition {self.edition}): {self.questions} questions in {len(self.topics)} topics",
             "",
         ]
-        width = max([len("topic"), len("total"), *(len(t.title) for t in self.topics)])
+        width = max([len("topic"), len("total"), *(display_width(t.title) for t in self.topics)])
         width = min(width, 48)
         columns = ("questions", *DIFFICULTIES, NO_DIFFICULTY)
         lines.append(f"  {'topic':<{width}}  " + "  ".join(f"{c:>9}" for c in columns))
         for topic in self.topics:
-            title = topic.title if len(topic.title) <= width else topic.title[: width - 1] + "…"
             values = (topic.questions, *(topic.difficulty[d] for d in columns[1:]))
-            lines.append(f"  {title:<{width}}  " + "  ".join(f"{v:>9}" for v in values))
+            lines.append(f"  {padded(topic.title, width)}  " + "  ".join(f"{v:>9}" for v in values))
         totals = (self.questions, *self.difficulty().values())
         lines.append(f"  {'total':<{width}}  " + "  ".join(f"{v:>9}" for v in totals))
         lines.append("")
@@ -133,6 +134,41 @@ class Stats:
             f" {_duration(self.minutes('answer_key'))} (at {WORDS_A_MINUTE} words a minute)"
         )
         return lines
+
+
+def display_width(text: str) -> int:
+    """How many columns of a terminal a text takes: a wide (Chinese, Japanese, Korean) character or
+    an emoji 2, a combining mark, a joiner or a skin tone 0, any other character 1."""
+    width = 0
+    last = 0  # the width of the last character counted
+    joined = False
+    for char in text:
+        if joined:  # a character a zero-width joiner joins to the one before: one emoji
+            joined = False
+            continue
+        if char == "\u200d":
+            joined = True
+            continue
+        if char == "\ufe0f" and last == 1:  # a sign asked for as an emoji is as wide as one
+            width += 1
+            last = 2
+            continue
+        if "\U0001f3fb" <= char <= "\U0001f3ff" and last:  # a skin tone of the emoji before it
+            continue
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        last = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        width += last
+    return width
+
+
+def padded(text: str, width: int) -> str:
+    """Text filled with spaces to `width` columns of a terminal, or cut short there with '…'."""
+    if display_width(text) > width:
+        # The longest start that leaves a column for '…' (a start is never narrower than a shorter one).
+        keep = bisect.bisect_right(range(len(text) + 1), width - 1, key=lambda n: display_width(text[:n])) - 1
+        text = text[:keep] + "…"
+    return text + " " * (width - display_width(text))
 
 
 def _some(ids: tuple[str, ...]) -> str:

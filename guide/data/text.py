@@ -86,6 +86,7 @@ __all__ = [
     "Underline",
     "first_sentence",
     "flatten",
+    "flattened",
     "inline_runs",
     "is_invisible",
     "leads_in",
@@ -111,6 +112,20 @@ FORMATS: tuple[Format, ...] = ("markdown", "text")
 # --- the parser ---------------------------------------------------------------
 
 
+_FLATTENED = "guide_flattened"  # set in a parse's env when content nested too deep was kept as text
+# How many levels markdown-it reads (its maxNesting, 20): a quote takes one, a list two (list, item).
+NESTING_LIMIT = 20
+# What a paragraph of the text does not read as its blocks: a line that starts a list, a quote,
+# a heading, a table, code or HTML, or a blank line between paragraphs.
+_BLOCK_IN_TEXT = re.compile(r"^[ \t]*(?:[>*+\-#|=_<]|\d{1,9}[.)]|```|~~~)|\n[ \t]*\n", re.MULTILINE)
+# A container opens that deep only on a line that starts with half as many markers and spaces (a
+# quote's `>`, a list's marker and the indent of its content), a marker among them: a text without
+# such a line (an indented line of code has no marker) is never parsed to find out.
+_DEEP_LINE = re.compile(
+    rf"^(?=(?:[ >*+\-]|\d{{1,9}}[.)]){{{NESTING_LIMIT // 2}}}) *(?:[>*+\-]|\d{{1,9}}[.)])", re.MULTILINE
+)
+
+
 class _BlockParser(ParserBlock):
     """markdown-it's block parser, except that content nested too deep is kept as text."""
 
@@ -133,6 +148,8 @@ class _BlockParser(ParserBlock):
         state.line = end
         if not content:
             return
+        if _BLOCK_IN_TEXT.search(content):  # more than a line of text: its markers print as typed
+            state.env[_FLATTENED] = True
         token = state.push("paragraph_open", "p", 1)
         token.map = [line, end]
         token = state.push("inline", "", 0)
@@ -585,6 +602,19 @@ def parse(source: str, fmt: Format = "markdown") -> tuple[Block, ...]:
     if _is_plain(line):
         return (Paragraph((Text(line),)),)
     return _parse_slow(markdown)
+
+
+def flattened(source: str, fmt: Format = "markdown") -> bool:
+    """Whether Markdown nests lists or quotes deeper than it is read (lists 10 levels, quotes 20):
+    what lies deeper is one paragraph printed as typed, its `-` and `>` included."""
+    if fmt != "markdown":
+        return False
+    markdown = _normalise(source).expandtabs(4)
+    if _DEEP_LINE.search(markdown) is None:
+        return False
+    env: dict[str, bool] = {}
+    _MD.parse(markdown, env)
+    return env.get(_FLATTENED, False)
 
 
 def parse_inline(source: str, fmt: Format = "markdown") -> tuple[Inline, ...]:

@@ -987,6 +987,17 @@ def check_text(
         return ""
     if single_line:
         result = " ".join(result.split())
+    elif fmt == "markdown" and markdown.flattened(result):
+        reader.problems.warning(
+            value.location,
+            _owned(
+                owner,
+                f"{what} nests lists deeper than {markdown.NESTING_LIMIT // 2} levels or quotes deeper than"
+                f" {markdown.NESTING_LIMIT}: what lies deeper is flattened into one paragraph, printed as"
+                " typed with its '-' and '>' marks; nest it less deeply",
+            ),
+            group="texts nested too deeply",
+        )
     reader.chars.update(result)
     return result
 

@@ -224,7 +224,8 @@ def _candidate(
         problems.error(where, "the name is empty")
         return None
     for column, value in values.items():
-        bad = next((c for c in value if not c.isprintable() and c != " "), None)
+        # The joiners and selectors of an emoji the image set draws (👩🏽‍💻) are part of its picture.
+        bad = next((c for c in _without_emoji(value) if not c.isprintable() and c != " "), None)
         if bad is not None:
             problems.error(where, f"the {column} holds an invisible character U+{ord(bad):04X}")
             return None
@@ -244,7 +245,7 @@ def check_names(candidates: Iterable[Candidate], theme: Theme) -> None:
             covered |= family.coverage
     problems = Problems()
     for candidate in candidates:
-        text = candidate.name + candidate.id
+        text = _without_emoji(candidate.name + candidate.id)  # an emoji is drawn as an image
         missing = sorted({c for c in text if ord(c) not in covered and c != " "})
         if missing:
             shown = ", ".join(f"U+{ord(c):04X}" for c in missing)
@@ -252,6 +253,13 @@ def check_names(candidates: Iterable[Candidate], theme: Theme) -> None:
                 candidate.location, f"no font of the style '{theme.name}' can draw {shown} in this row"
             )
     problems.raise_if_errors()
+
+
+def _without_emoji(value: str) -> str:
+    """A name without the emoji the image set draws (in the stamp, the watermark, the packet's head)."""
+    from guide.layout import emoji
+
+    return emoji.without_drawn(value)
 
 
 # --- the copies --------------------------------------------------------------------------------

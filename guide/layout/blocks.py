@@ -277,11 +277,14 @@ class Box(Block):
 class NoteLines(Block):
     """Evenly spaced light rules for handwritten notes; splits between lines."""
 
-    def __init__(self, count: int, spacing: float, colour: Colour, *, indent: float = 0.0) -> None:
+    def __init__(
+        self, count: int, spacing: float, colour: Colour, *, indent: float = 0.0, rtl: bool = False
+    ) -> None:
         self.count = count
         self.spacing = spacing
         self.colour = colour
-        self.indent = indent  # under a list item's text, say
+        self.indent = indent  # under a list item's text, say: at the right, in a right-to-left guide
+        self.rtl = rtl
 
     def measure(self, width: float) -> float:
         return self.count * self.spacing
@@ -291,15 +294,17 @@ class NoteLines(Block):
         if fit < 2 or fit >= self.count:
             return []
         return [
-            NoteLines(fit, self.spacing, self.colour, indent=self.indent),
-            NoteLines(self.count - fit, self.spacing, self.colour, indent=self.indent),
+            NoteLines(fit, self.spacing, self.colour, indent=self.indent, rtl=self.rtl),
+            NoteLines(self.count - fit, self.spacing, self.colour, indent=self.indent, rtl=self.rtl),
         ]
 
     def draw(self, out: Out, x: float, y: float) -> None:
-        right = x + self.width
+        left, right = x + self.indent, x + self.width
+        if self.rtl:
+            left, right = x, x + self.width - self.indent
         for i in range(self.count):
             line_y = y + self.height - (i + 1) * self.spacing
-            out.add(page.Rule(x + self.indent, line_y, right, line_y, 0.4, self.colour))
+            out.add(page.Rule(left, line_y, right, line_y, 0.4, self.colour))
 
 
 class Separator(Block):

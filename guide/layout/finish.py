@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from guide.layout import page
+from guide.layout import page, pictured
 from guide.layout.draw import Drawer
 from guide.layout.heads import LEADER_GAP
 from guide.layout.kit import Kit
-from guide.layout.lines import Align, fit_line, line_width, runs, runs_width, text_line
+from guide.layout.lines import Align, line_width, text_line
 from guide.layout.page import Placeholder
 from guide.layout.pager import PartInfo
 
@@ -180,17 +180,20 @@ class Resolver:
         size = 40.0
         style = kit.derive("cover_title", "watermark", size=size)
         colour = kit.colour("muted")
-        line = runs(kit, style.name, value, colour)
-        while size > 10 and runs_width(line) > height * 0.8:
+        # A name's emoji are drawn, as images (pictured.py), as they are in the stamp.
+        items, drawn = pictured.line(kit, style.name, value, colour)
+        while size > 10 and drawn > height * 0.8:
             size -= 2
             style = kit.derive("cover_title", f"watermark{size:g}", size=size)
-            line = runs(kit, style.name, value, colour)
-        if runs_width(line) > height * 0.8:
-            line = runs(kit, style.name, fit_line(kit, style.name, value, height * 0.8) or "…", colour)
+            items, drawn = pictured.line(kit, style.name, value, colour)
+        if drawn > height * 0.8:
+            items, drawn = pictured.line(
+                kit, style.name, pictured.fit(kit, style.name, value, height * 0.8) or "…", colour
+            )
         # Turned 54° about the middle of the page, light enough to read the page through.
         turn = (0.587785, 0.809017, -0.809017, 0.587785, centre_x, height / 2)
         darkness = 1 - (0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2])
         opacity = round(min(1.0, WATERMARK_GREY / max(darkness, 0.01)), 3)
-        found = page.Group(turn, (page.TextLine(-runs_width(line) / 2, -size / 3, line),), opacity=opacity)
+        found = page.Group(turn, tuple(pictured.moved(items, -drawn / 2, -size / 3)), opacity=opacity)
         self._watermarks[key] = found
         return found

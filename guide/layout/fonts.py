@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import string
 import struct
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,6 +18,7 @@ from typing import TypeAlias
 from reportlab.pdfbase.ttfonts import FF_FIXED, TTFError, TTFont
 
 from guide.data.model import Guide
+from guide.data.source import char_name
 from guide.data.text import is_invisible
 from guide.errors import GuideError, Location, Problem
 from guide.files import Refused, read_regular
@@ -390,5 +390,5 @@ def placeholder(char: str) -> str:
 
 def _characters(chars: Sequence[str]) -> str:
     """Characters named for a message, every one of them: '한' (U+D55C, hangul syllable han)."""
-    names = [f"'{c}' (U+{ord(c):04X}, {unicodedata.name(c, 'unnamed character').lower()})" for c in chars]
+    names = [f"'{c}' (U+{ord(c):04X}, {char_name(c)})" for c in chars]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

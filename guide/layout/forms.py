@@ -74,13 +74,16 @@ class NotesArea(Block):
 
 class RatingRow(Block):
     """Choices side by side, each a paragraph with its box (a bullet): four columns if each fits
-    on one line, else two, else one under the other."""
+    on one line, else two, else one under the other; from the right in a right-to-left guide."""
 
-    def __init__(self, choices: Sequence[Para], *, gap: float = 8.0, space_after: float = 6.0) -> None:
+    def __init__(
+        self, choices: Sequence[Para], *, gap: float = 8.0, space_after: float = 6.0, rtl: bool = False
+    ) -> None:
         self.choices = list(choices)
         self.gap = gap
         self.space_after = space_after
         self.columns = len(self.choices)
+        self.rtl = rtl  # the first choice at the right, where a right-to-left reader starts
 
     def _columns(self, width: float) -> int:
         count = len(self.choices)
@@ -111,5 +114,6 @@ class RatingRow(Block):
             row = self.choices[start : start + self.columns]
             tallest = max(choice.wrap(cell, UNBOUNDED) for choice in row)
             for column, choice in enumerate(row):
-                choice.draw(out, x + column * (cell + self.gap), top - choice.height)
+                place = self.columns - 1 - column if self.rtl else column
+                choice.draw(out, x + place * (cell + self.gap), top - choice.height)
             top -= tallest + 3.0

@@ -14,7 +14,16 @@ from guide.layout.kit import Kit, Style, font
 from guide.layout.page import Colour
 from guide.layout.paragraph import Bullet, Para, width_of
 from guide.layout.shaping import needs_shaping
-from guide.layout.spans import Span, drawn, faced, font_runs, inline, plain, smallest_size, source_spans
+from guide.layout.spans import (
+    Span,
+    code_runs,
+    drawn_keeping_emoji,
+    faced,
+    inline,
+    plain,
+    smallest_size,
+    source_spans,
+)
 from guide.layout.table import Row, Table
 
 MAX_INDENT_DEPTH = 6  # deeper lists and quotes keep this indent: the text column must stay readable
@@ -91,7 +100,17 @@ def tip(node: text.Tip, kit: Kit, style: str, depth: int, quotes: int) -> list[B
         ]
     inner = [Para(label, head, keep_with_next=True), *blocks(node.children, kit, style, 0, quotes + 1)]
     padding = (8.0, 8.0, 6.0, 4.0)  # left, right, top, bottom
-    return [Box(inner, frame=kit.colour("accent"), padding=padding, indent=indent, before=4.0, after=8.0)]
+    return [
+        Box(
+            inner,
+            frame=kit.colour("accent"),
+            padding=padding,
+            indent=indent,
+            before=4.0,
+            after=8.0,
+            rtl=kit.rtl,  # its indent (in a list) at the right
+        )
+    ]
 
 
 def _standalone(node: text.Inline) -> bool:
@@ -188,7 +207,7 @@ def width_of_face(face: str, size: float, value: str) -> float:
 def code_block(source: str, kit: Kit, indent: float = 0.0, language: str = "") -> Block:
     """Code in the monospace font, whitespace kept, long lines wrapped rather than cut off;
     highlighted when it names a language Pygments knows."""
-    source = drawn(source.expandtabs(4)) or " "
+    source = drawn_keeping_emoji(source.expandtabs(4)) or " "
     looks = None
     if language:
         from guide.layout import highlight
@@ -204,7 +223,8 @@ def code_block(source: str, kit: Kit, indent: float = 0.0, language: str = "") -
 class CodeText(Block):
     """Lines of code, each wrapped at the box's edge with its continuation marked; splits between lines.
 
-    The parts of a split code block share its lines, each drawing its own range of them.
+    An emoji is an image one cell of the monospace face wide, or two, as a terminal shows it. The
+    parts of a split code block share its lines, each drawing its own range of them.
     """
 
     def __init__(
@@ -227,7 +247,7 @@ class CodeText(Block):
     def _lines(self, width: float) -> list[list[Span]]:
         if width != self._for:
             if self._part:  # a part set at another width than the block was: its own lines anew
-                self.source = ["".join(s.text for s in line) for line in self._drawn[self._first : self._end]]
+                self.source = [_text_of(line) for line in self._drawn[self._first : self._end]]
                 self._part, self.looks = False, None
             self._drawn = []
             for index, line in enumerate(self.source):
@@ -235,29 +255,34 @@ class CodeText(Block):
             self._for, self._first, self._end = width, 0, len(self._drawn)
         return self._drawn
 
-    def _spans(self, value: str) -> list[Span]:
+    def _spans(
+        self, value: str, colour: Colour | None = None, bold: bool = False, italic: bool = False
+    ) -> list[Span]:
+        """Code as spans: text in the faces that have it, each emoji an image (spans.code_runs)."""
         style = self.style
-        return [
-            Span(run, family.regular, style.size, style.colour)
-            for family, run in font_runs(value, self.fonts)
-        ]
+        colour = style.colour if colour is None else colour
+        spans: list[Span] = []
+        for family, run, box in code_runs(value, self.fonts, style.size):
+            if box is not None:
+                spans.append(Span(run, family.regular, style.size, colour, box=box))
+                continue
+            for face, part, heavy in faced(family, bold, italic, run):
+                spans.append(Span(part, face, style.size, colour, embolden=heavy))
+        return spans
 
     def _looked(self, index: int, line: str) -> list[Span]:
         """A source line as spans: highlighted, if the block is."""
         if self.looks is None:
             return self._spans(line)
-        style = self.style
         spans: list[Span] = []
         for piece in self.looks[index]:
-            colour = self.colours.get(piece.role, style.colour)
-            for family, run in font_runs(piece.text, self.fonts):
-                for face, part, heavy in faced(family, piece.bold, piece.italic, run) if run else ():
-                    spans.append(Span(part, face, style.size, colour, embolden=heavy))
+            colour = self.colours.get(piece.role, self.style.colour)
+            spans += self._spans(piece.text, colour, piece.bold, piece.italic)
         return spans
 
     def _wrap(self, line: str, width: float, index: int = 0) -> list[list[Span]]:
         spans = self._looked(index, line)
-        if sum(width_of(s.font, s.face, s.size, s.text) for s in spans) <= width + EPS:
+        if sum(_width(s, s.text) for s in spans) <= width + EPS:
             return [spans]
         # A wrapped line's continuation starts with an arrow: in code (Python above all) a line
         # that merely looks new would change what the code says.
@@ -269,7 +294,7 @@ class CodeText(Block):
             used, end = 0.0, start
             while end < len(chars):
                 span, char = chars[end]
-                w = width_of(span.font, span.face, span.size, char)
+                w = _width(span, char)
                 if used + w > room + EPS and end > start:
                     break
                 used += w
@@ -290,7 +315,7 @@ class CodeText(Block):
     def line_texts(self, width: float) -> list[str]:
         """The text of each line as drawn at a width (a wrapped line's continuation starts with ↪)."""
         lines = self._lines(width)
-        return ["".join(s.text for s in line) for line in lines[self._first : self._end]]
+        return [_text_of(line) for line in lines[self._first : self._end]]
 
     def measure(self, width: float) -> float:
         self._lines(width)
@@ -321,35 +346,89 @@ class CodeText(Block):
         lines = self._lines(self.width)
         for line in lines[self._first : self._end]:
             if line:
-                out.add(page.TextLine(x, baseline, _code_runs(line)))
+                _draw_code_line(out, x, baseline, line)
             baseline -= style.leading
 
 
-def _code_runs(line: Sequence[Span]) -> tuple[page.Run, ...]:
-    """A line of code as runs: left to right whatever it holds (code reads so), but a comment or
-    string in a right-to-left script reads right to left inside it, and a shaped script shaped."""
+def _width(span: Span, value: str) -> float:
+    """How wide a span's text (or its emoji's image) is drawn."""
+    if span.box is not None:
+        return span.box.width
+    return width_of(span.font, span.face, span.size, value)
+
+
+def _text_of(line: Sequence[Span]) -> str:
+    """A line of code as text: each emoji as itself."""
+    return "".join(s.box.picture.text if s.box is not None else s.text for s in line)
+
+
+def _draw_code_line(out: Out, x: float, baseline: float, line: Sequence[Span]) -> None:
+    """A line of code from x: its text in lines of runs, each emoji's image where it stands."""
+    runs: list[page.Run] = []
+    start = cursor = x
+    for span, run, width in _code_placed(line):
+        if run is not None:
+            runs.append(run)
+        else:
+            assert span.box is not None
+            if runs:
+                out.add(page.TextLine(start, baseline, tuple(runs)))
+                runs = []
+            picture = span.box.picture
+            out.add(picture._replace(x=cursor + picture.x, y=baseline + picture.y))
+            start = cursor + width
+        cursor += width
+    if runs:
+        out.add(page.TextLine(start, baseline, tuple(runs)))
+
+
+def _code_placed(line: Sequence[Span]) -> list[tuple[Span, page.Run | None, float]]:
+    """A line of code as drawn from the left, each (span, run or None for an emoji, width): left
+    to right whatever it holds (code reads so), but a comment or string in a right-to-left script
+    reads right to left inside it, and a shaped script shaped."""
     if not any(needs_shaping(s.text) or has_rtl(s.text) for s in line):
-        return tuple(page.Run(s.face, s.size, s.colour, s.text) for s in line)
-    pieces = [visual.Piece(i, s.face, s.size, s.colour, s.rise, False, s.text) for i, s in enumerate(line)]
+        return [(s, None if s.box is not None else _run(s), _width(s, s.text)) for s in line]
+    pieces = [
+        visual.Piece(i, s.face, s.size, s.colour, s.rise, s.embolden, s.text) for i, s in enumerate(line)
+    ]
     value = "".join(p.text for p in pieces)
     levels = direction.levels(value, False) if has_rtl(value) else None
-    placed = visual.runs(pieces, levels, lambda f, z, v: width_of(font(f), f, z, v))
-    return tuple(p.run for p in placed)
+    placed: list[tuple[Span, page.Run | None, float]] = []
+    for level, piece in visual.ordered(pieces, levels):
+        span = line[piece.key]
+        if span.box is not None:
+            placed.append((span, None, span.box.width))
+            continue
+        made = visual.run(level, piece, lambda f, z, v: width_of(font(f), f, z, v))
+        if made is not None:
+            placed.append((span, made.run, made.width))
+    return placed
+
+
+def _run(span: Span) -> page.Run:
+    return page.Run(span.face, span.size, span.colour, span.text, 0.0, None, span.embolden)
 
 
 def _regrouped(chars: Sequence[tuple[Span, str]]) -> list[Span]:
-    """Characters of spans as spans again, those of one span together."""
+    """Characters of spans as spans again, those of one span together (an emoji's, itself)."""
     out: list[Span] = []
     current: Span | None = None
     text_parts: list[str] = []
+
+    def flush() -> None:
+        if current is not None:
+            if current.box is not None:
+                out.append(current)
+            else:
+                out.append(Span("".join(text_parts), current.face, current.size, current.colour,
+                                embolden=current.embolden))  # fmt: skip
+
     for span, char in chars:
         if span is not current:
-            if current is not None:
-                out.append(Span("".join(text_parts), current.face, current.size, current.colour))
+            flush()
             current, text_parts = span, []
         text_parts.append(char)
-    if current is not None:
-        out.append(Span("".join(text_parts), current.face, current.size, current.colour))
+    flush()
     return out
 
 

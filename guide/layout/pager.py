@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from guide.layout import page
+from guide.layout import page, pictured
 from guide.layout.blocks import (
     EPS,
     Block,
@@ -31,8 +31,8 @@ from guide.layout.blocks import (
     Spacer,
 )
 from guide.layout.kit import Kit
-from guide.layout.lines import fit_line, line_width, text_line
-from guide.layout.page import Anchor, Item, Page, Part
+from guide.layout.lines import Align, fit_line, line_width, text_line
+from guide.layout.page import Anchor, Colour, Item, Page, Part
 
 LEFT_SHARE = 0.55  # of the running head's line, the most the guide's title, part and edition take
 
@@ -111,6 +111,7 @@ class Pager:
         # the page's last question, which grow to fill the page (the theme's fill_pages).
         self.notes: tuple[NoteLines, float] | None = None
         self._left_part = ""  # the running head's left part: the same on every page of the part
+        self._stamped: list[page.Static] | None = None  # the stamp's items: the same on every page
 
     @property
     def frame_height(self) -> float:
@@ -162,6 +163,12 @@ class Pager:
                 return
             height = block.wrap(self.width, room)
             if height <= room + EPS:
+                apart = block.keep_with_next and not at_top
+                if apart and not self._next_starts(block, pending, room - height):
+                    # A label set alone (its keep too tall for a page) never ends a page apart
+                    # from what it heads: it goes on to the next page with it.
+                    self.end_page()
+                    continue
                 self._set(block, gap)
                 return
             if kind is Spacer:
@@ -183,6 +190,31 @@ class Pager:
                     f"a block {height:.0f} pt tall does not fit on a page {self.frame_height:.0f} pt tall"
                 )
             self.end_page()
+
+    def _next_starts(self, block: Block, pending: list[Block], room: float) -> bool:
+        """Whether the block to be set after `block` (the last of `pending` that is not a Mark)
+        starts in `room` under it: whole, or a first piece of it."""
+        following = next((b for b in reversed(pending) if type(b) is not Mark), None)
+        if following is None:
+            return True
+        return self._starts(following, room - max(block.space_after, following.space_before))
+
+    def _starts(self, block: Block, room: float) -> bool:
+        """Whether a block, or a first piece of it, fits in `room` (as _place would set it there)."""
+        if room < -EPS:
+            return False
+        if type(block) in (PageBreak, CondPageBreak, Separator, Spacer):
+            return True
+        height = block.wrap(self.width, room)
+        if height <= room + EPS:
+            return True
+        if isinstance(block, Keep):
+            if height <= self.frame_height + EPS:
+                return False  # it goes on to the next page whole
+            first = next((b for b in block.blocks if type(b) is not Mark), None)
+            return first is None or self._starts(first, room)
+        parts = block.split(self.width, room)
+        return len(parts) > 1 and parts[0].wrap(self.width, room) <= room + EPS
 
     def _set(self, block: Block, gap: float) -> None:
         bottom = self.y - gap - block.height
@@ -275,11 +307,17 @@ class Pager:
     # --- furniture -------------------------------------------------------------------------------
 
     def _stamp(self) -> None:
+        """The line naming whom a copy is for, centred under the folio: the same on every page."""
         assert self.page is not None
-        below_folio = self.bottom - 24 - max(12.0, self.kit.style("header").leading)
-        # Cut to the text block's width: the stamp starts with the copy code, which stays.
-        stamp = fit_line(self.kit, "header", self.info.stamp, self.width)
-        self.page.add(text_line(self.kit, "header", self.left + self.width / 2, below_folio, stamp, "center"))
+        if self._stamped is None:
+            below_folio = self.bottom - 24 - max(12.0, self.kit.style("header").leading)
+            # Cut to the text block's width: the stamp starts with the copy code, which stays. A
+            # name's emoji are drawn (pictured.py), as they are on its cover and in its watermark.
+            stamp = pictured.fit(self.kit, "header", self.info.stamp, self.width)
+            items, width = pictured.line(self.kit, "header", stamp, self.kit.colour("muted"))
+            self._stamped = pictured.moved(items, self.left + (self.width - width) / 2, below_folio)
+        for item in self._stamped:
+            self.page.add(item)
 
     def _running_head(self, *, front: bool = False) -> None:
         """The guide's title, the part and the edition on the left, the same on every page of the
@@ -313,13 +351,28 @@ class Pager:
     def _form_head(self) -> None:
         """The head of a page of the interviewer's packet: the guide and edition, then fields to
         fill in for the candidate's name, the interviewer and the date (the candidate's name and
-        copy code printed in, in a packet made for one candidate)."""
+        copy code printed in, in a packet made for one candidate). Mirrored in a right-to-left
+        guide: the title and the candidate's field at the right, where the reader starts."""
         assert self.page is not None
         kit, labels = self.kit, self.kit.theme.labels
         left, width = self.left, self.width
+        mirror = 2 * left + width  # x ↦ mirror - x: across the text block
+
+        def line(x: float, y: float, value: str, align: Align = "left", colour: Colour | None = None) -> None:
+            if kit.rtl:
+                x, align = mirror - x, "right" if align == "left" else "left"
+            assert self.page is not None
+            self.page.add(text_line(kit, "header", x, y, value, align, colour))
+
+        def rule(start: float, end: float, y: float) -> None:
+            if kit.rtl:
+                start, end = mirror - end, mirror - start
+            assert self.page is not None
+            self.page.add(page.Rule(start, y, end, y, 0.5, kit.colour("rule")))
+
         baseline = self.top + 14
         above = baseline + max(kit.style("header").leading, 9.0) + 14
-        # On the right: the question a page continues, and the copy a candidate's packet is for.
+        # On the other side: the question a page continues, and the copy a candidate's packet is for.
         right = []
         if self.page_started_in is not None:
             right.append(f"{self.page_started_in[0]} ({labels['continued']})")
@@ -329,23 +382,24 @@ class Pager:
         room = width - (self.width_of(copy) + 12 if copy else 0)
         edition = f" · {self.info.edition}"
         title = fit_line(kit, "header", self.info.title, room - self.width_of(edition))
-        self.page.add(text_line(kit, "header", left, above, title + edition if title else self.info.edition))
+        line(left, above, title + edition if title else self.info.edition)
         if copy:
-            self.page.add(text_line(kit, "header", left + width, above, copy, "right"))
+            line(left + width, above, copy, "right")
         fields = (("candidate", 0.45, self.info.candidate), ("interviewer", 0.33, ""), ("date", 0.22, ""))
         x = left
         for key, share, value in fields:
             cell = width * share
             name = labels[key]
-            self.page.add(text_line(kit, "header", x, baseline, name))
+            line(x, baseline, name)
             start = x + self.width_of(name) + 4
             end = max(x + cell - (10 if key != "date" else 0), start + 12)  # a long label keeps a line
-            if value:
-                shown = fit_line(kit, "header", value, end - start - 2)
-                self.page.add(
-                    text_line(kit, "header", start + 2, baseline + 2, shown, colour=kit.colour("text"))
-                )
-            self.page.add(page.Rule(start, baseline - 2, end, baseline - 2, 0.5, kit.colour("rule")))
+            if value:  # the candidate's name, its emoji drawn (pictured.py)
+                shown = pictured.fit(kit, "header", value, end - start - 2)
+                items, drawn = pictured.line(kit, "header", shown, kit.colour("text"))
+                at = mirror - (start + 2) - drawn if kit.rtl else start + 2
+                for item in pictured.moved(items, at, baseline + 2):
+                    self.page.add(item)
+            rule(start, end, baseline - 2)
             x += cell
 
     def _left_wording(self, gap: float) -> str:

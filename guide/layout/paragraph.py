@@ -941,7 +941,7 @@ class Para(Block):
                 stretch = self._stretch(text_width - offset - used, spaces)
             runs: list[page.Run] = []
             cursor = start_x = self._start(x, offset, used + stretch * spaces, right)
-            for index, run, width in placed:
+            for at, (index, run, width) in enumerate(placed):
                 span = spans[index]
                 if run is None:  # an inline box
                     assert span.box is not None
@@ -950,6 +950,9 @@ class Para(Block):
                         runs = []
                     picture = span.box.picture
                     text.append(picture._replace(x=cursor + picture.x, y=baseline + picture.y))
+                    if span.back is not None:  # an emoji in inline code: on the code's background
+                        top = baseline + style.size
+                        under.append(page.Fill(cursor, top - style.leading, width, style.leading, span.back))
                     if span.link is not None:
                         rect = (cursor, baseline - span.box.depth, cursor + width, baseline + span.box.height)
                         over.append(page.Link(rect, page.WebTarget(span.link)))
@@ -959,7 +962,10 @@ class Para(Block):
                 runs.append(run)
                 advance = width + stretch * run.text.count(" ")
                 if span.back is not None or span.link is not None or span.strike or span.underline:
-                    self._decorate(span, cursor, advance, baseline, under, over, run.text)
+                    value = run.text
+                    if span.back is not None:  # an emoji in the same code: the background goes on
+                        value = _backed_spaces(value, span.back, placed, at, spans)
+                    self._decorate(span, cursor, advance, baseline, under, over, value)
                 cursor += advance
             if runs:
                 text.append(page.TextLine(start_x, baseline, tuple(runs), round(stretch, 3)))
@@ -1040,6 +1046,28 @@ class Para(Block):
         if span.link is not None:
             rect = (x, baseline - 0.2 * span.size, x + width, baseline + span.size)
             over.append(page.Link(rect, page.WebTarget(span.link)))
+
+
+def _backed_spaces(
+    value: str,
+    back: Colour,
+    placed: Sequence[tuple[int, page.Run | None, float]],
+    at: int,
+    spans: Sequence[Span],
+) -> str:
+    """The text of the run `at` of a line, with its spaces at an end that touches an inline box on
+    the same background (an emoji in the same code) kept: its background goes on under them."""
+
+    def boxed(index: int) -> bool:
+        return 0 <= index < len(placed) and placed[index][1] is None and spans[placed[index][0]].back == back
+
+    if boxed(at - 1):
+        stripped = value.lstrip(" ")
+        value = "\u00a0" * (len(value) - len(stripped)) + stripped
+    if boxed(at + 1):
+        stripped = value.rstrip(" ")
+        value = stripped + "\u00a0" * (len(value) - len(stripped))
+    return value
 
 
 def line_extents(

@@ -8,6 +8,7 @@ markup: a span's text is drawn exactly as it is.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
@@ -357,24 +358,24 @@ def inline(nodes: Sequence[text.Inline], kit: Kit, style: Style) -> list[Span]:
                         )
                     )
         elif isinstance(node, text.Code | text.Kbd):
-            code = keep_space_runs(drawn(node.text))
+            code = keep_space_runs(drawn_keeping_emoji(node.text))
             here = min(small, size)
-            for family, run in font_runs(code, mono):
-                if run:
-                    out.append(
-                        Span(
-                            run,
-                            family.regular,
-                            here,
-                            colour,
-                            link=link,
-                            back=code_back,
-                            strike=strike,
-                            underline=look.underline,
-                            rise=look.rise,
-                            code=True,
-                        )
+            for family, run, box in code_runs(code, mono, here, look.rise):
+                out.append(
+                    Span(
+                        run,
+                        family.regular,
+                        here,
+                        colour,
+                        link=link,
+                        back=code_back,
+                        strike=strike,
+                        underline=look.underline,
+                        rise=look.rise,
+                        code=True,
+                        box=box,
                     )
+                )
         elif isinstance(node, text.Math):
             out.extend(formula(node, kit, style, size, colour, link, look))
         elif isinstance(node, text.LineBreak):
@@ -446,13 +447,14 @@ def source_spans(
     rise: float = 0.0,
 ) -> list[Span]:
     """A formula as its source, as typed, in the code font (and the fonts after it for what it
-    lacks: every script has one), a little smaller than the text: what prints of a formula that
-    cannot be typeset, or fits in no way."""
-    code = kit.style("code")
+    lacks: every script has one; an emoji as an image), a little smaller than the text: what
+    prints of a formula that cannot be typeset, or fits in no way."""
+    here = min(code_size(kit, style), size)
     return [
-        Span(run, family.regular, min(code_size(kit, style), size), colour, link=link, rise=rise, code=True)
-        for family, run in font_runs(visible(node.written), code.fonts)
-        if run
+        Span(run, family.regular, here, colour, link=link, rise=rise, box=box, code=True)
+        for family, run, box in code_runs(
+            drawn_keeping_emoji(node.written), kit.style("code").fonts, here, rise
+        )
     ]
 
 
@@ -477,6 +479,50 @@ def _with_emoji(
         box = InlineBox(width, max(top, 0.0), max(height - top, 0.0), picture)
         out.append(Span(BOX, style.face, size, colour, link=look.link, box=box))
     return out
+
+
+def drawn_keeping_emoji(value: str) -> str:
+    """A text as the layout draws it (`drawn`), but for the joiners and selectors inside the emoji
+    sequences it holds, which the images need (👨‍👩‍👧 is one image, not three)."""
+    if not emoji.may_hold(value):
+        return drawn(value)
+    return "".join(piece if made is not None else drawn(piece) for piece, made in emoji.pieces(value))
+
+
+def code_runs(
+    value: str, fonts: Sequence[RegisteredFamily], size: float, rise: float = 0.0
+) -> list[tuple[RegisteredFamily, str, InlineBox | None]]:
+    """Code cut into runs of text, each in the first family that has it, and emoji, each an image
+    as a terminal shows it (code_emoji): (family, text, None) or (family, BOX, its box)."""
+    out: list[tuple[RegisteredFamily, str, InlineBox | None]] = []
+    pieces = emoji.pieces(value, _covered(tuple(fonts))) if emoji.may_hold(value) else [(value, None)]
+    for piece, made in pieces:
+        if made is None:
+            out.extend((family, run, None) for family, run in font_runs(piece, fonts) if run)
+        else:
+            family = _placeholder_family(tuple(fonts))  # the monospace one, whose cells it takes
+            out.append((family, BOX, code_emoji(piece, made, family.regular, size, rise)))
+    return out
+
+
+def cells(sequence: str) -> int:
+    """How many cells of a terminal an emoji takes: two if it is shown as an emoji (a wide
+    character, one asked for as an emoji with U+FE0F, a flag, a keycap, a sequence), else one."""
+    if len(sequence) > 1 or unicodedata.east_asian_width(sequence) in ("W", "F"):
+        return 2
+    return 1
+
+
+def code_emoji(sequence: str, made: emoji.Glyph, face: str, size: float, rise: float = 0.0) -> InlineBox:
+    """An emoji in code: an image as wide as one cell of the monospace face, or two (cells), no
+    larger than a letter of the text, centred in them on the baseline; copied as itself."""
+    cell = font(face).stringWidth(" ", size)  # every cell of a monospace face is as wide
+    width = cells(sequence) * cell
+    scale = min(size, width / made.advance)  # the size the image is set at
+    top, height = made.top * scale + rise, made.height * scale
+    left = (width - made.advance * scale) / 2 + made.left * scale
+    picture = page.Picture(left, top - height, made.width * scale, height, made.key, sequence, face)
+    return InlineBox(width, max(top, 0.0), max(height - top, 0.0), picture)
 
 
 @cache

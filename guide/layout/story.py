@@ -315,7 +315,7 @@ def study_question(item: compose.StudyQuestion, kit: Kit, lead: list[Block]) -> 
         keep.append(Box(inner, background=kit.colour("tint"), rule=kit.colour("accent"), rtl=kit.rtl))
     if item.note_lines:
         # The notes belong to their question: they move with it rather than start a page alone.
-        keep.append(label(labels["notes"].upper(), kit, space_before=4.0))
+        keep.append(label(labels["notes"].upper(), kit, space_before=4.0, keep_with_next=True))
         keep.append(NoteLines(item.note_lines, kit.theme.note_spacing, kit.colour("note_line")))
     return [Keep(keep), Mark("end"), Separator(20)]
 
@@ -337,7 +337,7 @@ def key_answer(item: compose.KeyAnswer, kit: Kit, lead: list[Block]) -> list[Blo
         *lead,
         head,
         *question_blocks(item.question, kit),
-        label(labels["answer"].upper(), kit),
+        label(labels["answer"].upper(), kit, keep_with_next=True),
         *answer[:1],
     ]
     out: list[Block] = [Keep(keep), *answer[1:]]
@@ -441,10 +441,16 @@ def packet_content(item: compose.PacketQuestion, kit: Kit) -> list[Block]:
             if item.follow_up_lines:
                 para.keep_with_next = True  # a question and the lines for its answer go together
                 out.append(
-                    NoteLines(item.follow_up_lines, theme.note_spacing, kit.colour("note_line"), indent=hang)
+                    NoteLines(
+                        item.follow_up_lines,
+                        theme.note_spacing,
+                        kit.colour("note_line"),
+                        indent=hang,
+                        rtl=kit.rtl,
+                    )
                 )
     out.append(label(labels["rating"].upper(), kit, space_before=8.0, keep_with_next=True))
-    out.append(RatingRow([rating_choice(n, labels[f"rating_{n}"], kit) for n in range(1, 5)]))
+    out.append(RatingRow([rating_choice(n, labels[f"rating_{n}"], kit) for n in range(1, 5)], rtl=kit.rtl))
     return out
 
 

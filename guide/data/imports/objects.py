@@ -8,17 +8,20 @@ key_points) or through --map; numbers and booleans are kept as written.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from guide.data.imports.common import Columns, ImportOptions, SourceRead, decode, to_record, usable
-from guide.data.source import Node, parse_yaml
+from guide.data.source import MAX_DEPTH, Node, parse_yaml
 from guide.errors import GuideError, Location, Problem, Problems, did_you_mean
 
 # A value that is not text (an object inside an object): noted, not imported.
 _NOT_TEXT = object()
 Item = tuple[int, Any]  # (line, the object or whatever stands in the list)
 _PREFERRED = ("questions", "cards", "items", "notes")
+# What nesting depends on: a string (skipped whole, brackets and all) or a bracket.
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
 
 
 def read_json(data: bytes, display: str, options: ImportOptions) -> SourceRead:
@@ -26,6 +29,7 @@ def read_json(data: bytes, display: str, options: ImportOptions) -> SourceRead:
     text = decode(data, display, options.encoding)
     # Numbers as written (1.10 stays 1.10, not 1.1); the whole file checked first, for the error's place.
     decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
+    _check_depth(text, display)  # Python's decoder recurses: a thousand `[` would overflow its stack
     try:
         decoder.decode(text)
     except json.JSONDecodeError as exc:
@@ -59,6 +63,32 @@ def read_json(data: bytes, display: str, options: ImportOptions) -> SourceRead:
         counted = offset
         located.append((line, _plain_json(value)))
     return _records(located, display, options)
+
+
+def _check_depth(text: str, display: str) -> None:
+    """Refuse values nested deeper than a YAML file may nest them, at the bracket that goes too deep."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for found in _NESTING.finditer(text):
+        char = found.group()
+        if char in "[{":
+            if depth >= MAX_DEPTH:
+                at = found.start()
+                line = text.count("\n", 0, at) + 1
+                column = at - (text.rfind("\n", 0, at) + 1) + 1
+                raise GuideError(
+                    [
+                        Problem(
+                            Location(display, line, column),
+                            f"values nested more than {MAX_DEPTH} levels deep; a guide needs only a few"
+                            " levels: flatten the structure",
+                        )
+                    ]
+                )
+            depth += 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
 
 
 def read_yaml(data: bytes, display: str, options: ImportOptions) -> SourceRead:
