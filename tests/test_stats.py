@@ -229,3 +229,23 @@ def test_help_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--help"]) == 0
     assert "--json" in capsys.readouterr().out
     assert main(["stats", "--jsn"]) == 2
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    """`guide stats | head`: the pipe closes before guide writes; no traceback, the exit code of a
+    command ended by SIGPIPE."""
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "guide", "stats", "--json", str(DATA / "ai-engineer")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before the child has started Python: every write it makes fails
+    with child.stderr:
+        err = child.stderr.read()
+    assert child.wait(timeout=120) == 128 + signal.SIGPIPE
+    assert "Traceback" not in err and "BrokenPipeError" not in err

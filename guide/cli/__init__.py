@@ -31,7 +31,15 @@ def run() -> None:
     # loop over guides sweeps between builds instead.
     gc.set_threshold(*FEW_COLLECTIONS)
     _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of the output went away (`guide stats … | head`): what was asked for is done
+        # or needs no one to read it, and Python's own flush at exit must not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 128 + signal.SIGPIPE
+    sys.exit(code)
 
 
 class _Stopped(BaseException):
