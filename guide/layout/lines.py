@@ -6,6 +6,7 @@ Measured and fitted once: the same running head and footer come back on page aft
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from guide.data.text import short_title
@@ -78,15 +79,28 @@ def fit_line(kit: Kit, style: str, value: str, room: float) -> str:
     key = (style, value, round(room, 2))
     fitted = kit.fitted.get(key)
     if fitted is None:
-        limit = len(value)
-        fitted = value
-        while fitted and line_width(kit, style, fitted) > room:
-            limit -= max(1, limit // 20)
-            fitted = short_title(value, limit) if limit > 1 else ""
+        limit = longest(len(value), lambda n: line_width(kit, style, short_title(value, n)) <= room)
+        fitted = short_title(value, limit) if limit > 1 else ""
         if len(kit.fitted) > 10_000:
             kit.fitted.clear()
         kit.fitted[key] = fitted
     return fitted
+
+
+def longest(most: int, fits: Callable[[int], bool]) -> int:
+    """The largest limit up to `most` at which `fits` holds (0 if none), cutting the range in
+    half each time: a cut name grows no narrower as its limit grows. A long first sentence cut
+    to a contents line costs a dozen measures, not one for each step down."""
+    if fits(most):
+        return most
+    low, high = 0, most  # fits(low) is taken to hold (a limit of 0 sets nothing); fits(high) fails
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def text_line(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 
 from guide.data import text, titles
@@ -24,7 +25,7 @@ from guide.layout.direction import has_rtl
 from guide.layout.forms import NotesArea, RatingRow
 from guide.layout.heads import TOC_NUMBER_WIDTH, ContentsLine, HeadLine
 from guide.layout.kit import Kit, Style
-from guide.layout.lines import fit_line, line_width
+from guide.layout.lines import fit_line, line_width, longest
 from guide.layout.markdown import bullet_face
 from guide.layout.page import Part
 from guide.layout.paragraph import Bullet, Para
@@ -186,18 +187,23 @@ def contents(item: compose.Contents, kit: Kit) -> Iterator[Block]:
     # The first line of an entry: the text block less the contents' indent, the number column,
     # the page number and a few dots of the leader.
     room = kit.frame_width - CONTENTS_INDENT - hang - TOC_NUMBER_WIDTH - 8 - LEADER_ROOM
-    lines: list[ContentsLine] = []
+    # Made as the pager asks for them, but for the last three, held back until the end is known:
+    # the contents of 50,000 questions are never all in memory at once.
+    held: deque[ContentsLine] = deque()
     for section in item.topics:
         head = ContentsLine(name(section.title, kit, "toc_topic"), section.anchor, 0, leader)
-        lines.append(head)
+        head.keep_with_next = bool(section.entries)  # a topic's line never ends a page
+        held.append(head)
         for entry in section.entries:
+            if len(held) > 3:
+                yield held.popleft()
             title = entry.title
             if entry.cut:  # a first sentence, not a title given: one line, cut at a word
                 title = fit_name(kit, title, room)
             para = name(title, kit, entry_style)
             number = (f"{entry.number}.", column)
-            lines.append(ContentsLine(para, entry.anchor, CONTENTS_INDENT, leader, number))
-        head.keep_with_next = bool(section.entries)  # a topic's line never ends a page
+            held.append(ContentsLine(para, entry.anchor, CONTENTS_INDENT, leader, number))
+    lines = list(held)
     if len(lines) > 2:
         # The contents' last two lines share a page: no page of one entry alone (or of one topic
         # and its one entry: that topic's line goes with it).
@@ -214,15 +220,13 @@ def fit_name(kit: Kit, value: str, room: float) -> str:
     if all(isinstance(run, text.Text) for run in found):
         return titles.markup((text.Text(fit_line(kit, "toc_entry", titles.plain(value), room)),))
     style = kit.style("toc_entry")
-    limit = titles.length(found)
-    fitted = value
-    while limit > 1:
-        lines = Para(inline(titles.runs(fitted), kit, style), style).lines(1e9)
-        if not lines or lines[0].width <= room:
-            return fitted
-        limit -= max(1, limit // 20)
-        fitted = titles.shortened(value, limit)
-    return ""
+
+    def fits(limit: int) -> bool:
+        lines = Para(inline(titles.runs(titles.shortened(value, limit)), kit, style), style).lines(1e9)
+        return not lines or lines[0].width <= room
+
+    limit = longest(titles.length(found), fits)
+    return titles.shortened(value, limit) if limit > 1 else ""
 
 
 def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Block]:
