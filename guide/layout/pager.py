@@ -410,7 +410,13 @@ class Pager:
         named = info.title.casefold().endswith(part.casefold())
         suffix = (f" · {part}" if not named else "") + f" · {info.edition}"
         share = self.width * LEFT_SHARE - gap / 2
-        title = fit_line(self.kit, "header", info.title, share - self.width_of(suffix))
+        whole = info.title
+        study = self.kit.theme.labels.get("study_guide", "")
+        if not named and study and whole.casefold().endswith(" " + study.casefold()):
+            # "AI Engineer Interview Study Guide" on the key's pages: "… Interview · Answer key",
+            # never a key's page headed "Study Guide", nor the title cut to "Study…" to fit.
+            whole = whole[: -len(study)].rstrip(" ·:-–—")
+        title = fit_line(self.kit, "header", whole, share - self.width_of(suffix))
         if not title:
             return f"{part} · {info.edition}"
         return title + suffix
