@@ -256,3 +256,21 @@ def test_a_transparent_grey_of_a_16_bit_png_stays_transparent() -> None:
 
     alpha = zlib.decompress(made.alpha)
     assert alpha[0] == 0 and alpha[63] == 255  # the black half clear, the grey half opaque
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "> [!TIP]\n> See ![x](missing.png).",  # a tip box
+        "> Quoted ![x](missing.png).",
+        "- a list\n  - nested ![x](missing.png)",
+        "| a | b |\n|---|---|\n| c | ![x](missing.png) |",
+        "**strong ![x](missing.png)**",
+    ],
+    ids=["tip", "quote", "list", "table", "strong"],
+)
+def test_an_image_is_checked_wherever_it_stands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str
+) -> None:
+    assert cli.main(["check", str(guide_with(tmp_path / "g", answer))]) == 1
+    assert "the image 'missing.png' does not exist" in capsys.readouterr().err

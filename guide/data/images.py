@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from guide.data import text
-from guide.data.nodes import CONTAINERS
+from guide.data.nodes import found
 from guide.files import Refused, read_regular
 
 MAX_IMAGE_BYTES = 8 << 20  # 8 MiB: a photograph at print resolution, never a whole book's worth
@@ -51,19 +51,7 @@ def may_hold_images(value: str) -> bool:
 
 def images(nodes: Iterable[text.Node]) -> Iterator[text.Image]:
     """Every image in a tree, in order."""
-    stack: list[object] = []
-    stack.extend(reversed([*nodes]))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, text.Image):
-            yield node
-        elif isinstance(node, (text.Paragraph, text.Heading, text.Quote, *CONTAINERS)):
-            stack.extend(reversed(node.children))
-        elif isinstance(node, text.ListBlock):
-            stack.extend(block for item in reversed(node.items) for block in reversed(item))
-        elif isinstance(node, text.Table):
-            stack.extend(run for row in reversed((node.header, *node.rows)) for cell in reversed(row)
-                         for run in reversed(cell))  # fmt: skip
+    return found(nodes, text.Image)
 
 
 def kind_of(data: bytes) -> str | None:

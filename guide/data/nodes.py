@@ -11,7 +11,7 @@ import enum
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 # --- the tree ---------------------------------------------------------------
 
@@ -219,6 +219,7 @@ class Rule:
 
 Block: TypeAlias = Paragraph | Heading | CodeBlock | Quote | Tip | ListBlock | Table | Rule
 Node: TypeAlias = Inline | Block
+T = TypeVar("T")
 
 NODE_TYPES = (
     Text, Code, Kbd, Emphasis, Strong, Strike, Underline, Highlight, Small, Sub, Sup, Link, Image, Math,
@@ -421,6 +422,25 @@ def _events(nodes: Node | Iterable[Node]) -> Iterator[str | _Mark]:
             yield _Mark.BLOCK
         else:  # a node type added without its case here would lose its text without a word
             raise TypeError(f"no reading of {type(item).__name__} in nodes._events")
+
+
+def found(nodes: Iterable[Node], kind: type[T]) -> Iterator[T]:
+    """Every node of a kind in a tree, in reading order: inside paragraphs, headings, quotes,
+    tips, list items, table cells and inline containers alike (one walk, so that an image in a
+    tip box is checked as one in a paragraph is)."""
+    stack: list[Node] = list(nodes)
+    stack.reverse()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kind):
+            yield node
+        elif isinstance(node, (Paragraph, Heading, Quote, Tip, *CONTAINERS)):
+            stack.extend(reversed(node.children))
+        elif isinstance(node, ListBlock):
+            stack.extend(block for item in reversed(node.items) for block in reversed(item))
+        elif isinstance(node, Table):
+            stack.extend(run for row in reversed((node.header, *node.rows)) for cell in reversed(row)
+                         for run in reversed(cell))  # fmt: skip
 
 
 def plain_text(nodes: Node | Iterable[Node]) -> str:

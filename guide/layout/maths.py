@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from guide import cache as guide_cache
 from guide.data import text
-from guide.data.nodes import CONTAINERS
+from guide.data.nodes import found
 from guide.layout import latex, page, pictures
 
 REFERENCE = 10.0  # the size formulas are set at: scaled to the text's size when drawn
@@ -154,16 +154,4 @@ def _typeset(source: str, display: bool) -> Formula | str:
 
 def formulas(nodes: Iterable[text.Node]) -> Iterator[text.Math]:
     """Every formula in a tree, in order."""
-    stack: list[object] = []
-    stack.extend(reversed([*nodes]))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, text.Math):
-            yield node
-        elif isinstance(node, (text.Paragraph, text.Heading, text.Quote, text.Tip, *CONTAINERS)):
-            stack.extend(reversed(node.children))
-        elif isinstance(node, text.ListBlock):
-            stack.extend(block for item in reversed(node.items) for block in reversed(item))
-        elif isinstance(node, text.Table):
-            stack.extend(run for row in reversed((node.header, *node.rows)) for cell in reversed(row)
-                         for run in reversed(cell))  # fmt: skip
+    return found(nodes, text.Math)
