@@ -116,6 +116,7 @@ RECT, BORDER, DEST, A, S, XYZ = (
     name("/XYZ"),
 )
 FILTER, FLATE = name("/Filter"), name("/FlateDecode")
+XREF_SLICE = 10_000  # cross-reference lines written at a time
 NULL = NullObject()
 _PLACED = re.compile(rb"/((?:Im|Fm)[0-9a-f]{20}) Do")
 NO_BORDER = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(0)])
@@ -422,9 +423,12 @@ class PdfFile:
             }
         )
         start = self.written
-        xref = [b"xref\n0 %d\n0000000000 65535 f \n" % self.next_number]
-        xref.extend(b"%010d 00000 n \n" % self.offsets[n] for n in range(1, self.next_number))
-        self._raw(b"".join(xref))
+        self._raw(b"xref\n0 %d\n0000000000 65535 f \n" % self.next_number)
+        # In slices: a large book has a million objects, and its table whole would be a spike of
+        # some 70 MB (a bytes object a line, then the lines joined) at the very end of the build.
+        for first in range(1, self.next_number, XREF_SLICE):
+            last = min(first + XREF_SLICE, self.next_number)
+            self._raw(b"".join([b"%010d 00000 n \n" % self.offsets[n] for n in range(first, last)]))
         buffer = io.BytesIO()
         trailer.write_to_stream(buffer)
         self._raw(b"trailer\n%s\nstartxref\n%d\n%%%%EOF\n" % (buffer.getvalue(), start))
