@@ -80,7 +80,7 @@ def fit_line(kit: Kit, style: str, value: str, room: float) -> str:
     fitted = kit.fitted.get(key)
     if fitted is None:
         limit = longest(len(value), lambda n: line_width(kit, style, short_title(value, n)) <= room)
-        fitted = short_title(value, limit) if limit > 1 else ""
+        fitted = value if limit == len(value) else short_title(value, limit) if limit > 1 else ""
         if len(kit.fitted) > 10_000:
             kit.fitted.clear()
         kit.fitted[key] = fitted

@@ -225,8 +225,9 @@ def fit_name(kit: Kit, value: str, room: float) -> str:
         lines = Para(inline(titles.runs(titles.shortened(value, limit)), kit, style), style).lines(1e9)
         return not lines or lines[0].width <= room
 
-    limit = longest(titles.length(found), fits)
-    return titles.shortened(value, limit) if limit > 1 else ""
+    most = titles.length(found)
+    limit = longest(most, fits)
+    return value if limit == most else titles.shortened(value, limit) if limit > 1 else ""
 
 
 def whats_new(item: compose.WhatsNew, kit: Kit) -> Iterator[Block]:
