@@ -169,7 +169,8 @@ class Built:
     _pdfs: dict[str, Pdf] = field(default_factory=dict)
 
     def path(self, role: str) -> Path:
-        return self.folder / self.manifest["files"][role]["path"]
+        relative: str = self.manifest["files"][role]["path"]
+        return self.folder / relative
 
     def pdf(self, role: str) -> Pdf:
         if role not in self._pdfs:
