@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from pypdf.generic import Destination
 
 from guide.build import Options, build_guide
+from guide.data.model import Guide
+from guide.layout.styles import Theme
 from guide.parallel import MIN_QUESTIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -97,13 +99,13 @@ def test_every_link_lands_on_the_page_of_its_question(book: Book) -> None:
     assert all(numbered[str(n)] == 2 for n in range(1, QUESTIONS + 1))
 
 
-def _edition(guide: object, theme: object, folder: Path, parallel: bool) -> dict[str, bytes]:
+def _edition(guide: Guide, theme: Theme, folder: Path, parallel: bool) -> dict[str, bytes]:
     from guide import layout
     from guide.pdf import assemble
 
     folder.mkdir()
-    rendered = layout.render(guide, theme, folder, parallel=parallel)  # type: ignore[arg-type]
-    edition = assemble.assemble(guide, theme, rendered, folder)  # type: ignore[arg-type]
+    rendered = layout.render(guide, theme, folder, parallel=parallel)
+    edition = assemble.assemble(guide, theme, rendered, folder)
     return {f.role: f.path.read_bytes() for f in edition.files}
 
 
@@ -146,7 +148,7 @@ def test_pages_go_to_disk_as_they_are_drawn(tmp_path: Path) -> None:
         alive.append(sum(isinstance(o, Page) for o in gc.get_objects()))
         return keep(laid_out)
 
-    worker.keep = counting  # type: ignore[method-assign]
+    worker.keep = counting  # type: ignore[method-assign]  # this worker's pages counted as kept
     try:
         layouts = worker.lay_out(plan(guide, ("key",)), guide, None)
     finally:
