@@ -36,6 +36,8 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# mypy checks what pyproject.toml's [tool.mypy] names: guide/ and tests/ (and the benchmarks
+# modules the tests import), all strict.
 lint: $(STAMP)
 	$(BIN)/ruff check guide tests benchmarks
 	$(BIN)/ruff format --check guide tests benchmarks

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pdfcheck import Pdf, Rect, norm
@@ -18,7 +18,10 @@ from guide.build import Options, build_guide
 from guide.data import titles as names
 from guide.data.model import Guide
 from guide.layout import compose
-from guide.layout.styles import load_theme
+from guide.layout.styles import Theme, load_theme
+
+if TYPE_CHECKING:
+    from guide.pdf.assemble import Edition
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -142,7 +145,7 @@ def titles(guide: Guide) -> dict[int, str]:
     }
 
 
-def make_edition(guide: Guide, theme: Any, folder: Path, **kwargs: Any) -> Any:
+def make_edition(guide: Guide, theme: Theme, folder: Path, **kwargs: Any) -> Edition:
     """A guide's edition laid out and written into `folder` (made if need be), as a build does."""
     from guide import layout
     from guide.pdf import assemble
@@ -169,7 +172,8 @@ class Built:
     _pdfs: dict[str, Pdf] = field(default_factory=dict)
 
     def path(self, role: str) -> Path:
-        return self.folder / self.manifest["files"][role]["path"]
+        relative: str = self.manifest["files"][role]["path"]
+        return self.folder / relative
 
     def pdf(self, role: str) -> Pdf:
         if role not in self._pdfs:

@@ -42,7 +42,7 @@ def info(part: page.Part = "study", **changes: object) -> PartInfo:
         "part_label": "Study guide" if part == "study" else "Answer key",
     }
     fields.update(changes)
-    return PartInfo(**fields)  # type: ignore[arg-type]
+    return PartInfo(**fields)  # type: ignore[arg-type]  # changes may be any field: PartInfo checks them
 
 
 def paginate(

@@ -47,6 +47,40 @@ FOOTER = re.compile(r"\bPage ((?:[A-Z]-)?\w+) of ((?:[A-Z]- ?)?\w+)")
 Rect = tuple[float, float, float, float]  # left, bottom, right, top
 
 
+def pdf_dict(obj: object) -> DictionaryObject:
+    """A PDF object (or a reference to one) as the dictionary it must be.
+
+    pypdf types what a dictionary holds as bare PdfObjects: tests read nested entries through
+    this, which also checks that each level is a dictionary."""
+    if isinstance(obj, IndirectObject):
+        obj = obj.get_object()
+    assert isinstance(obj, DictionaryObject), f"expected a PDF dictionary, got {type(obj).__name__}"
+    return obj
+
+
+def pdf_array(obj: object) -> ArrayObject:
+    """A PDF object (or a reference to one) as the array it must be."""
+    if isinstance(obj, IndirectObject):
+        obj = obj.get_object()
+    assert isinstance(obj, ArrayObject), f"expected a PDF array, got {type(obj).__name__}"
+    return obj
+
+
+def pdf_str(obj: object) -> str:
+    """A PDF string or name (both are str in pypdf) as the str it must be."""
+    if isinstance(obj, IndirectObject):
+        obj = obj.get_object()
+    assert isinstance(obj, str), f"expected a PDF string or name, got {type(obj).__name__}"
+    return obj
+
+
+def object_number(obj: PdfObject) -> int:
+    """The number of the indirect object that obj was read from (a page, an annotation, …)."""
+    ref = obj.indirect_reference
+    assert ref is not None, f"{type(obj).__name__} was not read from an indirect object"
+    return ref.idnum
+
+
 def norm(value: str) -> str:
     """Text as compared: NFC, every run of whitespace one space, no space at either end."""
     # PDFium reports a hyphen that ends a line as U+FFFE (as \x02 in bounded text): a word
@@ -178,7 +212,7 @@ class Pdf:
 
     @cached_property
     def page_of_object(self) -> dict[int, int]:
-        return {page.indirect_reference.idnum: i for i, page in enumerate(self.reader.pages)}
+        return {object_number(page): i for i, page in enumerate(self.reader.pages)}
 
     @cached_property
     def outline(self) -> list[OutlineItem]:
@@ -282,14 +316,14 @@ class Pdf:
                 if resources.idnum in seen:
                     continue
                 seen.add(resources.idnum)
-            resources = resources.get_object()
-            for ref in (resources.get("/Font") or DictionaryObject()).get_object().values():
-                font = ref.get_object()
+            resources = pdf_dict(resources)
+            for ref in pdf_dict(resources.get("/Font") or DictionaryObject()).values():
+                font = pdf_dict(ref)
                 yield str(font.get("/BaseFont", "")), font
                 for descendant in font.get("/DescendantFonts") or []:
                     sub = descendant.get_object()
                     yield str(sub.get("/BaseFont", "")), sub
-            for ref in (resources.get("/XObject") or DictionaryObject()).get_object().values():
+            for ref in pdf_dict(resources.get("/XObject") or DictionaryObject()).values():
                 xobject = ref.get_object()
                 if xobject.get("/Subtype") == "/Form":
                     inner = xobject.get("/Resources")
@@ -306,7 +340,10 @@ class Pdf:
                 if obj.idnum in seen:
                     continue
                 seen.add(obj.idnum)
-                obj = obj.get_object()
+                resolved = obj.get_object()
+                if resolved is None:  # a reference to no object: nothing to read there
+                    continue
+                obj = resolved
             if isinstance(obj, TextStringObject | ByteStringObject | NameObject):
                 yield obj.decode("latin-1") if isinstance(obj, bytes) else str(obj)
             elif isinstance(obj, DictionaryObject | StreamObject):
@@ -372,6 +409,22 @@ def overlaps(glyphs: list[tuple[str, float, float]], tolerance: float = 0.5) -> 
         for b in ordered[i + 1 :]
         if min(a[2], b[2]) - max(a[1], b[1]) > tolerance
     ]
+
+
+def grey_at(image: Image.Image, xy: tuple[int, int]) -> int:
+    """The value of one pixel of a greyscale ("L") image, 0 (black) to 255."""
+    value = image.getpixel(xy)
+    assert isinstance(value, int), f"not a greyscale pixel: {value!r}"
+    return value
+
+
+def colour_pixels(image: Image.Image) -> list[tuple[int, ...]]:
+    """Every pixel of an image in colour (RGB, RGBA …), row by row, each a tuple of its bands."""
+    out = []
+    for pixel in image.get_flattened_data():
+        assert isinstance(pixel, tuple), f"not a pixel in colour: {pixel!r}"
+        out.append(pixel)
+    return out
 
 
 def dark_pixels(image: Image.Image, threshold: int = 200) -> int:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from pdfcheck import grey_at
 from PIL import Image
 
 from guide import cli
@@ -97,7 +98,7 @@ def test_cut_marks_line_up_with_the_card_edges(tmp_path: Path) -> None:
 
     def dark_near(x: float, y: float) -> bool:
         px, py = round(x * scale), round((height - y) * scale)
-        return min(image.getpixel((px + dx, py)) for dx in range(-3, 4)) < 160  # type: ignore[type-var]
+        return min(grey_at(image, (px + dx, py)) for dx in range(-3, 4)) < 160
 
     mark_y = height - SHEET_MARGIN + MARK_GAP + 2.5 * 72 / 25.4  # halfway along a top mark
     for column in range(columns + 1):

@@ -481,10 +481,10 @@ def test_diff_of_two_manifests(two: Site, capsys: pytest.CaptureFixture[str]) ->
     found = json.loads(capsys.readouterr().out)
     assert found["old"] == {"edition": "1", "date": "2026-01-10"}
     assert found["new"] == {"edition": "2", "date": "2026-06-01"}
+    expected = changes.changes_json(EXPECTED)
+    assert expected is not None
     assert {k: found[k] for k in ("added", "revised", "retired")} == {
-        k: v
-        for k, v in changes.changes_json(EXPECTED).items()
-        if k != "since"  # type: ignore[union-attr]
+        k: v for k, v in expected.items() if k != "since"
     }
 
 

@@ -4,6 +4,7 @@ file, and copies as its sequence; none is refused by the glyph check."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -13,11 +14,22 @@ from PIL import Image
 
 from guide import cli
 from guide.data import text
+from guide.data.nodes import Inline, Paragraph
 from guide.layout import emoji, markdown, page, pictures
+from guide.layout.blocks import Box
 from guide.layout.draw import Drawer
 from guide.layout.kit import make_kit
+from guide.layout.spans import Span, inline
 from guide.layout.styles import load_theme
 from guide.pdf.writer import write_pages
+
+
+def _children(source: str) -> tuple[Inline, ...]:
+    """What the one paragraph of a Markdown source holds."""
+    (paragraph,) = text.parse(source)
+    assert isinstance(paragraph, Paragraph)
+    return paragraph.children
+
 
 DATA = Path(__file__).parent / "data" / "emoji-test.txt"
 
@@ -82,9 +94,9 @@ def test_each_emoji_image_is_embedded_once(tmp_path: Path) -> None:
 
 def test_text_default_symbols_stay_text_where_a_font_has_them() -> None:
     kit = make_kit(load_theme("base"))
-    spans = markdown.inline(text.parse("© ™ ↔ and ❤️")[0].children, kit, kit.style("body"))  # type: ignore[attr-defined]
-    boxes = [s for s in spans if s.box is not None]
-    assert [s.box.picture.text for s in boxes] == ["❤️"]  # type: ignore[union-attr]
+    spans = inline(_children("© ™ ↔ and ❤️"), kit, kit.style("body"))
+    boxes = [s.box for s in spans if s.box is not None]
+    assert [box.picture.text for box in boxes] == ["❤️"]
     assert "©" in "".join(s.text for s in spans)
 
 
@@ -143,8 +155,8 @@ EMOCODE = (
 )
 
 
-def _code_pictures(kit_spans: list[object]) -> list[str]:
-    return [s.box.picture.text for s in kit_spans if getattr(s, "box", None) is not None]  # type: ignore[attr-defined]
+def _code_pictures(kit_spans: Sequence[Span]) -> list[str]:
+    return [s.box.picture.text for s in kit_spans if s.box is not None]
 
 
 def test_emoji_in_inline_code_are_images_one_or_two_cells_wide() -> None:
@@ -152,7 +164,7 @@ def test_emoji_in_inline_code_are_images_one_or_two_cells_wide() -> None:
     text by default and has no glyph of its own one; never a [U+…] placeholder."""
     kit = make_kit(load_theme("base"))
     body = kit.style("body")
-    spans = markdown.inline(text.parse("Run `console.log('🔥')` and `a 👨‍👩‍👧 ✅ b`")[0].children, kit, body)  # type: ignore[attr-defined]
+    spans = inline(_children("Run `console.log('🔥')` and `a 👨‍👩‍👧 ✅ b`"), kit, body)
     assert _code_pictures(spans) == ["🔥", "👨‍👩‍👧", "✅"]
     assert not any("[U+" in s.text for s in spans)
     code = [s for s in spans if s.code]
@@ -182,7 +194,9 @@ def test_emoji_in_code_blocks_are_images_in_their_cells_and_copy_as_themselves()
         assert [item.text for item in drawn] == ["👍🏽", "👨‍👩‍👧", "🇯🇵", "😀", "🎉"]
         lines = [item for item in out.items if isinstance(item, page.TextLine)]
         assert not any("[U+" in run.text or "\ufffc" in run.text for line in lines for run in line.runs)
-        inner = block.blocks[0]  # type: ignore[attr-defined]
+        assert isinstance(block, Box)
+        inner = block.blocks[0]
+        assert isinstance(inner, markdown.CodeText)
         assert inner.line_texts(inner.width) == source.split("\n")  # each emoji as itself
         # In the first line the images follow the text, each two cells on from the one before.
         first = sorted(i.x for i in drawn[:3])
@@ -228,6 +242,7 @@ def test_a_bank_with_emoji_in_code_builds_with_them_drawn(
 def test_a_candidates_name_keeps_its_emoji_in_the_stamp_and_the_watermark() -> None:
     from guide.layout import pictured
     from guide.layout.finish import Resolver
+    from guide.layout.units import Numbering
 
     kit = make_kit(load_theme("base"))
     name = "Ada 👩🏽‍💻 Lovelace"
@@ -238,7 +253,7 @@ def test_a_candidates_name_keeps_its_emoji_in_the_stamp_and_the_watermark() -> N
     assert [item.text for item in stamp] == ["👩🏽‍💻"]
     runs = "".join(r.text for item in pages[0].items if isinstance(item, page.TextLine) for r in item.runs)
     assert "prepared for Ada " in runs and "Lovelace" in runs
-    watermark = Resolver(kit, Drawer(), None)._watermark(name, True)  # type: ignore[arg-type]
+    watermark = Resolver(kit, Drawer(), Numbering({}, {}, {}))._watermark(name, True)  # numbers nothing
     assert [item.text for item in watermark.items if isinstance(item, page.Picture)] == ["👩🏽‍💻"]
     items, width = pictured.line(kit, "header", "Plain name")
     assert len(items) == 1 and isinstance(items[0], page.TextLine) and width > 0  # as lines.py sets it
@@ -248,6 +263,6 @@ def test_a_formula_printed_as_typed_draws_its_emoji(tmp_path: Path, monkeypatch:
     """A formula that cannot be typeset prints as its source in the code font: its emoji too."""
     monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
     kit = make_kit(load_theme("base"))
-    spans = markdown.inline(text.parse(r"See $\nosuchcommand{🔥}$ here")[0].children, kit, kit.style("body"))  # type: ignore[attr-defined]
+    spans = inline(_children(r"See $\nosuchcommand{🔥}$ here"), kit, kit.style("body"))
     assert _code_pictures(spans) == ["🔥"]
     assert not any("[U+" in s.text for s in spans)

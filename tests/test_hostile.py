@@ -49,6 +49,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import Destination
 
 import guide.build
 import guide.layout
@@ -275,8 +276,9 @@ def write_case(case: Case, folder: Path) -> Path:
 
 def _unreadable(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
     import guide.data.source
+    import guide.files
 
-    read_regular = guide.data.source.read_regular
+    read_regular = guide.files.read_regular  # what guide.data.source imported
 
     def refuse(path: Path, *args: Any, **kwargs: Any) -> bytes:
         if path.name == target.name:
@@ -493,7 +495,9 @@ def test_cjk_title_topic_and_description_have_glyphs_everywhere(
         assert not facts.overflow
         for expected in ("面试指南", "话题", "中文问题？", "漢字の説明"):
             assert expected in facts.text, (pdf.name, expected)
-        titles, stack = [], list(PdfReader(pdf).outline)
+        titles: list[str] = []
+        # The outline: its entries, and lists of their children.
+        stack: list[Destination | list[Any]] = list(PdfReader(pdf).outline)
         while stack:
             item = stack.pop()
             if isinstance(item, list):

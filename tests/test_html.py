@@ -31,7 +31,7 @@ from guide.data.text import (
 )
 from guide.layout import markdown, page
 from guide.layout.kit import make_kit
-from guide.layout.spans import inline
+from guide.layout.spans import Span, inline
 from guide.layout.styles import load_theme
 
 
@@ -174,7 +174,7 @@ def test_deep_html_nesting_is_bounded() -> None:
     node: object = tree[0]
     depth = 0
     while hasattr(node, "children"):
-        node = node.children[0]  # type: ignore[attr-defined]
+        node = node.children[0]
         depth += 1
     assert depth < 40
 
@@ -218,17 +218,17 @@ def test_events_give_back_the_source_exactly() -> None:
 KIT = make_kit(load_theme("base"), set("H2O x2 ab"))
 
 
-def _spans(source: str) -> list[object]:
+def _spans(source: str) -> list[Span]:
     return inline(only(source), KIT, KIT.style("body"))
 
 
 def test_sub_and_superscripts_are_smaller_and_moved_off_the_baseline() -> None:
     body = KIT.style("body")
     spans = _spans("H<sub>2</sub>O x<sup>2</sup>")
-    sub, sup = [s for s in spans if s.text == "2"]  # type: ignore[attr-defined]
-    assert sub.size < body.size and sub.rise < 0  # type: ignore[attr-defined]
-    assert sup.size < body.size and sup.rise > 0  # type: ignore[attr-defined]
-    assert all(s.rise == 0 for s in spans if s.text != "2")  # type: ignore[attr-defined]
+    sub, sup = [s for s in spans if s.text == "2"]
+    assert sub.size < body.size and sub.rise < 0
+    assert sup.size < body.size and sup.rise > 0
+    assert all(s.rise == 0 for s in spans if s.text != "2")
     # Never below the smallest size of the theme (large print promises 14 pt).
     large = make_kit(load_theme("large-print"), set("x2"))
     assert min(s.size for s in inline(only("x<sup>2</sup>"), large, large.style("body"))) >= 14
@@ -236,7 +236,7 @@ def test_sub_and_superscripts_are_smaller_and_moved_off_the_baseline() -> None:
 
 def test_underline_highlight_and_keys_are_marked_on_their_spans() -> None:
     spans = _spans("<u>a</u> <mark>b</mark> <kbd>K</kbd> <small>s</small>")
-    marked = {s.text.strip(): s for s in spans if s.text.strip()}  # type: ignore[attr-defined]
+    marked = {s.text.strip(): s for s in spans if s.text.strip()}
     assert marked["a"].underline
     assert marked["b"].back == KIT.colour("highlight")
     assert (

@@ -25,7 +25,7 @@ from guide.data.model import Guide, Question
 from guide.data.validate import load_guide
 from guide.layout import compose, page, story
 from guide.layout.forms import NotesArea, RatingRow
-from guide.layout.kit import make_kit
+from guide.layout.kit import Kit, make_kit
 from guide.layout.styles import PacketStyle, load_theme
 from guide.pdf import verify
 
@@ -213,7 +213,7 @@ def test_each_question_starts_a_page_with_its_outline_entry(packet: Packet) -> N
     assert packet.pdf.labels == [str(n) for n in range(1, len(packet.pdf) + 1)]
     meta = packet.pdf.reader.metadata
     assert meta is not None and meta.title == "AI Engineer Interview Study Guide: Interviewer's packet"
-    assert meta["/CreationDate"] == "D:20261125000000Z"
+    assert meta.creation_date_raw == "D:20261125000000Z"
 
 
 def test_the_notes_fill_the_page(packet: Packet) -> None:
@@ -516,22 +516,23 @@ questions:
 """
 
 
-def _mirrored_shapes(
-    tmp_path: Path,
-) -> tuple[list[set[tuple[float, ...]]], list[set[tuple[float, ...]]], Any]:
+Shapes = list[set[tuple[float, float, float, float]]]  # each page's rules, as (x1, y1, x2, y2)
+
+
+def _mirrored_shapes(tmp_path: Path) -> tuple[Shapes, Shapes, tuple[Shapes, list[page.Page], Kit]]:
     """The rules of the packet of a right-to-left guide, laid out left to right and right to left
     (these mirrored across the text block)."""
     from guide.layout.fonts import guide_chars
 
     guide = load_guide(write_guide(tmp_path / "rtl", RTL_BANK))[0]
     theme = load_theme("base")
-    made = []
+    made: list[tuple[Shapes, list[page.Page], Kit]] = []
     for rtl in (False, True):
         kit = make_kit(theme, guide_chars(guide), guide.language, rtl=rtl)
         items = [compose.packet_question(q, theme.packet) for q in guide.questions]
         found, _ = paginate(story.blocks(items, kit), kit, info("interviewer"))
         left, right = kit.left_margin, kit.left_margin + kit.frame_width
-        shapes = []
+        shapes: Shapes = []
         for one in found:
             rules = set()
             for r in one.of(page.Rule):

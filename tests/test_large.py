@@ -8,12 +8,17 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from pdfcheck import object_number, pdf_array, pdf_dict
 from pypdf import PdfReader
+from pypdf.generic import Destination
 
 from guide.build import Options, build_guide
+from guide.data.model import Guide
+from guide.layout.styles import Theme
 from guide.parallel import MIN_QUESTIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -65,13 +70,13 @@ def test_every_link_lands_on_the_page_of_its_question(book: Book) -> None:
     """Each 'Answer: page A-n' and 'Question: page n' link, beside its question's head, leads to a
     page that holds that question's head in the other part; every outline entry resolves."""
     reader = book.reader
-    index_of = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
-    crossed = Counter()
+    index_of = {object_number(page): i for i, page in enumerate(reader.pages)}
+    crossed: Counter[str] = Counter()
     for (index, k), line in book.lines.items():
-        annot = reader.pages[index]["/Annots"][k].get_object()
+        annot = pdf_dict(pdf_array(reader.pages[index]["/Annots"])[k])
         dest = annot.get("/Dest")
         if dest is None:
-            assert "/URI" in annot["/A"], f"a link on page {index + 1} is neither internal nor web"
+            assert "/URI" in pdf_dict(annot["/A"]), f"a link on page {index + 1} is neither internal nor web"
             continue
         target = index_of[dest[0].idnum]
         head = HEAD.search(line)
@@ -82,7 +87,7 @@ def test_every_link_lands_on_the_page_of_its_question(book: Book) -> None:
             crossed[number] += 1
     assert set(crossed.values()) == {2} and len(crossed) == QUESTIONS
     titles = []
-    stack = list(reader.outline)
+    stack: list[Destination | list[Any]] = list(reader.outline)  # entries, and lists of their children
     while stack:
         item = stack.pop()
         if isinstance(item, list):
@@ -94,13 +99,13 @@ def test_every_link_lands_on_the_page_of_its_question(book: Book) -> None:
     assert all(numbered[str(n)] == 2 for n in range(1, QUESTIONS + 1))
 
 
-def _edition(guide: object, theme: object, folder: Path, parallel: bool) -> dict[str, bytes]:
+def _edition(guide: Guide, theme: Theme, folder: Path, parallel: bool) -> dict[str, bytes]:
     from guide import layout
     from guide.pdf import assemble
 
     folder.mkdir()
-    rendered = layout.render(guide, theme, folder, parallel=parallel)  # type: ignore[arg-type]
-    edition = assemble.assemble(guide, theme, rendered, folder)  # type: ignore[arg-type]
+    rendered = layout.render(guide, theme, folder, parallel=parallel)
+    edition = assemble.assemble(guide, theme, rendered, folder)
     return {f.role: f.path.read_bytes() for f in edition.files}
 
 
@@ -138,17 +143,18 @@ def test_pages_go_to_disk_as_they_are_drawn(tmp_path: Path) -> None:
     alive: list[int] = []
     keep = worker.keep
 
-    def counting(page: Page) -> int:
+    def counting(laid_out: Page) -> int:
         gc.collect()
         alive.append(sum(isinstance(o, Page) for o in gc.get_objects()))
-        return keep(page)
+        return keep(laid_out)
 
-    worker.keep = counting  # type: ignore[method-assign]
+    worker.keep = counting  # type: ignore[method-assign]  # this worker's pages counted as kept
     try:
         layouts = worker.lay_out(plan(guide, ("key",)), guide, None)
     finally:
         worker.store.close()
-    worker.store.file = open(worker.store.path, "rb")  # noqa: SIM115 (read back below, then closed)
+    # Opened as the store opens it (read and write, so the same type of file), to be read back below.
+    worker.store.file = open(worker.store.path, "r+b")  # noqa: SIM115 (read back below, then closed)
     pages = sum(len(layout.kept) for layout in layouts)
     assert pages > 40
     assert len(worker.store.entries) == pages

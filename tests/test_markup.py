@@ -13,7 +13,7 @@ from pagemodel import drawn_items
 from guide.data import text
 from guide.data.validate import load_guide
 from guide.layout import compose, markdown, story
-from guide.layout.blocks import CondPageBreak, Keep, PageBreak
+from guide.layout.blocks import Box, CondPageBreak, Keep, PageBreak
 from guide.layout.heads import ContentsLine
 from guide.layout.kit import font, make_kit
 from guide.layout.pager import kept_together
@@ -64,6 +64,7 @@ def test_a_wrapped_code_line_says_it_continues() -> None:
     kit = make_kit(load_theme("base"), set(source))
     box = markdown.code_block(source, kit)
     box.wrap(300, 10_000)
+    assert isinstance(box, Box)
     code = box.blocks[0]
     assert isinstance(code, markdown.CodeText)
     lines = code.line_texts(code.width)
@@ -118,7 +119,9 @@ def test_key_points_hang_past_their_box_in_large_print() -> None:
         i for i in compose.topic_items(guide, "key", 0, note_lines=5) if isinstance(i, compose.KeyAnswer)
     )
     points = [
-        b for b in story.key_answer(answer, kit, []) if getattr(getattr(b, "bullet", None), "text", "") == "☐"
+        b
+        for b in story.key_answer(answer, kit, [])
+        if isinstance(b, Para) and b.bullet is not None and b.bullet.text == "☐"  # only a Para has a bullet
     ]
     assert points
     for point in points:
@@ -180,8 +183,10 @@ def test_a_split_leaves_no_line_alone() -> None:
     leading = para.style.leading
     assert para.split(200, leading * 1.5) == []  # one line would be alone
     first, rest = para.split(200, leading * (lines - 1) + 1)  # the last line would be alone
+    assert isinstance(first, Para) and isinstance(rest, Para)
     assert len(first.lines(200)) == lines - 2 and len(rest.lines(200)) == 2
     first, rest = para.split(200, leading * 5 + 1)
+    assert isinstance(first, Para) and isinstance(rest, Para)
     assert first.line_texts(200) + rest.line_texts(200) == para.line_texts(200)
 
 

@@ -14,8 +14,9 @@ from guide import cli
 from guide.data import text
 from guide.data.text import Math, Paragraph, Text, parse
 from guide.layout import markdown, maths, mathset, page
-from guide.layout.kit import make_kit
+from guide.layout.kit import Kit, make_kit
 from guide.layout.paragraph import Para
+from guide.layout.spans import inline
 from guide.layout.styles import load_theme
 
 CONSTRUCTS = {
@@ -42,7 +43,7 @@ CONSTRUCTS = {
 
 
 @pytest.fixture(scope="module")
-def kit():  # type: ignore[no-untyped-def]
+def kit() -> Kit:
     return make_kit(load_theme("base"))
 
 
@@ -112,7 +113,7 @@ def test_what_cannot_be_typeset_says_why(source: str, why: str) -> None:
     assert isinstance(made, str) and why in made
 
 
-def test_a_tag_is_taken_out_and_drawn_at_the_right_margin(kit) -> None:  # type: ignore[no-untyped-def]
+def test_a_tag_is_taken_out_and_drawn_at_the_right_margin(kit: Kit) -> None:
     blocks = markdown.blocks(parse(r"$$ E = mc^2 \tag{3.1} $$"), kit)
     assert [type(b) for b in blocks] == [mathset.Display]
     pages, _ = paginate(blocks, kit)
@@ -125,10 +126,10 @@ def test_a_tag_is_taken_out_and_drawn_at_the_right_margin(kit) -> None:  # type:
     assert picture.text == r"$$ E = mc^2 \tag{3.1} $$"  # copied as typed
 
 
-def test_an_inline_formula_sits_on_the_baseline_and_moves_only_its_line(kit) -> None:  # type: ignore[no-untyped-def]
+def test_an_inline_formula_sits_on_the_baseline_and_moves_only_its_line(kit: Kit) -> None:
     body = kit.style("body")
     words = "word " * 40
-    plain = Para(markdown.inline(parse(words + words)[0].children, kit, body), body)  # type: ignore[attr-defined]
+    plain = Para(inline(only(words + words), kit, body), body)
     mixed = markdown.paragraph(only(words + r"$\frac{\sum_{i=1}^N a_i}{b^2}$ " + words), kit, "body")
     height_plain = plain.wrap(kit.frame_width, 1e9)
     height = mixed.wrap(kit.frame_width, 1e9)
@@ -148,14 +149,14 @@ def test_an_inline_formula_sits_on_the_baseline_and_moves_only_its_line(kit) -> 
     assert picture.height == pytest.approx((formula.height + formula.depth) * scale)
 
 
-def test_paragraphs_without_boxes_keep_the_fixed_leading(kit) -> None:  # type: ignore[no-untyped-def]
+def test_paragraphs_without_boxes_keep_the_fixed_leading(kit: Kit) -> None:
     para = markdown.paragraph(only("word " * 200), kit, "body")
     height = para.wrap(kit.frame_width, 1e9)
     lines = [i for i in _collect(para) if isinstance(i, page.TextLine)]
     assert height == len(lines) * kit.style("body").leading
 
 
-def test_a_paragraph_with_formulas_splits_by_its_real_line_heights(kit) -> None:  # type: ignore[no-untyped-def]
+def test_a_paragraph_with_formulas_splits_by_its_real_line_heights(kit: Kit) -> None:
     source = " ".join(rf"line {n} $\frac{{a_{n}}}{{b_{n}}}$" for n in range(200))
     para = markdown.paragraph(only(source), kit, "body")
     total = para.wrap(kit.frame_width, 1e9)

@@ -11,7 +11,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import DATA, MINIMAL_YAML, ROOT, tree, write_guide
@@ -245,10 +247,11 @@ def test_the_readme_recipe_reads_one_whole_edition(
     through the link, file after file, mixed two editions while one was being published."""
     namespace: dict[str, object] = {}
     exec(_readme_recipe(), namespace)  # the README's own example, run as written
-    read_edition = namespace["read_edition"]
+    # The README's function, as it declares itself.
+    read_edition = cast(Callable[[Path, str], dict[str, bytes]], namespace["read_edition"])
     source = _source("x")
     assert _run(["build", str(source), "--out", "out"], capsys)[0] == 0
-    files = read_edition(Path("out"), "x")  # type: ignore[operator]
+    files = read_edition(Path("out"), "x")
     assert sorted(files) == ["answer_key", "complete", "study_guide"]
     manifest = json.loads((Path("out") / "x" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["folder"] == os.readlink(Path("out") / "x")
@@ -266,7 +269,8 @@ def test_the_readme_recipe_never_mixes_editions_while_one_is_published(tmp_path:
 
     namespace: dict[str, object] = {}
     exec(_readme_recipe(), namespace)  # the README's own example, run as written
-    read_edition = namespace["read_edition"]
+    # The README's function, as it declares itself.
+    read_edition = cast(Callable[[Path, str], dict[str, bytes]], namespace["read_edition"])
     editions = [_edition(fault_guide(tmp_path / f"v{e}", e, questions=1)) for e in ("1", "2")]
     out = tmp_path / "out"
     publish(*editions[0], out)
@@ -276,7 +280,7 @@ def test_the_readme_recipe_never_mixes_editions_while_one_is_published(tmp_path:
     def reader() -> None:
         while not done.is_set():
             try:
-                read_edition(out, "fault")  # type: ignore[operator]
+                read_edition(out, "fault")
                 outcomes.append("whole")
             except FileNotFoundError:
                 outcomes.append("gone")

@@ -32,6 +32,7 @@ from guide.layout.pager import PartInfo
 from guide.layout.paragraph import Para
 from guide.layout.spans import plain
 from guide.layout.styles import STYLES_DIR, load_theme
+from guide.layout.units import Numbering
 
 GUIDES = ("ai-engineer", "sql-fundamentals")
 STYLES = sorted(p.stem for p in STYLES_DIR.glob("*.yaml"))
@@ -309,9 +310,11 @@ def test_the_watermark_is_drawn_over_the_page_and_seen_on_paper() -> None:
     items = found[0].items
     marks = [i for i, item in enumerate(items) if isinstance(item, Watermark)]
     assert marks and marks[0] > max(i for i, item in enumerate(items) if not isinstance(item, Watermark))
-    group = Resolver(kit, Drawer(), None)._watermark("Ada Lovelace", True)  # type: ignore[arg-type]
+    group = Resolver(kit, Drawer(), Numbering({}, {}, {}))._watermark("Ada Lovelace", True)  # numbers nothing
     assert isinstance(group, Group)
-    run = group.items[0].runs[0]  # type: ignore[union-attr]
+    line = group.items[0]
+    assert isinstance(line, TextLine)
+    run = line.runs[0]
     red, green, blue = run.colour
     darkness = 1 - (0.2126 * red + 0.7152 * green + 0.0722 * blue)
     assert group.opacity < 1  # the text under it shows through

@@ -3,6 +3,7 @@ page, and page references, read as the typed items the pager puts on each page."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,11 @@ from pagemodel import info, paginate, part_pages, texts
 from guide.data.validate import load_guide
 from guide.layout import compose, page, story
 from guide.layout.blocks import Block, Keep, Mark, PageBreak, Spacer
+from guide.layout.draw import Drawer
 from guide.layout.finish import PartNumbers, Resolver
 from guide.layout.heads import HeadLine
 from guide.layout.kit import Kit, make_kit
-from guide.layout.page import Anchor
+from guide.layout.page import Anchor, Static
 from guide.layout.paragraph import Para
 from guide.layout.spans import plain
 from guide.layout.styles import load_theme
@@ -135,10 +137,10 @@ def test_a_left_hand_page_and_its_anchors_move_to_its_own_margins_when_printing_
     assert zlib.decompress(left).startswith(f"q 1 0 0 1 {kit.shift:g} 0 cm".encode())
 
 
-class _Drawer:
+class _Drawer(Drawer):
     """A drawer for a resolver that has nothing to draw."""
 
-    def content(self, items: object) -> str:
+    def content(self, items: Iterable[Static]) -> str:
         return ""
 
 
@@ -169,7 +171,7 @@ def test_no_page_of_the_ai_guide_ends_with_a_heading(style: str) -> None:
     kit = make_kit(load_theme(style))
     heads = {kit.style("heading").size, kit.style("meta").size}
     for part in ("study", "key"):
-        pages = part_pages(guide, part, style)  # type: ignore[arg-type]
+        pages = part_pages(guide, part, style)
         for found in pages:
             text = [
                 i

@@ -10,8 +10,20 @@ from pathlib import Path
 
 import pytest
 from conftest import ROLES, TRICKY_YAML, Built, build_into, make_edition, stories, titles, write_guide
-from pdfcheck import BASE14, FOOTER, Pdf, expected_labels, front_matter, norm, overlaps
+from pdfcheck import (
+    BASE14,
+    FOOTER,
+    Pdf,
+    expected_labels,
+    front_matter,
+    norm,
+    overlaps,
+    pdf_array,
+    pdf_dict,
+    pdf_str,
+)
 from pypdf import PdfReader
+from pypdf.generic import BooleanObject, StreamObject
 
 from guide.data import text
 from guide.data.model import Guide
@@ -279,12 +291,15 @@ def test_metadata(ai: Built, role: str) -> None:
     assert meta.author == "The guide team"
     assert meta.subject == ai.guide.subtitle
     keywords = meta["/Keywords"]
+    assert isinstance(keywords, str)
     assert all(t.title in keywords for t in ai.guide.topics) and "2026.1" in keywords
-    assert meta["/CreationDate"] == "D:20261125000000Z"
-    root = pdf.reader.trailer["/Root"]
-    assert root["/Lang"] == "en"
-    assert root["/PageMode"] == "/UseOutlines"
-    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # bool() of pypdf's False is True
+    assert meta.creation_date_raw == "D:20261125000000Z"
+    root = pdf.reader.root_object
+    assert pdf_str(root["/Lang"]) == "en"
+    assert pdf_str(root["/PageMode"]) == "/UseOutlines"
+    display_title = pdf_dict(root["/ViewerPreferences"])["/DisplayDocTitle"]
+    assert isinstance(display_title, BooleanObject)
+    assert display_title.value is True  # bool() of pypdf's False is True
 
 
 def test_fonts_embedded(ai: Built) -> None:
@@ -300,9 +315,11 @@ def test_fonts_embedded(ai: Built) -> None:
             if font.get("/Subtype") == "/Type0":
                 continue  # checked through its descendant font
             assert font.get("/Subtype") in ("/TrueType", "/CIDFontType2"), (name, font.get("/Subtype"))
-            descriptor = font["/FontDescriptor"].get_object()
+            descriptor = pdf_dict(font["/FontDescriptor"])
             assert "/FontFile2" in descriptor, name
-            data = descriptor["/FontFile2"].get_object().get_data()
+            program = descriptor["/FontFile2"]
+            assert isinstance(program, StreamObject), name
+            data = program.get_data()
             programs.setdefault(name, set()).add(hashlib.sha256(data).hexdigest())
         assert count >= 4
     # ReportLab numbers subsets (AAAAAA+, AAAAAB+ …) in each file: tags derived from the
@@ -314,16 +331,18 @@ def test_fonts_embedded(ai: Built) -> None:
 @pytest.mark.parametrize("role", [*PARTS, "complete"])
 def test_topics_are_open_in_the_outline(ai: Built, role: str) -> None:
     """Every topic's entry shows its questions (a positive /Count), in every file."""
-    outline = ai.pdf(role).reader.trailer["/Root"]["/Outlines"]
-    item = outline["/First"].get_object()
+    outline = pdf_dict(ai.pdf(role).reader.root_object["/Outlines"])
+    item = pdf_dict(outline["/First"])
     if role == "complete":
-        item = item["/First"].get_object()  # the study guide's entry, then its topics
+        item = pdf_dict(item["/First"])  # the study guide's entry, then its topics
     counts = []
     while True:
-        counts.append(int(item["/Count"]))
+        count = item["/Count"]
+        assert isinstance(count, int), count
+        counts.append(int(count))
         if "/Next" not in item:
             break
-        item = item["/Next"].get_object()
+        item = pdf_dict(item["/Next"])
     assert len(counts) == len(ai.guide.topics)
     assert counts == [len(t.questions) for t in ai.guide.topics]
 
@@ -334,7 +353,7 @@ def test_each_file_has_its_own_identifier(ai: Built, tmp_path: Path) -> None:
     from guide import layout
     from guide.pdf import assemble
 
-    study, key = (PdfReader(io.BytesIO(ai.pdf(role).data)).trailer["/ID"][0] for role in PARTS)
+    study, key = (pdf_array(PdfReader(io.BytesIO(ai.pdf(role).data)).trailer["/ID"])[0] for role in PARTS)
     assert study != key
     theme = load_theme("base")
     edition = make_edition(ai.guide, theme, tmp_path / "edition")
@@ -343,8 +362,8 @@ def test_each_file_has_its_own_identifier(ai: Built, tmp_path: Path) -> None:
         ai.guide, theme, rendered, rendered.parts["study"], tmp_path / "copy.pdf", "study_guide", sibling=None
     )
     assert (
-        PdfReader(copy.path).trailer["/ID"][0]
-        != PdfReader(edition.file("study_guide").path).trailer["/ID"][0]
+        pdf_array(PdfReader(copy.path).trailer["/ID"])[0]
+        != pdf_array(PdfReader(edition.file("study_guide").path).trailer["/ID"])[0]
     )
 
 
@@ -407,7 +426,7 @@ def test_tricky_text_is_literal(built: Callable[[str], Built]) -> None:
     ]
     for literal in key_only:
         assert literal in key and literal not in study, literal
-    assert tricky.pdf("complete").reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert pdf_str(tricky.pdf("complete").reader.root_object["/Lang"]) == "en-GB"
     # A Markdown link stays a web link, its '&' intact, in the key and the complete edition.
     url = "https://example.org/search?q=a&lang=en"
     for role in ("answer_key", "complete"):
@@ -461,8 +480,10 @@ def test_deferred_numbers_are_drawn_in_the_page(ai: Built, role: str) -> None:
     either; the only XObjects are pictures (figures, formulas), named by their content's digest."""
     pdf = ai.pdf(role)
     for page in pdf.reader.pages:
-        xobjects = page["/Resources"].get("/XObject")
+        xobjects = pdf_dict(page["/Resources"]).get("/XObject")
         names = list(xobjects.get_object()) if xobjects else []
         assert all(re.fullmatch(r"/(?:Im|Fm)[0-9a-f]{20}", n) for n in names), names
-        assert b"\x00deferred" not in page.get_contents().get_data()
+        contents = page.get_contents()
+        assert contents is not None
+        assert b"\x00deferred" not in contents.get_data()
     assert FOOTER.search(pdf.texts[-1])

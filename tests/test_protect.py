@@ -10,6 +10,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from pdfcheck import pdf_dict
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -40,7 +41,8 @@ def test_encrypted_file_opens_with_the_password_only() -> None:
     assert not reader.decrypt("wrong")
     assert reader.decrypt(PASSWORD)
     assert "the model answer" in reader.pages[0].extract_text()
-    assert reader.trailer["/Encrypt"]["/V"] == 5  # AES-256
+    version = pdf_dict(reader.trailer["/Encrypt"])["/V"]
+    assert isinstance(version, int) and version == 5  # AES-256
     with pytest.raises(pdfium.PdfiumError):
         pdfium.PdfDocument(data)
     with pytest.raises(pdfium.PdfiumError):
@@ -89,7 +91,10 @@ def test_build_protects_the_answers_and_records_it(
     assert "answer key, encrypted" in captured.out
 
     def manifest(root: Path) -> dict[str, dict[str, dict[str, object]]]:
-        return json.loads((root / "sql-fundamentals" / "manifest.json").read_text(encoding="utf-8"))
+        read: dict[str, dict[str, dict[str, object]]] = json.loads(
+            (root / "sql-fundamentals" / "manifest.json").read_text(encoding="utf-8")
+        )
+        return read
 
     files, plain_files = manifest(locked)["files"], manifest(plain)["files"]
     assert "encrypted" not in files["study_guide"]
@@ -224,11 +229,11 @@ def test_the_password_is_in_no_environment_a_started_process_gets(monkeypatch: p
     started: list[dict[str, str]] = []
     real = subprocess.Popen
 
-    def popen(*args: object, **kwargs: object) -> object:
-        started.append(dict(kwargs["env"]))  # type: ignore[call-overload]
-        return real(*args, **kwargs)  # type: ignore[call-overload]
+    def popen(*args: Any, **kwargs: Any) -> object:  # passes on whatever Popen takes
+        started.append(dict(kwargs["env"]))
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(parallel.subprocess, "Popen", popen)
+    monkeypatch.setattr(subprocess, "Popen", popen)  # the module guide.parallel starts processes with
     checks = [functools.partial(verify.check, []), functools.partial(verify.check, [])]
     assert parallel.run(checks, Location("g"), how="fresh") == [[], []]  # the read-back's way
     assert len(started) == 2 and all(PASSWORD_VARIABLE not in env for env in started)

@@ -16,6 +16,8 @@ from guide import cli
 from guide.build import Options, build_cards, build_guide
 from guide.data.validate import load_guide
 from guide.layout import compose, story
+from guide.layout.blocks import Box
+from guide.layout.heads import ContentsLine
 from guide.layout.kit import make_kit
 from guide.layout.markdown import CodeText
 from guide.layout.paragraph import Para
@@ -69,7 +71,13 @@ def test_each_bank_builds_or_is_refused_only_for_its_emoji(
         assert code == 0 and not errors, err
         return
     assert code == 1
-    assert [re.search(r"U\+[0-9A-F]+", line).group() for line in errors] == EMOJI[name]  # type: ignore[union-attr]
+
+    def code_point(line: str) -> str:
+        found = re.search(r"U\+[0-9A-F]+", line)
+        assert found, line
+        return found.group()
+
+    assert [code_point(line) for line in errors] == EMOJI[name]
     for line in errors:
         assert re.match(rf"banks/{name}/\S+\.yaml:\d+:\d+: error: no font has '.' \(U\+", line), line
         assert "more" not in line and ("used once" in line or "times" in line), line
@@ -130,7 +138,7 @@ def test_a_long_first_sentence_is_cut_at_a_word_to_one_line(tmp_path: Path) -> N
         for item in compose.front(guide, "study", labels=theme.labels)
         if isinstance(item, compose.Contents)
     ]
-    lines = [block for block in story.contents(contents, kit) if type(block).__name__ == "ContentsLine"]
+    lines = [block for block in story.contents(contents, kit) if isinstance(block, ContentsLine)]
     cut, named = lines[1], lines[2]
     width = kit.frame_width - 14 - 44 - 8
     assert len(cut.entry.lines(width)) == 1
@@ -146,6 +154,7 @@ def test_a_question_is_set_as_blocks_its_first_paragraph_in_the_question_style()
     made = story.question_blocks(compose.question_blocks(q), kit)
     assert isinstance(made[0], Para) and made[0].style.name == "question"
     assert "".join(s.text for s in made[0].spans) == "What's the output?"
+    assert isinstance(made[1], Box)
     code = made[1].blocks[0]
     assert isinstance(code, CodeText) and code.source[0] == "function sayHi() {"
     assert all(not isinstance(b, Para) or b.style.name != "question" for b in made[1:])

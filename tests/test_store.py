@@ -51,9 +51,9 @@ def test_the_store_is_deleted_with_its_last_reader() -> None:
 
 def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     """TMPDIR on a full disk: the store's file is /dev/full, where every write fails with ENOSPC."""
-    import guide.data.store
+    import tempfile  # the module guide.data.store makes its file with
 
-    monkeypatch.setattr(guide.data.store.tempfile, "TemporaryFile", lambda **_: open("/dev/full", "w+b"))  # noqa: SIM115
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **_: open("/dev/full", "w+b"))  # noqa: SIM115
 
 
 def test_a_full_disk_under_tmpdir_is_one_clear_error(

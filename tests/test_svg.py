@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from pdfcheck import colour_pixels, grey_at
 from PIL import Image
 from test_images import guide_with
 
@@ -36,7 +37,7 @@ def figure(tmp_path: Path, drawing: bytes, scale: float = 4.0, name: str = "figu
         for item in page.get_objects():
             if item.type in kinds:
                 left, bottom, right, top = item.get_bounds()
-                image = page.render(scale=scale).to_pil().convert("RGB")
+                image: Image.Image = page.render(scale=scale).to_pil().convert("RGB")
                 height = page.get_height()
                 box = (left * scale, (height - top) * scale, right * scale, (height - bottom) * scale)
                 return image.crop(tuple(round(v) for v in box))
@@ -47,9 +48,7 @@ def inked(image: Image.Image) -> list[int]:
     """The columns of an image that hold a dark pixel."""
     grey = image.convert("L")
     width, height = grey.size
-    pixels = grey.load()
-    assert pixels is not None
-    return [x for x in range(width) if any(pixels[x, y] < 128 for y in range(height))]  # type: ignore[operator]
+    return [x for x in range(width) if any(grey_at(grey, (x, y)) < 128 for y in range(height))]
 
 
 @pytest.mark.parametrize("word", ["héllo", "Précision", "مرحبا"])
@@ -183,7 +182,7 @@ def test_the_space_before_a_tspan_is_drawn(tmp_path: Path) -> None:
     columns = inked(image)
     gaps = [b - a for a, b in itertools.pairwise(columns) if b - a > 1]
     assert len([gap for gap in gaps if gap > 20]) == 2, gaps  # two word spaces, of about 9 px at this size
-    red = [p for p in image.get_flattened_data() if p[0] > 180 and p[1] < 80 and p[2] < 80]  # type: ignore[index]
+    red = [p for p in colour_pixels(image) if p[0] > 180 and p[1] < 80 and p[2] < 80]
     assert red
 
 

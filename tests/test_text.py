@@ -519,7 +519,7 @@ def test_trees_are_frozen_hashable_tuples() -> None:
     first = tree[0]
     assert isinstance(first, ListBlock)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        first.start = 2  # type: ignore[misc]
+        first.start = 2  # type: ignore[misc]  # the assignment a frozen node refuses, on purpose
 
 
 def test_module_does_not_use_reportlab() -> None:
@@ -554,7 +554,7 @@ def _interesting_characters() -> list[str]:
 
 def test_fast_path_matches_markdown_it_for_every_character() -> None:
     for char in _interesting_characters():
-        forms = ("{}", "a{}b", "{}a", "a{}", "a {} b", "{}. a", "{}) a", "{} a", "{0}{0}{0}")
+        forms: tuple[str, ...] = ("{}", "a{}b", "{}a", "a{}", "a {} b", "{}. a", "{}) a", "{} a", "{0}{0}{0}")
         forms += ("a{}\n", "{}  \n")  # what ends a field written as a YAML block
         for form in forms:
             markdown = form.format(char)

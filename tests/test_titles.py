@@ -15,6 +15,7 @@ from pagemodel import info, paginate
 
 from guide import cli
 from guide.data import text, titles
+from guide.data.model import Guide
 from guide.data.nodes import Code, Math, Strong, Text
 from guide.data.validate import load_guide
 from guide.layout import compose, lines, page, story
@@ -125,15 +126,15 @@ def test_a_summary_reads_its_code_and_formulas_but_pre_keeps_them_as_typed() -> 
 
 
 @pytest.fixture(scope="module")
-def rtl(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Kit]:
+def rtl(tmp_path_factory: pytest.TempPathFactory) -> tuple[Guide, Kit]:
     guide, _ = load_guide(write(tmp_path_factory.mktemp("rtl") / "g", RTL_YAML))
     kit = make_kit(THEME, {c for q in guide.questions for c in q.question} | set(RTL_YAML), rtl=True)
     return guide, kit
 
 
-def test_the_cover_sets_the_formulas_of_the_title_and_subtitle(rtl: tuple[object, Kit]) -> None:
+def test_the_cover_sets_the_formulas_of_the_title_and_subtitle(rtl: tuple[Guide, Kit]) -> None:
     guide, kit = rtl
-    front = compose.front(guide, "study", labels=THEME.labels)  # type: ignore[arg-type]
+    front = compose.front(guide, "study", labels=THEME.labels)
     pages, _ = paginate(story.blocks(front, kit), kit, info("study"))
     cover = pages[0].items
     assert len([item for item in cover if isinstance(item, page.Picture)]) == 2  # O(n) and α
@@ -142,9 +143,9 @@ def test_the_cover_sets_the_formulas_of_the_title_and_subtitle(rtl: tuple[object
     assert any("async" in line for line in drawn)
 
 
-def test_the_contents_keep_code_in_a_right_to_left_title_as_typed(rtl: tuple[object, Kit]) -> None:
+def test_the_contents_keep_code_in_a_right_to_left_title_as_typed(rtl: tuple[Guide, Kit]) -> None:
     guide, kit = rtl
-    front = compose.front(guide, "study", labels=THEME.labels)  # type: ignore[arg-type]
+    front = compose.front(guide, "study", labels=THEME.labels)
     pages, _ = paginate(story.blocks(front, kit), kit, info("study"))
     contents = [visual(item) for p in pages for item in p.items if isinstance(item, page.TextLine)]
     assert any(CODE in line for line in contents), contents  # never "(map(x => x * 2.[3 ,2 ,1"
@@ -154,11 +155,11 @@ def test_the_contents_keep_code_in_a_right_to_left_title_as_typed(rtl: tuple[obj
     assert any(item.text == "$O(n^2)$" for item in formulas)  # the title's formula, typeset
 
 
-def test_running_heads_keep_code_and_formulas_left_to_right(rtl: tuple[object, Kit]) -> None:
+def test_running_heads_keep_code_and_formulas_left_to_right(rtl: tuple[Guide, Kit]) -> None:
     guide, kit = rtl
-    head = lines.text_line(kit, "header", 500.0, 0.0, story.furniture(guide.title), "right")  # type: ignore[attr-defined]
+    head = lines.text_line(kit, "header", 500.0, 0.0, story.furniture(guide.title), "right")
     assert "O(n)" in visual(head) and "$" not in visual(head)  # never "$(O(n$"
-    title = compose.title(guide.questions[0])[0]  # type: ignore[attr-defined]
+    title = compose.title(guide.questions[0])[0]
     head = lines.text_line(kit, "header", 500.0, 0.0, f"Question 1 (continued) · {story.furniture(title)}")
     assert CODE in visual(head)
     assert "f(x)=2x" in visual(head)

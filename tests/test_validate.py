@@ -377,8 +377,9 @@ def test_unreadable_question_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         tmp_path / "g", HEAD, {"a.yaml": question("a", indent=""), "b.yaml": question("b", indent="")}
     )
     import guide.data.source
+    import guide.files
 
-    real = guide.data.source.read_regular
+    real = guide.files.read_regular  # what guide.data.source imported
 
     def read_regular(path: Path, *args: Any, **kwargs: Any) -> bytes:
         if path.name == "b.yaml":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from conftest import make_edition
 
@@ -22,7 +24,7 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> assemble.Edition:
     guide, _ = load_guide(ROOT / "data" / "sql-fundamentals")
     theme = load_theme("base")
     fonts.check_coverage(guide, theme)
-    return make_edition(guide, theme, tmp_path_factory.mktemp("edition"))  # type: ignore[no-any-return]
+    return make_edition(guide, theme, tmp_path_factory.mktemp("edition"))
 
 
 def test_a_good_edition_passes(edition: assemble.Edition) -> None:
@@ -74,9 +76,9 @@ def test_small_windows_read_every_link_and_every_outline_entry(
     seen: list[int] = []
     lands = verify._lands
 
-    def counting(pdf: object, link: object, siblings: dict[str, int], meet: object) -> bool:
+    def counting(pdf: pdfium.PdfDocument, link: Any, siblings: dict[str, int], meet: verify._Meeting) -> bool:
         seen.append(1)
-        return lands(pdf, link, siblings, meet)  # type: ignore[arg-type]
+        return lands(pdf, link, siblings, meet)
 
     monkeypatch.setattr(verify, "_lands", counting)
     verify.verify(edition, parallel=False)
