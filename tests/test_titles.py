@@ -34,7 +34,7 @@ topics: ["أساسيات `this`"]
 questions:
   - id: map
     topic: "أساسيات `this`"
-    question: "ما هو ناتج `{CODE}`؟ اشرح باستخدام $f(x)=2x$"
+    question: "ما هو ناتج `{CODE}` باستخدام $f(x)=2x$؟ اشرح."
     guidance: g
     answer: "الناتج هو [2, 4, 6]"
     key_points: [k]
@@ -109,7 +109,7 @@ def test_a_name_cut_short_never_cuts_a_formula() -> None:
 def test_a_title_made_from_the_first_sentence_keeps_its_code_and_formulas(tmp_path: Path) -> None:
     guide, _ = load_guide(write(tmp_path / "g", RTL_YAML))
     made, cut = compose.title(guide.questions[0])
-    assert cut and made == f"ما هو ناتج `{CODE}`؟ اشرح باستخدام $f(x)=2x$"
+    assert cut and made == f"ما هو ناتج `{CODE}` باستخدام $f(x)=2x$؟"  # the first sentence: it ends at ؟
     assert compose.title(guide.questions[1]) == ("الدالة `f(x)` و $O(n^2)$", False)
 
 
@@ -176,7 +176,7 @@ def test_the_outline_names_questions_as_the_contents_do(tmp_path: Path) -> None:
         pdf.close()
     lre, pdf_mark = titles.LRE, titles.PDF
     assert f"أساسيات {lre}this{pdf_mark}" in outline
-    assert f"1. ما هو ناتج {lre}{CODE}{pdf_mark}؟ اشرح باستخدام {lre}f(x)=2x{pdf_mark}" in outline
+    assert f"1. ما هو ناتج {lre}{CODE}{pdf_mark} باستخدام {lre}f(x)=2x{pdf_mark}؟" in outline
     assert f"2. الدالة {lre}f(x){pdf_mark} و {lre}O(n^2){pdf_mark}" in outline
 
 

@@ -745,7 +745,9 @@ def without_own_number(source: str) -> str:
 
 
 # A sentence ends at '.', '?' or '!' before a space (or at '。', '？', '！'), except after these.
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+|(?<=[。？！])")
+# A sentence ends at '.', '?' or '!' and the Arabic question mark, the Urdu full stop and the
+# Devanagari dandas before a space; at the ideographic full stop and full-width marks at once.
+_SENTENCE_END = re.compile(r"(?<=[.?!\u061f\u06d4\u0964\u0965])\s+|(?<=[。？！])")
 _ABBREVIATIONS = frozenset(
     {"e.g.", "i.e.", "etc.", "vs.", "cf.", "mr.", "mrs.", "ms.", "dr.", "prof.", "no.", "fig.", "approx."}
 )
@@ -771,8 +773,9 @@ def first_sentence(blocks: Sequence[Block]) -> str:
 
 
 def sentence_end(value: str) -> int:
-    """Where the first sentence of a text on one line ends: at '.', '?' or '!' before a space (or
-    at '。', '？', '！'), but not after an abbreviation or an initial; the text's length if nowhere."""
+    """Where the first sentence of a text on one line ends: at '.', '?', '!', '؟', '۔', '।' or '॥'
+    before a space (or at '。', '？', '！'), but not after an abbreviation or an initial; the text's
+    length if nowhere."""
     for found in _SENTENCE_END.finditer(value):
         before = value[: found.start()].rsplit(" ", 1)[-1].lower()
         # Not after an abbreviation, nor after an initial ("J. S. Bach").
