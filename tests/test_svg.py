@@ -261,3 +261,15 @@ def test_the_layout_draws_no_more_than_validation_counts(body: str) -> None:
     for child in root:
         walker.walk(child, walker.style_of(root, {}))
     assert 0 < walker.drawn <= int(svgcheck.expansion(root))
+
+
+def test_a_switch_draws_its_first_child_a_viewer_would_choose(tmp_path: Path) -> None:
+    body = (
+        '<rect x="0" y="0" width="300" height="120" fill="white"/>'
+        '<switch><text x="10" y="40" requiredExtensions="http://example.org/ext">Skipped</text>'
+        '<text x="10" y="40" systemLanguage="en">English</text>'
+        '<text x="10" y="40" systemLanguage="fr">Français</text></switch>'
+    )
+    alone = '<rect x="0" y="0" width="300" height="120" fill="white"/><text x="10" y="40">English</text>'
+    # The same pixels as the English text alone: not three texts drawn over each other.
+    assert figure(tmp_path / "a", svg(body)).tobytes() == figure(tmp_path / "b", svg(alone)).tobytes()

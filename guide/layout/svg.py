@@ -488,7 +488,13 @@ class Reader:
             return
         if tag in ("svg", "g", "a", "switch"):
             self._push(matrix)
-            for child in element:
+            children = list(element)
+            if tag == "switch":
+                # A viewer draws the first child whose conditions hold, not all of them: guide
+                # has no extensions, and takes the first language given (a build has one).
+                met = [c for c in children if svgcheck.tag(c) and not c.get("requiredExtensions", "").strip()]
+                children = met[:1]
+            for child in children:
                 self.walk(child, own, depth + 1)
             self.ops.append("Q")
             return
