@@ -26,7 +26,7 @@ from guide.edition.changes import Entry, Snapshot
 from guide.layout import compose
 from guide.layout.styles import load_theme
 
-WHATS_NEW = "What's new in this edition"
+WHATS_NEW = "What’s new in this edition"  # the label, with a typographic apostrophe
 
 # Question id → (topic, question, answer). Edition 2 keeps alpha, revises beta's answer, retires
 # gamma, adds delta, and renames eps to epsilon (the same question, typed a little differently).

@@ -196,7 +196,7 @@ def test_every_page_has_the_header_fields_and_the_footer(packet: Packet) -> None
         assert "AI Engineer Interview Study Guide · 2026.1" in page_text, index
         for field in ("Candidate", "Interviewer", "Date"):
             assert field in page_text, (index, field)
-        assert "Interviewer's packet" in page_text
+        assert "Interviewer’s packet" in page_text
         assert f"Page {index + 1} of {total}" in page_text
 
 
@@ -212,7 +212,7 @@ def test_each_question_starts_a_page_with_its_outline_entry(packet: Packet) -> N
         assert packet.pdf.texts[item.page or 0].startswith(f"QUESTION {item.title.split('.')[0]} ")
     assert packet.pdf.labels == [str(n) for n in range(1, len(packet.pdf) + 1)]
     meta = packet.pdf.reader.metadata
-    assert meta is not None and meta.title == "AI Engineer Interview Study Guide: Interviewer's packet"
+    assert meta is not None and meta.title == "AI Engineer Interview Study Guide: Interviewer’s packet"
     assert meta.creation_date_raw == "D:20261125000000Z"
 
 
