@@ -132,3 +132,15 @@ def test_page_lists() -> None:
     assert preview.parse_pages("1-3, 7,10-") == ((1, 3), (7, 7), (10, None))
     assert preview.chosen(preview.parse_pages("1-3,7,10-"), 12) == [0, 1, 2, 6, 9, 10, 11]
     assert preview.chosen(preview.parse_pages("7,2,2-3"), 5) == [1, 2]
+
+
+def test_the_readme_s_picture_is_what_its_command_makes_today(tmp_path: Path) -> None:
+    """README shows docs/ai-engineer-preview.png, made by the command beside it: a change to the
+    pages must come with the picture made again (`guide preview data/ai-engineer --pages 1-3
+    --out docs/ai-engineer-preview.png`)."""
+    made = tmp_path / "preview.png"
+    assert main(["preview", str(DATA / "ai-engineer"), "--pages", "1-3", "--out", str(made)]) == 0
+    with Image.open(made) as fresh, Image.open(DATA.parent / "docs" / "ai-engineer-preview.png") as shown:
+        assert fresh.size == shown.size
+        difference = ImageChops.difference(fresh.convert("L"), shown.convert("L"))
+        assert max(ImageStat.Stat(difference).mean) < 1.0  # the same pages, bar anti-aliasing
