@@ -88,6 +88,16 @@ def norm(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", re.sub("[\ufffe\x02]\\s*", "", value)).split())
 
 
+def holds(text: str, passage: str) -> bool:
+    """Whether `text` (as norm gives it) holds `passage`, a hyphen between two letters of it
+    perhaps missing: a compound may end a line after its own hyphen ('over-' / 'parameterised'),
+    and PDFium reads every hyphen that ends a line between letters as a word hyphenated there."""
+    parts = re.split(r"(?<=\w)-(?=\w)", passage)
+    if len(parts) == 1:
+        return passage in text
+    return re.search("-?".join(map(re.escape, parts)), text) is not None
+
+
 def roman(number: int) -> str:
     numerals = (
         (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from typing import Any
@@ -220,3 +221,49 @@ print("pyphen" in sys.modules)
             [sys.executable, "-c", script, language, width], capture_output=True, text=True, check=True
         )
         assert found.stdout.strip() == loaded, (language, width, found.stderr)
+
+
+def test_a_compound_breaks_after_its_own_dash_adding_nothing() -> None:
+    """'Heavily over-' / 'parameterised': a line may end after the dash a compound is written
+    with (hyphen or en dash), as TeX lets it, with no second hyphen drawn and never a hyphen of
+    pyphen's inside one of its parts ('over-para-')."""
+    text = "The decomposition is exact only for squared loss. Heavily over-parameterised networks"
+    compounds = {"over-parameterised": "over-", "bias\u2013variance": "bias\u2013"}
+    seen = set()
+    for compound, first in compounds.items():
+        source = text.replace("over-parameterised", compound)
+        for width in range(150, 330, 3):
+            para = _para(source, BASE)
+            lines = para.line_texts(float(width))
+            for line, after in itertools.pairwise(lines):
+                if line.endswith(first):
+                    seen.add(compound)
+                    assert after.startswith(compound[len(first) :]), lines
+                assert not re.search(r"\w-$", line) or line.endswith(first), lines  # no 'over-para-'
+            # The words are all there, the compound whole once its line end is closed up.
+            assert "".join(lines).replace(" ", "") == source.replace(" ", "")
+            # Broken again at a wider measure, the compound is one word again.
+            assert compound in " ".join(para.line_texts(2000.0))
+    assert seen == set(compounds)
+
+
+def test_dashes_break_only_between_words_of_letters() -> None:
+    assert hyphens.after_dashes("over-parameterised") == (5,)
+    assert hyphens.after_dashes("(bias\u2013variance),") == (6,)
+    # Not 'state-' / 'of-…': two letters after a dash are too few; 'state-of-' and 'state-of-the-'.
+    assert hyphens.after_dashes("state-of-the-art") == (9, 13)
+    for word in ("e-mail", "10\u201315", "q12-regularisation", "x-1", "well-", "-flag", "T-shirt"):
+        assert hyphens.after_dashes(word) == (), word
+    assert hyphens.places("over-parameterised", "en") == ()  # the parts are never hyphenated
+
+
+def test_no_break_after_a_dash_in_code_or_in_large_print() -> None:
+    style = BASE.style("body")
+    code = Span("--no-cache-dir", BASE.style("code").face, 9, style.colour)  # narrower than a line: never cut
+    spans = [*plain("Pass ", style), code, *plain(" to pip.", style)]
+    text = "Heavily over-parameterised networks and bias\u2013variance trade-offs"
+    for width in range(90, 240, 7):
+        for line in Para(spans, style).line_texts(float(width))[:-1]:
+            assert not line.endswith("-"), (width, line)
+        for line in _para(text, PLAIN).line_texts(float(width)):
+            assert not line.endswith(("-", "\u2013")), (width, line)  # a guide that does not hyphenate

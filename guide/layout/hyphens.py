@@ -8,6 +8,8 @@ and each word's places are remembered: words repeat.
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import Protocol
 
 # TeX's \lefthyphenmin and \righthyphenmin: at least two letters before a hyphen and three
@@ -17,6 +19,8 @@ SHORTEST = LEFT + RIGHT  # a shorter word is never hyphenated
 # Punctuation a word may carry before and after its letters: ("Hyphenation," …) is still a word.
 _LEAD = "\"'([{\u2018\u201c\u00ab*_"
 _TRAIL = "\"')]}.,;:!?\u2019\u201d\u00bb*_"
+# The dashes a compound is written with: a hyphen, and the en dash of 'bias–variance'.
+_DASHED = re.compile("[-\u2013]")
 
 
 class _Dictionary(Protocol):
@@ -47,7 +51,9 @@ def _dictionary(language: str) -> _Dictionary | None:
 
 def places(word: str, language: str) -> tuple[int, ...]:
     """Where a word may be hyphenated, as counts of its characters before each hyphen; () when
-    it is not a word of letters (code, a URL, an id, a number) or has no place to break."""
+    it is not a word of letters (code, a URL, an id, a number) or has no place to break. A
+    compound ('over-parameterised') breaks only after its own dash, as Chicago and Hart's
+    rules advise (after_dashes)."""
     key = (language, word)
     found = _found.get(key)
     if found is not None:
@@ -65,3 +71,30 @@ def places(word: str, language: str) -> tuple[int, ...]:
         _found.clear()
     _found[key] = found
     return found
+
+
+def after_dashes(word: str) -> tuple[int, ...]:
+    """Where a line may end after a hyphen or an en dash the word is written with, adding nothing
+    ('bias–' / 'variance', 'over-' / 'parameterised'), as counts of characters before each break.
+
+    TeX breaks there whatever the language. Only between words of letters, at least two before
+    the dash and three after it: never in 'e-mail', a number range ('10–15') or an id.
+    """
+    if not _has_dash(word):
+        return ()
+    core = word.lstrip(_LEAD)
+    lead = len(word) - len(core)
+    parts = _DASHED.split(core.rstrip(_TRAIL))
+    if len(parts) < 2 or not all(part.isalpha() for part in parts):
+        return ()
+    found = []
+    at = lead
+    for before, after in itertools.pairwise(parts):
+        at += len(before) + 1
+        if len(before) >= LEFT and len(after) >= RIGHT:
+            found.append(at)
+    return tuple(found)
+
+
+def _has_dash(text: str) -> bool:
+    return "-" in text or "\u2013" in text

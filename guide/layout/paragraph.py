@@ -33,6 +33,7 @@ START = -1  # nothing: the paragraph's first word
 JOINED = -2  # nothing, but a line may break here (between two ideographs, or inside a word too long)
 HARD = -3  # a hard line break
 SOFT = -4  # nothing: the word goes on after a hyphen that ended a line (the piece before ends with it)
+DASHED = -5  # nothing: the word goes on after its own dash ('over-'), which ended a line
 FORMULA_PENALTY = 500.0  # a break between the pieces of a formula (TeX's \\relpenalty)
 BOX_SKIP = 0.3  # of the size: the least room between inline boxes on lines one under the other
 
@@ -43,7 +44,7 @@ class Words:
     Word k: `widths[k]`; the span its text starts in, `spans[k]`, and that text, `texts[k]`; the
     further (span, text) pieces of a word that changes style midway ("**bold**,"), `more[k]`;
     and what separates it from the word before, `gaps[k]`: a span's index, whose space it is, or
-    START, JOINED, HARD.
+    START, JOINED, HARD, SOFT, DASHED.
     """
 
     __slots__ = ("gaps", "joined", "more", "soft", "spans", "texts", "widths")
@@ -55,7 +56,7 @@ class Words:
         self.more: list[tuple[tuple[int, str], ...] | None] = []
         self.gaps: list[int] = []
         self.joined = False  # whether some words meet without a space (ideographs, a word cut)
-        self.soft = False  # whether a word is in pieces hyphenated at a line's end (SOFT)
+        self.soft = False  # whether a word is in pieces broken at a line's end (SOFT, DASHED)
 
     def __len__(self) -> int:
         return len(self.widths)
@@ -68,9 +69,9 @@ class Words:
         self.texts.append(text)
         self.more.append(more)
         self.gaps.append(gap)
-        if gap in (JOINED, SOFT):
+        if gap in (JOINED, SOFT, DASHED):
             self.joined = True
-            self.soft = self.soft or gap == SOFT
+            self.soft = self.soft or gap in (SOFT, DASHED)
 
     def pieces(self, k: int) -> list[tuple[int, str]]:
         """Word k as (span, text) pieces."""
@@ -114,8 +115,8 @@ class Words:
         part.more, part.gaps = self.more[start:end], self.gaps[start:end]
         if part.gaps:
             part.gaps[0] = START
-        part.joined = JOINED in part.gaps or SOFT in part.gaps
-        part.soft = SOFT in part.gaps
+        part.joined = JOINED in part.gaps or SOFT in part.gaps or DASHED in part.gaps
+        part.soft = SOFT in part.gaps or DASHED in part.gaps
         return part
 
 
@@ -391,7 +392,9 @@ def _formula_breaks(words: Words, k: int, spans: Sequence[Span]) -> list[breakin
 
 
 def _hyphens(words: Words, k: int, spans: Sequence[Span], language: str) -> list[breaking.Inner]:
-    """Word k's places for a hyphen, in running text: never in code or a link."""
+    """Word k's places for a hyphen, in running text: never in code or a link. A line may also
+    end after a dash the word is written with ('bias–' / 'variance'), adding nothing. A guide
+    that does not hyphenate (large print) splits no word at all."""
     if not language or words.more[k] is not None:
         return []
     span = spans[words.spans[k]]
@@ -401,14 +404,17 @@ def _hyphens(words: Words, k: int, spans: Sequence[Span], language: str) -> list
     if not text.isascii() and (shaping.needs_shaping(text) or has_rtl(text)):
         return []  # hyphenation patterns are for alphabets set letter by letter
     found = hyphens.places(text, language)
-    if not found:
+    dashes = hyphens.after_dashes(text)
+    if not found and not dashes:
         return []
     font, face, size = span.font, span.face, span.size
     hyphen = width_of(font, face, size, "-")
-    return [
-        breaking.Inner(p, width_of(font, face, size, text[:p]), hyphen, breaking.HYPHEN_PENALTY, True)
-        for p in found
-    ]
+    made = [breaking.Inner(p, width_of(font, face, size, text[:p]), hyphen, breaking.HYPHEN_PENALTY, True)
+            for p in found]  # fmt: skip
+    # TeX's \exhyphenpenalty is its \hyphenpenalty, and such a line counts as hyphenated too.
+    made += [breaking.Inner(p, width_of(font, face, size, text[:p]), 0.0, breaking.HYPHEN_PENALTY, True)
+             for p in dashes]  # fmt: skip
+    return made  # one or the other: a word with a dash has no hyphen of pyphen's
 
 
 @cache
@@ -418,7 +424,8 @@ def _fixed(face: str) -> bool:
 
 def _split(words: Words, k: int, spans: Sequence[Span], points: list[breaking.Inner]) -> Words:
     """Word k in pieces at the places lines end inside it: a hyphen drawn at the end of each
-    piece hyphenated there, the pieces after it joined to it (SOFT) or, cut, JOINED."""
+    piece hyphenated there, the pieces after it joined to it (SOFT; DASHED after the word's own
+    dash) or, cut, JOINED."""
     chars = [(index, char) for index, value in words.pieces(k) for char in value]
     out = Words()
     gap = words.gaps[k]
@@ -426,23 +433,29 @@ def _split(words: Words, k: int, spans: Sequence[Span], points: list[breaking.In
     for point in [*points, None]:
         end = point.offset if point is not None else len(chars)
         piece = chars[begin:end]
-        if point is not None and point.flagged:
+        # A hyphen is drawn where one is added (extra: its width), none after the word's own dash.
+        if point is not None and point.flagged and point.extra > 0:
             piece.append((piece[-1][0], "-"))
+            after = SOFT
+        else:
+            after = DASHED if point is not None and point.flagged else JOINED
         _word(out, piece, _chars_width(piece, spans), gap)
-        gap = SOFT if point is not None and point.flagged else JOINED
+        gap = after
         begin = end
     return out
 
 
 def _unhyphenate(words: Words, spans: Sequence[Span]) -> None:
-    """Words hyphenated at a line's end made whole again, for breaking anew at another width."""
+    """Words hyphenated (or broken after their own dash) at a line's end made whole again, for
+    breaking anew at another width."""
     merged = Words()
     for k in range(len(words)):
-        if words.gaps[k] == SOFT and len(merged):
+        if words.gaps[k] in (SOFT, DASHED) and len(merged):
             last = len(merged) - 1
             pieces = merged.pieces(last)
-            index, value = pieces[-1]
-            pieces[-1] = (index, value[:-1])  # its hyphen
+            if words.gaps[k] == SOFT:
+                index, value = pieces[-1]
+                pieces[-1] = (index, value[:-1])  # its hyphen
             chars = [(i, c) for i, v in (*pieces, *words.pieces(k)) for c in v]
             width = _chars_width(chars, spans)
             gap = merged.gaps[last]
@@ -834,7 +847,7 @@ class Para(Block):
                 gap = words.gaps[k]
                 own = words.pieces(k)
                 # A hard break reads as a space; a word hyphenated across lines as one word.
-                pieces = [(gap, " "), *own] if k and gap not in (JOINED, SOFT) else own
+                pieces = [(gap, " "), *own] if k and gap not in (JOINED, SOFT, DASHED) else own
                 for number, (span, value) in enumerate(pieces):
                     if number == len(pieces) - len(own):
                         starts.append(at)  # the word itself starts here
