@@ -198,6 +198,24 @@ def test_a_hyphen_leaves_no_syllable_alone_on_the_last_line() -> None:
             assert last.font.stringWidth(lines[-1], style.size) >= width * breaking.SHORT_LAST, lines
 
 
+def test_justified_text_leaves_no_syllable_alone_on_the_last_line() -> None:
+    """'… unseen feature val-' / 'ues': justified text had no other way within tolerance, and
+    took it; the line before is left short instead, and the word goes down whole."""
+    theme = load_theme("base")
+    kit = make_kit(theme.__class__(**{**theme.__dict__, "justify": True}), language="en")
+    style = kit.style("body")
+    text = "Laplace smoothing avoids zero probabilities for unseen feature values"
+    hyphenated = 0
+    for width in range(200, 420, 2):
+        lines = Para(plain(text, style), style).line_texts(float(width))
+        ends = _hyphenated(lines, text)
+        hyphenated += sum(ends)
+        if len(lines) > 1 and ends[-2]:
+            last = plain(lines[-1], style)[0]
+            assert last.font.stringWidth(lines[-1], style.size) >= width * breaking.SHORT_LAST, lines
+    assert hyphenated  # the paragraph is hyphenated at other widths: the test reaches the rule
+
+
 def test_pyphen_is_imported_only_when_a_paragraph_needs_a_hyphen() -> None:
     """A guide that does not hyphenate, or whose lines all break well between words, never loads
     pyphen (its import and a dictionary cost a tenth of a second)."""

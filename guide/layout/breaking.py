@@ -349,9 +349,14 @@ class _Search:
         shrink = stretchable * SHRINK
         stretch = stretchable * STRETCH if spaces is not None else self.ragged
         origin = self.starts[s] - base
+        # No hyphen leaves the paragraph's last line shorter than SHORT_LAST of the measure ('val-'
+        # / 'ues'): justified text may have no other way within tolerance, and would take it; a
+        # line left short (rescue) reads better. (Ragged text always has another way.)
+        last_forced = self.forced[-2] if len(self.forced) > 1 else 0  # the last line starts after it
+        rest = self.ends[-1] - self.starts[s] if not cut and s >= last_forced else math.inf
         fits: list[tuple[Inner, float]] = []
         for point in self.places_in(s, cut):
-            if point.offset <= after:
+            if point.offset <= after or (point.flagged and rest - point.before < self.width * SHORT_LAST):
                 continue
             slack = room - (origin + point.before + point.extra)
             if slack < -shrink - EPS:
