@@ -229,3 +229,28 @@ def test_a_label_in_a_keep_too_tall_for_a_page_goes_on_with_what_it_heads(left: 
             seen += 1
             assert len(text[text.index("A LABEL") + 1 :]) >= 2, text[-3:]  # two lines of text under it
     assert seen == 1
+
+
+def test_a_table_split_between_pages_carries_no_row_over_alone() -> None:
+    """Rows that fit on the page stay there, but the last row never goes on alone under the
+    repeated header: two go over (as a paragraph keeps two lines together)."""
+    from guide.layout.table import Row, Table
+
+    rule = (0.4, KIT.colour("rule"))
+
+    def row(text: str) -> Row:
+        return Row([[para(text)], [para(text)]], rule)
+
+    header = row("Header")
+    table = Table(header, [row(f"r{i}") for i in range(6)], lambda w: [w / 2, w / 2])
+    width = 300.0
+    each = header.height([150.0, 150.0])
+    for rows_that_fit in range(1, 6):
+        parts = table.split(width, each * (1 + rows_that_fit) + 0.5)
+        assert len(parts) == 2
+        kept, carried = (len(part._rows()) - 1 for part in parts)  # type: ignore[attr-defined]
+        assert kept + carried == 6
+        if rows_that_fit == 5:
+            assert (kept, carried) == (4, 2)  # not five and one
+        else:
+            assert kept == rows_that_fit

@@ -160,6 +160,8 @@ class Table(Block):
         if cut is None and fit == self._first and self._head is None:
             return []  # not even its first row, or a piece of it, fits
         if cut is None:
+            if self._end - fit == 1 and self._tail is None and fit - self._first >= 3:
+                fit -= 1  # no last row alone under the repeated header: two go over, as lines do
             first, rest = (
                 self._part(self._first, fit, self._head, None),
                 self._part(fit, self._end, None, self._tail),
