@@ -121,3 +121,32 @@ def test_a_chinese_character_no_font_has_is_named_whole(tmp_path: Path) -> None:
     messages = [p.message for p in caught.value.problems]
     assert any("'\U0002a6a5' (U+2A6A5, cjk unified ideograph-2A6A5), used once" in m for m in messages)
     assert any("'\U00031350' (U+31350, cjk unified ideograph-31350), used once" in m for m in messages)
+
+
+def test_a_character_no_font_has_is_located_where_it_is_typed(tmp_path: Path) -> None:
+    """The line and column of the character itself, in a block scalar, a quoted one and an item
+    of a list: not the start of a 20,000-character answer."""
+    from guide.data.validate import load_guide
+    from guide.errors import GuideError
+    from guide.layout.fonts import check_coverage
+
+    (tmp_path / "guide.yaml").write_text(
+        'title: T\nedition: "1"\nquestions:\n'
+        "  - id: q\n"
+        "    topic: T\n"
+        '    question: "Why \U00013000?"\n'  # line 6: the hieroglyph at column 20
+        "    answer: |\n"
+        "      A first line.\n"
+        "      Then \u1230 here.\n"  # line 9: column 12
+        "    key_points:\n"
+        "      - one\n"
+        "      - two \U0001d400\n",  # line 12: column 13
+        encoding="utf-8",
+    )
+    guide, _ = load_guide(tmp_path)
+    with pytest.raises(GuideError) as caught:
+        check_coverage(guide, load_theme("base"))
+    found = {
+        p.message[len("no font has '")]: (p.location.line, p.location.column) for p in caught.value.problems
+    }
+    assert found == {"\U00013000": (6, 20), "\u1230": (9, 12), "\U0001d400": (12, 13)}

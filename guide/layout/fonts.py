@@ -17,6 +17,8 @@ from typing import TypeAlias
 
 from reportlab.pdfbase.ttfonts import FF_FIXED, TTFError, TTFont
 
+from guide.data import places
+from guide.data.fields import LISTS
 from guide.data.model import Guide
 from guide.data.source import char_name
 from guide.data.text import is_invisible
@@ -291,7 +293,11 @@ def _question_texts(guide: Guide) -> Iterator[tuple[str, str, Location, str]]:
         yield "", "topic", topic.questions[0].where("topic"), topic.title
         for q in topic.questions:
             for name, where, value in q.texts():
-                yield q.id, name, where, value
+                if name in LISTS:  # each item from where it is written, so that a place in it is exact
+                    for index, item in enumerate(q.items(name)):
+                        yield q.id, name, places.item(where, index), item
+                else:
+                    yield q.id, name, where, value
 
 
 def check_coverage(guide: Guide, theme: Theme, *, draft: bool = False) -> list[Problem]:
@@ -329,18 +335,24 @@ def coverage_problems(
     for family in families.values():
         usable |= family.coverage
     bad = {c for c in chars if _drawn(c) and ord(c) not in usable}
-    if bad and emoji.may_hold("".join(bad)):
-        # Emoji the shipped image set draws need no font: what is left of the texts without them.
-        kept = [(qid, name, where, emoji.without_drawn(value)) for qid, name, where, value in texts]
-        texts = kept
-        left = set("".join(t[3] for t in kept))
-        bad &= left
     if not bad:
-        return []
+        return []  # the texts are not read at all
+    # (question id, field, location, text searched, text as typed)
+    searched: Iterable[tuple[str, str, Location, str, str]] = (
+        (qid, name, where, value, value) for qid, name, where, value in texts
+    )
+    if emoji.may_hold("".join(bad)):
+        # Emoji the shipped image set draws need no font: what is left of the texts without them.
+        searched = [
+            (qid, name, where, emoji.without_drawn(typed), typed) for qid, name, where, _, typed in searched
+        ]
+        bad &= set("".join(t[3] for t in searched))
+        if not bad:
+            return []
     problems: list[Problem] = []
     counts: dict[str, int] = {}
     first: dict[str, tuple[Location, str]] = {}  # where each missing character is first used, and by what
-    for qid, name, where, text in texts:
+    for qid, name, where, text, typed in searched:
         if bad.isdisjoint(text):
             continue
         if qid:
@@ -350,7 +362,10 @@ def coverage_problems(
         for char in dict.fromkeys(text):  # in the order typed
             if char in bad:
                 counts[char] = counts.get(char, 0) + text.count(char)
-                first.setdefault(char, (where, owner))
+                if char not in first:
+                    # A question's field is a scalar of its own: the character's own line and column.
+                    exact = qid and name != "tags" and char in typed
+                    first[char] = (places.place(where, typed, typed.index(char)) if exact else where, owner)
     fonts = ", ".join(theme.families) or "none"
     for char, (where, owner) in first.items():
         times = "once" if counts[char] == 1 else f"{counts[char]:,} times"
