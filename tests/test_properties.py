@@ -30,7 +30,7 @@ from guide.errors import GuideError
 from guide.layout import emoji, fonts, markdown
 from guide.layout.direction import has_rtl
 from guide.layout.kit import make_kit
-from guide.layout.spans import inline
+from guide.layout.spans import Span, inline
 from guide.layout.styles import load_theme
 from guide.pdf import assemble
 
@@ -138,6 +138,8 @@ def _read(textpage: pdfium.PdfTextPage) -> str:
     two UTF-16 halves of a character beyond U+FFFF (𝔸 in 'א𝔸') in reverse order, and its own text
     drops them: here they are put back in order."""
     units = [pdfium_c.FPDFText_GetUnicode(textpage.raw, i) for i in range(textpage.count_chars())]
+    # A hyphen that ends a line PDFium gives as 2 here (U+FFFE in its text of the page).
+    units = [0x2D if u in (0x02, 0xFFFE) else u for u in units]
     for i in range(len(units) - 1):
         if 0xDC00 <= units[i] <= 0xDFFF and 0xD800 <= units[i + 1] <= 0xDBFF:
             units[i], units[i + 1] = units[i + 1], units[i]
@@ -165,6 +167,8 @@ def _fields(question: str, answer: str, guidance: str, key_point: str) -> dict[s
 @example({"question": "q", "answer": "a\x07", "guidance": " ", "key_points": [""]})
 @example({"question": "0", "answer": "0", "guidance": "0", "key_points": ["\u05d0\U0001d538"]})  # א𝔸
 @example({"question": "0", "answer": "0", "guidance": "0", "key_points": ["0:\u05d0"]})
+@example({"question": "0", "answer": "0", "guidance": "B-", "key_points": ["0"]})
+@example({"question": "0", "answer": "0", "guidance": "[ \u05d0", "key_points": ["[\u05d0"]})
 def test_any_text_builds_with_every_character_or_fails_with_located_messages(
     fields: dict[str, object],
 ) -> None:
@@ -195,15 +199,23 @@ def test_any_text_builds_with_every_character_or_fails_with_located_messages(
         "key_points": ([w for p in fields["key_points"] for w in expected_words(p, inline=True)], key),
     }
     for name, (words, page) in shown.items():
-        held = Counter(page)
+        held = Counter(page.translate(_MIRROR_FOLD))
+        rtl = any(map(has_rtl, words))
         for word in words:
-            if has_rtl(word) and word not in page:
+            if rtl and word not in page:
                 # PDFium orders a right-to-left line's numbers and neutrals its own way ('0:א' read
-                # as ':0א', README: Copying and searching); the order drawn is tested against
-                # python-bidi in test_scripts.py. Here: no character of it is lost.
-                assert not Counter(word) - held, f"{name}: {word!r} is not on the page"
+                # as ':0א'), and mirrors its brackets a second time ('[' read as ']'; README:
+                # Copying and searching); the order drawn is tested against python-bidi in
+                # test_scripts.py. Here: no character of it is lost.
+                assert not Counter(word.translate(_MIRROR_FOLD)) - held, (
+                    f"{name}: {word!r} is not on the page"
+                )
                 continue
             assert word in page, f"{name}: {word!r} is not on the page"
+
+
+# Each bracket and its mirror image as one: PDFium reads a right-to-left line's brackets mirrored.
+_MIRROR_FOLD = str.maketrans(")]}>»›", "([{<«‹")
 
 
 # --- the markup alone: cheaper, so many more examples ---------------------------------------------
@@ -216,6 +228,7 @@ KIT = make_kit(THEME, "".join(_CHARS))
 @example('<img src="/etc/passwd"/> &copy <a href="javascript:x">y</a> &#999999999; <br> <font color=x>')
 @example('[ok](https://example.com/?a=1&b="2") [no](file:///etc/passwd) `a <b> &c`')
 @example("\u05d0\u200b")
+@example("$\U0001d400$")
 def test_user_text_never_becomes_markup(source: str) -> None:
     """The spans drawn hold exactly the text of the tree: nothing is read as markup, every link is
     one the tree holds, and a paragraph's lines hold every word of it."""
@@ -223,10 +236,6 @@ def test_user_text_never_becomes_markup(source: str) -> None:
     spans = inline(runs, KIT, KIT.style("body"))
     # An inline box (an emoji, a formula) stands for its picture's text.
     boxed = "".join("\n" if span.hard_break else span.text for span in spans).replace("\u00a0", " ")
-    drawn = "".join(
-        "\n" if span.hard_break else (span.box.picture.text if span.box is not None else span.text)
-        for span in spans
-    ).replace("\u00a0", " ")
     # Invisible characters draw nothing, and control characters (which validation refuses) neither;
     # an emoji of the image set is drawn whole.
     usable = set().union(*(f.coverage for f in KIT.families.values()))
@@ -238,6 +247,17 @@ def test_user_text_never_becomes_markup(source: str) -> None:
             if not text.is_invisible(c) and (unicodedata.category(c) != "Cc" or c in "\t\n\r")
         )
         return "".join(c if ord(c) in usable or c in "\t\n" else fonts.placeholder(c) for c in value)
+
+    def stands_for(span: Span) -> str:
+        if span.hard_break:
+            return "\n"
+        if span.box is None:
+            return span.text
+        # A typeset formula draws its letters with the math font ('$𝐀$'): its source is compared
+        # as text would print it.
+        return shown(span.box.picture.text) if span.box.fallback else span.box.picture.text
+
+    drawn = "".join(map(stands_for, spans)).replace("\u00a0", " ")
 
     covered = lambda char: ord(char) in usable  # noqa: E731
     visible = "".join(
