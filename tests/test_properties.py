@@ -170,6 +170,7 @@ def _fields(question: str, answer: str, guidance: str, key_point: str) -> dict[s
 @example({"question": "0", "answer": "0", "guidance": "0", "key_points": ["\u05d0\U0001d538"]})  # א𝔸
 @example({"question": "0", "answer": "0", "guidance": "0", "key_points": ["0:\u05d0"]})
 @example({"question": "0", "answer": "0", "guidance": "B-", "key_points": ["0"]})
+@example({"question": "1 . >", "answer": "0", "guidance": "0", "key_points": ["0"]})
 @example({"question": "0", "answer": "0", "guidance": "0", "key_points": ["\u2603\ufe0f0"]})
 @example({"question": "0", "answer": "0", "guidance": "[ \u05d0", "key_points": ["[\u05d0", "\u05d0\u2026"]})
 def test_any_text_builds_with_every_character_or_fails_with_located_messages(

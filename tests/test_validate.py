@@ -620,6 +620,15 @@ def test_a_question_starting_with_its_own_number_is_warned_about_and_printed_onc
     ]
 
 
+def test_a_number_with_nothing_after_it_to_print_is_not_left_out(tmp_path: Path) -> None:
+    """'1 . >' (an empty quote after the number): leaving the number out would print no question
+    at all, so it is printed whole, and neither warning is given."""
+    text = HEAD + "questions:\n" + question("a", question="'1 . >'")
+    guide, warnings = load_guide(write(tmp_path / "g", text))
+    assert [q.numbered for q in guide.questions] == [False]
+    assert warnings == ()
+
+
 def test_a_number_is_its_own_when_it_is_its_place_in_its_topic(tmp_path: Path) -> None:
     """A bank in several languages numbers each from 1: question 3 of the guide is '1.' of its topic."""
     text = HEAD + "topics: [English, Deutsch]\nquestions:\n"

@@ -605,7 +605,8 @@ class _GuideReader:
         if isinstance(asked, str) and asked and qid:
             where = node.entries["question"][1].location
             found = markdown.own_number(asked)
-            if found is not None:
+            # Its own number is left out only if something is left to print ('1 . >' stays whole).
+            if found is not None and (fmt != "markdown" or _draws_something(asked[found[1] :])):
                 self.numbered.append((qid, found[0], where))
             if not texts.get("title") and not _names_itself(asked, fmt):
                 self.problems.warning(
@@ -1010,7 +1011,9 @@ _NOT_A_SENTENCE = re.compile(r"\s*(?:```|~~~|[-*+>|#<]|\d+[.)])|    |\t")
 
 def _names_itself(question: str, fmt: Format) -> bool:
     """Whether a question has a first sentence for the contents to name it by."""
-    question = markdown.without_own_number(question)
+    rest = markdown.without_own_number(question)
+    if fmt != "markdown" or _draws_something(rest):  # else its number is printed with it
+        question = rest
     if fmt == "markdown" and not _NOT_A_SENTENCE.match(question):
         return True
     if fmt == "text" and not markdown.looks_like_code(question.lstrip("\n").split("\n", 1)[0]):
