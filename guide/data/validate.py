@@ -605,8 +605,7 @@ class _GuideReader:
         if isinstance(asked, str) and asked and qid:
             where = node.entries["question"][1].location
             found = markdown.own_number(asked)
-            # Its own number is left out only if something is left to print ('1 . >' stays whole).
-            if found is not None and (fmt != "markdown" or _draws_something(asked[found[1] :])):
+            if found is not None and _as_printed(asked, fmt) != asked:
                 self.numbered.append((qid, found[0], where))
             if not texts.get("title") and not _names_itself(asked, fmt):
                 self.problems.warning(
@@ -1009,11 +1008,16 @@ _LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 _NOT_A_SENTENCE = re.compile(r"\s*(?:```|~~~|[-*+>|#<]|\d+[.)])|    |\t")
 
 
+def _as_printed(question: str, fmt: Format) -> str:
+    """A question's text without the number it starts with, if something is left to print then
+    ('1 . >' stays whole: the rest is an empty quote)."""
+    rest = markdown.without_own_number(question)
+    return rest if fmt != "markdown" or _draws_something(rest) else question
+
+
 def _names_itself(question: str, fmt: Format) -> bool:
     """Whether a question has a first sentence for the contents to name it by."""
-    rest = markdown.without_own_number(question)
-    if fmt != "markdown" or _draws_something(rest):  # else its number is printed with it
-        question = rest
+    question = _as_printed(question, fmt)
     if fmt == "markdown" and not _NOT_A_SENTENCE.match(question):
         return True
     if fmt == "text" and not markdown.looks_like_code(question.lstrip("\n").split("\n", 1)[0]):

@@ -119,6 +119,8 @@ class _Search:
         self.spaces = spaces
         self.ragged = em * RAGGED_STRETCH
         self.forced = [*forced, self.n]
+        # The paragraph's last line starts after this word (its last forced break, if any).
+        self.last_line_from = forced[-1] if forced else 0
         # How far short of its width a line may end and still be within tolerance: for justified
         # text, with every space of a full line stretched (a space is never half a line).
         justified = (TOLERANCE / 100.0) ** (1 / 3) * width * STRETCH * 0.7
@@ -352,8 +354,7 @@ class _Search:
         # No hyphen leaves the paragraph's last line shorter than SHORT_LAST of the measure ('val-'
         # / 'ues'): justified text may have no other way within tolerance, and would take it; a
         # line left short (rescue) reads better. (Ragged text always has another way.)
-        last_forced = self.forced[-2] if len(self.forced) > 1 else 0  # the last line starts after it
-        rest = self.ends[-1] - self.starts[s] if not cut and s >= last_forced else math.inf
+        rest = self.ends[-1] - self.starts[s] if not cut and s >= self.last_line_from else math.inf
         fits: list[tuple[Inner, float]] = []
         for point in self.places_in(s, cut):
             if point.offset <= after or (point.flagged and rest - point.before < self.width * SHORT_LAST):

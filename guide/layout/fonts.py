@@ -363,9 +363,9 @@ def coverage_problems(
             if char in bad:
                 counts[char] = counts.get(char, 0) + text.count(char)
                 if char not in first:
-                    # A question's field is a scalar of its own: the character's own line and column.
-                    exact = qid and name != "tags" and char in typed
-                    first[char] = (places.place(where, typed, typed.index(char)) if exact else where, owner)
+                    # The character's own line and column in a question's field (place() keeps the
+                    # field's own where it cannot tell, as in a list given as one text).
+                    first[char] = (places.place(where, typed, typed.index(char)) if qid else where, owner)
     fonts = ", ".join(theme.families) or "none"
     for char, (where, owner) in first.items():
         times = "once" if counts[char] == 1 else f"{counts[char]:,} times"

@@ -34,6 +34,8 @@ JOINED = -2  # nothing, but a line may break here (between two ideographs, or in
 HARD = -3  # a hard line break
 SOFT = -4  # nothing: the word goes on after a hyphen that ended a line (the piece before ends with it)
 DASHED = -5  # nothing: the word goes on after its own dash ('over-'), which ended a line
+BROKEN = (SOFT, DASHED)  # a word in pieces where a line ended inside it, made whole to break anew
+UNSPACED = (JOINED, *BROKEN)  # no space before the word
 FORMULA_PENALTY = 500.0  # a break between the pieces of a formula (TeX's \\relpenalty)
 BOX_SKIP = 0.3  # of the size: the least room between inline boxes on lines one under the other
 
@@ -69,9 +71,9 @@ class Words:
         self.texts.append(text)
         self.more.append(more)
         self.gaps.append(gap)
-        if gap in (JOINED, SOFT, DASHED):
+        if gap in UNSPACED:
             self.joined = True
-            self.soft = self.soft or gap in (SOFT, DASHED)
+            self.soft = self.soft or gap in BROKEN
 
     def pieces(self, k: int) -> list[tuple[int, str]]:
         """Word k as (span, text) pieces."""
@@ -115,8 +117,8 @@ class Words:
         part.more, part.gaps = self.more[start:end], self.gaps[start:end]
         if part.gaps:
             part.gaps[0] = START
-        part.joined = JOINED in part.gaps or SOFT in part.gaps or DASHED in part.gaps
-        part.soft = SOFT in part.gaps or DASHED in part.gaps
+        part.joined = any(gap in UNSPACED for gap in part.gaps)
+        part.soft = any(gap in BROKEN for gap in part.gaps)
         return part
 
 
@@ -450,7 +452,7 @@ def _unhyphenate(words: Words, spans: Sequence[Span]) -> None:
     breaking anew at another width."""
     merged = Words()
     for k in range(len(words)):
-        if words.gaps[k] in (SOFT, DASHED) and len(merged):
+        if words.gaps[k] in BROKEN and len(merged):
             last = len(merged) - 1
             pieces = merged.pieces(last)
             if words.gaps[k] == SOFT:
@@ -847,7 +849,7 @@ class Para(Block):
                 gap = words.gaps[k]
                 own = words.pieces(k)
                 # A hard break reads as a space; a word hyphenated across lines as one word.
-                pieces = [(gap, " "), *own] if k and gap not in (JOINED, SOFT, DASHED) else own
+                pieces = [(gap, " "), *own] if k and gap not in UNSPACED else own
                 for number, (span, value) in enumerate(pieces):
                     if number == len(pieces) - len(own):
                         starts.append(at)  # the word itself starts here
